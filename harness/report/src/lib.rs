@@ -1,0 +1,4 @@
+//! Check results (what a run found) and how they are written out.
+
+mod model;
+pub use model::*;

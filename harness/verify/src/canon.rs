@@ -1,0 +1,85 @@
+//! JSON-LD expansion and RDF Dataset Canonicalization (RDFC-1.0 / URDNA2015), via `ssi`.
+//! Bounded: the number of quads and blank nodes is capped before canonicalization, so a
+//! "poison" graph cannot make the canonicalizer run for minutes.
+
+use ssi_json_ld::{CompactJsonLd, Expandable};
+use ssi_rdf::{AnyLdEnvironment, LdEnvironment};
+
+use crate::loader::ContextLoader;
+
+/// Limits on what we canonicalize.
+pub const MAX_QUADS: usize = 20_000;
+pub const MAX_BLANK_NODES: usize = 2_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CanonError {
+    /// A term no context defines: expansion would silently drop it.
+    UndefinedTerm(String),
+    /// A context could not be loaded (unknown offline, or fetch failed).
+    Context(String),
+    /// Any other expansion failure.
+    Expansion(String),
+    /// The graph is too large to canonicalize safely.
+    TooLarge(String),
+}
+
+impl std::fmt::Display for CanonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CanonError::UndefinedTerm(t) => write!(
+                f,
+                "term \"{t}\" is not defined by any @context: JSON-LD expansion would drop it"
+            ),
+            CanonError::Context(m) => write!(f, "could not load a @context: {m}"),
+            CanonError::Expansion(m) => write!(f, "JSON-LD expansion failed: {m}"),
+            CanonError::TooLarge(m) => write!(f, "graph too large to canonicalize: {m}"),
+        }
+    }
+}
+
+/// Canonical N-Quads lines (sorted, each ending in "\n") of a compacted JSON-LD document.
+pub fn canonical_nquads(
+    doc: &serde_json::Value,
+    loader: &ContextLoader,
+) -> Result<Vec<String>, CanonError> {
+    let json = CompactJsonLd(json_syntax::Value::from_serde_json(doc.clone()));
+    let mut ld = LdEnvironment::default();
+    let expanded = pollster::block_on(json.expand_with(&mut ld, loader)).map_err(classify)?;
+    let quads = ld
+        .quads_of(&expanded)
+        .map_err(|e| CanonError::Expansion(e.to_string()))?;
+    if quads.len() > MAX_QUADS {
+        return Err(CanonError::TooLarge(format!(
+            "{} quads (limit {MAX_QUADS})",
+            quads.len()
+        )));
+    }
+    let mut blanks = std::collections::HashSet::new();
+    for q in &quads {
+        if let rdf_types::Id::Blank(b) = &q.0 {
+            blanks.insert(b.as_str());
+        }
+        if let rdf_types::Term::Id(rdf_types::Id::Blank(b)) = &q.2 {
+            blanks.insert(b.as_str());
+        }
+    }
+    if blanks.len() > MAX_BLANK_NODES {
+        return Err(CanonError::TooLarge(format!(
+            "{} blank nodes (limit {MAX_BLANK_NODES})",
+            blanks.len()
+        )));
+    }
+    Ok(
+        ssi_rdf::urdna2015::normalize(quads.iter().map(|q| q.as_lexical_quad_ref()))
+            .into_nquads_lines(),
+    )
+}
+
+fn classify(e: ssi_json_ld::JsonLdError) -> CanonError {
+    use ssi_json_ld::json_ld::expansion::Error as E;
+    match e {
+        ssi_json_ld::JsonLdError::Expansion(E::KeyExpansionFailed(t)) => CanonError::UndefinedTerm(t),
+        ssi_json_ld::JsonLdError::Expansion(E::ContextProcessing(c)) => CanonError::Context(c.to_string()),
+        other => CanonError::Expansion(other.to_string()),
+    }
+}
