@@ -2,13 +2,7 @@
 //! the spec clause it enforces and a title; the code that judges it names the constant.
 //! `grep -rn '"ob3.proof.eddsa-rdfc-2022"'` finds the declaration; `grep -rn PROOF_EDDSA` the logic.
 
-/// A declared check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct CheckDef {
-    pub id: &'static str,
-    pub clause: &'static str,
-    pub title: &'static str,
-}
+pub use wellspring_report::CheckDef;
 
 macro_rules! check {
     ($name:ident, $id:literal, $clause:expr, $title:literal) => {

@@ -2,7 +2,13 @@
 
 use serde::Serialize;
 
-use crate::checks::CheckDef;
+/// A declared check: stable ID, the spec clause it enforces, a title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CheckDef {
+    pub id: &'static str,
+    pub clause: &'static str,
+    pub title: &'static str,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "lowercase")]
