@@ -3,5 +3,7 @@
 
 pub mod canon;
 pub mod checks;
+pub mod di;
+pub mod keys;
 pub mod loader;
 pub use wellspring_report as report;

@@ -1,0 +1,255 @@
+//! Keys: resolving a verification method (did:key, did:jwk, keys given with `--key`, or the
+//! network with `--online`) to a public JWK, and making deterministic keys from seeds for
+//! test vectors and reference servers.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+use ssi_jwk::{Base64urlUInt, OctetParams, Params, JWK};
+
+use crate::loader::Fetch;
+
+/// A public key found for a verification method, and who controls it.
+#[derive(Debug, Clone)]
+pub struct ResolvedKey {
+    pub jwk: JWK,
+    /// The controller (the DID, or the key URL without its fragment, or the
+    /// `controller` a key document names).
+    pub controller: String,
+    /// How it was found: "did:key", "did:jwk", "--key", "online".
+    pub source: &'static str,
+}
+
+/// Keys supplied by the user (`--key URL=MULTIBASE_OR_JWK_FILE`), plus the network when allowed.
+#[derive(Clone, Default)]
+pub struct KeyRing {
+    given: HashMap<String, (JWK, Option<String>)>,
+    fetch: Option<Fetch>,
+}
+
+impl KeyRing {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with_fetch(mut self, fetch: Fetch) -> Self {
+        self.fetch = Some(fetch);
+        self
+    }
+
+    /// Adds a key for a URL: `material` is a multibase public key (`z6Mk…`), a JWK JSON
+    /// text, a Multikey / JsonWebKey document, or a JWKS (first key).
+    pub fn add(&mut self, url: &str, material: &str) -> Result<(), String> {
+        let material = material.trim();
+        let (jwk, controller) = if material.starts_with('{') {
+            let doc: Value =
+                serde_json::from_str(material).map_err(|e| format!("key for {url}: not JSON: {e}"))?;
+            key_from_document(&doc).ok_or_else(|| {
+                format!("key for {url}: no publicKeyMultibase, publicKeyJwk or JWK found")
+            })?
+        } else {
+            (jwk_from_multibase(material)?, None)
+        };
+        self.given.insert(url.to_owned(), (jwk.to_public(), controller));
+        Ok(())
+    }
+
+    /// Finds the public key of a verification method.
+    pub fn resolve(&self, vm: &str) -> Result<ResolvedKey, String> {
+        let base = vm.split('#').next().unwrap_or(vm);
+        if let Some((jwk, controller)) = self.given.get(vm).or_else(|| self.given.get(base)) {
+            return Ok(ResolvedKey {
+                jwk: jwk.clone(),
+                controller: controller.clone().unwrap_or_else(|| base.to_owned()),
+                source: "--key",
+            });
+        }
+        if let Some(rest) = vm.strip_prefix("did:key:") {
+            let mb = rest.split('#').next().unwrap_or(rest);
+            let jwk = jwk_from_multibase(mb)?;
+            return Ok(ResolvedKey { jwk, controller: base.to_owned(), source: "did:key" });
+        }
+        if let Some(rest) = vm.strip_prefix("did:jwk:") {
+            let enc = rest.split('#').next().unwrap_or(rest);
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(enc)
+                .map_err(|e| format!("did:jwk is not base64url: {e}"))?;
+            let jwk: JWK =
+                serde_json::from_slice(&bytes).map_err(|e| format!("did:jwk holds no JWK: {e}"))?;
+            if jwk.to_public() != jwk {
+                return Err("did:jwk embeds a private key".into());
+            }
+            return Ok(ResolvedKey { jwk, controller: base.to_owned(), source: "did:jwk" });
+        }
+        let url = if let Some(rest) = base.strip_prefix("did:web:") {
+            did_web_url(rest)
+        } else if base.starts_with("https://") || base.starts_with("http://") {
+            base.to_owned()
+        } else {
+            return Err(format!("cannot resolve verification method {vm}: unsupported method"));
+        };
+        let Some(fetch) = &self.fetch else {
+            return Err(format!(
+                "key {vm} is not known offline: give it with --key '{vm}=<multibase or JWK file>' or allow --online"
+            ));
+        };
+        let body = fetch(&url).map_err(|e| format!("fetching key document {url}: {e}"))?;
+        let doc: Value = serde_json::from_str(&body)
+            .map_err(|e| format!("key document {url} is not JSON: {e}"))?;
+        let entry = find_method(&doc, vm).ok_or_else(|| format!("{url} has no key {vm}"))?;
+        let (jwk, controller) = key_from_document(&entry)
+            .ok_or_else(|| format!("{url}: key {vm} has no usable public key"))?;
+        let controller = controller
+            .or_else(|| doc.get("id").and_then(Value::as_str).map(str::to_owned))
+            .unwrap_or_else(|| base.to_owned());
+        Ok(ResolvedKey { jwk, controller, source: "online" })
+    }
+}
+
+fn did_web_url(rest: &str) -> String {
+    let mut parts = rest.split(':');
+    let host = parts.next().unwrap_or_default().replace("%3A", ":");
+    let path: Vec<&str> = parts.collect();
+    if path.is_empty() {
+        format!("https://{host}/.well-known/did.json")
+    } else {
+        format!("https://{host}/{}/did.json", path.join("/"))
+    }
+}
+
+/// In a DID document or controller document, the verification method with this id.
+fn find_method(doc: &Value, vm: &str) -> Option<Value> {
+    if doc.get("id").and_then(Value::as_str) == Some(vm) {
+        return Some(doc.clone());
+    }
+    let doc_id = doc.get("id").and_then(Value::as_str).unwrap_or_default();
+    for key in ["verificationMethod", "assertionMethod", "keys"] {
+        if let Some(list) = doc.get(key).and_then(Value::as_array) {
+            for m in list {
+                let id = m.get("id").or_else(|| m.get("kid")).and_then(Value::as_str);
+                let matches = id.is_some_and(|id| {
+                    id == vm || (id.starts_with('#') && format!("{doc_id}{id}") == vm)
+                });
+                if matches {
+                    return Some(m.clone());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A public key and optional controller from a Multikey, JsonWebKey(2020) document, or JWK.
+pub fn key_from_document(doc: &Value) -> Option<(JWK, Option<String>)> {
+    let controller = doc.get("controller").and_then(Value::as_str).map(str::to_owned);
+    if let Some(mb) = doc.get("publicKeyMultibase").and_then(Value::as_str) {
+        return jwk_from_multibase(mb).ok().map(|k| (k, controller));
+    }
+    if let Some(jwk) = doc.get("publicKeyJwk") {
+        return serde_json::from_value::<JWK>(jwk.clone()).ok().map(|k| (k.to_public(), controller));
+    }
+    if let Some(keys) = doc.get("keys").and_then(Value::as_array) {
+        return keys.first().and_then(|k| serde_json::from_value::<JWK>(k.clone()).ok()).map(|k| (k.to_public(), None));
+    }
+    if doc.get("kty").is_some() {
+        return serde_json::from_value::<JWK>(doc.clone()).ok().map(|k| (k.to_public(), None));
+    }
+    None
+}
+
+/// Decodes a multibase, multicodec-prefixed public key (e.g. `z6Mk…` for Ed25519).
+pub fn jwk_from_multibase(mb: &str) -> Result<JWK, String> {
+    let (_, bytes) = multibase::decode(mb).map_err(|e| format!("not multibase: {mb}: {e}"))?;
+    let enc = ssi_multicodec::MultiEncoded::new(&bytes)
+        .map_err(|e| format!("not a multicodec key: {mb}: {e}"))?;
+    JWK::from_multicodec(enc).map_err(|e| format!("unsupported key type in {mb}: {e}"))
+}
+
+/// The multibase (base58btc) multicodec encoding of a public key.
+pub fn multibase_of(jwk: &JWK) -> Result<String, String> {
+    let mc = jwk.to_public().to_multicodec().map_err(|e| e.to_string())?;
+    Ok(multibase::encode(multibase::Base::Base58Btc, mc.into_bytes()))
+}
+
+/// `did:key:z…` and its key's verification method URL (`did:key:z…#z…`).
+pub fn did_key_of(jwk: &JWK) -> Result<(String, String), String> {
+    let mb = multibase_of(jwk)?;
+    Ok((format!("did:key:{mb}"), format!("did:key:{mb}#{mb}")))
+}
+
+/// `did:jwk:…` of a public key, and its verification method (`#0`).
+pub fn did_jwk_of(jwk: &JWK) -> (String, String) {
+    use base64::Engine;
+    let text = serde_json::to_string(&jwk.to_public()).expect("JWK serializes");
+    let did = format!("did:jwk:{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text));
+    let vm = format!("{did}#0");
+    (did, vm)
+}
+
+/// An Ed25519 private key from a 32-byte seed.
+pub fn ed25519_from_seed(seed: [u8; 32]) -> JWK {
+    let sk = ed25519_dalek::SigningKey::from_bytes(&seed);
+    JWK::from(Params::OKP(OctetParams {
+        curve: "Ed25519".into(),
+        public_key: Base64urlUInt(sk.verifying_key().to_bytes().to_vec()),
+        private_key: Some(Base64urlUInt(seed.to_vec())),
+    }))
+}
+
+/// A P-256 private key from a 32-byte seed (the seed is the scalar; must be in range).
+pub fn p256_from_seed(seed: [u8; 32]) -> Result<JWK, String> {
+    let sk = p256::SecretKey::from_bytes(&seed.into()).map_err(|e| e.to_string())?;
+    Ok(JWK::from(Params::EC(ssi_jwk::ECParams::from(&sk))))
+}
+
+/// An RSA-2048 private key generated from a seeded RNG: the same seed gives the same key
+/// with the pinned `rsa` version.
+pub fn rsa2048_from_seed(seed: [u8; 32]) -> Result<JWK, String> {
+    use rand_chacha::rand_core::SeedableRng;
+    let mut rng = rand_chacha::ChaCha20Rng::from_seed(seed);
+    let key = rsa::RsaPrivateKey::new(&mut rng, 2048).map_err(|e| e.to_string())?;
+    use num_bigint_dig::ModInverse;
+    use rsa::PublicKeyParts;
+    let b = |n: &rsa::BigUint| Some(Base64urlUInt(n.to_bytes_be()));
+    let primes = key.primes();
+    let (p, q) = (&primes[0], &primes[1]);
+    let one = rsa::BigUint::from(1u8);
+    let dp = key.d() % (p - &one);
+    let dq = key.d() % (q - &one);
+    let qi = q
+        .clone()
+        .mod_inverse(p)
+        .and_then(|v| v.to_biguint())
+        .ok_or("RSA CRT coefficient does not exist")?;
+    let mut params = ssi_jwk::RSAParams::new_public(&key.e().to_bytes_be(), &key.n().to_bytes_be());
+    params.private_exponent = b(key.d());
+    params.first_prime_factor = b(p);
+    params.second_prime_factor = b(q);
+    params.first_prime_factor_crt_exponent = b(&dp);
+    params.second_prime_factor_crt_exponent = b(&dq);
+    params.first_crt_coefficient = b(&qi);
+    Ok(JWK::from(Params::RSA(params)))
+}
+
+/// The raw 32-byte Ed25519 signing seed of a private OKP JWK.
+pub(crate) fn ed25519_secret(jwk: &JWK) -> Option<ed25519_dalek::SigningKey> {
+    match &jwk.params {
+        Params::OKP(p) if p.curve == "Ed25519" => {
+            let d = p.private_key.as_ref()?;
+            let seed: [u8; 32] = d.0.as_slice().try_into().ok()?;
+            Some(ed25519_dalek::SigningKey::from_bytes(&seed))
+        }
+        _ => None,
+    }
+}
+
+pub(crate) fn ed25519_public(jwk: &JWK) -> Option<ed25519_dalek::VerifyingKey> {
+    match &jwk.params {
+        Params::OKP(p) if p.curve == "Ed25519" => {
+            let x: [u8; 32] = p.public_key.0.as_slice().try_into().ok()?;
+            ed25519_dalek::VerifyingKey::from_bytes(&x).ok()
+        }
+        _ => None,
+    }
+}
