@@ -7,7 +7,9 @@ use serde_json::{Map, Value};
 
 use crate::credential::Credential;
 use crate::profile::Profile;
-use crate::serde_util::{one_or_many, one_string, opt_uri_or_object, ser_opt_uri_or_object, UriOrObject};
+use crate::serde_util::{
+    one_or_many, one_string, opt_uri_or_object, ser_opt_uri_or_object, UriOrObject,
+};
 
 /// An `Achievement` (badge class / learning achievement).
 ///
@@ -19,11 +21,20 @@ use crate::serde_util::{one_or_many, one_string, opt_uri_or_object, ser_opt_uri_
 pub struct Achievement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub type_: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub achievement_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub alignment: Vec<Alignment>,
     #[serde(
         default,
@@ -38,9 +49,17 @@ pub struct Achievement {
     pub criteria: Option<Criteria>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub endorsement: Vec<Credential>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub endorsement_jwt: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_of_study: Option<String>,
@@ -57,15 +76,31 @@ pub struct Achievement {
     pub in_language: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub other_identifier: Vec<IdentifierEntry>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub related: Vec<Related>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub result_description: Vec<ResultDescription>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specialization: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub tag: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
@@ -112,7 +147,12 @@ pub struct Criteria {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Alignment {
-    #[serde(rename = "type", default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub type_: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_code: Option<String>,
@@ -148,12 +188,25 @@ impl Alignment {
 pub struct ResultDescription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub type_: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub alignment: Vec<Alignment>,
     /// Ordered from low to high.
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub allowed_value: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -164,7 +217,11 @@ pub struct ResultDescription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_type: Option<String>,
     /// Ordered from low to high.
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub rubric_criterion_level: Vec<RubricCriterionLevel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_max: Option<String>,
@@ -180,9 +237,18 @@ pub struct ResultDescription {
 pub struct RubricCriterionLevel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub type_: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub alignment: Vec<Alignment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -202,12 +268,21 @@ pub struct RubricCriterionLevel {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResultEntry {
-    #[serde(rename = "type", default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub type_: Vec<String>,
     /// `id` of a `RubricCriterionLevel`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub achieved_level: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub alignment: Vec<Alignment>,
     /// `id` of a `ResultDescription` of the same achievement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -237,7 +312,12 @@ impl ResultEntry {
 pub struct Related {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub type_: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_language: Option<String>,
@@ -251,7 +331,12 @@ pub struct Related {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdentifierEntry {
-    #[serde(rename = "type", default, skip_serializing_if = "String::is_empty", deserialize_with = "one_string")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "one_string"
+    )]
     pub type_: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
@@ -280,7 +365,12 @@ impl IdentifierEntry {
 #[serde(rename_all = "camelCase")]
 pub struct Image {
     pub id: String,
-    #[serde(rename = "type", default, skip_serializing_if = "String::is_empty", deserialize_with = "one_string")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "one_string"
+    )]
     pub type_: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
@@ -324,7 +414,12 @@ impl UriOrObject for Image {
 pub struct Evidence {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub type_: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub narrative: Option<String>,

@@ -30,13 +30,26 @@ use crate::*;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Credential {
-    #[serde(rename = "@context", default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        rename = "@context",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub context: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub type_: Vec<String>,
-    #[serde(deserialize_with = "uri_or_object", serialize_with = "ser_uri_or_object")]
+    #[serde(
+        deserialize_with = "uri_or_object",
+        serialize_with = "ser_uri_or_object"
+    )]
     pub issuer: Profile,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<String>,
@@ -62,19 +75,39 @@ pub struct Credential {
     )]
     pub image: Option<Image>,
     pub credential_subject: CredentialSubject,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub endorsement: Vec<Credential>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub endorsement_jwt: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub evidence: Vec<Evidence>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub credential_schema: Vec<CredentialSchema>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential_status: Option<CredentialStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_service: Option<RefreshService>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub terms_of_use: Vec<TermsOfUse>,
     /// ClrCredential only: true if the CLR does not hold every assertion known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -228,7 +261,8 @@ impl Credential {
             CredentialKind::Clr => SCHEMA_CLR_CREDENTIAL,
             _ => SCHEMA_OB_ACHIEVEMENT_CREDENTIAL,
         };
-        self.credential_schema.push(CredentialSchema::json_schema(url));
+        self.credential_schema
+            .push(CredentialSchema::json_schema(url));
         if !self.context.iter().any(|c| c == CONTEXT_OB_EXTENSIONS) {
             self.context.push(CONTEXT_OB_EXTENSIONS.to_string());
         }
@@ -282,7 +316,9 @@ impl Credential {
 
     /// `validUntil`, or `expirationDate` for the VC DM 1.1 form.
     pub fn effective_valid_until(&self) -> Option<&str> {
-        self.valid_until.as_deref().or(self.expiration_date.as_deref())
+        self.valid_until
+            .as_deref()
+            .or(self.expiration_date.as_deref())
     }
 
     /// The proofs, whether `proof` was written as one object or an array.
@@ -329,7 +365,12 @@ impl Credential {
 pub struct CredentialSchema {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "String::is_empty", deserialize_with = "one_string")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "one_string"
+    )]
     pub type_: String,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -353,7 +394,12 @@ impl CredentialSchema {
 pub struct CredentialStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "String::is_empty", deserialize_with = "one_string")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "one_string"
+    )]
     pub type_: String,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -381,7 +427,12 @@ impl CredentialStatus {
 pub struct RefreshService {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "String::is_empty", deserialize_with = "one_string")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "one_string"
+    )]
     pub type_: String,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -404,7 +455,12 @@ impl RefreshService {
 pub struct TermsOfUse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "String::is_empty", deserialize_with = "one_string")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "one_string"
+    )]
     pub type_: String,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -414,15 +470,29 @@ pub struct TermsOfUse {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifiablePresentation {
-    #[serde(rename = "@context", default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        rename = "@context",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub context: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub type_: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holder: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub verifiable_credential: Vec<Value>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,

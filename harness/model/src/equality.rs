@@ -48,7 +48,9 @@ pub fn same_identifier(a: &str, b: &str) -> bool {
 /// id, compared per the spec)? Credentials without an `id` are never the same.
 pub fn same_credential(a: &Credential, b: &Credential) -> bool {
     match (&a.id, &b.id) {
-        (Some(ia), Some(ib)) => same_identifier(ia, ib) && same_identifier(&a.issuer.id, &b.issuer.id),
+        (Some(ia), Some(ib)) => {
+            same_identifier(ia, ib) && same_identifier(&a.issuer.id, &b.issuer.id)
+        }
         _ => false,
     }
 }

@@ -52,8 +52,20 @@ macro_rules! leaf {
 }
 
 leaf!(
-    Alignment, Criteria, Related, IdentifierEntry, Image, Evidence, GeoCoordinates, IdentityObject,
-    EndorsementSubject, Association, CredentialSchema, CredentialStatus, RefreshService, TermsOfUse
+    Alignment,
+    Criteria,
+    Related,
+    IdentifierEntry,
+    Image,
+    Evidence,
+    GeoCoordinates,
+    IdentityObject,
+    EndorsementSubject,
+    Association,
+    CredentialSchema,
+    CredentialStatus,
+    RefreshService,
+    TermsOfUse
 );
 
 impl Extras for RubricCriterionLevel {
@@ -67,7 +79,12 @@ impl Extras for ResultDescription {
     fn collect_extras(&self, path: &str, out: &mut Vec<String>) {
         own(&self.extra, path, out);
         list(&self.alignment, path, "alignment", out);
-        list(&self.rubric_criterion_level, path, "rubricCriterionLevel", out);
+        list(
+            &self.rubric_criterion_level,
+            path,
+            "rubricCriterionLevel",
+            out,
+        );
     }
 }
 

@@ -21,11 +21,13 @@
 //!   lists them.
 //! * `proof` and nested `verifiableCredential`s stay raw `serde_json::Value`
 //!   because they are signed material.
-//! * Text properties are plain strings; the language-map form that the purl
-//!   "JSON-LD adaptation" schemas also accept (`{"en": "…"}`) is kept in
-//!   `extra` only where unmodelled — such a value in a modelled text property
-//!   fails to deserialize. Numbers (`creditsEarned`, `creditsAvailable`,
-//!   `latitude`, `longitude`) are `f64`, so an integer written as `3` comes back as `3.0`.
+//! * Known limitations: text properties are plain `String`s, so the
+//!   language-map form (`{"en": "…"}`) that the purl "JSON-LD adaptation"
+//!   schemas also allow fails to deserialize in a modelled text property (it is
+//!   kept verbatim in unmodelled ones); `@context` entries must be URL strings
+//!   (no inline context objects). Numbers (`creditsEarned`, `creditsAvailable`,
+//!   `latitude`, `longitude`) are `f64`, so an integer written as `3` comes
+//!   back as `3.0`.
 //!
 //! Properties that the spec requires are mostly still `Option` so that
 //! non-conformant input can be read and negative vectors built; the

@@ -5,7 +5,9 @@ use serde_json::{Map, Value};
 
 use crate::achievement::{IdentifierEntry, Image};
 use crate::credential::Credential;
-use crate::serde_util::{one_or_many, one_string, opt_uri_or_object, ser_opt_uri_or_object, UriOrObject};
+use crate::serde_util::{
+    one_or_many, one_string, opt_uri_or_object, ser_opt_uri_or_object, UriOrObject,
+};
 
 /// A Profile: a person or organisation (OB 3.0 `Profile`; shared with CLR 2.0).
 ///
@@ -16,7 +18,12 @@ use crate::serde_util::{one_or_many, one_string, opt_uri_or_object, ser_opt_uri_
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
     pub id: String,
-    #[serde(rename = "type", default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub type_: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -26,9 +33,17 @@ pub struct Profile {
     pub phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub endorsement: Vec<Credential>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub endorsement_jwt: Vec<String>,
     #[serde(
         default,
@@ -41,7 +56,11 @@ pub struct Profile {
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub other_identifier: Vec<IdentifierEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub official: Option<String>,
@@ -108,7 +127,12 @@ impl UriOrObject for Profile {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
-    #[serde(rename = "type", default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub type_: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_country: Option<String>,
@@ -134,7 +158,12 @@ pub struct Address {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GeoCoordinates {
-    #[serde(rename = "type", default, skip_serializing_if = "String::is_empty", deserialize_with = "one_string")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "one_string"
+    )]
     pub type_: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,

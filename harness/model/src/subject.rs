@@ -16,6 +16,9 @@ use crate::serde_util::{one_or_many, one_string, opt_uri_or_object, ser_opt_uri_
 /// all) → `Achievement`. When `type` names neither, a `verifiableCredential`
 /// property means CLR and an `endorsementComment` means endorsement.
 /// Writing emits the inner object as-is (no tag).
+// The achievement variant is by far the common one; boxing it would add an
+// indirection to every OB credential just to shrink the rare variants.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CredentialSubject {
     Achievement(AchievementSubject),
@@ -128,8 +131,12 @@ impl<'de> Deserialize<'de> for CredentialSubject {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = Value::deserialize(d)?;
         let parsed = match subject_kind(&v) {
-            SubjectKind::Achievement => serde_json::from_value(v).map(CredentialSubject::Achievement),
-            SubjectKind::Endorsement => serde_json::from_value(v).map(CredentialSubject::Endorsement),
+            SubjectKind::Achievement => {
+                serde_json::from_value(v).map(CredentialSubject::Achievement)
+            }
+            SubjectKind::Endorsement => {
+                serde_json::from_value(v).map(CredentialSubject::Endorsement)
+            }
             SubjectKind::Clr => serde_json::from_value(v).map(CredentialSubject::Clr),
         };
         parsed.map_err(D::Error::custom)
@@ -153,9 +160,18 @@ impl Serialize for CredentialSubject {
 pub struct AchievementSubject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub type_: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub identifier: Vec<IdentityObject>,
     /// Required by the spec (`1`); `Option` so that bare examples still read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,7 +186,11 @@ pub struct AchievementSubject {
     pub license_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub narrative: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub result: Vec<ResultEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
@@ -223,7 +243,12 @@ impl AchievementSubject {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdentityObject {
-    #[serde(rename = "type", default, skip_serializing_if = "String::is_empty", deserialize_with = "one_string")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "one_string"
+    )]
     pub type_: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_hash: Option<String>,
@@ -273,7 +298,12 @@ impl IdentityObject {
 pub struct EndorsementSubject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub type_: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endorsement_comment: Option<String>,
@@ -302,15 +332,36 @@ impl EndorsementSubject {
 pub struct ClrSubject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub type_: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub identifier: Vec<IdentityObject>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub verifiable_credential: Vec<Value>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub achievement: Vec<Achievement>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub association: Vec<Association>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -334,7 +385,12 @@ impl ClrSubject {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Association {
-    #[serde(rename = "type", default, skip_serializing_if = "String::is_empty", deserialize_with = "one_string")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "one_string"
+    )]
     pub type_: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub association_type: Option<String>,

@@ -78,8 +78,12 @@ fn hash_data(
     proof_config: &Value,
     loader: &ContextLoader,
     trace: &mut ProofTrace,
+    doc_canon: Option<&[String]>,
 ) -> Result<Vec<u8>, ProofError> {
-    let doc_lines = canonical_nquads(unsecured, loader).map_err(ProofError::Canon)?;
+    let doc_lines = match doc_canon {
+        Some(l) => l.to_vec(),
+        None => canonical_nquads(unsecured, loader).map_err(ProofError::Canon)?,
+    };
     let doc = doc_lines.concat();
     let doc_hash = Sha256::digest(doc.as_bytes());
     trace.canonical_document = Some(doc);
@@ -111,6 +115,18 @@ pub fn verify_proof(
     keys: &KeyRing,
     loader: &ContextLoader,
     trace: &mut ProofTrace,
+) -> Result<Suite, ProofError> {
+    verify_proof_with(doc, proof, keys, loader, trace, None)
+}
+
+/// As [`verify_proof`], reusing the canonical N-Quads of the unsecured document if known.
+pub fn verify_proof_with(
+    doc: &Value,
+    proof: &Value,
+    keys: &KeyRing,
+    loader: &ContextLoader,
+    trace: &mut ProofTrace,
+    doc_canon: Option<&[String]>,
 ) -> Result<Suite, ProofError> {
     let p = proof
         .as_object()
@@ -164,7 +180,7 @@ pub fn verify_proof(
         o.remove("proof");
     }
     let cfg = proof_configuration(doc, p);
-    let data = hash_data(&unsecured, &cfg, loader, trace)?;
+    let data = hash_data(&unsecured, &cfg, loader, trace, doc_canon)?;
     use ed25519_dalek::Verifier;
     public
         .verify(&data, &ed25519_dalek::Signature::from_bytes(&sig))
@@ -190,7 +206,7 @@ pub fn sign(
     let mut unsecured = doc.clone();
     let existing = unsecured.as_object_mut().and_then(|o| o.remove("proof"));
     let cfg = proof_configuration(doc, &proof);
-    let data = hash_data(&unsecured, &cfg, loader, &mut ProofTrace::default())
+    let data = hash_data(&unsecured, &cfg, loader, &mut ProofTrace::default(), None)
         .map_err(|e| e.to_string())?;
     use ed25519_dalek::Signer;
     let sig = sk.sign(&data);

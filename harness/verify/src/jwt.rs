@@ -1,0 +1,218 @@
+//! VC-JWT (OB 3.0 §8.2 "JSON Web Token Proof Format", `#jwt-proof`, `#jwt-verify`): a compact
+//! JWS whose payload is the credential itself (current text) or carries it in a `vc` claim
+//! (earlier text, and most VC-JWTs in the wild). Signature verification is `ssi-jws`.
+
+use base64::Engine;
+use serde_json::{Map, Value};
+use ssi_jwk::{Algorithm, JWK};
+
+use crate::keys::{KeyRing, ResolvedKey};
+
+/// Algorithms a VC-JWT may use here. RS256 is the spec's minimum; ES256 and EdDSA interoperate.
+pub const ALLOWED_ALGS: &[&str] = &["RS256", "ES256", "EdDSA"];
+
+/// Is this text a compact JWS (three base64url parts)?
+pub fn looks_like_jws(text: &str) -> bool {
+    let t = text.trim();
+    let parts: Vec<&str> = t.split('.').collect();
+    parts.len() == 3
+        && !parts[0].is_empty()
+        && !parts[2].is_empty()
+        && parts
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+}
+
+/// Where the credential sits in the payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayloadForm {
+    /// The payload is the credential (OB 3.0 current text, VC-JOSE-COSE).
+    Direct,
+    /// The credential is the `vc` claim (VC-JWT 1.1 form).
+    VcClaim,
+}
+
+/// A decoded (not yet verified) VC-JWT.
+#[derive(Debug, Clone)]
+pub struct DecodedJwt {
+    pub header: Map<String, Value>,
+    pub payload: Map<String, Value>,
+    pub credential: Value,
+    pub form: PayloadForm,
+    signing_input: String,
+    signature: Vec<u8>,
+}
+
+fn b64(part: &str, what: &str) -> Result<Vec<u8>, String> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|e| format!("JWT {what} is not base64url: {e}"))
+}
+
+/// Splits and decodes a compact JWS; checks nothing cryptographic.
+pub fn decode(jws: &str) -> Result<DecodedJwt, String> {
+    let jws = jws.trim();
+    if !looks_like_jws(jws) {
+        return Err("not a compact JWS (three base64url parts separated by '.')".into());
+    }
+    let mut it = jws.split('.');
+    let (h, p, s) = (it.next().unwrap(), it.next().unwrap(), it.next().unwrap());
+    let header: Map<String, Value> = serde_json::from_slice(&b64(h, "header")?)
+        .map_err(|e| format!("JWT header is not a JSON object: {e}"))?;
+    let payload: Map<String, Value> = serde_json::from_slice(&b64(p, "payload")?)
+        .map_err(|e| format!("JWT payload is not a JSON object: {e}"))?;
+    let signature = b64(s, "signature")?;
+    let (credential, form) = match payload.get("vc") {
+        Some(vc @ Value::Object(_)) => (vc.clone(), PayloadForm::VcClaim),
+        Some(_) => return Err("JWT `vc` claim is not an object".into()),
+        None => (Value::Object(payload.clone()), PayloadForm::Direct),
+    };
+    Ok(DecodedJwt {
+        header,
+        payload,
+        credential,
+        form,
+        signing_input: format!("{h}.{p}"),
+        signature,
+    })
+}
+
+/// Verifies the JWS signature: `alg` allowed, key from `jwk` (public only) or `kid`.
+pub fn verify_signature(jwt: &DecodedJwt, keys: &KeyRing) -> Result<(String, Option<ResolvedKey>), String> {
+    let alg_name = jwt.header.get("alg").and_then(Value::as_str).unwrap_or("");
+    if !ALLOWED_ALGS.contains(&alg_name) {
+        return Err(format!(
+            "JOSE header alg {:?} is not allowed (allowed: {})",
+            jwt.header.get("alg").unwrap_or(&Value::Null),
+            ALLOWED_ALGS.join(", ")
+        ));
+    }
+    let alg: Algorithm = serde_json::from_value(Value::String(alg_name.to_owned()))
+        .map_err(|e| format!("alg {alg_name}: {e}"))?;
+    let (jwk, resolved, source) = if let Some(jwk) = jwt.header.get("jwk") {
+        if jwk.get("d").is_some() {
+            return Err("JOSE header jwk contains a private key (\"d\"): never publish it".into());
+        }
+        let jwk: JWK = serde_json::from_value(jwk.clone()).map_err(|e| format!("header jwk: {e}"))?;
+        (jwk, None, "header jwk".to_owned())
+    } else if let Some(kid) = jwt.header.get("kid").and_then(Value::as_str) {
+        let r = keys.resolve(kid)?;
+        (r.jwk.clone(), Some(r), format!("kid {kid}"))
+    } else {
+        return Err("JOSE header has neither kid nor jwk: no key to verify with".into());
+    };
+    ssi_jws::verify_bytes(alg, jwt.signing_input.as_bytes(), &jwk, &jwt.signature)
+        .map_err(|e| format!("signature does not verify with the key from the {source}: {e}"))?;
+    Ok((source, resolved))
+}
+
+/// Signs a credential as a VC-JWT. `kid`: header kid; `embed_jwk`: put the public key in the header.
+pub fn sign(
+    credential: &Value,
+    key: &JWK,
+    alg: &str,
+    kid: Option<&str>,
+    embed_jwk: bool,
+    form: PayloadForm,
+) -> Result<String, String> {
+    let cred = credential.as_object().ok_or("credential is not a JSON object")?;
+    let mut header = Map::new();
+    header.insert("alg".into(), alg.into());
+    header.insert("typ".into(), "JWT".into());
+    if let Some(kid) = kid {
+        header.insert("kid".into(), kid.into());
+    }
+    if embed_jwk {
+        header.insert("jwk".into(), serde_json::to_value(key.to_public()).map_err(|e| e.to_string())?);
+    }
+    let mut claims = Map::new();
+    if let Some(iss) = issuer_id(credential) {
+        claims.insert("iss".into(), iss.into());
+    }
+    if let Some(id) = cred.get("id") {
+        claims.insert("jti".into(), id.clone());
+    }
+    if let Some(sub) = credential.pointer("/credentialSubject/id") {
+        claims.insert("sub".into(), sub.clone());
+    }
+    let from = cred.get("validFrom").or_else(|| cred.get("issuanceDate"));
+    if let Some(t) = from.and_then(Value::as_str).and_then(numeric_date) {
+        claims.insert("nbf".into(), t.into());
+    }
+    let until = cred.get("validUntil").or_else(|| cred.get("expirationDate"));
+    if let Some(t) = until.and_then(Value::as_str).and_then(numeric_date) {
+        claims.insert("exp".into(), t.into());
+    }
+    let payload = match form {
+        PayloadForm::Direct => {
+            let mut p = cred.clone();
+            for (k, v) in claims {
+                p.insert(k, v);
+            }
+            p
+        }
+        PayloadForm::VcClaim => {
+            claims.insert("vc".into(), credential.clone());
+            claims
+        }
+    };
+    let enc = |v: &Map<String, Value>| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).expect("JSON"))
+    };
+    let input = format!("{}.{}", enc(&header), enc(&payload));
+    let alg: Algorithm = serde_json::from_value(Value::String(alg.to_owned())).map_err(|e| e.to_string())?;
+    let sig = ssi_jws::sign_bytes(alg, input.as_bytes(), key).map_err(|e| e.to_string())?;
+    Ok(format!("{input}.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sig)))
+}
+
+/// The issuer's id, whether `issuer` is a string or a Profile object.
+pub fn issuer_id(credential: &Value) -> Option<&str> {
+    match credential.get("issuer")? {
+        Value::String(s) => Some(s),
+        Value::Object(o) => o.get("id").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
+/// RFC 3339 → NumericDate (seconds since the epoch).
+pub fn numeric_date(t: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(t).ok().map(|d| d.timestamp())
+}
+
+/// OB 3.0 `#jwt-verify` step 5: the registered claims must agree with the credential.
+/// Returns the list of disagreements (empty = consistent).
+pub fn claim_mismatches(jwt: &DecodedJwt) -> Vec<String> {
+    let c = &jwt.credential;
+    let p = &jwt.payload;
+    let mut bad = Vec::new();
+    let mut same = |claim: &str, expected: Option<&Value>, required: bool| match (p.get(claim), expected) {
+        (Some(got), Some(want)) if got != want => {
+            bad.push(format!("claim {claim} = {got} but the credential says {want}"))
+        }
+        (None, Some(want)) if required => bad.push(format!("claim {claim} missing (credential has {want})")),
+        _ => {}
+    };
+    let iss = issuer_id(c).map(|s| Value::String(s.to_owned()));
+    same("iss", iss.as_ref(), true);
+    same("jti", c.get("id"), true);
+    same("sub", c.pointer("/credentialSubject/id"), true);
+    let from = c.get("validFrom").or_else(|| c.get("issuanceDate")).and_then(Value::as_str);
+    let until = c.get("validUntil").or_else(|| c.get("expirationDate")).and_then(Value::as_str);
+    for (claim, date, required) in [("nbf", from, true), ("exp", until, true)] {
+        let want = date.and_then(numeric_date);
+        match (p.get(claim), want) {
+            (Some(got), Some(want)) if got.as_i64() != Some(want) => bad.push(format!(
+                "claim {claim} = {got} but the credential's date is {} ({want})",
+                date.unwrap_or_default()
+            )),
+            (None, Some(want)) if required => {
+                bad.push(format!("claim {claim} missing (credential date gives {want})"))
+            }
+            (Some(got), None) if claim == "exp" => {
+                bad.push(format!("claim exp = {got} but the credential has no validUntil"))
+            }
+            _ => {}
+        }
+    }
+    bad
+}

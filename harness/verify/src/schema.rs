@@ -1,0 +1,197 @@
+//! The official 1EdTech JSON Schemas (draft 2019-09), embedded, and readable error reports:
+//! the root cause of each failure, with its JSON pointer, instead of a buried `oneOf` error.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{Draft, ValidationError, Validator};
+use serde_json::Value;
+
+/// Embedded schemas: (purl URL, file text).
+pub static SCHEMAS: &[(&str, &str)] = &[
+    ("https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json",
+        include_str!("../schemas/ob_v3p0_achievementcredential_schema.json")),
+    ("https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json",
+        include_str!("../schemas/ob_v3p0_endorsementcredential_schema.json")),
+    ("https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_profile_schema.json",
+        include_str!("../schemas/ob_v3p0_profile_schema.json")),
+    ("https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_getopenbadgecredentialsresponse_schema.json",
+        include_str!("../schemas/ob_v3p0_getopenbadgecredentialsresponse_schema.json")),
+    ("https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_imsx_statusinfo_schema.json",
+        include_str!("../schemas/ob_v3p0_imsx_statusinfo_schema.json")),
+    ("https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json",
+        include_str!("../schemas/clr_v2p0_clrcredential_schema.json")),
+    ("https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_achievementcredential_schema.json",
+        include_str!("../schemas/clr_v2p0_achievementcredential_schema.json")),
+    ("https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_endorsementcredential_schema.json",
+        include_str!("../schemas/clr_v2p0_endorsementcredential_schema.json")),
+    ("https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_profile_schema.json",
+        include_str!("../schemas/clr_v2p0_profile_schema.json")),
+    ("https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_getclrcredentialsresponse_schema.json",
+        include_str!("../schemas/clr_v2p0_getclrcredentialsresponse_schema.json")),
+    ("https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_imsx_statusinfo_schema.json",
+        include_str!("../schemas/clr_v2p0_imsx_statusinfo_schema.json")),
+];
+
+pub const OB_ACHIEVEMENT_CREDENTIAL: &str =
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json";
+pub const OB_ENDORSEMENT_CREDENTIAL: &str =
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json";
+pub const CLR_CREDENTIAL: &str =
+    "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json";
+
+/// One schema problem, at its root.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaError {
+    /// JSON pointer into the credential.
+    pub pointer: String,
+    pub message: String,
+}
+
+/// Which data model a credential follows (decides which schema variant applies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Form {
+    /// VC Data Model 2.0 (`validFrom`), what the official schemas describe.
+    V2,
+    /// VC Data Model 1.1 (`issuanceDate`), kept "for verification purposes".
+    V1,
+}
+
+/// The official schema adapted to VC DM 1.1: 1EdTech publishes no 1.1 schema, so the 2.0
+/// schema is used with `@context` item 0 = credentials/v1 and `issuanceDate` required in
+/// place of `validFrom` (OB 3.0 AchievementCredentialv1p1: `name` required too).
+fn adapt_v1(mut schema: Value) -> Value {
+    let v1 = "https://www.w3.org/2018/credentials/v1";
+    fn walk_context(v: &mut Value, v1: &str) {
+        match v {
+            Value::Object(o) => {
+                if let Some(Value::Array(e)) = o.get_mut("enum") {
+                    if e.iter().any(|x| x == "https://www.w3.org/ns/credentials/v2") {
+                        *e = vec![Value::String(v1.into())];
+                    }
+                }
+                for (_, x) in o.iter_mut() {
+                    walk_context(x, v1);
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(|x| walk_context(x, v1)),
+            _ => {}
+        }
+    }
+    if let Some(ctx) = schema.pointer_mut("/properties/@context") {
+        walk_context(ctx, v1);
+    }
+    if let Some(props) = schema.pointer_mut("/properties").and_then(Value::as_object_mut) {
+        let dt = serde_json::json!({"type": "string", "format": "date-time"});
+        props.insert("issuanceDate".into(), dt.clone());
+        props.insert("expirationDate".into(), dt);
+    }
+    if let Some(Value::Array(req)) = schema.get_mut("required") {
+        req.retain(|r| r != "validFrom");
+        req.push("issuanceDate".into());
+        if !req.iter().any(|r| r == "name") {
+            req.push("name".into());
+        }
+    }
+    schema
+}
+
+fn compiled() -> &'static HashMap<(&'static str, Form), Result<Validator, String>> {
+    static C: OnceLock<HashMap<(&'static str, Form), Result<Validator, String>>> = OnceLock::new();
+    C.get_or_init(|| {
+        let mut m = HashMap::new();
+        for (url, text) in SCHEMAS {
+            let schema: Value = serde_json::from_str(text).expect("embedded schema is JSON");
+            for form in [Form::V2, Form::V1] {
+                let s = if form == Form::V1 { adapt_v1(schema.clone()) } else { schema.clone() };
+                let v = jsonschema::options()
+                    .with_draft(Draft::Draft201909)
+                    .should_validate_formats(true)
+                    .build(&s)
+                    .map_err(|e| format!("schema {url} does not compile: {e}"));
+                m.insert((*url, form), v);
+            }
+        }
+        m
+    })
+}
+
+/// Is this schema URL one we ship?
+pub fn is_known(url: &str) -> bool {
+    SCHEMAS.iter().any(|(u, _)| *u == url)
+}
+
+/// Validates `instance` against the shipped schema at `url`; `None` if we do not ship it.
+pub fn validate(url: &str, form: Form, instance: &Value) -> Option<Result<Vec<SchemaError>, String>> {
+    let (key, _) = SCHEMAS.iter().find(|(u, _)| *u == url)?;
+    let v = match compiled().get(&(*key, form))? {
+        Ok(v) => v,
+        Err(e) => return Some(Err(e.clone())),
+    };
+    let mut out = Vec::new();
+    for e in v.iter_errors(instance) {
+        root_causes(&e, &mut out);
+    }
+    out.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.message.cmp(&b.message)));
+    out.dedup();
+    Some(Ok(out))
+}
+
+/// Validates a schema given as a document (a `credentialSchema` fetched with `--online`).
+pub fn validate_with(schema: &Value, instance: &Value) -> Result<Vec<SchemaError>, String> {
+    let v = jsonschema::options()
+        .should_validate_formats(true)
+        .build(schema)
+        .map_err(|e| format!("schema does not compile: {e}"))?;
+    let mut out = Vec::new();
+    for e in v.iter_errors(instance) {
+        root_causes(&e, &mut out);
+    }
+    Ok(out)
+}
+
+/// Descends into `oneOf`/`anyOf` failures: the schemas allow "one value or an array of them",
+/// so we follow the branch that fits the value's JSON type, and report what is wrong inside it.
+fn root_causes(e: &ValidationError<'_>, out: &mut Vec<SchemaError>) {
+    let branches = match &e.kind {
+        ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
+            Some(context)
+        }
+        _ => None,
+    };
+    if let Some(branches) = branches {
+        // A branch whose errors are all below the value (not a type mismatch of the value
+        // itself) is the one the author meant.
+        let here = e.instance_path.as_str().to_owned();
+        let meant: Vec<&Vec<ValidationError<'static>>> = branches
+            .iter()
+            .filter(|b| {
+                !b.is_empty()
+                    && !b.iter().any(|x| {
+                        x.instance_path.as_str() == here
+                            && matches!(x.kind, ValidationErrorKind::Type { .. })
+                    })
+            })
+            .collect();
+        let pick = if meant.is_empty() {
+            branches.iter().filter(|b| !b.is_empty()).min_by_key(|b| b.len())
+        } else {
+            meant.into_iter().min_by_key(|b| b.len())
+        };
+        if let Some(branch) = pick {
+            for x in branch {
+                root_causes(x, out);
+            }
+            return;
+        }
+    }
+    let pointer = e.instance_path.as_str().to_owned();
+    let message = match &e.kind {
+        ValidationErrorKind::Required { property } => {
+            format!("required property {property} is missing")
+        }
+        _ => e.to_string(),
+    };
+    out.push(SchemaError { pointer, message });
+}
