@@ -1,1 +1,51 @@
-fn main(){}
+//! `wellspring`: the command line of the Wellspring conformance harness.
+
+mod fetch;
+mod vectors_cmd;
+mod verify_cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Open, offline-first conformance and interop harness for 1EdTech Open Badges 3.0,
+/// CLR 2.0 and CASE 1.0.
+///
+/// Exit codes: 0 = every check passed, 1 = a check failed, 2 = could not run.
+#[derive(Parser)]
+#[command(name = "wellspring", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Verify(verify_cmd::VerifyArgs),
+    #[command(subcommand)]
+    Vectors(vectors_cmd::VectorsCmd),
+    /// List every credential check: stable ID, spec clause, what it judges.
+    Checks,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Verify(a) => verify_cmd::run(a),
+        Command::Vectors(v) => vectors_cmd::run(v),
+        Command::Checks => {
+            for c in wellspring_verify::checks::ALL {
+                println!("{:<28} {}\n{:<28} {}", c.id, c.title, "", c.clause);
+            }
+            0
+        }
+    };
+    ExitCode::from(code)
+}

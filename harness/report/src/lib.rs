@@ -1,4 +1,5 @@
 //! Check results (what a run found) and how they are written out.
 
 mod model;
+pub mod render;
 pub use model::*;

@@ -1,0 +1,174 @@
+//! `wellspring verify`.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use wellspring_report::{render, DocReport};
+use wellspring_verify::{verify_bytes, Options, Recipient};
+
+/// Verify OB 3.0 / CLR 2.0 credentials, check by check, offline.
+///
+/// An INPUT is a file (JSON credential or presentation, compact JWS / VC-JWT, baked PNG or
+/// SVG), `-` for standard input, or with --online an http(s) URL. The kind is detected.
+///
+/// Examples:
+///   wellspring verify vectors/valid/ob3-minimal.eddsa.json
+///   wellspring verify --now 2026-01-01T00:00:00Z --format json badge.png
+///   wellspring verify --key 'https://example.edu/issuers/565049#z6Mk…=z6Mk…' signed.json
+///   cat cred.jwt | wellspring verify --junit report.xml -
+#[derive(Args)]
+#[command(verbatim_doc_comment)]
+pub struct VerifyArgs {
+    /// Files, `-` for stdin, or URLs (with --online).
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<String>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Also write JUnit XML (one testcase per check per input) to FILE.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Judge validity windows at this instant (RFC 3339) instead of the clock.
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
+    /// Allow the network: unknown contexts, did:web and HTTP(S) keys, status lists, schemas.
+    #[arg(long)]
+    online: bool,
+    /// Key for a verification method or kid: URL=MULTIBASE (z6Mk…) or URL=FILE (JWK, Multikey, JWKS). Repeatable.
+    #[arg(long = "key", value_name = "URL=KEY")]
+    keys: Vec<String>,
+    /// Status list document for a URL, read from a file. Repeatable.
+    #[arg(long = "status-file", value_name = "URL=PATH")]
+    status_files: Vec<String>,
+    /// Check the credential was issued to this recipient: TYPE:VALUE, e.g. email:someone@example.org or did:example:123.
+    #[arg(long, value_name = "TYPE:VALUE")]
+    recipient: Option<String>,
+    /// Show evidence (values, pointers, canonical forms, hashes) under failed, warned and skipped checks.
+    #[arg(short, long)]
+    verbose: bool,
+    /// Largest input accepted, in bytes.
+    #[arg(long, default_value_t = wellspring_verify::DEFAULT_MAX_BYTES)]
+    max_bytes: usize,
+    /// Deepest JSON nesting accepted.
+    #[arg(long, default_value_t = wellspring_verify::DEFAULT_MAX_DEPTH)]
+    max_depth: usize,
+    /// Network timeout per request, in seconds (with --online).
+    #[arg(long, default_value_t = 10)]
+    timeout: u64,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn usage(msg: String) -> u8 {
+    eprintln!("wellspring verify: {msg}");
+    2
+}
+
+/// Builds Options from the flags (shared with `vectors run`).
+pub fn options(
+    now: Option<&str>,
+    keys: &[String],
+    status_files: &[String],
+    recipient: Option<&str>,
+) -> Result<Options, String> {
+    let now = match now {
+        Some(t) => chrono::DateTime::parse_from_rfc3339(t)
+            .map_err(|e| format!("--now {t:?} is not RFC 3339: {e}"))?
+            .with_timezone(&chrono::Utc),
+        None => chrono::Utc::now(),
+    };
+    let mut opts = Options::offline(now);
+    for k in keys {
+        let (url, material) = k
+            .rsplit_once('=')
+            .filter(|(u, _)| !u.is_empty())
+            .ok_or_else(|| format!("--key {k:?}: expected URL=MULTIBASE or URL=FILE"))?;
+        let material = if material.starts_with('z') && !std::path::Path::new(material).exists() {
+            material.to_owned()
+        } else {
+            std::fs::read_to_string(material).map_err(|e| format!("--key {url}: cannot read {material}: {e}"))?
+        };
+        opts.keys.add(url, &material)?;
+    }
+    for s in status_files {
+        let (url, path) = s
+            .rsplit_once('=')
+            .ok_or_else(|| format!("--status-file {s:?}: expected URL=PATH"))?;
+        let text = std::fs::read_to_string(path).map_err(|e| format!("--status-file {url}: cannot read {path}: {e}"))?;
+        opts.status_files.insert(url.to_owned(), text);
+    }
+    if let Some(r) = recipient {
+        opts.recipient = Some(r.parse::<Recipient>()?);
+    }
+    Ok(opts)
+}
+
+pub fn run(a: VerifyArgs) -> u8 {
+    let mut opts = match options(a.now.as_deref(), &a.keys, &a.status_files, a.recipient.as_deref()) {
+        Ok(o) => o,
+        Err(e) => return usage(e),
+    };
+    opts.max_bytes = a.max_bytes;
+    opts.max_depth = a.max_depth;
+    let fetch = if a.online {
+        match crate::fetch::http_fetch(Duration::from_secs(a.timeout)) {
+            Ok(f) => {
+                opts = opts.with_network(f.clone());
+                Some(f)
+            }
+            Err(e) => return usage(e),
+        }
+    } else {
+        None
+    };
+    let mut reports: Vec<DocReport> = Vec::new();
+    for input in &a.inputs {
+        let bytes = if input == "-" {
+            let mut b = Vec::new();
+            match std::io::stdin().take(a.max_bytes as u64 + 1).read_to_end(&mut b) {
+                Ok(_) => b,
+                Err(e) => return usage(format!("cannot read standard input: {e}")),
+            }
+        } else if input.starts_with("https://") || input.starts_with("http://") {
+            match &fetch {
+                Some(f) => match f(input) {
+                    Ok(t) => t.into_bytes(),
+                    Err(e) => return usage(format!("cannot fetch {input}: {e}")),
+                },
+                None => return usage(format!("{input} is a URL: add --online to fetch it")),
+            }
+        } else {
+            match read_bounded(input, a.max_bytes) {
+                Ok(b) => b,
+                Err(e) => return usage(e),
+            }
+        };
+        reports.push(verify_bytes(input, &bytes, &opts));
+    }
+    match a.format {
+        Format::Human => print!("{}", render::human(&reports, a.verbose)),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&render::json(&reports)).expect("report serializes")),
+    }
+    if let Some(path) = &a.junit {
+        if let Err(e) = std::fs::write(path, render::junit(&reports)) {
+            return usage(format!("cannot write {}: {e}", path.display()));
+        }
+    }
+    if reports.iter().all(|r| r.passed()) { 0 } else { 1 }
+}
+
+/// Reads at most `max + 1` bytes, so a huge file is judged (too large) without loading it.
+fn read_bounded(path: &str, max: usize) -> Result<Vec<u8>, String> {
+    let f = std::fs::File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let mut b = Vec::new();
+    f.take(max as u64 + 1)
+        .read_to_end(&mut b)
+        .map_err(|e| format!("cannot read {path}: {e}"))?;
+    Ok(b)
+}

@@ -1,0 +1,147 @@
+//! Renderings of reports: human terminal lines, JSON, JUnit XML.
+
+use std::fmt::Write;
+
+use crate::{DocReport, Verdict};
+
+/// Counts of verdicts over a set of reports (nested documents included).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Tally {
+    pub pass: usize,
+    pub fail: usize,
+    pub warn: usize,
+    pub skip: usize,
+}
+
+impl Tally {
+    pub fn of(reports: &[DocReport]) -> Tally {
+        let mut t = Tally::default();
+        for r in reports {
+            let mut all = Vec::new();
+            r.walk(&mut all);
+            for (_, c) in all {
+                match c.verdict {
+                    Verdict::Pass => t.pass += 1,
+                    Verdict::Fail => t.fail += 1,
+                    Verdict::Warn => t.warn += 1,
+                    Verdict::Skip => t.skip += 1,
+                }
+            }
+        }
+        t
+    }
+}
+
+/// One line per check (mark, ID, message), nested documents indented, then a summary.
+/// With `evidence`, each non-passing check is followed by what was seen.
+pub fn human(reports: &[DocReport], evidence: bool) -> String {
+    let mut out = String::new();
+    for r in reports {
+        doc_lines(&mut out, r, 0, evidence);
+    }
+    let ok = reports.iter().filter(|r| r.passed()).count();
+    let t = Tally::of(reports);
+    let _ = writeln!(
+        out,
+        "\n{} of {} input(s) verified — checks: {} passed, {} failed, {} warnings, {} skipped",
+        ok,
+        reports.len(),
+        t.pass,
+        t.fail,
+        t.warn,
+        t.skip
+    );
+    out
+}
+
+fn doc_lines(out: &mut String, r: &DocReport, indent: usize, evidence: bool) {
+    let pad = "  ".repeat(indent);
+    let verdict = if r.passed() { "VERIFIED" } else { "NOT VERIFIED" };
+    let _ = writeln!(out, "{pad}{} — {} — {verdict}", r.subject, r.kind);
+    for c in &r.checks {
+        let _ = writeln!(out, "{pad}  {} {:<28} {}", c.verdict.mark(), c.id, c.message);
+        if evidence && c.verdict != Verdict::Pass {
+            for e in &c.evidence {
+                let value = match &e.value {
+                    serde_json::Value::String(s) => s.clone(),
+                    v => v.to_string(),
+                };
+                let at = e.pointer.as_deref().map(|p| format!(" at {p}")).unwrap_or_default();
+                let value = value.replace('\n', &format!("\n{pad}        "));
+                let _ = writeln!(out, "{pad}      {}{at}: {value}", e.label);
+            }
+        }
+    }
+    for n in &r.nested {
+        doc_lines(out, n, indent + 1, evidence);
+    }
+}
+
+/// The machine-readable report.
+pub fn json(reports: &[DocReport]) -> serde_json::Value {
+    serde_json::json!({
+        "tool": "wellspring",
+        "verified": reports.iter().all(|r| r.passed()),
+        "summary": Tally::of(reports),
+        "inputs": reports,
+    })
+}
+
+fn xml(s: &str) -> String {
+    s.chars()
+        .filter(|c| matches!(c, '\t' | '\n' | '\r') || !c.is_control())
+        .collect::<String>()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// JUnit XML: a testsuite per input, a testcase per check (per nested document).
+pub fn junit(reports: &[DocReport]) -> String {
+    let t = Tally::of(reports);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"wellspring verify\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
+        t.pass + t.fail + t.warn + t.skip,
+        t.fail,
+        t.skip
+    );
+    for r in reports {
+        let mut all = Vec::new();
+        r.walk(&mut all);
+        let failures = all.iter().filter(|(_, c)| c.verdict == Verdict::Fail).count();
+        let skipped = all.iter().filter(|(_, c)| c.verdict == Verdict::Skip).count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\">",
+            xml(&r.subject),
+            all.len()
+        );
+        for (subject, c) in all {
+            let _ = write!(out, "    <testcase classname=\"{}\" name=\"{}\"", xml(subject), xml(c.id));
+            match c.verdict {
+                Verdict::Pass => out.push_str("/>\n"),
+                Verdict::Warn => {
+                    let _ = writeln!(out, "><system-out>warning: {}</system-out></testcase>", xml(&c.message));
+                }
+                Verdict::Skip => {
+                    let _ = writeln!(out, "><skipped message=\"{}\"/></testcase>", xml(&c.message));
+                }
+                Verdict::Fail => {
+                    let _ = writeln!(
+                        out,
+                        "><failure message=\"{}\" type=\"{}\">{}</failure></testcase>",
+                        xml(&c.message),
+                        xml(c.id),
+                        xml(c.clause)
+                    );
+                }
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
