@@ -5,7 +5,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::baked;
-use crate::canon::{canonical_nquads, CanonError};
+use crate::canon::canonical_nquads;
 use crate::checks::{self, CheckDef};
 use crate::di::{self, ProofTrace, Suite};
 use crate::jwt::{self, DecodedJwt};
@@ -20,7 +20,6 @@ const MAX_NESTING: usize = 4;
 
 const VC_V2: &str = "https://www.w3.org/ns/credentials/v2";
 const VC_V1: &str = "https://www.w3.org/2018/credentials/v1";
-const ISSUER_DEPENDENT: &str = "https://www.w3.org/ns/credentials/issuer-dependent#";
 
 fn res(def: &CheckDef, v: Verdict, msg: impl Into<String>) -> CheckResult {
     CheckResult::new(def, v, msg)
@@ -306,21 +305,8 @@ fn verify_credential(
     match &canon {
         None => r.push(res(&checks::CONTEXT_TERMS, Verdict::Skip, "contexts could not be loaded")),
         Some(Ok(lines)) => {
-            let vocab: Vec<String> = lines
-                .iter()
-                .flat_map(|l| l.split(ISSUER_DEPENDENT).skip(1).map(|s| s.split('>').next().unwrap_or("").to_owned()))
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            if vocab.is_empty() {
-                r.push(res(&checks::CONTEXT_TERMS, Verdict::Pass, format!("every term defined ({} quads)", lines.len())));
-            } else {
-                r.push(res(&checks::CONTEXT_TERMS, Verdict::Warn, format!(
-                    "terms defined by no OB/CLR context, kept only through the VC 2.0 @vocab as issuer-dependent IRIs: {vocab:?}"
-                )));
-            }
+            r.push(res(&checks::CONTEXT_TERMS, Verdict::Pass, format!("every term defined ({} quads)", lines.len())))
         }
-        Some(Err(e @ CanonError::UndefinedTerm(_))) => r.push(res(&checks::CONTEXT_TERMS, Verdict::Fail, e.to_string())),
         Some(Err(e)) => r.push(res(&checks::CONTEXT_TERMS, Verdict::Fail, e.to_string())),
     }
 
