@@ -22,7 +22,10 @@ pub fn http_fetch(timeout: Duration) -> Result<Fetch, String> {
         }
         let resp = client
             .get(url)
-            .header("Accept", "application/ld+json, application/json;q=0.9, */*;q=0.1")
+            .header(
+                "Accept",
+                "application/ld+json, application/json;q=0.9, */*;q=0.1",
+            )
             .send()
             .map_err(|e| format!("{url}: {e}"))?;
         if !resp.status().is_success() {

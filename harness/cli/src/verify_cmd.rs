@@ -92,7 +92,8 @@ pub fn options(
         let material = if material.starts_with('z') && !std::path::Path::new(material).exists() {
             material.to_owned()
         } else {
-            std::fs::read_to_string(material).map_err(|e| format!("--key {url}: cannot read {material}: {e}"))?
+            std::fs::read_to_string(material)
+                .map_err(|e| format!("--key {url}: cannot read {material}: {e}"))?
         };
         opts.keys.add(url, &material)?;
     }
@@ -100,7 +101,8 @@ pub fn options(
         let (url, path) = s
             .rsplit_once('=')
             .ok_or_else(|| format!("--status-file {s:?}: expected URL=PATH"))?;
-        let text = std::fs::read_to_string(path).map_err(|e| format!("--status-file {url}: cannot read {path}: {e}"))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("--status-file {url}: cannot read {path}: {e}"))?;
         opts.status_files.insert(url.to_owned(), text);
     }
     if let Some(r) = recipient {
@@ -110,7 +112,12 @@ pub fn options(
 }
 
 pub fn run(a: VerifyArgs) -> u8 {
-    let mut opts = match options(a.now.as_deref(), &a.keys, &a.status_files, a.recipient.as_deref()) {
+    let mut opts = match options(
+        a.now.as_deref(),
+        &a.keys,
+        &a.status_files,
+        a.recipient.as_deref(),
+    ) {
         Ok(o) => o,
         Err(e) => return usage(e),
     };
@@ -131,7 +138,10 @@ pub fn run(a: VerifyArgs) -> u8 {
     for input in &a.inputs {
         let bytes = if input == "-" {
             let mut b = Vec::new();
-            match std::io::stdin().take(a.max_bytes as u64 + 1).read_to_end(&mut b) {
+            match std::io::stdin()
+                .take(a.max_bytes as u64 + 1)
+                .read_to_end(&mut b)
+            {
                 Ok(_) => b,
                 Err(e) => return usage(format!("cannot read standard input: {e}")),
             }
@@ -153,14 +163,21 @@ pub fn run(a: VerifyArgs) -> u8 {
     }
     match a.format {
         Format::Human => print!("{}", render::human(&reports, a.verbose)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&render::json(&reports)).expect("report serializes")),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&render::json(&reports)).expect("report serializes")
+        ),
     }
     if let Some(path) = &a.junit {
         if let Err(e) = std::fs::write(path, render::junit(&reports)) {
             return usage(format!("cannot write {}: {e}", path.display()));
         }
     }
-    if reports.iter().all(|r| r.passed()) { 0 } else { 1 }
+    if reports.iter().all(|r| r.passed()) {
+        0
+    } else {
+        1
+    }
 }
 
 /// Reads at most `max + 1` bytes, so a huge file is judged (too large) without loading it.

@@ -56,17 +56,31 @@ pub fn human(reports: &[DocReport], evidence: bool) -> String {
 
 fn doc_lines(out: &mut String, r: &DocReport, indent: usize, evidence: bool) {
     let pad = "  ".repeat(indent);
-    let verdict = if r.passed() { "VERIFIED" } else { "NOT VERIFIED" };
+    let verdict = if r.passed() {
+        "VERIFIED"
+    } else {
+        "NOT VERIFIED"
+    };
     let _ = writeln!(out, "{pad}{} — {} — {verdict}", r.subject, r.kind);
     for c in &r.checks {
-        let _ = writeln!(out, "{pad}  {} {:<28} {}", c.verdict.mark(), c.id, c.message);
+        let _ = writeln!(
+            out,
+            "{pad}  {} {:<28} {}",
+            c.verdict.mark(),
+            c.id,
+            c.message
+        );
         if evidence && c.verdict != Verdict::Pass {
             for e in &c.evidence {
                 let value = match &e.value {
                     serde_json::Value::String(s) => s.clone(),
                     v => v.to_string(),
                 };
-                let at = e.pointer.as_deref().map(|p| format!(" at {p}")).unwrap_or_default();
+                let at = e
+                    .pointer
+                    .as_deref()
+                    .map(|p| format!(" at {p}"))
+                    .unwrap_or_default();
                 let value = value.replace('\n', &format!("\n{pad}        "));
                 let _ = writeln!(out, "{pad}      {}{at}: {value}", e.label);
             }
@@ -111,8 +125,14 @@ pub fn junit(reports: &[DocReport]) -> String {
     for r in reports {
         let mut all = Vec::new();
         r.walk(&mut all);
-        let failures = all.iter().filter(|(_, c)| c.verdict == Verdict::Fail).count();
-        let skipped = all.iter().filter(|(_, c)| c.verdict == Verdict::Skip).count();
+        let failures = all
+            .iter()
+            .filter(|(_, c)| c.verdict == Verdict::Fail)
+            .count();
+        let skipped = all
+            .iter()
+            .filter(|(_, c)| c.verdict == Verdict::Skip)
+            .count();
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\">",
@@ -120,14 +140,27 @@ pub fn junit(reports: &[DocReport]) -> String {
             all.len()
         );
         for (subject, c) in all {
-            let _ = write!(out, "    <testcase classname=\"{}\" name=\"{}\"", xml(subject), xml(c.id));
+            let _ = write!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\"",
+                xml(subject),
+                xml(c.id)
+            );
             match c.verdict {
                 Verdict::Pass => out.push_str("/>\n"),
                 Verdict::Warn => {
-                    let _ = writeln!(out, "><system-out>warning: {}</system-out></testcase>", xml(&c.message));
+                    let _ = writeln!(
+                        out,
+                        "><system-out>warning: {}</system-out></testcase>",
+                        xml(&c.message)
+                    );
                 }
                 Verdict::Skip => {
-                    let _ = writeln!(out, "><skipped message=\"{}\"/></testcase>", xml(&c.message));
+                    let _ = writeln!(
+                        out,
+                        "><skipped message=\"{}\"/></testcase>",
+                        xml(&c.message)
+                    );
                 }
                 Verdict::Fail => {
                     let _ = writeln!(

@@ -22,12 +22,24 @@ fn main() {
                 "name": "Teamwork", "description": "Collaborates in a group.",
                 "criteria": {"narrative": "Nominated by peers."}}}
     });
-    let signed = di::sign(&c, &k, &vm, "2025-01-01T00:00:00Z", &ContextLoader::offline()).unwrap();
+    let signed = di::sign(
+        &c,
+        &k,
+        &vm,
+        "2025-01-01T00:00:00Z",
+        &ContextLoader::offline(),
+    )
+    .unwrap();
     let bytes = serde_json::to_vec(&signed).unwrap();
     let opts = Options::offline("2026-01-01T00:00:00Z".parse().unwrap());
     assert!(verify_bytes("bench", &bytes, &opts).passed());
 
-    let window = Duration::from_secs(std::env::var("BENCH_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(5));
+    let window = Duration::from_secs(
+        std::env::var("BENCH_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(5),
+    );
     let run = |threads: usize| {
         let start = Instant::now();
         let total: usize = std::thread::scope(|s| {
@@ -47,7 +59,15 @@ fn main() {
         });
         total as f64 / start.elapsed().as_secs_f64()
     };
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    println!("verify eddsa-rdfc-2022 OB 3.0 credential, 1 thread:  {:>8.0} verifications/s", run(1));
-    println!("verify eddsa-rdfc-2022 OB 3.0 credential, {cores} threads: {:>8.0} verifications/s", run(cores));
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    println!(
+        "verify eddsa-rdfc-2022 OB 3.0 credential, 1 thread:  {:>8.0} verifications/s",
+        run(1)
+    );
+    println!(
+        "verify eddsa-rdfc-2022 OB 3.0 credential, {cores} threads: {:>8.0} verifications/s",
+        run(cores)
+    );
 }

@@ -19,14 +19,22 @@ pub fn is_svg(bytes: &[u8]) -> bool {
 /// The credential text (JSON or compact JWS) baked in a PNG.
 pub fn extract_png(bytes: &[u8]) -> Result<String, String> {
     let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-    let mut reader = decoder.read_info().map_err(|e| format!("PNG is corrupt: {e}"))?;
+    let mut reader = decoder
+        .read_info()
+        .map_err(|e| format!("PNG is corrupt: {e}"))?;
     let (w, h) = (reader.info().width as u64, reader.info().height as u64);
     if w * h > MAX_PIXELS {
-        return Err(format!("PNG is {w}×{h} pixels, more than the {MAX_PIXELS} allowed"));
+        return Err(format!(
+            "PNG is {w}×{h} pixels, more than the {MAX_PIXELS} allowed"
+        ));
     }
     let mut buf = vec![0; reader.output_buffer_size()];
-    reader.next_frame(&mut buf).map_err(|e| format!("PNG image data is corrupt: {e}"))?;
-    reader.finish().map_err(|e| format!("PNG is corrupt after the image data: {e}"))?;
+    reader
+        .next_frame(&mut buf)
+        .map_err(|e| format!("PNG image data is corrupt: {e}"))?;
+    reader
+        .finish()
+        .map_err(|e| format!("PNG is corrupt after the image data: {e}"))?;
     let chunks: Vec<_> = reader
         .info()
         .utf8_text
@@ -48,15 +56,25 @@ pub fn extract_png(bytes: &[u8]) -> Result<String, String> {
 /// The credential text baked in an SVG: the `verify` attribute (JWS) or the element text (JSON).
 pub fn extract_svg(bytes: &[u8]) -> Result<String, String> {
     let text = std::str::from_utf8(bytes).map_err(|_| "SVG is not UTF-8".to_string())?;
-    let doc = roxmltree::Document::parse(text).map_err(|e| format!("SVG is not well-formed XML: {e}"))?;
+    let doc =
+        roxmltree::Document::parse(text).map_err(|e| format!("SVG is not well-formed XML: {e}"))?;
     let found: Vec<_> = doc
         .descendants()
         .filter(|n| n.tag_name().namespace() == Some(SVG_NS) && n.tag_name().name() == "credential")
         .collect();
     let node = match found.as_slice() {
-        [] => return Err(format!("SVG has no credential element in namespace {SVG_NS}")),
+        [] => {
+            return Err(format!(
+                "SVG has no credential element in namespace {SVG_NS}"
+            ))
+        }
         [one] => *one,
-        many => return Err(format!("SVG has {} openbadges:credential elements; the spec allows one", many.len())),
+        many => {
+            return Err(format!(
+                "SVG has {} openbadges:credential elements; the spec allows one",
+                many.len()
+            ))
+        }
     };
     if let Some(jws) = node.attribute("verify") {
         return Ok(jws.trim().to_owned());
@@ -76,7 +94,8 @@ pub fn bake_png(credential: &str, size: u32, rgb: [u8; 3]) -> Result<Vec<u8>, St
         let mut enc = png::Encoder::new(&mut out, size, size);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        enc.add_itxt_chunk(PNG_KEYWORD.into(), credential.into()).map_err(|e| e.to_string())?;
+        enc.add_itxt_chunk(PNG_KEYWORD.into(), credential.into())
+            .map_err(|e| e.to_string())?;
         let mut w = enc.write_header().map_err(|e| e.to_string())?;
         let data: Vec<u8> = (0..size * size).flat_map(|_| rgb).collect();
         w.write_image_data(&data).map_err(|e| e.to_string())?;
@@ -86,15 +105,24 @@ pub fn bake_png(credential: &str, size: u32, rgb: [u8; 3]) -> Result<Vec<u8>, St
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Bakes credential text into a small SVG: a JWS into `verify`, JSON into a CDATA body.
 pub fn bake_svg(credential: &str) -> String {
     let element = if crate::jwt::looks_like_jws(credential) {
-        format!("<openbadges:credential verify=\"{}\"></openbadges:credential>", xml_escape(credential.trim()))
+        format!(
+            "<openbadges:credential verify=\"{}\"></openbadges:credential>",
+            xml_escape(credential.trim())
+        )
     } else {
-        format!("<openbadges:credential><![CDATA[{}]]></openbadges:credential>", credential.replace("]]>", "]]]]><![CDATA[>"))
+        format!(
+            "<openbadges:credential><![CDATA[{}]]></openbadges:credential>",
+            credential.replace("]]>", "]]]]><![CDATA[>")
+        )
     };
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:openbadges=\"{SVG_NS}\" viewBox=\"0 0 64 64\" width=\"64\" height=\"64\">\n{element}\n<circle cx=\"32\" cy=\"32\" r=\"30\" fill=\"#2b6cb0\"/>\n</svg>\n"

@@ -2,8 +2,9 @@
 //! Bounded: the number of quads and blank nodes is capped before canonicalization, so a
 //! "poison" graph cannot make the canonicalizer run for minutes.
 
+use ssi_json_ld::json_ld::rdf::RdfQuads;
 use ssi_json_ld::{CompactJsonLd, Expandable};
-use ssi_rdf::{AnyLdEnvironment, LdEnvironment};
+use ssi_rdf::LdEnvironment;
 
 use crate::loader::ContextLoader;
 
@@ -42,17 +43,25 @@ pub fn canonical_nquads(
     doc: &serde_json::Value,
     loader: &ContextLoader,
 ) -> Result<Vec<String>, CanonError> {
-    let json = CompactJsonLd(json_syntax::Value::from_serde_json(doc.clone()));
+    let json = CompactJsonLd(json_syntax::Value::from_serde_json(js_numbers(doc.clone())));
     let mut ld = LdEnvironment::default();
-    let expanded = pollster::block_on(json.expand_with(&mut ld, loader)).map_err(classify)?;
-    let quads = ld
-        .quads_of(&expanded)
-        .map_err(|e| CanonError::Expansion(e.to_string()))?;
+    let mut expanded = pollster::block_on(json.expand_with(&mut ld, loader)).map_err(classify)?;
+    // JSON-LD 1.1 "Deserialize JSON-LD to RDF" (json-ld-core's implementation): a typed
+    // value keeps the datatype its term declares (e.g. OB's `https://…XMLSchema#boolean`),
+    // and integral numbers get the integer lexical form, as jsonld.js does.
+    let mut generator = rdf_types::generator::Blank::new();
+    expanded.identify_all(&mut generator);
+    let mut quads: Vec<rdf_types::LexicalQuad> = Vec::new();
+    for rdf_types::Quad(s, p, o, g) in expanded.rdf_quads(&mut generator, None).cloned() {
+        if let rdf_types::Id::Iri(p) = p {
+            quads.push(rdf_types::Quad(s, p, o, g));
+        }
+        if quads.len() > MAX_QUADS {
+            break;
+        }
+    }
     if quads.len() > MAX_QUADS {
-        return Err(CanonError::TooLarge(format!(
-            "{} quads (limit {MAX_QUADS})",
-            quads.len()
-        )));
+        return Err(CanonError::TooLarge(format!("more than {MAX_QUADS} quads")));
     }
     let mut blanks = std::collections::HashSet::new();
     for q in &quads {
@@ -78,8 +87,31 @@ pub fn canonical_nquads(
 fn classify(e: ssi_json_ld::JsonLdError) -> CanonError {
     use ssi_json_ld::json_ld::expansion::Error as E;
     match e {
-        ssi_json_ld::JsonLdError::Expansion(E::KeyExpansionFailed(t)) => CanonError::UndefinedTerm(t),
-        ssi_json_ld::JsonLdError::Expansion(E::ContextProcessing(c)) => CanonError::Context(c.to_string()),
+        ssi_json_ld::JsonLdError::Expansion(E::KeyExpansionFailed(t)) => {
+            CanonError::UndefinedTerm(t)
+        }
+        ssi_json_ld::JsonLdError::Expansion(E::ContextProcessing(c)) => {
+            CanonError::Context(c.to_string())
+        }
         other => CanonError::Expansion(other.to_string()),
+    }
+}
+
+/// JSON numbers as JavaScript sees them: `3.0` is the integer 3 (JSON does not distinguish
+/// them, and the JSON-LD to RDF algorithm gives integral values the integer lexical form).
+fn js_numbers(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 {
+                Value::from(f as i64)
+            } else {
+                Value::Number(n)
+            }
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(js_numbers).collect()),
+        Value::Object(o) => Value::Object(o.into_iter().map(|(k, x)| (k, js_numbers(x))).collect()),
+        other => other,
     }
 }

@@ -116,7 +116,7 @@ pub fn verify_proof(
     loader: &ContextLoader,
     trace: &mut ProofTrace,
 ) -> Result<Suite, ProofError> {
-    verify_proof_with(doc, proof, keys, loader, trace, None)
+    verify_proof_with(doc, proof, keys, loader, trace, None, "assertionMethod")
 }
 
 /// As [`verify_proof`], reusing the canonical N-Quads of the unsecured document if known.
@@ -127,6 +127,7 @@ pub fn verify_proof_with(
     loader: &ContextLoader,
     trace: &mut ProofTrace,
     doc_canon: Option<&[String]>,
+    purpose: &str,
 ) -> Result<Suite, ProofError> {
     let p = proof
         .as_object()
@@ -138,24 +139,27 @@ pub fn verify_proof_with(
             p.get("cryptosuite").unwrap_or(&Value::Null)
         ))
     })?;
-    let purpose = p.get("proofPurpose").and_then(Value::as_str);
-    if purpose != Some("assertionMethod") {
+    if p.get("proofPurpose").and_then(Value::as_str) != Some(purpose) {
         return Err(ProofError::Malformed(format!(
-            "proofPurpose must be \"assertionMethod\", found {}",
+            "proofPurpose must be \"{purpose}\", found {}",
             p.get("proofPurpose").unwrap_or(&Value::Null)
         )));
     }
     let vm = p
         .get("verificationMethod")
         .and_then(Value::as_str)
-        .ok_or_else(|| ProofError::Malformed("verificationMethod missing or not a string".into()))?;
+        .ok_or_else(|| {
+            ProofError::Malformed("verificationMethod missing or not a string".into())
+        })?;
     trace.verification_method = Some(vm.to_owned());
     let pv = p
         .get("proofValue")
         .and_then(Value::as_str)
         .ok_or_else(|| ProofError::Malformed("proofValue missing or not a string".into()))?;
     if !pv.starts_with('z') {
-        return Err(ProofError::Malformed("proofValue must be multibase base58btc ('z…')".into()));
+        return Err(ProofError::Malformed(
+            "proofValue must be multibase base58btc ('z…')".into(),
+        ));
     }
     let (_, sig) = multibase::decode(pv)
         .map_err(|e| ProofError::Malformed(format!("proofValue is not multibase: {e}")))?;
@@ -167,7 +171,9 @@ pub fn verify_proof_with(
             .as_str()
             .is_some_and(|c| chrono::DateTime::parse_from_rfc3339(c).is_ok());
         if !ok {
-            return Err(ProofError::Malformed(format!("created is not an RFC 3339 date-time: {created}")));
+            return Err(ProofError::Malformed(format!(
+                "created is not an RFC 3339 date-time: {created}"
+            )));
         }
     }
     let key = keys.resolve(vm).map_err(ProofError::Key)?;
@@ -196,13 +202,43 @@ pub fn sign(
     created: &str,
     loader: &ContextLoader,
 ) -> Result<Value, String> {
-    let sk = ed25519_secret(key).ok_or("signing key is not a private Ed25519 key")?;
+    sign_for(
+        doc,
+        key,
+        verification_method,
+        created,
+        "assertionMethod",
+        loader,
+    )
+}
+
+/// As [`sign`], with another proof purpose (a presentation: `authentication`).
+pub fn sign_for(
+    doc: &Value,
+    key: &JWK,
+    verification_method: &str,
+    created: &str,
+    purpose: &str,
+    loader: &ContextLoader,
+) -> Result<Value, String> {
     let mut proof = Map::new();
     proof.insert("type".into(), "DataIntegrityProof".into());
     proof.insert("created".into(), created.into());
     proof.insert("verificationMethod".into(), verification_method.into());
     proof.insert("cryptosuite".into(), "eddsa-rdfc-2022".into());
-    proof.insert("proofPurpose".into(), "assertionMethod".into());
+    proof.insert("proofPurpose".into(), purpose.into());
+    sign_proof(doc, key, proof, loader)
+}
+
+/// Signs `doc` with the given proof options (everything but `proofValue`): RDFC-1.0, SHA-256,
+/// Ed25519. `sign` and `sign_for` build the options; test vectors use this for legacy names.
+pub fn sign_proof(
+    doc: &Value,
+    key: &JWK,
+    mut proof: Map<String, Value>,
+    loader: &ContextLoader,
+) -> Result<Value, String> {
+    let sk = ed25519_secret(key).ok_or("signing key is not a private Ed25519 key")?;
     let mut unsecured = doc.clone();
     let existing = unsecured.as_object_mut().and_then(|o| o.remove("proof"));
     let cfg = proof_configuration(doc, &proof);

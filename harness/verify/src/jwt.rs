@@ -18,9 +18,10 @@ pub fn looks_like_jws(text: &str) -> bool {
     parts.len() == 3
         && !parts[0].is_empty()
         && !parts[2].is_empty()
-        && parts
-            .iter()
-            .all(|p| p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        && parts.iter().all(|p| {
+            p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }
 
 /// Where the credential sits in the payload.
@@ -78,7 +79,10 @@ pub fn decode(jws: &str) -> Result<DecodedJwt, String> {
 }
 
 /// Verifies the JWS signature: `alg` allowed, key from `jwk` (public only) or `kid`.
-pub fn verify_signature(jwt: &DecodedJwt, keys: &KeyRing) -> Result<(String, Option<ResolvedKey>), String> {
+pub fn verify_signature(
+    jwt: &DecodedJwt,
+    keys: &KeyRing,
+) -> Result<(String, Option<ResolvedKey>), String> {
     let alg_name = jwt.header.get("alg").and_then(Value::as_str).unwrap_or("");
     if !ALLOWED_ALGS.contains(&alg_name) {
         return Err(format!(
@@ -93,7 +97,8 @@ pub fn verify_signature(jwt: &DecodedJwt, keys: &KeyRing) -> Result<(String, Opt
         if jwk.get("d").is_some() {
             return Err("JOSE header jwk contains a private key (\"d\"): never publish it".into());
         }
-        let jwk: JWK = serde_json::from_value(jwk.clone()).map_err(|e| format!("header jwk: {e}"))?;
+        let jwk: JWK =
+            serde_json::from_value(jwk.clone()).map_err(|e| format!("header jwk: {e}"))?;
         (jwk, None, "header jwk".to_owned())
     } else if let Some(kid) = jwt.header.get("kid").and_then(Value::as_str) {
         let r = keys.resolve(kid)?;
@@ -115,7 +120,9 @@ pub fn sign(
     embed_jwk: bool,
     form: PayloadForm,
 ) -> Result<String, String> {
-    let cred = credential.as_object().ok_or("credential is not a JSON object")?;
+    let cred = credential
+        .as_object()
+        .ok_or("credential is not a JSON object")?;
     let mut header = Map::new();
     header.insert("alg".into(), alg.into());
     header.insert("typ".into(), "JWT".into());
@@ -123,7 +130,10 @@ pub fn sign(
         header.insert("kid".into(), kid.into());
     }
     if embed_jwk {
-        header.insert("jwk".into(), serde_json::to_value(key.to_public()).map_err(|e| e.to_string())?);
+        header.insert(
+            "jwk".into(),
+            serde_json::to_value(key.to_public()).map_err(|e| e.to_string())?,
+        );
     }
     let mut claims = Map::new();
     if let Some(iss) = issuer_id(credential) {
@@ -139,7 +149,9 @@ pub fn sign(
     if let Some(t) = from.and_then(Value::as_str).and_then(numeric_date) {
         claims.insert("nbf".into(), t.into());
     }
-    let until = cred.get("validUntil").or_else(|| cred.get("expirationDate"));
+    let until = cred
+        .get("validUntil")
+        .or_else(|| cred.get("expirationDate"));
     if let Some(t) = until.and_then(Value::as_str).and_then(numeric_date) {
         claims.insert("exp".into(), t.into());
     }
@@ -157,12 +169,17 @@ pub fn sign(
         }
     };
     let enc = |v: &Map<String, Value>| {
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).expect("JSON"))
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(serde_json::to_vec(v).expect("JSON"))
     };
     let input = format!("{}.{}", enc(&header), enc(&payload));
-    let alg: Algorithm = serde_json::from_value(Value::String(alg.to_owned())).map_err(|e| e.to_string())?;
+    let alg: Algorithm =
+        serde_json::from_value(Value::String(alg.to_owned())).map_err(|e| e.to_string())?;
     let sig = ssi_jws::sign_bytes(alg, input.as_bytes(), key).map_err(|e| e.to_string())?;
-    Ok(format!("{input}.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sig)))
+    Ok(format!(
+        "{input}.{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sig)
+    ))
 }
 
 /// The issuer's id, whether `issuer` is a string or a Profile object.
@@ -176,7 +193,9 @@ pub fn issuer_id(credential: &Value) -> Option<&str> {
 
 /// RFC 3339 → NumericDate (seconds since the epoch).
 pub fn numeric_date(t: &str) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(t).ok().map(|d| d.timestamp())
+    chrono::DateTime::parse_from_rfc3339(t)
+        .ok()
+        .map(|d| d.timestamp())
 }
 
 /// OB 3.0 `#jwt-verify` step 5: the registered claims must agree with the credential.
@@ -185,19 +204,28 @@ pub fn claim_mismatches(jwt: &DecodedJwt) -> Vec<String> {
     let c = &jwt.credential;
     let p = &jwt.payload;
     let mut bad = Vec::new();
-    let mut same = |claim: &str, expected: Option<&Value>, required: bool| match (p.get(claim), expected) {
-        (Some(got), Some(want)) if got != want => {
-            bad.push(format!("claim {claim} = {got} but the credential says {want}"))
-        }
-        (None, Some(want)) if required => bad.push(format!("claim {claim} missing (credential has {want})")),
-        _ => {}
-    };
+    let mut same =
+        |claim: &str, expected: Option<&Value>, required: bool| match (p.get(claim), expected) {
+            (Some(got), Some(want)) if got != want => bad.push(format!(
+                "claim {claim} = {got} but the credential says {want}"
+            )),
+            (None, Some(want)) if required => {
+                bad.push(format!("claim {claim} missing (credential has {want})"))
+            }
+            _ => {}
+        };
     let iss = issuer_id(c).map(|s| Value::String(s.to_owned()));
     same("iss", iss.as_ref(), true);
     same("jti", c.get("id"), true);
     same("sub", c.pointer("/credentialSubject/id"), true);
-    let from = c.get("validFrom").or_else(|| c.get("issuanceDate")).and_then(Value::as_str);
-    let until = c.get("validUntil").or_else(|| c.get("expirationDate")).and_then(Value::as_str);
+    let from = c
+        .get("validFrom")
+        .or_else(|| c.get("issuanceDate"))
+        .and_then(Value::as_str);
+    let until = c
+        .get("validUntil")
+        .or_else(|| c.get("expirationDate"))
+        .and_then(Value::as_str);
     for (claim, date, required) in [("nbf", from, true), ("exp", until, true)] {
         let want = date.and_then(numeric_date);
         match (p.get(claim), want) {
@@ -205,12 +233,12 @@ pub fn claim_mismatches(jwt: &DecodedJwt) -> Vec<String> {
                 "claim {claim} = {got} but the credential's date is {} ({want})",
                 date.unwrap_or_default()
             )),
-            (None, Some(want)) if required => {
-                bad.push(format!("claim {claim} missing (credential date gives {want})"))
-            }
-            (Some(got), None) if claim == "exp" => {
-                bad.push(format!("claim exp = {got} but the credential has no validUntil"))
-            }
+            (None, Some(want)) if required => bad.push(format!(
+                "claim {claim} missing (credential date gives {want})"
+            )),
+            (Some(got), None) if claim == "exp" => bad.push(format!(
+                "claim exp = {got} but the credential has no validUntil"
+            )),
             _ => {}
         }
     }

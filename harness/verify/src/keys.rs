@@ -42,15 +42,16 @@ impl KeyRing {
     pub fn add(&mut self, url: &str, material: &str) -> Result<(), String> {
         let material = material.trim();
         let (jwk, controller) = if material.starts_with('{') {
-            let doc: Value =
-                serde_json::from_str(material).map_err(|e| format!("key for {url}: not JSON: {e}"))?;
+            let doc: Value = serde_json::from_str(material)
+                .map_err(|e| format!("key for {url}: not JSON: {e}"))?;
             key_from_document(&doc).ok_or_else(|| {
                 format!("key for {url}: no publicKeyMultibase, publicKeyJwk or JWK found")
             })?
         } else {
             (jwk_from_multibase(material)?, None)
         };
-        self.given.insert(url.to_owned(), (jwk.to_public(), controller));
+        self.given
+            .insert(url.to_owned(), (jwk.to_public(), controller));
         Ok(())
     }
 
@@ -67,7 +68,11 @@ impl KeyRing {
         if let Some(rest) = vm.strip_prefix("did:key:") {
             let mb = rest.split('#').next().unwrap_or(rest);
             let jwk = jwk_from_multibase(mb)?;
-            return Ok(ResolvedKey { jwk, controller: base.to_owned(), source: "did:key" });
+            return Ok(ResolvedKey {
+                jwk,
+                controller: base.to_owned(),
+                source: "did:key",
+            });
         }
         if let Some(rest) = vm.strip_prefix("did:jwk:") {
             let enc = rest.split('#').next().unwrap_or(rest);
@@ -80,14 +85,20 @@ impl KeyRing {
             if jwk.to_public() != jwk {
                 return Err("did:jwk embeds a private key".into());
             }
-            return Ok(ResolvedKey { jwk, controller: base.to_owned(), source: "did:jwk" });
+            return Ok(ResolvedKey {
+                jwk,
+                controller: base.to_owned(),
+                source: "did:jwk",
+            });
         }
         let url = if let Some(rest) = base.strip_prefix("did:web:") {
             did_web_url(rest)
         } else if base.starts_with("https://") || base.starts_with("http://") {
             base.to_owned()
         } else {
-            return Err(format!("cannot resolve verification method {vm}: unsupported method"));
+            return Err(format!(
+                "cannot resolve verification method {vm}: unsupported method"
+            ));
         };
         let Some(fetch) = &self.fetch else {
             return Err(format!(
@@ -103,7 +114,11 @@ impl KeyRing {
         let controller = controller
             .or_else(|| doc.get("id").and_then(Value::as_str).map(str::to_owned))
             .unwrap_or_else(|| base.to_owned());
-        Ok(ResolvedKey { jwk, controller, source: "online" })
+        Ok(ResolvedKey {
+            jwk,
+            controller,
+            source: "online",
+        })
     }
 }
 
@@ -142,18 +157,28 @@ fn find_method(doc: &Value, vm: &str) -> Option<Value> {
 
 /// A public key and optional controller from a Multikey, JsonWebKey(2020) document, or JWK.
 pub fn key_from_document(doc: &Value) -> Option<(JWK, Option<String>)> {
-    let controller = doc.get("controller").and_then(Value::as_str).map(str::to_owned);
+    let controller = doc
+        .get("controller")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     if let Some(mb) = doc.get("publicKeyMultibase").and_then(Value::as_str) {
         return jwk_from_multibase(mb).ok().map(|k| (k, controller));
     }
     if let Some(jwk) = doc.get("publicKeyJwk") {
-        return serde_json::from_value::<JWK>(jwk.clone()).ok().map(|k| (k.to_public(), controller));
+        return serde_json::from_value::<JWK>(jwk.clone())
+            .ok()
+            .map(|k| (k.to_public(), controller));
     }
     if let Some(keys) = doc.get("keys").and_then(Value::as_array) {
-        return keys.first().and_then(|k| serde_json::from_value::<JWK>(k.clone()).ok()).map(|k| (k.to_public(), None));
+        return keys
+            .first()
+            .and_then(|k| serde_json::from_value::<JWK>(k.clone()).ok())
+            .map(|k| (k.to_public(), None));
     }
     if doc.get("kty").is_some() {
-        return serde_json::from_value::<JWK>(doc.clone()).ok().map(|k| (k.to_public(), None));
+        return serde_json::from_value::<JWK>(doc.clone())
+            .ok()
+            .map(|k| (k.to_public(), None));
     }
     None
 }
@@ -169,7 +194,10 @@ pub fn jwk_from_multibase(mb: &str) -> Result<JWK, String> {
 /// The multibase (base58btc) multicodec encoding of a public key.
 pub fn multibase_of(jwk: &JWK) -> Result<String, String> {
     let mc = jwk.to_public().to_multicodec().map_err(|e| e.to_string())?;
-    Ok(multibase::encode(multibase::Base::Base58Btc, mc.into_bytes()))
+    Ok(multibase::encode(
+        multibase::Base::Base58Btc,
+        mc.into_bytes(),
+    ))
 }
 
 /// `did:key:z…` and its key's verification method URL (`did:key:z…#z…`).
@@ -182,7 +210,10 @@ pub fn did_key_of(jwk: &JWK) -> Result<(String, String), String> {
 pub fn did_jwk_of(jwk: &JWK) -> (String, String) {
     use base64::Engine;
     let text = serde_json::to_string(&jwk.to_public()).expect("JWK serializes");
-    let did = format!("did:jwk:{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text));
+    let did = format!(
+        "did:jwk:{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
+    );
     let vm = format!("{did}#0");
     (did, vm)
 }

@@ -33,9 +33,9 @@ pub struct Recipient {
 impl std::str::FromStr for Recipient {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let (t, v) = s
-            .split_once(':')
-            .ok_or_else(|| format!("recipient must be TYPE:VALUE (e.g. email:someone@example.org), got {s:?}"))?;
+        let (t, v) = s.split_once(':').ok_or_else(|| {
+            format!("recipient must be TYPE:VALUE (e.g. email:someone@example.org), got {s:?}")
+        })?;
         let t = match t {
             "email" => "emailAddress",
             "did" | "id" => "id",
@@ -47,7 +47,10 @@ impl std::str::FromStr for Recipient {
         } else {
             (t, v.to_owned())
         };
-        Ok(Recipient { identity_type: t.to_owned(), value: v })
+        Ok(Recipient {
+            identity_type: t.to_owned(),
+            value: v,
+        })
     }
 }
 

@@ -28,19 +28,52 @@ macro_rules! pinned {
 /// Every context Wellspring accepts offline, beyond the ones `ssi` already ships.
 /// Sources: `../shared/spec/contexts/` (see `SOURCES-ob-clr.md`).
 pub static PINNED: &[PinnedContext] = &[
-    pinned!("https://www.w3.org/ns/credentials/v2", "validator_credentials-v2.jsonld"),
-    pinned!("https://www.w3.org/2018/credentials/v1", "validator_2018-credentials-v1.jsonld"),
-    pinned!("https://w3id.org/security/data-integrity/v1", "validator_data-integrity-v1.jsonld"),
-    pinned!("https://w3id.org/security/suites/ed25519-2020/v1", "lds-ed25519-2020-v1.context.json"),
-    pinned!("https://purl.imsglobal.org/spec/ob/v3p0/context.json", "ob_v3p0_context.json"),
-    pinned!("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json", "ob_v3p0_context-3.0.1.json"),
-    pinned!("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json", "ob_v3p0_context-3.0.2.json"),
+    pinned!(
+        "https://www.w3.org/ns/credentials/v2",
+        "validator_credentials-v2.jsonld"
+    ),
+    pinned!(
+        "https://www.w3.org/2018/credentials/v1",
+        "validator_2018-credentials-v1.jsonld"
+    ),
+    pinned!(
+        "https://w3id.org/security/data-integrity/v1",
+        "validator_data-integrity-v1.jsonld"
+    ),
+    pinned!(
+        "https://w3id.org/security/suites/ed25519-2020/v1",
+        "lds-ed25519-2020-v1.context.json"
+    ),
+    pinned!(
+        "https://purl.imsglobal.org/spec/ob/v3p0/context.json",
+        "ob_v3p0_context.json"
+    ),
+    pinned!(
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json",
+        "ob_v3p0_context-3.0.1.json"
+    ),
+    pinned!(
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
+        "ob_v3p0_context-3.0.2.json"
+    ),
     // The purl copy (kept by the 1EdTech validator) defines `endorsementJwt` and `jti`
     // beyond the spec repository's copy; the purl copy is what issuers sign against.
-    pinned!("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "validator_ob-v3p0-3.0.3.json"),
-    pinned!("https://purl.imsglobal.org/spec/ob/v3p0/extensions.json", "validator_ob-v3p0-extensions.json"),
-    pinned!("https://purl.imsglobal.org/spec/clr/v2p0/context.json", "validator_clr-v2p0.json"),
-    pinned!("https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json", "validator_clr-v2p0-2.0.1.json"),
+    pinned!(
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        "validator_ob-v3p0-3.0.3.json"
+    ),
+    pinned!(
+        "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
+        "validator_ob-v3p0-extensions.json"
+    ),
+    pinned!(
+        "https://purl.imsglobal.org/spec/clr/v2p0/context.json",
+        "validator_clr-v2p0.json"
+    ),
+    pinned!(
+        "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json",
+        "validator_clr-v2p0-2.0.1.json"
+    ),
 ];
 
 /// Fetches a remote document body (used only with `--online`).

@@ -29,19 +29,25 @@ pub(crate) fn verify_input(name: &str, bytes: &[u8], opts: &Options) -> DocRepor
     let mut r = DocReport::new(name);
     if bytes.len() > opts.max_bytes {
         r.kind = "oversized input".into();
-        r.push(
-            res(&checks::PARSE_JSON, Verdict::Fail, format!(
+        r.push(res(
+            &checks::PARSE_JSON,
+            Verdict::Fail,
+            format!(
                 "input is {} bytes, more than the {} allowed (--max-bytes)",
                 bytes.len(),
                 opts.max_bytes
-            )),
-        );
+            ),
+        ));
         return r;
     }
     let text = if baked::is_png(bytes) {
         match baked::extract_png(bytes) {
             Ok(t) => {
-                r.push(res(&checks::INPUT_PNG, Verdict::Pass, "credential extracted from iTXt 'openbadgecredential'"));
+                r.push(res(
+                    &checks::INPUT_PNG,
+                    Verdict::Pass,
+                    "credential extracted from iTXt 'openbadgecredential'",
+                ));
                 t
             }
             Err(e) => {
@@ -50,10 +56,17 @@ pub(crate) fn verify_input(name: &str, bytes: &[u8], opts: &Options) -> DocRepor
                 return r;
             }
         }
-    } else if std::str::from_utf8(bytes).map(|t| t.trim_start().starts_with('<')).unwrap_or(false) {
+    } else if std::str::from_utf8(bytes)
+        .map(|t| t.trim_start().starts_with('<'))
+        .unwrap_or(false)
+    {
         match baked::extract_svg(bytes) {
             Ok(t) => {
-                r.push(res(&checks::INPUT_SVG, Verdict::Pass, "credential extracted from openbadges:credential"));
+                r.push(res(
+                    &checks::INPUT_SVG,
+                    Verdict::Pass,
+                    "credential extracted from openbadges:credential",
+                ));
                 t
             }
             Err(e) => {
@@ -66,7 +79,11 @@ pub(crate) fn verify_input(name: &str, bytes: &[u8], opts: &Options) -> DocRepor
         match std::str::from_utf8(bytes) {
             Ok(t) => t.to_owned(),
             Err(e) => {
-                r.push(res(&checks::PARSE_JSON, Verdict::Fail, format!("input is neither UTF-8 text, PNG nor SVG: {e}")));
+                r.push(res(
+                    &checks::PARSE_JSON,
+                    Verdict::Fail,
+                    format!("input is neither UTF-8 text, PNG nor SVG: {e}"),
+                ));
                 return r;
             }
         }
@@ -105,24 +122,39 @@ fn json_depth_exceeds(text: &str, max: usize) -> bool {
 
 fn parse_json(r: &mut DocReport, text: &str, opts: &Options) -> Option<Value> {
     if json_depth_exceeds(text, opts.max_depth) {
-        r.push(res(&checks::PARSE_JSON, Verdict::Fail, format!(
-            "JSON nests deeper than {} levels (--max-depth)", opts.max_depth
-        )));
+        r.push(res(
+            &checks::PARSE_JSON,
+            Verdict::Fail,
+            format!(
+                "JSON nests deeper than {} levels (--max-depth)",
+                opts.max_depth
+            ),
+        ));
         return None;
     }
     match serde_json::from_str::<Value>(text) {
         Ok(v) if v.is_object() => {
-            r.push(res(&checks::PARSE_JSON, Verdict::Pass, "well-formed JSON object"));
+            r.push(res(
+                &checks::PARSE_JSON,
+                Verdict::Pass,
+                "well-formed JSON object",
+            ));
             Some(v)
         }
         Ok(v) => {
-            r.push(res(&checks::PARSE_JSON, Verdict::Fail, format!(
-                "expected a JSON object, found {}", type_name(&v)
-            )));
+            r.push(res(
+                &checks::PARSE_JSON,
+                Verdict::Fail,
+                format!("expected a JSON object, found {}", type_name(&v)),
+            ));
             None
         }
         Err(e) => {
-            r.push(res(&checks::PARSE_JSON, Verdict::Fail, format!("malformed JSON: {e}")));
+            r.push(res(
+                &checks::PARSE_JSON,
+                Verdict::Fail,
+                format!("malformed JSON: {e}"),
+            ));
             None
         }
     }
@@ -144,7 +176,11 @@ fn verify_text(r: &mut DocReport, text: &str, opts: &Options, level: usize, top:
     if jwt::looks_like_jws(text) {
         match jwt::decode(text) {
             Ok(j) => {
-                r.push(res(&checks::PARSE_JSON, Verdict::Pass, "compact JWS with JSON header and payload"));
+                r.push(res(
+                    &checks::PARSE_JSON,
+                    Verdict::Pass,
+                    "compact JWS with JSON header and payload",
+                ));
                 let cred = j.credential.clone();
                 verify_credential(r, &cred, Some(&j), opts, level, top);
             }
@@ -155,7 +191,9 @@ fn verify_text(r: &mut DocReport, text: &str, opts: &Options, level: usize, top:
         }
         return;
     }
-    let Some(v) = parse_json(r, text, opts) else { return };
+    let Some(v) = parse_json(r, text, opts) else {
+        return;
+    };
     if types(&v).iter().any(|t| t == "VerifiablePresentation") {
         verify_presentation(r, &v, opts, level);
     } else {
@@ -166,7 +204,11 @@ fn verify_text(r: &mut DocReport, text: &str, opts: &Options, level: usize, top:
 fn types(v: &Value) -> Vec<String> {
     match v.get("type") {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
         _ => vec![],
     }
 }
@@ -201,7 +243,11 @@ impl Kind {
 fn contexts(cred: &Value) -> Vec<String> {
     as_list(cred.get("@context"))
         .into_iter()
-        .map(|c| c.as_str().map(str::to_owned).unwrap_or_else(|| "(inline context)".into()))
+        .map(|c| {
+            c.as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| "(inline context)".into())
+        })
         .collect()
 }
 
@@ -242,7 +288,10 @@ fn verify_credential(
         None
     };
     let proof_label = match jwt {
-        Some(j) => format!("VC-JWT {}", j.header.get("alg").and_then(Value::as_str).unwrap_or("?")),
+        Some(j) => format!(
+            "VC-JWT {}",
+            j.header.get("alg").and_then(Value::as_str).unwrap_or("?")
+        ),
         None => as_list(cred.get("proof"))
             .first()
             .and_then(|p| p.get("cryptosuite").or_else(|| p.get("type")))
@@ -250,7 +299,10 @@ fn verify_credential(
             .unwrap_or("no proof")
             .to_owned(),
     };
-    r.kind = format!("{} ({proof_label})", kind.map(Kind::name).unwrap_or("unknown credential type"));
+    r.kind = format!(
+        "{} ({proof_label})",
+        kind.map(Kind::name).unwrap_or("unknown credential type")
+    );
     let has_vc = ts.iter().any(|t| t == "VerifiableCredential");
     match (has_vc, kind) {
         (true, Some(k)) => r.push(res(&checks::TYPE, Verdict::Pass, format!("VerifiableCredential, {}", k.name()))),
@@ -262,13 +314,37 @@ fn verify_credential(
 
     // 2. Context.
     let ctx = contexts(cred);
-    let form = if ctx.first().map(String::as_str) == Some(VC_V1) { Form::V1 } else { Form::V2 };
+    let form = if ctx.first().map(String::as_str) == Some(VC_V1) {
+        Form::V1
+    } else {
+        Form::V2
+    };
     match ctx.first().map(String::as_str) {
-        Some(VC_V2) => r.push(res(&checks::CONTEXT_BASE, Verdict::Pass, "VC Data Model 2.0 context first")),
-        Some(VC_V1) => r.push(res(&checks::CONTEXT_BASE, Verdict::Pass, "VC Data Model 1.1 context first (legacy form, accepted for verification)")),
-        other => r.push(res(&checks::CONTEXT_BASE, Verdict::Fail, format!(
-            "first @context must be {VC_V2} (or {VC_V1}); found {}", other.unwrap_or("nothing")
-        )).at("/@context/0", "@context[0]", other.map(Value::from).unwrap_or(Value::Null))),
+        Some(VC_V2) => r.push(res(
+            &checks::CONTEXT_BASE,
+            Verdict::Pass,
+            "VC Data Model 2.0 context first",
+        )),
+        Some(VC_V1) => r.push(res(
+            &checks::CONTEXT_BASE,
+            Verdict::Pass,
+            "VC Data Model 1.1 context first (legacy form, accepted for verification)",
+        )),
+        other => r.push(
+            res(
+                &checks::CONTEXT_BASE,
+                Verdict::Fail,
+                format!(
+                    "first @context must be {VC_V2} (or {VC_V1}); found {}",
+                    other.unwrap_or("nothing")
+                ),
+            )
+            .at(
+                "/@context/0",
+                "@context[0]",
+                other.map(Value::from).unwrap_or(Value::Null),
+            ),
+        ),
     }
     let (std_ok, std_name) = if kind == Kind::Clr {
         (ctx.iter().any(|c| is_clr_context(c)), "CLR 2.0")
@@ -276,22 +352,50 @@ fn verify_credential(
         (ctx.iter().any(|c| is_ob_context(c)), "OB 3.0")
     };
     if std_ok {
-        r.push(res(&checks::CONTEXT_OB, Verdict::Pass, format!("{std_name} context present")));
+        r.push(res(
+            &checks::CONTEXT_OB,
+            Verdict::Pass,
+            format!("{std_name} context present"),
+        ));
     } else {
-        r.push(res(&checks::CONTEXT_OB, Verdict::Fail, format!("the {std_name} context is missing from @context"))
-            .at("/@context", "@context", Value::from(ctx.clone())));
+        r.push(
+            res(
+                &checks::CONTEXT_OB,
+                Verdict::Fail,
+                format!("the {std_name} context is missing from @context"),
+            )
+            .at("/@context", "@context", Value::from(ctx.clone())),
+        );
     }
-    let unknown: Vec<&String> = ctx.iter().filter(|c| !c.starts_with('(') && !is_known_offline(c)).collect();
+    let unknown: Vec<&String> = ctx
+        .iter()
+        .filter(|c| !c.starts_with('(') && !is_known_offline(c))
+        .collect();
     let contexts_loadable = if unknown.is_empty() {
-        r.push(res(&checks::CONTEXT_KNOWN, Verdict::Pass, format!("{} context(s), all pinned", ctx.len())));
+        r.push(res(
+            &checks::CONTEXT_KNOWN,
+            Verdict::Pass,
+            format!("{} context(s), all pinned", ctx.len()),
+        ));
         true
     } else if opts.fetch.is_some() {
-        r.push(res(&checks::CONTEXT_KNOWN, Verdict::Warn, format!("not pinned, fetched online: {unknown:?}")));
+        r.push(res(
+            &checks::CONTEXT_KNOWN,
+            Verdict::Warn,
+            format!("not pinned, fetched online: {unknown:?}"),
+        ));
         true
     } else {
-        r.push(res(&checks::CONTEXT_KNOWN, Verdict::Fail, format!(
+        r.push(
+            res(
+                &checks::CONTEXT_KNOWN,
+                Verdict::Fail,
+                format!(
             "unknown remote context(s) {unknown:?}: not fetched offline (use --online to fetch)"
-        )).at("/@context", "@context", Value::from(ctx.clone())));
+        ),
+            )
+            .at("/@context", "@context", Value::from(ctx.clone())),
+        );
         false
     };
 
@@ -301,12 +405,22 @@ fn verify_credential(
     if let Some(o) = unsecured.as_object_mut() {
         o.remove("proof");
     }
-    let canon = if contexts_loadable { Some(canonical_nquads(&unsecured, &opts.loader)) } else { None };
+    let canon = if contexts_loadable {
+        Some(canonical_nquads(&unsecured, &opts.loader))
+    } else {
+        None
+    };
     match &canon {
-        None => r.push(res(&checks::CONTEXT_TERMS, Verdict::Skip, "contexts could not be loaded")),
-        Some(Ok(lines)) => {
-            r.push(res(&checks::CONTEXT_TERMS, Verdict::Pass, format!("every term defined ({} quads)", lines.len())))
-        }
+        None => r.push(res(
+            &checks::CONTEXT_TERMS,
+            Verdict::Skip,
+            "contexts could not be loaded",
+        )),
+        Some(Ok(lines)) => r.push(res(
+            &checks::CONTEXT_TERMS,
+            Verdict::Pass,
+            format!("every term defined ({} quads)", lines.len()),
+        )),
         Some(Err(e)) => r.push(res(&checks::CONTEXT_TERMS, Verdict::Fail, e.to_string())),
     }
 
@@ -316,7 +430,11 @@ fn verify_credential(
         Kind::Endorsement => schema::OB_ENDORSEMENT_CREDENTIAL,
         _ => schema::OB_ACHIEVEMENT_CREDENTIAL,
     };
-    let schema_def = if kind == Kind::Clr { &checks::SCHEMA_CLR } else { &checks::SCHEMA_OB };
+    let schema_def = if kind == Kind::Clr {
+        &checks::SCHEMA_CLR
+    } else {
+        &checks::SCHEMA_OB
+    };
     let schema_ok = schema_check(r, schema_def, main_schema, form, cred);
     declared_schemas(r, cred, form, main_schema, schema_ok, opts);
 
@@ -327,23 +445,49 @@ fn verify_credential(
             let id = s.get("id").and_then(Value::as_str);
             let idents = as_list(s.get("identifier")).len();
             if id.is_some() || idents > 0 {
-                r.push(res(&checks::SUBJECT_ID, Verdict::Pass, match id {
-                    Some(id) => format!("subject id {id}"),
-                    None => format!("{idents} identifier(s)"),
-                }));
+                r.push(res(
+                    &checks::SUBJECT_ID,
+                    Verdict::Pass,
+                    match id {
+                        Some(id) => format!("subject id {id}"),
+                        None => format!("{idents} identifier(s)"),
+                    },
+                ));
             } else {
-                r.push(res(&checks::SUBJECT_ID, Verdict::Fail, "credentialSubject has neither id nor identifier")
-                    .at("/credentialSubject", "credentialSubject", Value::Object(s.clone())));
+                r.push(
+                    res(
+                        &checks::SUBJECT_ID,
+                        Verdict::Fail,
+                        "credentialSubject has neither id nor identifier",
+                    )
+                    .at(
+                        "/credentialSubject",
+                        "credentialSubject",
+                        Value::Object(s.clone()),
+                    ),
+                );
             }
         }
-        other => r.push(res(&checks::SUBJECT_ID, Verdict::Fail, format!(
-            "credentialSubject must be an object; found {}", other.map(type_name).unwrap_or("nothing")
-        ))),
+        other => r.push(res(
+            &checks::SUBJECT_ID,
+            Verdict::Fail,
+            format!(
+                "credentialSubject must be an object; found {}",
+                other.map(type_name).unwrap_or("nothing")
+            ),
+        )),
     }
 
     // 6. Proof.
     let issuer = jwt::issuer_id(cred).map(str::to_owned);
-    proofs(r, cred, jwt, canon.and_then(Result::ok), issuer.as_deref(), opts);
+    proofs(
+        r,
+        cred,
+        jwt,
+        canon.and_then(Result::ok),
+        issuer.as_deref(),
+        opts,
+    );
 
     // 7. Validity window.
     validity(r, cred, form, opts);
@@ -352,14 +496,28 @@ fn verify_credential(
     let cid = cred.get("id").and_then(Value::as_str);
     let entries = as_list(cred.get("credentialStatus"));
     if entries.is_empty() {
-        r.push(res(&checks::STATUS, Verdict::Skip, "no credentialStatus: nothing to check"));
+        r.push(res(
+            &checks::STATUS,
+            Verdict::Skip,
+            "no credentialStatus: nothing to check",
+        ));
     }
     for e in entries {
         match status::check(e, cid, opts) {
             Status::Active(m) => r.push(res(&checks::STATUS, Verdict::Pass, m)),
-            Status::Revoked(m) => r.push(res(&checks::STATUS, Verdict::Fail, format!("revoked: {m}"))),
-            Status::Unknown(m) => r.push(res(&checks::STATUS, Verdict::Skip, format!("status unknown: {m}"))),
-            Status::Unsupported(t) => r.push(res(&checks::STATUS, Verdict::Warn, format!("status type {t:?} is not supported: not checked"))),
+            Status::Revoked(m) => {
+                r.push(res(&checks::STATUS, Verdict::Fail, format!("revoked: {m}")))
+            }
+            Status::Unknown(m) => r.push(res(
+                &checks::STATUS,
+                Verdict::Skip,
+                format!("status unknown: {m}"),
+            )),
+            Status::Unsupported(t) => r.push(res(
+                &checks::STATUS,
+                Verdict::Warn,
+                format!("status type {t:?} is not supported: not checked"),
+            )),
         }
     }
 
@@ -378,18 +536,37 @@ fn verify_credential(
 }
 
 fn schema_check(r: &mut DocReport, def: &CheckDef, url: &str, form: Form, cred: &Value) -> bool {
-    let form_note = if form == Form::V1 { " (adapted to VC DM 1.1: issuanceDate for validFrom)" } else { "" };
+    let form_note = if form == Form::V1 {
+        " (adapted to VC DM 1.1: issuanceDate for validFrom)"
+    } else {
+        ""
+    };
     match schema::validate(url, form, cred) {
         Some(Ok(errs)) if errs.is_empty() => {
-            r.push(res(def, Verdict::Pass, format!("valid against {}{form_note}", short(url))));
+            r.push(res(
+                def,
+                Verdict::Pass,
+                format!("valid against {}{form_note}", short(url)),
+            ));
             true
         }
         Some(Ok(errs)) => {
             let first = &errs[0];
-            let mut c = res(def, Verdict::Fail, format!(
-                "{} schema error(s) against {}{form_note}; first: {} at {}",
-                errs.len(), short(url), first.message, if first.pointer.is_empty() { "/" } else { &first.pointer }
-            ));
+            let mut c = res(
+                def,
+                Verdict::Fail,
+                format!(
+                    "{} schema error(s) against {}{form_note}; first: {} at {}",
+                    errs.len(),
+                    short(url),
+                    first.message,
+                    if first.pointer.is_empty() {
+                        "/"
+                    } else {
+                        &first.pointer
+                    }
+                ),
+            );
             for e in errs.iter().take(20) {
                 c = c.at(&e.pointer, "schema error", Value::from(e.message.clone()));
             }
@@ -411,22 +588,45 @@ fn short(url: &str) -> &str {
     url.rsplit('/').next().unwrap_or(url)
 }
 
-fn declared_schemas(r: &mut DocReport, cred: &Value, form: Form, main: &str, main_ok: bool, opts: &Options) {
+fn declared_schemas(
+    r: &mut DocReport,
+    cred: &Value,
+    form: Form,
+    main: &str,
+    main_ok: bool,
+    opts: &Options,
+) {
     let entries = as_list(cred.get("credentialSchema"));
     if entries.is_empty() {
-        r.push(res(&checks::SCHEMA_DECLARED, Verdict::Skip, "no credentialSchema declared"));
+        r.push(res(
+            &checks::SCHEMA_DECLARED,
+            Verdict::Skip,
+            "no credentialSchema declared",
+        ));
         return;
     }
     for e in entries {
         let id = e.get("id").and_then(Value::as_str).unwrap_or_default();
         let ty = e.get("type").and_then(Value::as_str).unwrap_or_default();
         if ty != "1EdTechJsonSchemaValidator2019" {
-            r.push(res(&checks::SCHEMA_DECLARED, Verdict::Warn, format!("credentialSchema type {ty:?} is not supported: {id} not checked")));
+            r.push(res(
+                &checks::SCHEMA_DECLARED,
+                Verdict::Warn,
+                format!("credentialSchema type {ty:?} is not supported: {id} not checked"),
+            ));
             continue;
         }
         if id == main {
-            let v = if main_ok { Verdict::Pass } else { Verdict::Fail };
-            r.push(res(&checks::SCHEMA_DECLARED, v, format!("{} (same schema as the type's official schema)", short(id))));
+            let v = if main_ok {
+                Verdict::Pass
+            } else {
+                Verdict::Fail
+            };
+            r.push(res(
+                &checks::SCHEMA_DECLARED,
+                v,
+                format!("{} (same schema as the type's official schema)", short(id)),
+            ));
         } else if schema::is_known(id) {
             schema_check(r, &checks::SCHEMA_DECLARED, id, form, cred);
         } else if let Some(fetch) = &opts.fetch {
@@ -434,28 +634,52 @@ fn declared_schemas(r: &mut DocReport, cred: &Value, form: Form, main: &str, mai
                 .and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| e.to_string()))
                 .and_then(|s| schema::validate_with(&s, cred));
             match outcome {
-                Ok(errs) if errs.is_empty() => r.push(res(&checks::SCHEMA_DECLARED, Verdict::Pass, format!("valid against {id} (fetched)"))),
+                Ok(errs) if errs.is_empty() => r.push(res(
+                    &checks::SCHEMA_DECLARED,
+                    Verdict::Pass,
+                    format!("valid against {id} (fetched)"),
+                )),
                 Ok(errs) => {
-                    let mut c = res(&checks::SCHEMA_DECLARED, Verdict::Fail, format!("{} error(s) against {id}", errs.len()));
+                    let mut c = res(
+                        &checks::SCHEMA_DECLARED,
+                        Verdict::Fail,
+                        format!("{} error(s) against {id}", errs.len()),
+                    );
                     for e in errs.iter().take(20) {
                         c = c.at(&e.pointer, "schema error", Value::from(e.message.clone()));
                     }
                     r.push(c);
                 }
-                Err(e) => r.push(res(&checks::SCHEMA_DECLARED, Verdict::Warn, format!("could not use schema {id}: {e}"))),
+                Err(e) => r.push(res(
+                    &checks::SCHEMA_DECLARED,
+                    Verdict::Warn,
+                    format!("could not use schema {id}: {e}"),
+                )),
             }
         } else {
-            r.push(res(&checks::SCHEMA_DECLARED, Verdict::Warn, format!("schema {id} is not shipped and the network is off (--online): not checked")));
+            r.push(res(
+                &checks::SCHEMA_DECLARED,
+                Verdict::Warn,
+                format!(
+                    "schema {id} is not shipped and the network is off (--online): not checked"
+                ),
+            ));
         }
     }
 }
 
 fn trace_evidence(mut c: CheckResult, t: &ProofTrace) -> CheckResult {
     if let Some(vm) = &t.verification_method {
-        c = c.at("/proof/verificationMethod", "verification method", Value::from(vm.clone()));
+        c = c.at(
+            "/proof/verificationMethod",
+            "verification method",
+            Value::from(vm.clone()),
+        );
     }
     if let Some(k) = &t.key {
-        c = c.with("key source", Value::from(k.source)).with("key controller", Value::from(k.controller.clone()));
+        c = c
+            .with("key source", Value::from(k.source))
+            .with("key controller", Value::from(k.controller.clone()));
     }
     if let Some(h) = &t.proof_hash {
         c = c.with("proof configuration hash (SHA-256)", Value::from(h.clone()));
@@ -464,7 +688,10 @@ fn trace_evidence(mut c: CheckResult, t: &ProofTrace) -> CheckResult {
         c = c.with("document hash (SHA-256)", Value::from(h.clone()));
     }
     if let Some(x) = &t.canonical_proof_config {
-        c = c.with("canonical proof configuration (N-Quads)", Value::from(x.clone()));
+        c = c.with(
+            "canonical proof configuration (N-Quads)",
+            Value::from(x.clone()),
+        );
     }
     if let Some(x) = &t.canonical_document {
         c = c.with("canonical document (N-Quads)", Value::from(x.clone()));
@@ -482,39 +709,81 @@ fn proofs(
 ) {
     let embedded = as_list(cred.get("proof"));
     if embedded.is_empty() && jwt.is_none() {
-        r.push(res(&checks::PROOF_PRESENT, Verdict::Fail, "no proof: neither an embedded proof nor a VC-JWT"));
+        r.push(res(
+            &checks::PROOF_PRESENT,
+            Verdict::Fail,
+            "no proof: neither an embedded proof nor a VC-JWT",
+        ));
         return;
     }
-    r.push(res(&checks::PROOF_PRESENT, Verdict::Pass, format!(
-        "{} embedded proof(s){}", embedded.len(), if jwt.is_some() { " + VC-JWT" } else { "" }
-    )));
+    r.push(res(
+        &checks::PROOF_PRESENT,
+        Verdict::Pass,
+        format!(
+            "{} embedded proof(s){}",
+            embedded.len(),
+            if jwt.is_some() { " + VC-JWT" } else { "" }
+        ),
+    ));
     let mut results: Vec<CheckResult> = Vec::new();
     let mut controllers: Vec<CheckResult> = Vec::new();
     let mut any_ok = false;
     for (i, p) in embedded.iter().enumerate() {
-        let pointer = if cred.get("proof").is_some_and(Value::is_array) { format!("/proof/{i}") } else { "/proof".into() };
+        let pointer = if cred.get("proof").is_some_and(Value::is_array) {
+            format!("/proof/{i}")
+        } else {
+            "/proof".into()
+        };
         let suite = Suite::of(p);
         let def = match suite {
             Some(s) if s.is_legacy() => &checks::PROOF_LEGACY,
             _ => &checks::PROOF_EDDSA,
         };
         let mut trace = ProofTrace::default();
-        match di::verify_proof_with(cred, p, &opts.keys, &opts.loader, &mut trace, canon.as_deref()) {
+        match di::verify_proof_with(
+            cred,
+            p,
+            &opts.keys,
+            &opts.loader,
+            &mut trace,
+            canon.as_deref(),
+            "assertionMethod",
+        ) {
             Ok(s) => {
                 any_ok = true;
                 let (v, note) = if s.is_legacy() {
-                    (Verdict::Warn, " (deprecated suite: issue eddsa-rdfc-2022 instead)")
+                    (
+                        Verdict::Warn,
+                        " (deprecated suite: issue eddsa-rdfc-2022 instead)",
+                    )
                 } else {
                     (Verdict::Pass, "")
                 };
                 let key = trace.key.clone();
-                results.push(res(def, v, format!("signature verifies with {}{note}", trace.verification_method.clone().unwrap_or_default())).at(&pointer, "verification method", Value::from(trace.verification_method.clone().unwrap_or_default())));
+                results.push(
+                    res(
+                        def,
+                        v,
+                        format!(
+                            "signature verifies with {}{note}",
+                            trace.verification_method.clone().unwrap_or_default()
+                        ),
+                    )
+                    .at(
+                        &pointer,
+                        "verification method",
+                        Value::from(trace.verification_method.clone().unwrap_or_default()),
+                    ),
+                );
                 if let Some(k) = key {
                     controllers.push(controller_result(&k.controller, issuer, &pointer));
                 }
             }
             Err(e) => {
-                results.push(trace_evidence(res(def, Verdict::Fail, e.to_string()), &trace));
+                results.push(trace_evidence(
+                    res(def, Verdict::Fail, e.to_string()),
+                    &trace,
+                ));
             }
         }
     }
@@ -522,18 +791,24 @@ fn proofs(
         match jwt::verify_signature(j, &opts.keys) {
             Ok((source, key)) => {
                 any_ok = true;
-                results.push(res(&checks::PROOF_JWT, Verdict::Pass, format!(
-                    "{} signature verifies with the key from the {source}",
-                    j.header.get("alg").and_then(Value::as_str).unwrap_or("?")
-                )));
+                results.push(res(
+                    &checks::PROOF_JWT,
+                    Verdict::Pass,
+                    format!(
+                        "{} signature verifies with the key from the {source}",
+                        j.header.get("alg").and_then(Value::as_str).unwrap_or("?")
+                    ),
+                ));
                 match key {
                     Some(k) => controllers.push(controller_result(&k.controller, issuer, "/kid")),
                     None => controllers.push(res(&checks::PROOF_CONTROLLER, Verdict::Warn,
                         "the key is given inline in the JOSE header (jwk): nothing binds it to the issuer")),
                 }
             }
-            Err(e) => results.push(res(&checks::PROOF_JWT, Verdict::Fail, e)
-                .with("JOSE header", Value::Object(j.header.clone()))),
+            Err(e) => results.push(
+                res(&checks::PROOF_JWT, Verdict::Fail, e)
+                    .with("JOSE header", Value::Object(j.header.clone())),
+            ),
         }
         let bad = jwt::claim_mismatches(j);
         let form = match j.form {
@@ -541,7 +816,11 @@ fn proofs(
             jwt::PayloadForm::VcClaim => "credential in the vc claim",
         };
         if bad.is_empty() {
-            r.push(res(&checks::PROOF_JWT_CLAIMS, Verdict::Pass, format!("iss/jti/sub/nbf/exp agree with the credential ({form})")));
+            r.push(res(
+                &checks::PROOF_JWT_CLAIMS,
+                Verdict::Pass,
+                format!("iss/jti/sub/nbf/exp agree with the credential ({form})"),
+            ));
         } else {
             let mut c = res(&checks::PROOF_JWT_CLAIMS, Verdict::Fail, bad.join("; "));
             for b in &bad {
@@ -559,7 +838,11 @@ fn proofs(
         r.push(c);
     }
     if controllers.is_empty() {
-        r.push(res(&checks::PROOF_CONTROLLER, Verdict::Skip, "no proof verified: no key to bind to the issuer"));
+        r.push(res(
+            &checks::PROOF_CONTROLLER,
+            Verdict::Skip,
+            "no proof verified: no key to bind to the issuer",
+        ));
     }
     for c in controllers {
         r.push(c);
@@ -568,11 +851,23 @@ fn proofs(
 
 fn controller_result(controller: &str, issuer: Option<&str>, pointer: &str) -> CheckResult {
     match issuer {
-        Some(i) if i == controller => res(&checks::PROOF_CONTROLLER, Verdict::Pass, format!("key controlled by the issuer {i}")),
-        Some(i) => res(&checks::PROOF_CONTROLLER, Verdict::Fail, format!(
-            "the key's controller {controller} is not the issuer {i}"
-        )).at(pointer, "controller", Value::from(controller)).at("/issuer", "issuer", Value::from(i)),
-        None => res(&checks::PROOF_CONTROLLER, Verdict::Fail, "the credential names no issuer id"),
+        Some(i) if i == controller => res(
+            &checks::PROOF_CONTROLLER,
+            Verdict::Pass,
+            format!("key controlled by the issuer {i}"),
+        ),
+        Some(i) => res(
+            &checks::PROOF_CONTROLLER,
+            Verdict::Fail,
+            format!("the key's controller {controller} is not the issuer {i}"),
+        )
+        .at(pointer, "controller", Value::from(controller))
+        .at("/issuer", "issuer", Value::from(i)),
+        None => res(
+            &checks::PROOF_CONTROLLER,
+            Verdict::Fail,
+            "the credential names no issuer id",
+        ),
     }
 }
 
@@ -585,24 +880,86 @@ fn parse_time(v: &Value) -> Result<chrono::DateTime<chrono::Utc>, String> {
 
 fn validity(r: &mut DocReport, cred: &Value, form: Form, opts: &Options) {
     let now = opts.now;
-    let (from_key, until_key) = if form == Form::V1 { ("issuanceDate", "expirationDate") } else { ("validFrom", "validUntil") };
-    let from = cred.get(from_key).or_else(|| cred.get(if form == Form::V1 { "validFrom" } else { "issuanceDate" }));
+    let (from_key, until_key) = if form == Form::V1 {
+        ("issuanceDate", "expirationDate")
+    } else {
+        ("validFrom", "validUntil")
+    };
+    let from = cred.get(from_key).or_else(|| {
+        cred.get(if form == Form::V1 {
+            "validFrom"
+        } else {
+            "issuanceDate"
+        })
+    });
     match from.map(parse_time) {
-        None => r.push(res(&checks::VALID_FROM, Verdict::Fail, format!("{from_key} is missing"))),
-        Some(Err(e)) => r.push(res(&checks::VALID_FROM, Verdict::Fail, e).at(&format!("/{from_key}"), from_key, from.cloned().unwrap_or_default())),
-        Some(Ok(t)) if t > now => r.push(res(&checks::VALID_FROM, Verdict::Fail, format!(
-            "not yet valid: {from_key} {} is after now ({})", t.to_rfc3339(), now.to_rfc3339()
-        )).at(&format!("/{from_key}"), from_key, from.cloned().unwrap_or_default())),
-        Some(Ok(t)) => r.push(res(&checks::VALID_FROM, Verdict::Pass, format!("valid since {}", t.to_rfc3339()))),
+        None => r.push(res(
+            &checks::VALID_FROM,
+            Verdict::Fail,
+            format!("{from_key} is missing"),
+        )),
+        Some(Err(e)) => r.push(res(&checks::VALID_FROM, Verdict::Fail, e).at(
+            &format!("/{from_key}"),
+            from_key,
+            from.cloned().unwrap_or_default(),
+        )),
+        Some(Ok(t)) if t > now => r.push(
+            res(
+                &checks::VALID_FROM,
+                Verdict::Fail,
+                format!(
+                    "not yet valid: {from_key} {} is after now ({})",
+                    t.to_rfc3339(),
+                    now.to_rfc3339()
+                ),
+            )
+            .at(
+                &format!("/{from_key}"),
+                from_key,
+                from.cloned().unwrap_or_default(),
+            ),
+        ),
+        Some(Ok(t)) => r.push(res(
+            &checks::VALID_FROM,
+            Verdict::Pass,
+            format!("valid since {}", t.to_rfc3339()),
+        )),
     }
-    let until = cred.get(until_key).or_else(|| cred.get(if form == Form::V1 { "validUntil" } else { "expirationDate" }));
+    let until = cred.get(until_key).or_else(|| {
+        cred.get(if form == Form::V1 {
+            "validUntil"
+        } else {
+            "expirationDate"
+        })
+    });
     match until.map(parse_time) {
         None => r.push(res(&checks::VALID_UNTIL, Verdict::Pass, "no expiry")),
-        Some(Err(e)) => r.push(res(&checks::VALID_UNTIL, Verdict::Fail, e).at(&format!("/{until_key}"), until_key, until.cloned().unwrap_or_default())),
-        Some(Ok(t)) if t < now => r.push(res(&checks::VALID_UNTIL, Verdict::Fail, format!(
-            "expired: {until_key} {} is before now ({})", t.to_rfc3339(), now.to_rfc3339()
-        )).at(&format!("/{until_key}"), until_key, until.cloned().unwrap_or_default())),
-        Some(Ok(t)) => r.push(res(&checks::VALID_UNTIL, Verdict::Pass, format!("valid until {}", t.to_rfc3339()))),
+        Some(Err(e)) => r.push(res(&checks::VALID_UNTIL, Verdict::Fail, e).at(
+            &format!("/{until_key}"),
+            until_key,
+            until.cloned().unwrap_or_default(),
+        )),
+        Some(Ok(t)) if t < now => r.push(
+            res(
+                &checks::VALID_UNTIL,
+                Verdict::Fail,
+                format!(
+                    "expired: {until_key} {} is before now ({})",
+                    t.to_rfc3339(),
+                    now.to_rfc3339()
+                ),
+            )
+            .at(
+                &format!("/{until_key}"),
+                until_key,
+                until.cloned().unwrap_or_default(),
+            ),
+        ),
+        Some(Ok(t)) => r.push(res(
+            &checks::VALID_UNTIL,
+            Verdict::Pass,
+            format!("valid until {}", t.to_rfc3339()),
+        )),
     }
 }
 
@@ -617,7 +974,9 @@ const ENDORSEMENT_PLACES: &[&str] = &[
 fn endorsements(r: &mut DocReport, cred: &Value, opts: &Options, level: usize) {
     let mut found: Vec<(String, Option<&Value>, Option<&str>)> = Vec::new();
     for place in ENDORSEMENT_PLACES {
-        let Some(obj) = cred.pointer(place) else { continue };
+        let Some(obj) = cred.pointer(place) else {
+            continue;
+        };
         for (i, e) in as_list(obj.get("endorsement")).into_iter().enumerate() {
             found.push((format!("{place}/endorsement/{i}"), Some(e), None));
         }
@@ -626,11 +985,19 @@ fn endorsements(r: &mut DocReport, cred: &Value, opts: &Options, level: usize) {
         }
     }
     if found.is_empty() {
-        r.push(res(&checks::ENDORSEMENTS, Verdict::Skip, "no embedded endorsements"));
+        r.push(res(
+            &checks::ENDORSEMENTS,
+            Verdict::Skip,
+            "no embedded endorsements",
+        ));
         return;
     }
     if level >= MAX_NESTING {
-        r.push(res(&checks::ENDORSEMENTS, Verdict::Fail, format!("endorsements nested deeper than {MAX_NESTING} levels")));
+        r.push(res(
+            &checks::ENDORSEMENTS,
+            Verdict::Fail,
+            format!("endorsements nested deeper than {MAX_NESTING} levels"),
+        ));
         return;
     }
     let mut failed = Vec::new();
@@ -639,12 +1006,22 @@ fn endorsements(r: &mut DocReport, cred: &Value, opts: &Options, level: usize) {
         match (json, text) {
             (Some(v), _) => verify_credential(&mut sub, v, None, opts, level + 1, false),
             (None, Some(t)) => verify_text(&mut sub, t, opts, level + 1, false),
-            _ => sub.push(res(&checks::PARSE_JSON, Verdict::Fail, "endorsementJwt entry is not a string")),
+            _ => sub.push(res(
+                &checks::PARSE_JSON,
+                Verdict::Fail,
+                "endorsementJwt entry is not a string",
+            )),
         }
-        let is_endorsement = types(json.unwrap_or(&Value::Null)).iter().any(|t| t == "EndorsementCredential")
+        let is_endorsement = types(json.unwrap_or(&Value::Null))
+            .iter()
+            .any(|t| t == "EndorsementCredential")
             || sub.kind.starts_with("EndorsementCredential");
         if !is_endorsement {
-            sub.push(res(&checks::ENDORSEMENTS, Verdict::Fail, "embedded endorsement is not an EndorsementCredential"));
+            sub.push(res(
+                &checks::ENDORSEMENTS,
+                Verdict::Fail,
+                "embedded endorsement is not an EndorsementCredential",
+            ));
         }
         if !sub.passed() {
             failed.push(pointer.clone());
@@ -652,24 +1029,47 @@ fn endorsements(r: &mut DocReport, cred: &Value, opts: &Options, level: usize) {
         r.nested.push(sub);
     }
     if failed.is_empty() {
-        r.push(res(&checks::ENDORSEMENTS, Verdict::Pass, "every embedded endorsement verifies"));
+        r.push(res(
+            &checks::ENDORSEMENTS,
+            Verdict::Pass,
+            "every embedded endorsement verifies",
+        ));
     } else {
-        r.push(res(&checks::ENDORSEMENTS, Verdict::Fail, format!("endorsement(s) failed: {}", failed.join(", "))));
+        r.push(res(
+            &checks::ENDORSEMENTS,
+            Verdict::Fail,
+            format!("endorsement(s) failed: {}", failed.join(", ")),
+        ));
     }
 }
 
 fn recipient(r: &mut DocReport, cred: &Value, opts: &Options) {
     let Some(want) = &opts.recipient else {
-        r.push(res(&checks::RECIPIENT, Verdict::Skip, "no --recipient given"));
+        r.push(res(
+            &checks::RECIPIENT,
+            Verdict::Skip,
+            "no --recipient given",
+        ));
         return;
     };
-    let subject = cred.get("credentialSubject").cloned().unwrap_or(Value::Null);
+    let subject = cred
+        .get("credentialSubject")
+        .cloned()
+        .unwrap_or(Value::Null);
     if want.identity_type == "id" {
         let got = subject.get("id").and_then(Value::as_str);
         if got == Some(want.value.as_str()) {
-            r.push(res(&checks::RECIPIENT, Verdict::Pass, format!("subject id is {}", want.value)));
+            r.push(res(
+                &checks::RECIPIENT,
+                Verdict::Pass,
+                format!("subject id is {}", want.value),
+            ));
         } else {
-            r.push(res(&checks::RECIPIENT, Verdict::Fail, format!("subject id is {got:?}, not {}", want.value)));
+            r.push(res(
+                &checks::RECIPIENT,
+                Verdict::Fail,
+                format!("subject id is {got:?}, not {}", want.value),
+            ));
         }
         return;
     }
@@ -679,8 +1079,13 @@ fn recipient(r: &mut DocReport, cred: &Value, opts: &Options) {
             continue;
         }
         seen += 1;
-        let Some(stored) = ident.get("identityHash").and_then(Value::as_str) else { continue };
-        let hashed = ident.get("hashed").and_then(Value::as_bool).unwrap_or(false);
+        let Some(stored) = ident.get("identityHash").and_then(Value::as_str) else {
+            continue;
+        };
+        let hashed = ident
+            .get("hashed")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let matched = if hashed {
             let salt = ident.get("salt").and_then(Value::as_str).unwrap_or("");
             match stored.split_once('$') {
@@ -689,7 +1094,11 @@ fn recipient(r: &mut DocReport, cred: &Value, opts: &Options) {
                     hex::encode(h).eq_ignore_ascii_case(hex)
                 }
                 Some((alg, _)) => {
-                    r.push(res(&checks::RECIPIENT, Verdict::Warn, format!("identityHash algorithm {alg:?} not supported")));
+                    r.push(res(
+                        &checks::RECIPIENT,
+                        Verdict::Warn,
+                        format!("identityHash algorithm {alg:?} not supported"),
+                    ));
                     continue;
                 }
                 None => false,
@@ -698,28 +1107,52 @@ fn recipient(r: &mut DocReport, cred: &Value, opts: &Options) {
             stored == want.value
         };
         if matched {
-            r.push(res(&checks::RECIPIENT, Verdict::Pass, format!(
-                "{} {} matches an identifier{}", want.identity_type, want.value, if hashed { " (hashed)" } else { "" }
-            )));
+            r.push(res(
+                &checks::RECIPIENT,
+                Verdict::Pass,
+                format!(
+                    "{} {} matches an identifier{}",
+                    want.identity_type,
+                    want.value,
+                    if hashed { " (hashed)" } else { "" }
+                ),
+            ));
             return;
         }
     }
-    r.push(res(&checks::RECIPIENT, Verdict::Fail, format!(
-        "no identifier of type {} matches {} ({seen} of that type checked)", want.identity_type, want.value
-    )));
+    r.push(res(
+        &checks::RECIPIENT,
+        Verdict::Fail,
+        format!(
+            "no identifier of type {} matches {} ({seen} of that type checked)",
+            want.identity_type, want.value
+        ),
+    ));
 }
 
 fn clr(r: &mut DocReport, cred: &Value, opts: &Options, level: usize) {
-    let subject = cred.get("credentialSubject").cloned().unwrap_or(Value::Null);
-    let mut achievement_ids: std::collections::BTreeSet<String> = as_list(subject.get("achievement"))
-        .into_iter()
-        .filter_map(|a| a.get("id").and_then(Value::as_str).map(str::to_owned))
-        .collect();
+    let subject = cred
+        .get("credentialSubject")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let mut achievement_ids: std::collections::BTreeSet<String> =
+        as_list(subject.get("achievement"))
+            .into_iter()
+            .filter_map(|a| a.get("id").and_then(Value::as_str).map(str::to_owned))
+            .collect();
     let nested = as_list(subject.get("verifiableCredential"));
     if nested.is_empty() {
-        r.push(res(&checks::CLR_CREDENTIALS, Verdict::Fail, "the CLR bundles no credentials (credentialSubject.verifiableCredential is empty)"));
+        r.push(res(
+            &checks::CLR_CREDENTIALS,
+            Verdict::Fail,
+            "the CLR bundles no credentials (credentialSubject.verifiableCredential is empty)",
+        ));
     } else if level >= MAX_NESTING {
-        r.push(res(&checks::CLR_CREDENTIALS, Verdict::Fail, format!("credentials nested deeper than {MAX_NESTING} levels")));
+        r.push(res(
+            &checks::CLR_CREDENTIALS,
+            Verdict::Fail,
+            format!("credentials nested deeper than {MAX_NESTING} levels"),
+        ));
     } else {
         let mut failed = Vec::new();
         for (i, c) in nested.iter().enumerate() {
@@ -735,7 +1168,11 @@ fn clr(r: &mut DocReport, cred: &Value, opts: &Options, level: usize) {
                     Some((*v).clone())
                 }
             };
-            if let Some(id) = json.as_ref().and_then(|j| j.pointer("/credentialSubject/achievement/id")).and_then(Value::as_str) {
+            if let Some(id) = json
+                .as_ref()
+                .and_then(|j| j.pointer("/credentialSubject/achievement/id"))
+                .and_then(Value::as_str)
+            {
                 achievement_ids.insert(id.to_owned());
             }
             if !sub.passed() {
@@ -744,14 +1181,26 @@ fn clr(r: &mut DocReport, cred: &Value, opts: &Options, level: usize) {
             r.nested.push(sub);
         }
         if failed.is_empty() {
-            r.push(res(&checks::CLR_CREDENTIALS, Verdict::Pass, format!("all {} bundled credential(s) verify", nested.len())));
+            r.push(res(
+                &checks::CLR_CREDENTIALS,
+                Verdict::Pass,
+                format!("all {} bundled credential(s) verify", nested.len()),
+            ));
         } else {
-            r.push(res(&checks::CLR_CREDENTIALS, Verdict::Fail, format!("bundled credential(s) failed: {}", failed.join(", "))));
+            r.push(res(
+                &checks::CLR_CREDENTIALS,
+                Verdict::Fail,
+                format!("bundled credential(s) failed: {}", failed.join(", ")),
+            ));
         }
     }
     let assocs = as_list(subject.get("association"));
     if assocs.is_empty() {
-        r.push(res(&checks::CLR_ASSOCIATIONS, Verdict::Skip, "no associations"));
+        r.push(res(
+            &checks::CLR_ASSOCIATIONS,
+            Verdict::Skip,
+            "no associations",
+        ));
         return;
     }
     let mut dangling = Vec::new();
@@ -759,15 +1208,35 @@ fn clr(r: &mut DocReport, cred: &Value, opts: &Options, level: usize) {
         for end in ["sourceId", "targetId"] {
             let id = a.get(end).and_then(Value::as_str);
             if !id.is_some_and(|id| achievement_ids.contains(id)) {
-                dangling.push(format!("/credentialSubject/association/{i}/{end} = {}", id.unwrap_or("(missing)")));
+                dangling.push(format!(
+                    "/credentialSubject/association/{i}/{end} = {}",
+                    id.unwrap_or("(missing)")
+                ));
             }
         }
     }
     if dangling.is_empty() {
-        r.push(res(&checks::CLR_ASSOCIATIONS, Verdict::Pass, format!("{} association(s), every end names an achievement in the CLR", assocs.len())));
+        r.push(res(
+            &checks::CLR_ASSOCIATIONS,
+            Verdict::Pass,
+            format!(
+                "{} association(s), every end names an achievement in the CLR",
+                assocs.len()
+            ),
+        ));
     } else {
-        let mut c = res(&checks::CLR_ASSOCIATIONS, Verdict::Fail, format!("association end(s) name no achievement in the CLR: {}", dangling.join("; ")));
-        c = c.with("achievements present", Value::from(achievement_ids.into_iter().collect::<Vec<_>>()));
+        let mut c = res(
+            &checks::CLR_ASSOCIATIONS,
+            Verdict::Fail,
+            format!(
+                "association end(s) name no achievement in the CLR: {}",
+                dangling.join("; ")
+            ),
+        );
+        c = c.with(
+            "achievements present",
+            Value::from(achievement_ids.into_iter().collect::<Vec<_>>()),
+        );
         r.push(c);
     }
 }
@@ -776,26 +1245,60 @@ fn verify_presentation(r: &mut DocReport, vp: &Value, opts: &Options, level: usi
     r.kind = "VerifiablePresentation".into();
     let proofs = as_list(vp.get("proof"));
     if proofs.is_empty() {
-        r.push(res(&checks::VP_PROOF, Verdict::Skip, "the presentation is not signed"));
+        r.push(res(
+            &checks::VP_PROOF,
+            Verdict::Skip,
+            "the presentation is not signed",
+        ));
     }
     for p in proofs {
         let mut trace = ProofTrace::default();
-        match di::verify_proof(vp, p, &opts.keys, &opts.loader, &mut trace) {
+        match di::verify_proof_with(
+            vp,
+            p,
+            &opts.keys,
+            &opts.loader,
+            &mut trace,
+            None,
+            "authentication",
+        ) {
             Ok(_) => {
                 let holder = vp.get("holder").and_then(Value::as_str);
-                let ctrl = trace.key.as_ref().map(|k| k.controller.clone()).unwrap_or_default();
+                let ctrl = trace
+                    .key
+                    .as_ref()
+                    .map(|k| k.controller.clone())
+                    .unwrap_or_default();
                 if holder.is_some_and(|h| h != ctrl) {
-                    r.push(res(&checks::VP_PROOF, Verdict::Fail, format!("signed by {ctrl}, not the holder {}", holder.unwrap_or_default())));
+                    r.push(res(
+                        &checks::VP_PROOF,
+                        Verdict::Fail,
+                        format!(
+                            "signed by {ctrl}, not the holder {}",
+                            holder.unwrap_or_default()
+                        ),
+                    ));
                 } else {
-                    r.push(res(&checks::VP_PROOF, Verdict::Pass, format!("presentation signed by {ctrl}")));
+                    r.push(res(
+                        &checks::VP_PROOF,
+                        Verdict::Pass,
+                        format!("presentation signed by {ctrl}"),
+                    ));
                 }
             }
-            Err(e) => r.push(trace_evidence(res(&checks::VP_PROOF, Verdict::Fail, e.to_string()), &trace)),
+            Err(e) => r.push(trace_evidence(
+                res(&checks::VP_PROOF, Verdict::Fail, e.to_string()),
+                &trace,
+            )),
         }
     }
     let creds = as_list(vp.get("verifiableCredential"));
     if creds.is_empty() {
-        r.push(res(&checks::VP_CREDENTIALS, Verdict::Fail, "the presentation holds no credentials"));
+        r.push(res(
+            &checks::VP_CREDENTIALS,
+            Verdict::Fail,
+            "the presentation holds no credentials",
+        ));
         return;
     }
     let mut failed = Vec::new();
@@ -812,8 +1315,16 @@ fn verify_presentation(r: &mut DocReport, vp: &Value, opts: &Options, level: usi
         r.nested.push(sub);
     }
     if failed.is_empty() {
-        r.push(res(&checks::VP_CREDENTIALS, Verdict::Pass, format!("all {} credential(s) verify", creds.len())));
+        r.push(res(
+            &checks::VP_CREDENTIALS,
+            Verdict::Pass,
+            format!("all {} credential(s) verify", creds.len()),
+        ));
     } else {
-        r.push(res(&checks::VP_CREDENTIALS, Verdict::Fail, format!("credential(s) failed: {}", failed.join(", "))));
+        r.push(res(
+            &checks::VP_CREDENTIALS,
+            Verdict::Fail,
+            format!("credential(s) failed: {}", failed.join(", ")),
+        ));
     }
 }

@@ -67,7 +67,9 @@ fn adapt_v1(mut schema: Value) -> Value {
         match v {
             Value::Object(o) => {
                 if let Some(Value::Array(e)) = o.get_mut("enum") {
-                    if e.iter().any(|x| x == "https://www.w3.org/ns/credentials/v2") {
+                    if e.iter()
+                        .any(|x| x == "https://www.w3.org/ns/credentials/v2")
+                    {
                         *e = vec![Value::String(v1.into())];
                     }
                 }
@@ -82,7 +84,10 @@ fn adapt_v1(mut schema: Value) -> Value {
     if let Some(ctx) = schema.pointer_mut("/properties/@context") {
         walk_context(ctx, v1);
     }
-    if let Some(props) = schema.pointer_mut("/properties").and_then(Value::as_object_mut) {
+    if let Some(props) = schema
+        .pointer_mut("/properties")
+        .and_then(Value::as_object_mut)
+    {
         let dt = serde_json::json!({"type": "string", "format": "date-time"});
         props.insert("issuanceDate".into(), dt.clone());
         props.insert("expirationDate".into(), dt);
@@ -104,7 +109,11 @@ fn compiled() -> &'static HashMap<(&'static str, Form), Result<Validator, String
         for (url, text) in SCHEMAS {
             let schema: Value = serde_json::from_str(text).expect("embedded schema is JSON");
             for form in [Form::V2, Form::V1] {
-                let s = if form == Form::V1 { adapt_v1(schema.clone()) } else { schema.clone() };
+                let s = if form == Form::V1 {
+                    adapt_v1(schema.clone())
+                } else {
+                    schema.clone()
+                };
                 let v = jsonschema::options()
                     .with_draft(Draft::Draft201909)
                     .should_validate_formats(true)
@@ -123,7 +132,11 @@ pub fn is_known(url: &str) -> bool {
 }
 
 /// Validates `instance` against the shipped schema at `url`; `None` if we do not ship it.
-pub fn validate(url: &str, form: Form, instance: &Value) -> Option<Result<Vec<SchemaError>, String>> {
+pub fn validate(
+    url: &str,
+    form: Form,
+    instance: &Value,
+) -> Option<Result<Vec<SchemaError>, String>> {
     let (key, _) = SCHEMAS.iter().find(|(u, _)| *u == url)?;
     let v = match compiled().get(&(*key, form))? {
         Ok(v) => v,
@@ -175,7 +188,10 @@ fn root_causes(e: &ValidationError<'_>, out: &mut Vec<SchemaError>) {
             })
             .collect();
         let pick = if meant.is_empty() {
-            branches.iter().filter(|b| !b.is_empty()).min_by_key(|b| b.len())
+            branches
+                .iter()
+                .filter(|b| !b.is_empty())
+                .min_by_key(|b| b.len())
         } else {
             meant.into_iter().min_by_key(|b| b.len())
         };

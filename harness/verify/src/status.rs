@@ -36,7 +36,10 @@ fn load(url: &str, opts: &Options) -> Result<Value, String> {
 
 /// Judges one `credentialStatus` entry of the credential whose id is `credential_id`.
 pub fn check(entry: &Value, credential_id: Option<&str>, opts: &Options) -> Status {
-    let ty = entry.get("type").and_then(Value::as_str).unwrap_or_default();
+    let ty = entry
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     match ty {
         "1EdTechRevocationList" => {
             let Some(url) = entry.get("id").and_then(Value::as_str) else {
@@ -52,7 +55,9 @@ pub fn check(entry: &Value, credential_id: Option<&str>, opts: &Options) -> Stat
             let Some(entries) = list.get("revokedCredential").and_then(Value::as_array) else {
                 return Status::Unknown(format!("{url} has no revokedCredential array"));
             };
-            let hit = entries.iter().find(|e| e.get("id").and_then(Value::as_str) == Some(cid));
+            let hit = entries
+                .iter()
+                .find(|e| e.get("id").and_then(Value::as_str) == Some(cid));
             match hit {
                 Some(e) if e.get("revoked").and_then(Value::as_bool) != Some(false) => {
                     let reason = e
@@ -66,7 +71,10 @@ pub fn check(entry: &Value, credential_id: Option<&str>, opts: &Options) -> Stat
             }
         }
         "BitstringStatusListEntry" | "StatusList2021Entry" => {
-            let purpose = entry.get("statusPurpose").and_then(Value::as_str).unwrap_or("revocation");
+            let purpose = entry
+                .get("statusPurpose")
+                .and_then(Value::as_str)
+                .unwrap_or("revocation");
             let Some(url) = entry.get("statusListCredential").and_then(Value::as_str) else {
                 return Status::Unknown("statusListCredential missing".into());
             };
@@ -76,7 +84,9 @@ pub fn check(entry: &Value, credential_id: Option<&str>, opts: &Options) -> Stat
                 _ => None,
             };
             let Some(index) = index else {
-                return Status::Unknown("statusListIndex missing or not a non-negative integer".into());
+                return Status::Unknown(
+                    "statusListIndex missing or not a non-negative integer".into(),
+                );
             };
             let list = match load(url, opts) {
                 Ok(l) => l,
@@ -101,7 +111,9 @@ pub fn check(entry: &Value, credential_id: Option<&str>, opts: &Options) -> Stat
             }
             let set = bits[byte] & (0x80 >> (index % 8)) != 0;
             match (set, purpose) {
-                (true, "revocation") => Status::Revoked(format!("bit {index} of {url} is set (revocation)")),
+                (true, "revocation") => {
+                    Status::Revoked(format!("bit {index} of {url} is set (revocation)"))
+                }
                 (true, p) => Status::Revoked(format!("bit {index} of {url} is set ({p})")),
                 (false, p) => Status::Active(format!("bit {index} of {url} is clear ({p})")),
             }
@@ -136,5 +148,8 @@ pub fn encode_list(bits: &[u8]) -> String {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(bits).expect("in-memory write");
     let bytes = gz.finish().expect("in-memory gzip");
-    format!("u{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    format!(
+        "u{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
 }

@@ -1,7 +1,9 @@
 //! End-to-end checks of the pipeline on credentials signed here with real keys.
 
 use serde_json::{json, Value};
-use wellspring_verify::{baked, di, jwt, keys, loader::ContextLoader, status, verify_bytes, Options, Verdict};
+use wellspring_verify::{
+    baked, di, jwt, keys, loader::ContextLoader, status, verify_bytes, Options, Verdict,
+};
 
 fn now() -> chrono::DateTime<chrono::Utc> {
     "2026-01-01T00:00:00Z".parse().unwrap()
@@ -39,7 +41,14 @@ fn credential(issuer: &str) -> Value {
 
 fn signed() -> Value {
     let (k, did, vm) = issuer_key();
-    di::sign(&credential(&did), &k, &vm, "2025-01-01T00:00:00Z", &ContextLoader::offline()).unwrap()
+    di::sign(
+        &credential(&did),
+        &k,
+        &vm,
+        "2025-01-01T00:00:00Z",
+        &ContextLoader::offline(),
+    )
+    .unwrap()
 }
 
 fn run(v: &Value, opts: &Options) -> wellspring_verify::DocReport {
@@ -47,7 +56,9 @@ fn run(v: &Value, opts: &Options) -> wellspring_verify::DocReport {
 }
 
 fn verdict(r: &wellspring_verify::DocReport, id: &str) -> Verdict {
-    r.find(id).unwrap_or_else(|| panic!("no {id} in {r:#?}")).verdict
+    r.find(id)
+        .unwrap_or_else(|| panic!("no {id} in {r:#?}"))
+        .verdict
 }
 
 #[test]
@@ -66,7 +77,10 @@ fn tampering_swapping_issuer_and_wrong_key_fail_the_proof() {
     assert_eq!(verdict(&r, "ob3.proof.eddsa-rdfc-2022"), Verdict::Fail);
     // The failure shows every intermediate value.
     let c = r.find("ob3.proof.eddsa-rdfc-2022").unwrap();
-    assert!(c.evidence.iter().any(|e| e.label.starts_with("canonical document")));
+    assert!(c
+        .evidence
+        .iter()
+        .any(|e| e.label.starts_with("canonical document")));
 
     let mut swapped = signed();
     swapped["issuer"]["id"] = "did:example:someone-else".into();
@@ -76,13 +90,37 @@ fn tampering_swapping_issuer_and_wrong_key_fail_the_proof() {
     // Signed with another key but claiming the issuer's verification method.
     let (_, did, vm) = issuer_key();
     let other = keys::ed25519_from_seed([9; 32]);
-    let forged = di::sign(&credential(&did), &other, &vm, "2025-01-01T00:00:00Z", &ContextLoader::offline()).unwrap();
-    assert_eq!(verdict(&run(&forged, &Options::offline(now())), "ob3.proof.eddsa-rdfc-2022"), Verdict::Fail);
+    let forged = di::sign(
+        &credential(&did),
+        &other,
+        &vm,
+        "2025-01-01T00:00:00Z",
+        &ContextLoader::offline(),
+    )
+    .unwrap();
+    assert_eq!(
+        verdict(
+            &run(&forged, &Options::offline(now())),
+            "ob3.proof.eddsa-rdfc-2022"
+        ),
+        Verdict::Fail
+    );
 
     // Validly signed by a key the issuer does not control.
-    let (_, other_did, other_vm) = (other.clone(), keys::did_key_of(&other).unwrap().0, keys::did_key_of(&other).unwrap().1);
+    let (_, other_did, other_vm) = (
+        other.clone(),
+        keys::did_key_of(&other).unwrap().0,
+        keys::did_key_of(&other).unwrap().1,
+    );
     let _ = other_did;
-    let by_other = di::sign(&credential(&did), &other, &other_vm, "2025-01-01T00:00:00Z", &ContextLoader::offline()).unwrap();
+    let by_other = di::sign(
+        &credential(&did),
+        &other,
+        &other_vm,
+        "2025-01-01T00:00:00Z",
+        &ContextLoader::offline(),
+    )
+    .unwrap();
     let r = run(&by_other, &Options::offline(now()));
     assert_eq!(verdict(&r, "ob3.proof.eddsa-rdfc-2022"), Verdict::Pass);
     assert_eq!(verdict(&r, "ob3.proof.controller"), Verdict::Fail);
@@ -92,13 +130,26 @@ fn tampering_swapping_issuer_and_wrong_key_fail_the_proof() {
 fn validly_signed_but_schema_invalid_is_invalid() {
     let (k, did, vm) = issuer_key();
     let mut c = credential(&did);
-    c["credentialSubject"]["achievement"].as_object_mut().unwrap().remove("criteria");
-    let s = di::sign(&c, &k, &vm, "2025-01-01T00:00:00Z", &ContextLoader::offline()).unwrap();
+    c["credentialSubject"]["achievement"]
+        .as_object_mut()
+        .unwrap()
+        .remove("criteria");
+    let s = di::sign(
+        &c,
+        &k,
+        &vm,
+        "2025-01-01T00:00:00Z",
+        &ContextLoader::offline(),
+    )
+    .unwrap();
     let r = run(&s, &Options::offline(now()));
     assert_eq!(verdict(&r, "ob3.proof.eddsa-rdfc-2022"), Verdict::Pass);
     assert_eq!(verdict(&r, "ob3.schema"), Verdict::Fail);
     let msg = &r.find("ob3.schema").unwrap().message;
-    assert!(msg.contains("criteria") && msg.contains("/credentialSubject/achievement"), "{msg}");
+    assert!(
+        msg.contains("criteria") && msg.contains("/credentialSubject/achievement"),
+        "{msg}"
+    );
     assert!(!r.passed());
 }
 
@@ -112,7 +163,11 @@ fn vc_jwt_all_algs_both_payload_forms() {
     for (key, alg) in [(&ed, "EdDSA"), (&ec, "ES256"), (&rsa, "RS256")] {
         for form in [jwt::PayloadForm::Direct, jwt::PayloadForm::VcClaim] {
             // Key named by the issuer's did:key for EdDSA; inline jwk for the others.
-            let (kid, embed) = if alg == "EdDSA" { (Some(keys::did_key_of(key).unwrap().1), false) } else { (None, true) };
+            let (kid, embed) = if alg == "EdDSA" {
+                (Some(keys::did_key_of(key).unwrap().1), false)
+            } else {
+                (None, true)
+            };
             let token = jwt::sign(&cred, key, alg, kid.as_deref(), embed, form).unwrap();
             let r = verify_bytes("t.jwt", token.as_bytes(), &Options::offline(now()));
             assert!(r.passed(), "{alg} {form:?}: {r:#?}");
@@ -123,9 +178,18 @@ fn vc_jwt_all_algs_both_payload_forms() {
             let mut other = cred.clone();
             other["name"] = "Changed".into();
             let forged_payload = jwt::sign(&other, key, alg, kid.as_deref(), embed, form).unwrap();
-            let forged = format!("{}.{}.{}", parts[0], forged_payload.split('.').nth(1).unwrap(), parts[2]);
+            let forged = format!(
+                "{}.{}.{}",
+                parts[0],
+                forged_payload.split('.').nth(1).unwrap(),
+                parts[2]
+            );
             let r = verify_bytes("t.jwt", forged.as_bytes(), &Options::offline(now()));
-            assert_eq!(verdict(&r, "ob3.proof.vc-jwt"), Verdict::Fail, "{alg} {form:?}");
+            assert_eq!(
+                verdict(&r, "ob3.proof.vc-jwt"),
+                Verdict::Fail,
+                "{alg} {form:?}"
+            );
         }
     }
 }
@@ -136,7 +200,12 @@ fn jwt_alg_none_and_hs256_are_refused() {
     let (_, did, _) = issuer_key();
     let enc = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
     for alg in ["none", "HS256"] {
-        let token = format!("{}.{}.{}", enc(&json!({"alg": alg, "typ": "JWT"})), enc(&credential(&did)), "c2ln");
+        let token = format!(
+            "{}.{}.{}",
+            enc(&json!({"alg": alg, "typ": "JWT"})),
+            enc(&credential(&did)),
+            "c2ln"
+        );
         let r = verify_bytes("t.jwt", token.as_bytes(), &Options::offline(now()));
         let c = r.find("ob3.proof.vc-jwt").unwrap();
         assert_eq!(c.verdict, Verdict::Fail);
@@ -165,13 +234,34 @@ fn baked_png_and_svg_round_trip_and_corrupt_png_fails() {
 #[test]
 fn validity_window_and_recipient() {
     let (k, did, vm) = issuer_key();
-    let sign = |c: &Value| di::sign(c, &k, &vm, "2025-01-01T00:00:00Z", &ContextLoader::offline()).unwrap();
+    let sign = |c: &Value| {
+        di::sign(
+            c,
+            &k,
+            &vm,
+            "2025-01-01T00:00:00Z",
+            &ContextLoader::offline(),
+        )
+        .unwrap()
+    };
     let mut c = credential(&did);
     c["validUntil"] = "2025-06-01T00:00:00Z".into();
-    assert_eq!(verdict(&run(&sign(&c), &Options::offline(now())), "ob3.validity.valid-until"), Verdict::Fail);
+    assert_eq!(
+        verdict(
+            &run(&sign(&c), &Options::offline(now())),
+            "ob3.validity.valid-until"
+        ),
+        Verdict::Fail
+    );
     let mut c = credential(&did);
     c["validFrom"] = "2027-01-01T00:00:00Z".into();
-    assert_eq!(verdict(&run(&sign(&c), &Options::offline(now())), "ob3.validity.valid-from"), Verdict::Fail);
+    assert_eq!(
+        verdict(
+            &run(&sign(&c), &Options::offline(now())),
+            "ob3.validity.valid-from"
+        ),
+        Verdict::Fail
+    );
 
     let mut o = Options::offline(now());
     o.recipient = Some("email:learner@example.org".parse().unwrap());
@@ -184,14 +274,35 @@ fn validity_window_and_recipient() {
 fn status_is_tri_state() {
     let (k, did, vm) = issuer_key();
     let mut c = credential(&did);
-    c["@context"].as_array_mut().unwrap().push("https://purl.imsglobal.org/spec/ob/v3p0/extensions.json".into());
-    c["credentialStatus"] = json!({"id": "https://example.org/revocations", "type": "1EdTechRevocationList"});
-    let s = di::sign(&c, &k, &vm, "2025-01-01T00:00:00Z", &ContextLoader::offline()).unwrap();
+    c["@context"]
+        .as_array_mut()
+        .unwrap()
+        .push("https://purl.imsglobal.org/spec/ob/v3p0/extensions.json".into());
+    c["credentialStatus"] =
+        json!({"id": "https://example.org/revocations", "type": "1EdTechRevocationList"});
+    let s = di::sign(
+        &c,
+        &k,
+        &vm,
+        "2025-01-01T00:00:00Z",
+        &ContextLoader::offline(),
+    )
+    .unwrap();
     let mut o = Options::offline(now());
-    assert_eq!(verdict(&run(&s, &o), "ob3.status"), Verdict::Skip, "offline: unknown, never a pass");
-    o.status_files.insert("https://example.org/revocations".into(), json!({"revokedCredential": [{"id": c["id"], "revoked": true}]}).to_string());
+    assert_eq!(
+        verdict(&run(&s, &o), "ob3.status"),
+        Verdict::Skip,
+        "offline: unknown, never a pass"
+    );
+    o.status_files.insert(
+        "https://example.org/revocations".into(),
+        json!({"revokedCredential": [{"id": c["id"], "revoked": true}]}).to_string(),
+    );
     assert_eq!(verdict(&run(&s, &o), "ob3.status"), Verdict::Fail);
-    o.status_files.insert("https://example.org/revocations".into(), json!({"revokedCredential": []}).to_string());
+    o.status_files.insert(
+        "https://example.org/revocations".into(),
+        json!({"revokedCredential": []}).to_string(),
+    );
     assert_eq!(verdict(&run(&s, &o), "ob3.status"), Verdict::Pass);
 
     // Bitstring status list: bit 3 set.
@@ -203,12 +314,27 @@ fn status_is_tri_state() {
     let list = json!({"credentialSubject": {"type": "BitstringStatusList", "statusPurpose": "revocation", "encodedList": status::encode_list(&bits)}});
     let mut c2 = credential(&did);
     c2["credentialStatus"] = json!({"id": "https://example.org/sl#3", "type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": "3", "statusListCredential": "https://example.org/sl"});
-    let s2 = di::sign(&c2, &k, &vm, "2025-01-01T00:00:00Z", &ContextLoader::offline()).unwrap();
+    let s2 = di::sign(
+        &c2,
+        &k,
+        &vm,
+        "2025-01-01T00:00:00Z",
+        &ContextLoader::offline(),
+    )
+    .unwrap();
     let mut o = Options::offline(now());
-    o.status_files.insert("https://example.org/sl".into(), list.to_string());
+    o.status_files
+        .insert("https://example.org/sl".into(), list.to_string());
     assert_eq!(verdict(&run(&s2, &o), "ob3.status"), Verdict::Fail);
     c2["credentialStatus"]["statusListIndex"] = "4".into();
-    let s3 = di::sign(&c2, &k, &vm, "2025-01-01T00:00:00Z", &ContextLoader::offline()).unwrap();
+    let s3 = di::sign(
+        &c2,
+        &k,
+        &vm,
+        "2025-01-01T00:00:00Z",
+        &ContextLoader::offline(),
+    )
+    .unwrap();
     assert_eq!(verdict(&run(&s3, &o), "ob3.status"), Verdict::Pass);
 }
 
@@ -216,13 +342,19 @@ fn status_is_tri_state() {
 fn contexts_unknown_and_undefined_terms() {
     let (k, did, vm) = issuer_key();
     let mut c = credential(&did);
-    c["@context"].as_array_mut().unwrap().push("https://evil.example/context.json".into());
+    c["@context"]
+        .as_array_mut()
+        .unwrap()
+        .push("https://evil.example/context.json".into());
     let r = run(&c, &Options::offline(now()));
     assert_eq!(verdict(&r, "ob3.context.known"), Verdict::Fail);
 
     // VC 1.1 has no @vocab: an undefined term would be dropped from the signature.
     let mut c = credential(&did);
-    c["@context"] = json!(["https://www.w3.org/2018/credentials/v1", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]);
+    c["@context"] = json!([
+        "https://www.w3.org/2018/credentials/v1",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+    ]);
     c["issuanceDate"] = c["validFrom"].take();
     c.as_object_mut().unwrap().remove("validFrom");
     c["sneaky"] = "dropped".into();
@@ -234,15 +366,34 @@ fn contexts_unknown_and_undefined_terms() {
     // VC 2.0 (the published context has no @vocab): the same.
     let mut c = credential(&did);
     c["sneaky"] = "dropped".into();
-    assert_eq!(verdict(&run(&c, &Options::offline(now())), "ob3.context.terms"), Verdict::Fail);
+    assert_eq!(
+        verdict(&run(&c, &Options::offline(now())), "ob3.context.terms"),
+        Verdict::Fail
+    );
     // And signing refuses to sign a document whose terms would be dropped.
-    assert!(di::sign(&c, &k, &vm, "2025-01-01T00:00:00Z", &ContextLoader::offline()).is_err());
+    assert!(di::sign(
+        &c,
+        &k,
+        &vm,
+        "2025-01-01T00:00:00Z",
+        &ContextLoader::offline()
+    )
+    .is_err());
 }
 
 #[test]
 fn hostile_inputs_fail_cleanly() {
     let o = Options::offline(now());
-    for bad in [&b"{"[..], b"[]", b"null", b"\xff\xfe", b"{\"type\": 5}", b"aaaa.bbbb.cccc", b"<svg><x/></svg>", b"\x89PNG\r\n\x1a\nxx"] {
+    for bad in [
+        &b"{"[..],
+        b"[]",
+        b"null",
+        b"\xff\xfe",
+        b"{\"type\": 5}",
+        b"aaaa.bbbb.cccc",
+        b"<svg><x/></svg>",
+        b"\x89PNG\r\n\x1a\nxx",
+    ] {
         let r = verify_bytes("bad", bad, &o);
         assert!(!r.passed(), "{:?}", String::from_utf8_lossy(bad));
     }

@@ -23,7 +23,14 @@ fn signed() -> Value {
             "achievement": {"id": "https://example.org/a", "type": ["Achievement"], "name": "A",
                 "description": "D", "criteria": {"narrative": "N"}}}
     });
-    di::sign(&c, &k, &vm, "2025-01-01T00:00:00Z", &ContextLoader::offline()).unwrap()
+    di::sign(
+        &c,
+        &k,
+        &vm,
+        "2025-01-01T00:00:00Z",
+        &ContextLoader::offline(),
+    )
+    .unwrap()
 }
 
 fn arb_json() -> impl Strategy<Value = Value> {
@@ -31,23 +38,40 @@ fn arb_json() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::from),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
         ".{0,24}".prop_map(Value::from),
         prop_oneof![
-            Just("VerifiableCredential"), Just("OpenBadgeCredential"), Just("ClrCredential"),
-            Just("https://www.w3.org/ns/credentials/v2"), Just("2025-13-45T99:00:00Z"),
-            Just("did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"), Just("eddsa-rdfc-2022"),
-            Just("@context"), Just("\u{0}"), Just("\u{202e}")
-        ].prop_map(Value::from),
+            Just("VerifiableCredential"),
+            Just("OpenBadgeCredential"),
+            Just("ClrCredential"),
+            Just("https://www.w3.org/ns/credentials/v2"),
+            Just("2025-13-45T99:00:00Z"),
+            Just("did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"),
+            Just("eddsa-rdfc-2022"),
+            Just("@context"),
+            Just("\u{0}"),
+            Just("\u{202e}")
+        ]
+        .prop_map(Value::from),
     ];
     leaf.prop_recursive(5, 64, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
             prop::collection::btree_map(
-                prop_oneof![".{0,8}".prop_map(String::from), Just("@context".to_string()), Just("type".to_string()),
-                    Just("proof".to_string()), Just("credentialSubject".to_string()), Just("@id".to_string())],
-                inner, 0..6)
-                .prop_map(|m| Value::Object(m.into_iter().collect())),
+                prop_oneof![
+                    ".{0,8}".prop_map(String::from),
+                    Just("@context".to_string()),
+                    Just("type".to_string()),
+                    Just("proof".to_string()),
+                    Just("credentialSubject".to_string()),
+                    Just("@id".to_string())
+                ],
+                inner,
+                0..6
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }
@@ -56,8 +80,17 @@ fn arb_json() -> impl Strategy<Value = Value> {
 fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
     out.push(at.clone());
     match v {
-        Value::Object(o) => o.iter().for_each(|(k, x)| pointers(x, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out)),
-        Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| pointers(x, format!("{at}/{i}"), out)),
+        Value::Object(o) => o.iter().for_each(|(k, x)| {
+            pointers(
+                x,
+                format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                out,
+            )
+        }),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| pointers(x, format!("{at}/{i}"), out)),
         _ => {}
     }
 }
@@ -106,6 +139,10 @@ proptest! {
 
 #[test]
 fn unmutated_credential_verifies() {
-    let r = verify_bytes("m", signed().to_string().as_bytes(), &Options::offline(now()));
+    let r = verify_bytes(
+        "m",
+        signed().to_string().as_bytes(),
+        &Options::offline(now()),
+    );
     assert!(r.passed(), "{r:#?}");
 }

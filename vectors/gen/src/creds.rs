@@ -13,7 +13,8 @@ pub const VALID_UNTIL: &str = "2030-01-01T00:00:00Z";
 pub const RECIPIENT_EMAIL: &str = "conformance@imsglobal.org";
 pub const SALT: &str = "wellspring-vectors-salt";
 pub const REVOCATION_LIST_URL: &str = "https://vectors.wellspring.example/status/revocation-list";
-pub const BITSTRING_LIST_URL: &str = "https://vectors.wellspring.example/status/bitstring-status-list";
+pub const BITSTRING_LIST_URL: &str =
+    "https://vectors.wellspring.example/status/bitstring-status-list";
 
 /// A stable `urn:uuid:` (version-4 shaped) derived from a label.
 pub fn urn(label: &str) -> String {
@@ -22,17 +23,31 @@ pub fn urn(label: &str) -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let x = hex::encode(b);
-    format!("urn:uuid:{}-{}-{}-{}-{}", &x[0..8], &x[8..12], &x[12..16], &x[16..20], &x[20..32])
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &x[0..8],
+        &x[8..12],
+        &x[12..16],
+        &x[16..20],
+        &x[20..32]
+    )
 }
 
 /// `sha256$<hex>` of value‖salt (OB 3.0 IdentityHash).
 pub fn identity_hash(value: &str, salt: &str) -> String {
-    format!("sha256${}", hex::encode(Sha256::digest(format!("{value}{salt}").as_bytes())))
+    format!(
+        "sha256${}",
+        hex::encode(Sha256::digest(format!("{value}{salt}").as_bytes()))
+    )
 }
 
 /// The hashed email identifier of the recipient.
 pub fn hashed_email(email: &str) -> IdentityObject {
-    IdentityObject::hashed("emailAddress", identity_hash(email, SALT), Some(SALT.to_owned()))
+    IdentityObject::hashed(
+        "emailAddress",
+        identity_hash(email, SALT),
+        Some(SALT.to_owned()),
+    )
 }
 
 /// An issuer profile: id, type, name.
@@ -53,13 +68,24 @@ pub fn achievement(label: &str, name: &str) -> Achievement {
 /// A minimal OpenBadgeCredential: @context, id, type, issuer, validFrom, credentialSubject.
 pub fn ob_minimal(label: &str, issuer_id: &str) -> Credential {
     let subject = AchievementSubject::new(LEARNER, achievement(label, "Wellspring Test Badge"));
-    Credential::new_ob(urn(&format!("credential/{label}")), issuer(issuer_id), subject, VALID_FROM)
+    Credential::new_ob(
+        urn(&format!("credential/{label}")),
+        issuer(issuer_id),
+        subject,
+        VALID_FROM,
+    )
 }
 
 /// Same, as an `AchievementCredential` (the alias type).
 pub fn achievement_credential(label: &str, issuer_id: &str) -> Credential {
-    let subject = AchievementSubject::new(LEARNER, achievement(label, "Wellspring Test Achievement"));
-    Credential::new_achievement(urn(&format!("credential/{label}")), issuer(issuer_id), subject, VALID_FROM)
+    let subject =
+        AchievementSubject::new(LEARNER, achievement(label, "Wellspring Test Achievement"));
+    Credential::new_achievement(
+        urn(&format!("credential/{label}")),
+        issuer(issuer_id),
+        subject,
+        VALID_FROM,
+    )
 }
 
 fn image(label: &str, caption: &str) -> Image {
@@ -74,7 +100,10 @@ fn case_alignment(code: &str, name: &str) -> Alignment {
         target_name: Some(name.into()),
         target_framework: Some("Wellspring Sample CASE Framework".into()),
         target_type: Some("CFItem".into()),
-        target_url: Some(format!("{BASE}/ims/case/v1p0/CFItems/{}", urn(&format!("cfitem/{code}")).trim_start_matches("urn:uuid:"))),
+        target_url: Some(format!(
+            "{BASE}/ims/case/v1p0/CFItems/{}",
+            urn(&format!("cfitem/{code}")).trim_start_matches("urn:uuid:")
+        )),
         ..Default::default()
     }
 }
@@ -109,7 +138,10 @@ fn full_profile(id: &str) -> Profile {
         }),
         other_identifier: vec![IdentifierEntry::new("WS-ISSUER-1", "systemId")],
         official: Some("Registrar".into()),
-        parent_org: Some(Box::new(Profile::new(format!("{BASE}/organizations/parent")).with_name("Wellspring Parent Organization"))),
+        parent_org: Some(Box::new(
+            Profile::new(format!("{BASE}/organizations/parent"))
+                .with_name("Wellspring Parent Organization"),
+        )),
         ..Default::default()
     }
 }
@@ -145,7 +177,9 @@ pub fn achievement_full(label: &str) -> Achievement {
         credits_available: Some(3.0),
         criteria: Some(Criteria {
             id: Some(format!("{BASE}/criteria/{label}")),
-            narrative: Some("1. Issue a credential.\n2. Verify it with two independent verifiers.".into()),
+            narrative: Some(
+                "1. Issue a credential.\n2. Verify it with two independent verifiers.".into(),
+            ),
             ..Default::default()
         }),
         description: Some("Awarded for verifying Open Badges 3.0 credentials correctly.".into()),
@@ -216,7 +250,9 @@ pub fn subject_full(label: &str, email: &str) -> AchievementSubject {
             ..Default::default()
         }],
         role: Some("Student".into()),
-        source: Some(Profile::new(format!("{BASE}/organizations/school")).with_name("Wellspring School")),
+        source: Some(
+            Profile::new(format!("{BASE}/organizations/school")).with_name("Wellspring School"),
+        ),
         term: Some("Fall 2024".into()),
         image: Some(image(&format!("{label}-subject"), "Baked badge")),
         ..Default::default()
@@ -248,13 +284,18 @@ pub fn ob_full(label: &str, issuer_id: &str, email: &str) -> Credential {
         ..Default::default()
     }];
     c.credential_status = Some(CredentialStatus::revocation_list(REVOCATION_LIST_URL));
-    c.refresh_service = Some(RefreshService::credential_refresh(format!("{BASE}/refresh/{label}")));
+    c.refresh_service = Some(RefreshService::credential_refresh(format!(
+        "{BASE}/refresh/{label}"
+    )));
     c.with_json_schema()
 }
 
 /// An EndorsementCredential endorsing `endorsed` (an achievement, profile or credential id).
 pub fn endorsement(label: &str, issuer_id: &str, endorsed: &str) -> Credential {
-    let subject = EndorsementSubject::new(endorsed, Some("This achievement is rigorous and well assessed.".into()));
+    let subject = EndorsementSubject::new(
+        endorsed,
+        Some("This achievement is rigorous and well assessed.".into()),
+    );
     Credential::new_endorsement(
         urn(&format!("endorsement/{label}")),
         issuer(issuer_id).with_name("Wellspring Vectors Endorser"),
@@ -322,7 +363,9 @@ pub fn bitstring_entry(index: u32) -> CredentialStatus {
         ..Default::default()
     };
     s.extra.insert("statusPurpose".into(), "revocation".into());
-    s.extra.insert("statusListIndex".into(), index.to_string().into());
-    s.extra.insert("statusListCredential".into(), BITSTRING_LIST_URL.into());
+    s.extra
+        .insert("statusListIndex".into(), index.to_string().into());
+    s.extra
+        .insert("statusListCredential".into(), BITSTRING_LIST_URL.into());
     s
 }

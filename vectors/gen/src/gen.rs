@@ -37,7 +37,7 @@ enum Fmt {
 const FORMATS: [Fmt; 4] = [Fmt::Eddsa, Fmt::JwtRs256, Fmt::JwtEs256, Fmt::JwtEdDsa];
 
 impl Fmt {
-    fn key<'k>(self, k: &'k Keys) -> &'k Key {
+    fn key(self, k: &Keys) -> &Key {
         match self {
             Fmt::Eddsa | Fmt::JwtEdDsa => &k.issuer,
             Fmt::JwtRs256 => &k.rsa,
@@ -141,9 +141,29 @@ impl<'a> Gen<'a> {
 
     /// Signs `doc` (eddsa, did:key issuer) and writes it as an invalid vector.
     fn invalid_signed(&mut self, name: &str, checks: &[&str], desc: &str, doc: &Value) -> R {
-        let signed = sign::eddsa(doc, &self.k.issuer)?;
-        let e = Entry::invalid(format!("invalid/{name}.json"), checks, desc, "eddsa-rdfc-2022", Some(true));
+        let signed = sign::eddsa(doc, &self.k.issuer).map_err(|e| format!("{name}: {e}"))?;
+        let e = Entry::invalid(
+            format!("invalid/{name}.json"),
+            checks,
+            desc,
+            "eddsa-rdfc-2022",
+            Some(true),
+        );
         self.put_json(e, &signed)
+    }
+
+    /// VC-JWT-signs `doc` (EdDSA, did:key issuer) and writes it as an invalid vector: for
+    /// credentials whose breakage leaves terms undefined, so no embedded proof can be made.
+    fn invalid_jwt_signed(&mut self, name: &str, checks: &[&str], desc: &str, doc: &Value) -> R {
+        let jws = sign::vc_jwt(doc, &self.k.issuer, PayloadForm::Direct)?;
+        let e = Entry::invalid(
+            format!("invalid/{name}.eddsa.jwt"),
+            checks,
+            desc,
+            "vc-jwt-EdDSA",
+            None,
+        );
+        self.put(e, jws.as_bytes())
     }
 
     fn minimal(&self, label: &str) -> Value {
@@ -167,12 +187,22 @@ impl<'a> Gen<'a> {
             let c = creds::to_json(&creds::ob_minimal(&format!("ob-minimal/{t}"), &issuer));
             let e = Entry::valid(
                 format!("valid/ob-minimal.{}", f.suffix()),
-                format!("minimal OpenBadgeCredential (only required properties), {}", f.describe()),
+                format!(
+                    "minimal OpenBadgeCredential (only required properties), {}",
+                    f.describe()
+                ),
                 f.proof(),
             );
-            self.put(with_entry(e, key), f.secure(&c, key, PayloadForm::Direct)?.as_bytes())?;
+            self.put(
+                with_entry(e, key),
+                f.secure(&c, key, PayloadForm::Direct)?.as_bytes(),
+            )?;
 
-            let c = creds::to_json(&creds::ob_full(&format!("ob-full/{t}"), &issuer, RECIPIENT_EMAIL));
+            let c = creds::to_json(&creds::ob_full(
+                &format!("ob-full/{t}"),
+                &issuer,
+                RECIPIENT_EMAIL,
+            ));
             let e = Entry::valid(
                 format!("valid/ob-full.{}", f.suffix()),
                 format!(
@@ -185,25 +215,44 @@ impl<'a> Gen<'a> {
             )
             .with_status(REVOCATION_LIST_URL, REVOCATION_LIST_FILE)
             .with_recipient(RECIPIENT);
-            self.put(with_entry(e, key), f.secure(&c, key, PayloadForm::Direct)?.as_bytes())?;
+            self.put(
+                with_entry(e, key),
+                f.secure(&c, key, PayloadForm::Direct)?.as_bytes(),
+            )?;
 
-            let c = creds::to_json(&creds::achievement_credential(&format!("achievement-credential/{t}"), &issuer));
+            let c = creds::to_json(&creds::achievement_credential(
+                &format!("achievement-credential/{t}"),
+                &issuer,
+            ));
             let e = Entry::valid(
                 format!("valid/achievement-credential.{}", f.suffix()),
-                format!("AchievementCredential (the alias of OpenBadgeCredential), {}", f.describe()),
+                format!(
+                    "AchievementCredential (the alias of OpenBadgeCredential), {}",
+                    f.describe()
+                ),
                 f.proof(),
             );
-            self.put(with_entry(e, key), f.secure(&c, key, PayloadForm::Direct)?.as_bytes())?;
+            self.put(
+                with_entry(e, key),
+                f.secure(&c, key, PayloadForm::Direct)?.as_bytes(),
+            )?;
 
             // A standalone endorsement: eddsa ones are signed by the endorser's own key.
             let ekey = if f == Fmt::Eddsa { &k.endorser } else { key };
-            let c = creds::to_json(&creds::endorsement(&format!("endorsement/{t}"), &ekey.controller, &endorsed_achievement));
+            let c = creds::to_json(&creds::endorsement(
+                &format!("endorsement/{t}"),
+                &ekey.controller,
+                &endorsed_achievement,
+            ));
             let e = Entry::valid(
                 format!("valid/endorsement.{}", f.suffix()),
                 format!("EndorsementCredential of an achievement, {}", f.describe()),
                 f.proof(),
             );
-            self.put(with_entry(e, ekey), f.secure(&c, ekey, PayloadForm::Direct)?.as_bytes())?;
+            self.put(
+                with_entry(e, ekey),
+                f.secure(&c, ekey, PayloadForm::Direct)?.as_bytes(),
+            )?;
 
             let c = self.endorsed(&format!("ob-endorsed/{t}"), &issuer, false)?;
             let e = Entry::valid(
@@ -215,7 +264,10 @@ impl<'a> Gen<'a> {
                 ),
                 f.proof(),
             );
-            self.put(with_entry(e, key), f.secure(&c, key, PayloadForm::Direct)?.as_bytes())?;
+            self.put(
+                with_entry(e, key),
+                f.secure(&c, key, PayloadForm::Direct)?.as_bytes(),
+            )?;
 
             let c = self.clr(&format!("clr/{t}"), &issuer, None, false)?;
             let e = Entry::valid(
@@ -227,7 +279,10 @@ impl<'a> Gen<'a> {
                 ),
                 f.proof(),
             );
-            self.put(with_entry(e, key), f.secure(&c, key, PayloadForm::Direct)?.as_bytes())?;
+            self.put(
+                with_entry(e, key),
+                f.secure(&c, key, PayloadForm::Direct)?.as_bytes(),
+            )?;
         }
         Ok(())
     }
@@ -235,11 +290,22 @@ impl<'a> Gen<'a> {
     /// An OB credential carrying a signed endorsement (tampered after signing if `tamper`).
     fn endorsed(&self, label: &str, issuer: &str, tamper: bool) -> R<Value> {
         let mut c = creds::to_json(&creds::ob_minimal(label, issuer));
-        let ach = c.pointer("/credentialSubject/achievement/id").cloned().unwrap_or_default();
-        let en = creds::endorsement(label, &self.k.endorser.controller, ach.as_str().unwrap_or_default());
+        let ach = c
+            .pointer("/credentialSubject/achievement/id")
+            .cloned()
+            .unwrap_or_default();
+        let en = creds::endorsement(
+            label,
+            &self.k.endorser.controller,
+            ach.as_str().unwrap_or_default(),
+        );
         let mut en = sign::eddsa(&creds::to_json(&en), &self.k.endorser)?;
         if tamper {
-            set_at(&mut en, "/credentialSubject/endorsementComment", "This achievement is worthless.".into());
+            set_at(
+                &mut en,
+                "/credentialSubject/endorsementComment",
+                "This achievement is worthless.".into(),
+            );
         }
         set_at(&mut c, "/endorsement", Value::Array(vec![en]));
         Ok(c)
@@ -247,11 +313,20 @@ impl<'a> Gen<'a> {
 
     /// A CLR of three signed credentials; `dangling` names an association end that points
     /// nowhere; `tamper_nested` alters the second credential after signing.
-    fn clr(&self, label: &str, issuer: &str, dangling: Option<&str>, tamper_nested: bool) -> R<Value> {
+    fn clr(
+        &self,
+        label: &str,
+        issuer: &str,
+        dangling: Option<&str>,
+        tamper_nested: bool,
+    ) -> R<Value> {
         let k = self.k;
         let mut vcs = Vec::new();
         let mut achievements = Vec::new();
-        for (i, name) in ["Course One", "Course Two", "Program Certificate"].iter().enumerate() {
+        for (i, name) in ["Course One", "Course Two", "Program Certificate"]
+            .iter()
+            .enumerate()
+        {
             let part = format!("{label}/part-{}", i + 1);
             let mut c = creds::ob_minimal(&part, &k.issuer.controller);
             if let Some(s) = match &mut c.credential_subject {
@@ -263,7 +338,11 @@ impl<'a> Gen<'a> {
             }
             let mut signed = sign::eddsa(&creds::to_json(&c), &k.issuer)?;
             if tamper_nested && i == 1 {
-                set_at(&mut signed, "/credentialSubject/achievement/name", "Course Two (with honours)".into());
+                set_at(
+                    &mut signed,
+                    "/credentialSubject/achievement/name",
+                    "Course Two (with honours)".into(),
+                );
             }
             vcs.push(signed);
         }
@@ -284,7 +363,10 @@ impl<'a> Gen<'a> {
         let k = self.k;
 
         // did:web issuer: the key must be given (keys/ed25519-did-web.pub.jwk.json).
-        let c = creds::to_json(&creds::ob_minimal("ob-minimal/did-web", &k.did_web.controller));
+        let c = creds::to_json(&creds::ob_minimal(
+            "ob-minimal/did-web",
+            &k.did_web.controller,
+        ));
         let e = Entry::valid(
             "valid/ob-minimal.did-web.eddsa.json",
             "minimal OpenBadgeCredential, eddsa-rdfc-2022 by a did:web issuer (key in the manifest; DID document in keys/did-web.json)",
@@ -293,7 +375,10 @@ impl<'a> Gen<'a> {
         self.put_json(with_entry(e, &k.did_web), &sign::eddsa(&c, &k.did_web)?)?;
 
         // Key inline in the JOSE header: valid, but nothing binds the key to the issuer.
-        let c = creds::to_json(&creds::ob_minimal("ob-minimal/jwk-header", &k.p256.controller));
+        let c = creds::to_json(&creds::ob_minimal(
+            "ob-minimal/jwk-header",
+            &k.p256.controller,
+        ));
         let e = Entry::valid(
             "valid/ob-minimal.jwk-header.es256.jwt",
             "minimal OpenBadgeCredential, VC-JWT ES256 with the public key inline in the JOSE header (jwk) instead of kid: accepted with a warning (key not bound to the issuer)",
@@ -318,12 +403,22 @@ impl<'a> Gen<'a> {
                 ),
                 f.proof(),
             );
-            self.put(with_entry(e, key), f.secure(&c, key, PayloadForm::VcClaim)?.as_bytes())?;
+            self.put(
+                with_entry(e, key),
+                f.secure(&c, key, PayloadForm::VcClaim)?.as_bytes(),
+            )?;
         }
 
         // Presentations.
-        let clr = sign::eddsa(&self.clr("vp-clr", &k.issuer.controller, None, false)?, &k.issuer)?;
-        let vp = creds::presentation("vp-clr/unsigned", Some(&k.holder.controller), vec![clr.clone()]);
+        let clr = sign::eddsa(
+            &self.clr("vp-clr", &k.issuer.controller, None, false)?,
+            &k.issuer,
+        )?;
+        let vp = creds::presentation(
+            "vp-clr/unsigned",
+            Some(&k.holder.controller),
+            vec![clr.clone()],
+        );
         let e = Entry::valid(
             "valid/vp.clr.unsigned.json",
             "unsigned VerifiablePresentation holding a signed ClrCredential",
@@ -335,27 +430,42 @@ impl<'a> Gen<'a> {
             proof_valid: None,
             ..Entry::valid(
                 "valid/vp.clr.signed.eddsa.json",
-                "VerifiablePresentation holding a signed ClrCredential, itself signed (eddsa-rdfc-2022, assertionMethod) by the holder's did:key",
+                "VerifiablePresentation holding a signed ClrCredential, itself signed (eddsa-rdfc-2022, authentication) by the holder's did:key",
                 "eddsa-rdfc-2022",
             )
         };
-        self.put_json(e, &sign::eddsa(&vp, &k.holder)?)?;
+        self.put_json(e, &sign::eddsa_authentication(&vp, &k.holder)?)?;
 
         // Baked badges.
         let json_text = pretty(&self.signed_minimal("baked/json")?);
         let rsa_c = creds::to_json(&creds::ob_minimal("baked/jwt", &k.rsa.controller));
         let jwt_text = sign::vc_jwt(&rsa_c, &k.rsa, PayloadForm::Direct)?;
         let png = baked::bake_png(&json_text, 16, [43, 108, 176])?;
-        let e = Entry { proof_valid: None, ..Entry::valid("valid/baked.eddsa.png", "baked PNG (iTXt openbadgecredential) holding an eddsa-signed OpenBadgeCredential", "eddsa-rdfc-2022") };
+        let e = Entry {
+            proof_valid: None,
+            ..Entry::valid(
+                "valid/baked.eddsa.png",
+                "baked PNG (iTXt openbadgecredential) holding an eddsa-signed OpenBadgeCredential",
+                "eddsa-rdfc-2022",
+            )
+        };
         self.put(e, &png)?;
         let png = baked::bake_png(&jwt_text, 16, [176, 108, 43])?;
-        let e = Entry::valid("valid/baked.rs256.png", "baked PNG holding a VC-JWT RS256 OpenBadgeCredential", "vc-jwt-RS256");
+        let e = Entry::valid(
+            "valid/baked.rs256.png",
+            "baked PNG holding a VC-JWT RS256 OpenBadgeCredential",
+            "vc-jwt-RS256",
+        );
         self.put(with_entry(e, &k.rsa), &png)?;
         let svg = baked::bake_svg(&json_text);
         let e = Entry { proof_valid: None, ..Entry::valid("valid/baked.eddsa.svg", "baked SVG (openbadges:credential CDATA) holding an eddsa-signed OpenBadgeCredential", "eddsa-rdfc-2022") };
         self.put(e, svg.as_bytes())?;
         let svg = baked::bake_svg(&jwt_text);
-        let e = Entry::valid("valid/baked.rs256.svg", "baked SVG (verify attribute) holding a VC-JWT RS256 OpenBadgeCredential", "vc-jwt-RS256");
+        let e = Entry::valid(
+            "valid/baked.rs256.svg",
+            "baked SVG (verify attribute) holding a VC-JWT RS256 OpenBadgeCredential",
+            "vc-jwt-RS256",
+        );
         self.put(with_entry(e, &k.rsa), svg.as_bytes())?;
 
         // Status: active.
@@ -376,15 +486,29 @@ impl<'a> Gen<'a> {
         .with_status(BITSTRING_LIST_URL, BITSTRING_LIST_FILE);
         self.put_json(e, &sign::eddsa(&c, &k.issuer)?)?;
 
-        // A term no OB context defines, kept by the VC 2.0 @vocab: a warning, not an error.
-        let mut c = self.minimal("context/issuer-dependent-term");
-        set_at(&mut c, "/credentialSubject/favouriteColour", "green".into());
+        // Endorsement as a VC-JWT on the achievement (endorsementJwt).
+        let mut c = self.minimal("ob-endorsed-achievement-jwt");
+        let ach = c
+            .pointer("/credentialSubject/achievement/id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let en = creds::to_json(&creds::endorsement(
+            "ob-endorsed-achievement-jwt",
+            &k.endorser.controller,
+            &ach,
+        ));
+        let en = sign::vc_jwt(&en, &k.endorser, PayloadForm::Direct)?;
+        set_at(
+            &mut c,
+            "/credentialSubject/achievement/endorsementJwt",
+            json!([en]),
+        );
         let e = Entry::valid(
-            "valid/context.issuer-dependent-term.eddsa.json",
-            "credentialSubject.favouriteColour is defined by no OB context: VC 2.0's @vocab maps it to an issuer-dependent IRI (warning)",
+            "valid/ob-endorsed-achievement-jwt.eddsa.json",
+            "OpenBadgeCredential whose achievement carries an endorsement as a VC-JWT (endorsementJwt, EdDSA by the endorser's did:key); eddsa-rdfc-2022",
             "eddsa-rdfc-2022",
-        )
-        .with_warn(&["ob3.context.terms"]);
+        );
         self.put_json(e, &sign::eddsa(&c, &k.issuer)?)?;
 
         // Legacy cryptosuite name.
@@ -395,7 +519,10 @@ impl<'a> Gen<'a> {
             "eddsa-2022",
         )
         .with_warn(&["ob3.proof.legacy"]);
-        let e = Entry { proof_valid: Some(true), ..e };
+        let e = Entry {
+            proof_valid: Some(true),
+            ..e
+        };
         self.put_json(e, &sign::eddsa_2022(&c, &k.issuer)?)?;
         Ok(())
     }
@@ -411,7 +538,9 @@ impl<'a> Gen<'a> {
 
     fn with_revocation_list(&self, label: &str) -> Value {
         let mut c = creds::ob_minimal(label, &self.k.issuer.controller);
-        c.credential_status = Some(wellspring_model::CredentialStatus::revocation_list(REVOCATION_LIST_URL));
+        c.credential_status = Some(wellspring_model::CredentialStatus::revocation_list(
+            REVOCATION_LIST_URL,
+        ));
         let mut v = creds::to_json(&c);
         add_context(&mut v, CONTEXT_OB_EXTENSIONS);
         v
@@ -436,7 +565,10 @@ impl<'a> Gen<'a> {
         bits[(BIT_REVOKED / 8) as usize] |= 0x80 >> (BIT_REVOKED % 8);
         let encoded = wellspring_verify::status::encode_list(&bits);
         let cred = creds::bitstring_list_credential(&self.k.issuer.controller, &encoded);
-        self.w.text(BITSTRING_LIST_FILE, &pretty(&sign::eddsa(&cred, &self.k.issuer)?))?;
+        self.w.text(
+            BITSTRING_LIST_FILE,
+            &pretty(&sign::eddsa(&cred, &self.k.issuer)?),
+        )?;
         Ok(())
     }
 
@@ -445,7 +577,13 @@ impl<'a> Gen<'a> {
     fn invalid_parse(&mut self) -> R {
         let text = pretty(&self.signed_minimal("parse/truncated")?);
         let cut = &text[..text.len() / 2];
-        let e = Entry::invalid("invalid/ob3.parse.json.truncated.json", &["ob3.parse.json"], "JSON text cut off halfway", "none", None);
+        let e = Entry::invalid(
+            "invalid/ob3.parse.json.truncated.json",
+            &["ob3.parse.json"],
+            "JSON text cut off halfway",
+            "none",
+            None,
+        );
         self.put(e, cut.as_bytes())?;
         let mut deep = String::from("[");
         for _ in 0..100 {
@@ -467,14 +605,23 @@ impl<'a> Gen<'a> {
             None,
         );
         self.put(e, text.as_bytes())?;
-        let e = Entry::invalid("invalid/ob3.parse.json.array.json", &["ob3.parse.json"], "a JSON array of one credential instead of a credential object", "none", None);
+        let e = Entry::invalid(
+            "invalid/ob3.parse.json.array.json",
+            &["ob3.parse.json"],
+            "a JSON array of one credential instead of a credential object",
+            "none",
+            None,
+        );
         let arr = Value::Array(vec![self.signed_minimal("parse/array")?]);
         self.put_json(e, &arr)?;
         // alg none with an empty signature is not even a compact JWS (the OB CompactJws
         // pattern needs a non-empty third part).
         let c = self.minimal("parse/jwt-alg-none");
         let payload = sign::direct_payload(&c, sign::claims_for(&c));
-        let jws = format!("{}.", sign::signing_input(&sign::header("none", None), &payload));
+        let jws = format!(
+            "{}.",
+            sign::signing_input(&sign::header("none", None), &payload)
+        );
         let e = Entry::invalid(
             "invalid/ob3.parse.json.jwt-alg-none-unsigned.jwt",
             &["ob3.parse.json"],
@@ -488,27 +635,68 @@ impl<'a> Gen<'a> {
 
     fn invalid_baked(&mut self) -> R {
         let text = pretty(&self.signed_minimal("baked/corrupt")?);
+        // IHDR's CRC broken: a corrupt critical chunk, every PNG decoder must refuse it.
         let mut png = baked::bake_png(&text, 16, [200, 30, 30])?;
-        // Flip one byte inside the iTXt chunk's data: its CRC no longer matches.
-        let at = find(&png, b"iTXt").ok_or("no iTXt chunk")? + 4 + 40;
-        png[at] ^= 0x20;
-        let e = Entry::invalid("invalid/ob3.baked.png.corrupt-chunk.png", &["ob3.baked.png"], "baked PNG whose iTXt chunk fails its CRC", "eddsa-rdfc-2022", None);
+        let ihdr = find(&png, b"IHDR").ok_or("no IHDR chunk")?;
+        png[ihdr + 4 + 13] ^= 0xff;
+        let e = Entry::invalid(
+            "invalid/ob3.baked.png.corrupt-ihdr-crc.png",
+            &["ob3.baked.png"],
+            "baked PNG whose IHDR chunk fails its CRC (corrupt file)",
+            "eddsa-rdfc-2022",
+            None,
+        );
+        self.put(e, &png)?;
+        // iTXt says "compressed" but holds plain text (CRC recomputed, so only the content is wrong).
+        let mut png = baked::bake_png(&text, 16, [200, 30, 30])?;
+        let itxt = find(&png, b"iTXt").ok_or("no iTXt chunk")?;
+        let len = u32::from_be_bytes(png[itxt - 4..itxt].try_into().unwrap()) as usize;
+        let flag = itxt + 4 + baked::PNG_KEYWORD.len() + 1;
+        png[flag] = 1;
+        let crc = crc32(&png[itxt..itxt + 4 + len]);
+        png[itxt + 4 + len..itxt + 8 + len].copy_from_slice(&crc.to_be_bytes());
+        let e = Entry::invalid("invalid/ob3.baked.png.itxt-bad-compression.png", &["ob3.baked.png"], "baked PNG whose openbadgecredential iTXt chunk claims zlib compression but holds plain text", "eddsa-rdfc-2022", None);
         self.put(e, &png)?;
         let plain = plain_png(16)?;
-        let e = Entry::invalid("invalid/ob3.baked.png.no-credential.png", &["ob3.baked.png"], "PNG with no openbadgecredential iTXt chunk", "none", None);
+        let e = Entry::invalid(
+            "invalid/ob3.baked.png.no-credential.png",
+            &["ob3.baked.png"],
+            "PNG with no openbadgecredential iTXt chunk",
+            "none",
+            None,
+        );
         self.put(e, &plain)?;
         let two = two_chunk_png(&text, 16)?;
-        let e = Entry::invalid("invalid/ob3.baked.png.two-credentials.png", &["ob3.baked.png"], "PNG with two openbadgecredential iTXt chunks (the spec allows one)", "eddsa-rdfc-2022", None);
+        let e = Entry::invalid(
+            "invalid/ob3.baked.png.two-credentials.png",
+            &["ob3.baked.png"],
+            "PNG with two openbadgecredential iTXt chunks (the spec allows one)",
+            "eddsa-rdfc-2022",
+            None,
+        );
         self.put(e, &two)?;
         let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\" width=\"64\" height=\"64\">\n<circle cx=\"32\" cy=\"32\" r=\"30\" fill=\"#c53030\"/>\n</svg>\n";
-        let e = Entry::invalid("invalid/ob3.baked.svg.no-credential.svg", &["ob3.baked.svg"], "SVG with no openbadges:credential element", "none", None);
+        let e = Entry::invalid(
+            "invalid/ob3.baked.svg.no-credential.svg",
+            &["ob3.baked.svg"],
+            "SVG with no openbadges:credential element",
+            "none",
+            None,
+        );
         self.put(e, svg.as_bytes())?;
         let one = baked::bake_svg(&text);
         let element_start = one.find("<openbadges:credential>").ok_or("no element")?;
-        let element_end = one.find("</openbadges:credential>").ok_or("no element")? + "</openbadges:credential>".len();
+        let element_end = one.find("</openbadges:credential>").ok_or("no element")?
+            + "</openbadges:credential>".len();
         let element = &one[element_start..element_end];
         let two = one.replacen(element, &format!("{element}\n{element}"), 1);
-        let e = Entry::invalid("invalid/ob3.baked.svg.two-credentials.svg", &["ob3.baked.svg"], "SVG with two openbadges:credential elements (the spec allows one)", "eddsa-rdfc-2022", None);
+        let e = Entry::invalid(
+            "invalid/ob3.baked.svg.two-credentials.svg",
+            &["ob3.baked.svg"],
+            "SVG with two openbadges:credential elements (the spec allows one)",
+            "eddsa-rdfc-2022",
+            None,
+        );
         self.put(e, two.as_bytes())?;
         Ok(())
     }
@@ -525,19 +713,28 @@ impl<'a> Gen<'a> {
             "@context lists the OB 3.0 context before the W3C credentials context (the schema requires the same order)",
             &c,
         )?;
-        // No OB context.
+        // No OB context: without it the OB terms are undefined, so no embedded proof can be
+        // made; a VC-JWT carries it.
         let mut c = self.minimal("context/standard");
         c["@context"] = json!(["https://www.w3.org/ns/credentials/v2"]);
-        self.invalid_signed(
-            "ob3.context.standard.ob-context-missing",
-            &["ob3.context.standard", "ob3.schema"],
-            "@context has only the W3C credentials v2 context; the OB 3.0 context is missing (the schema requires it too)",
-            &c,
+        let e = Entry::invalid(
+            "invalid/ob3.context.standard.ob-context-missing.eddsa.jwt",
+            &["ob3.context.standard", "ob3.context.terms", "ob3.schema"],
+            "@context has only the W3C credentials v2 context: the OB 3.0 context is missing, so the OB terms are undefined and the schema's @context rule fails too (VC-JWT EdDSA)",
+            "vc-jwt-EdDSA",
+            None,
+        );
+        self.put(
+            e,
+            sign::vc_jwt(&c, &k.issuer, PayloadForm::Direct)?.as_bytes(),
         )?;
         // Unknown remote context: a VC-JWT, since an embedded proof could not be made or
         // checked offline.
         let mut c = self.minimal("context/known");
-        add_context(&mut c, "https://contexts.wellspring.example/unknown-v1.json");
+        add_context(
+            &mut c,
+            "https://contexts.wellspring.example/unknown-v1.json",
+        );
         let e = Entry::invalid(
             "invalid/ob3.context.known.unknown-remote-context.eddsa.jwt",
             &["ob3.context.known"],
@@ -545,7 +742,10 @@ impl<'a> Gen<'a> {
             "vc-jwt-EdDSA",
             None,
         );
-        self.put(e, sign::vc_jwt(&c, &k.issuer, PayloadForm::Direct)?.as_bytes())?;
+        self.put(
+            e,
+            sign::vc_jwt(&c, &k.issuer, PayloadForm::Direct)?.as_bytes(),
+        )?;
         // A term JSON-LD would drop: VC 1.1 has no @vocab.
         let mut c = self.v1_credential("context/terms", &k.issuer.controller);
         set_at(&mut c, "/credentialSubject/favouriteColour", "green".into());
@@ -556,7 +756,10 @@ impl<'a> Gen<'a> {
             "vc-jwt-EdDSA",
             None,
         );
-        self.put(e, sign::vc_jwt(&c, &k.issuer, PayloadForm::VcClaim)?.as_bytes())?;
+        self.put(
+            e,
+            sign::vc_jwt(&c, &k.issuer, PayloadForm::VcClaim)?.as_bytes(),
+        )?;
         Ok(())
     }
 
@@ -569,17 +772,21 @@ impl<'a> Gen<'a> {
             "type is [VerifiableCredential, Achievement]: no OpenBadgeCredential/AchievementCredential (the schema requires it too)",
             &c,
         )?;
+        // Without VerifiableCredential in type, the VC terms (issuer, validFrom…) are not in
+        // scope: no embedded proof can be made, so this one is a VC-JWT.
         let mut c = self.minimal("type/no-vc-type");
         c["type"] = json!("OpenBadgeCredential");
-        self.invalid_signed(
-            "ob3.type.no-verifiablecredential",
-            &["ob3.type"],
-            "type is the single string OpenBadgeCredential: VerifiableCredential is missing (the schema's single-string branch lets this through)",
-            &c,
+        let e = Entry::invalid(
+            "invalid/ob3.type.no-verifiablecredential.eddsa.jwt",
+            &["ob3.type", "ob3.context.terms"],
+            "type is the single string OpenBadgeCredential: VerifiableCredential is missing, so the VC terms it scopes are undefined too (the schema's single-string branch lets it through); VC-JWT EdDSA",
+            "vc-jwt-EdDSA",
+            None,
+        );
+        self.put(
+            e,
+            sign::vc_jwt(&c, &self.k.issuer, PayloadForm::Direct)?.as_bytes(),
         )?;
-        let mut c = self.minimal("type/missing");
-        remove_at(&mut c, "/type");
-        self.invalid_signed("ob3.type.missing", &["ob3.type", "ob3.schema"], "the credential has no type", &c)?;
         Ok(())
     }
 
@@ -592,11 +799,11 @@ impl<'a> Gen<'a> {
             ("credential-subject-missing", "/credentialSubject", &["ob3.subject.identifier"], "credentialSubject removed"),
             ("achievement-missing", "/credentialSubject/achievement", &[], "credentialSubject.achievement removed"),
             ("achievement-id-missing", "/credentialSubject/achievement/id", &[], "achievement id removed"),
-            ("achievement-type-missing", "/credentialSubject/achievement/type", &[], "achievement type removed"),
+            ("achievement-type-missing", "/credentialSubject/achievement/type", &["ob3.context.terms"], "achievement type removed (so the Achievement terms are out of scope: VC-JWT)"),
             ("achievement-criteria-missing", "/credentialSubject/achievement/criteria", &[], "achievement criteria removed"),
             ("achievement-description-missing", "/credentialSubject/achievement/description", &[], "achievement description removed"),
             ("achievement-name-missing", "/credentialSubject/achievement/name", &[], "achievement name removed"),
-            ("subject-type-missing", "/credentialSubject/type", &[], "credentialSubject type removed"),
+            ("subject-type-missing", "/credentialSubject/type", &["ob3.context.terms"], "credentialSubject type removed (so the AchievementSubject terms are out of scope: VC-JWT)"),
             ("issuer-profile-id-missing", "/issuer/id", &["ob3.proof.controller"], "issuer profile id removed (so no issuer can control the key either)"),
             ("issuer-profile-type-missing", "/issuer/type", &[], "issuer profile type removed"),
         ];
@@ -605,33 +812,52 @@ impl<'a> Gen<'a> {
             remove_at(&mut c, ptr);
             let mut checks = vec!["ob3.schema"];
             checks.extend_from_slice(extra);
-            self.invalid_signed(&format!("ob3.schema.{slug}"), &checks, &format!("{desc}; signed after the change"), &c)?;
+            let desc = format!("{desc}; signed after the change");
+            if checks.contains(&"ob3.context.terms") {
+                self.invalid_jwt_signed(&format!("ob3.schema.{slug}"), &checks, &desc, &c)?;
+            } else {
+                self.invalid_signed(&format!("ob3.schema.{slug}"), &checks, &desc, &c)?;
+            }
         }
         // (slug, pointer, value, extra checks, description)
         let changes: Vec<(&str, &str, Value, &[&str], &str)> = vec![
             ("achievement-name-not-string", "/credentialSubject/achievement/name", json!(42), &[], "achievement name is a number"),
-            ("achievement-type-wrong", "/credentialSubject/achievement/type", json!(["Badge"]), &[], "achievement type does not contain Achievement"),
+            ("achievement-type-wrong", "/credentialSubject/achievement/type", json!(["Badge"]), &["ob3.context.terms"], "achievement type does not contain Achievement (so the Achievement terms are out of scope: VC-JWT)"),
             ("credits-earned-not-number", "/credentialSubject/creditsEarned", json!("three"), &[], "creditsEarned is a string"),
             ("valid-from-not-date-time", "/validFrom", json!("2025-01-01"), &["ob3.validity.valid-from"], "validFrom is a date without a time"),
             ("valid-until-not-date-time", "/validUntil", json!("31 December 2030"), &["ob3.validity.valid-until"], "validUntil is not an RFC 3339 date-time"),
             ("awarded-date-not-date-time", "/awardedDate", json!("2024-12-20"), &[], "awardedDate is a date without a time"),
             ("activity-end-date-not-date-time", "/credentialSubject/activityEndDate", json!("yesterday"), &[], "activityEndDate is not a date-time"),
             ("identity-object-hash-missing", "/credentialSubject/identifier", json!([{"type": "IdentityObject", "identityType": "emailAddress", "hashed": true, "salt": creds::SALT}]), &[], "an IdentityObject without identityHash"),
-            ("identity-object-type-wrong", "/credentialSubject/identifier", json!([{"type": "Identity", "identityHash": creds::identity_hash(RECIPIENT_EMAIL, creds::SALT), "identityType": "emailAddress", "hashed": true, "salt": creds::SALT}]), &[], "an IdentityObject whose type is not \"IdentityObject\""),
-            ("image-extra-property", "/credentialSubject/achievement/image", json!({"id": format!("{}/images/x.png", creds::BASE), "type": "Image", "width": 64}), &[], "Image has a property the schema forbids (additionalProperties: false)"),
+            ("identity-object-type-wrong", "/credentialSubject/identifier", json!([{"type": "Identity", "identityHash": creds::identity_hash(RECIPIENT_EMAIL, creds::SALT), "identityType": "emailAddress", "hashed": true, "salt": creds::SALT}]), &["ob3.context.terms"], "an IdentityObject whose type is not \"IdentityObject\" (so its terms are out of scope: VC-JWT)"),
+            ("image-extra-property", "/credentialSubject/achievement/image", json!({"id": format!("{}/images/x.png", creds::BASE), "type": "Image", "name": "Badge image"}), &[], "Image has a name, a property its schema forbids (additionalProperties: false)"),
         ];
         for (slug, ptr, value, extra, desc) in changes {
             let mut c = self.minimal(&format!("schema/{slug}"));
             set_at(&mut c, ptr, value);
             let mut checks = vec!["ob3.schema"];
             checks.extend_from_slice(extra);
-            self.invalid_signed(&format!("ob3.schema.{slug}"), &checks, &format!("{desc}; signed after the change"), &c)?;
+            let desc = format!("{desc}; signed after the change");
+            if checks.contains(&"ob3.context.terms") {
+                self.invalid_jwt_signed(&format!("ob3.schema.{slug}"), &checks, &desc, &c)?;
+            } else {
+                self.invalid_signed(&format!("ob3.schema.{slug}"), &checks, &desc, &c)?;
+            }
         }
         // Endorsement without its required name.
-        let en = creds::endorsement("schema/endorsement-name-missing", &self.k.issuer.controller, &urn("achievement/ob-minimal/eddsa"));
+        let en = creds::endorsement(
+            "schema/endorsement-name-missing",
+            &self.k.issuer.controller,
+            &urn("achievement/ob-minimal/eddsa"),
+        );
         let mut c = creds::to_json(&en);
         remove_at(&mut c, "/name");
-        self.invalid_signed("ob3.schema.endorsement-name-missing", &["ob3.schema"], "EndorsementCredential without name (required for this class); signed after the change", &c)?;
+        self.invalid_signed(
+            "ob3.schema.endorsement-name-missing",
+            &["ob3.schema"],
+            "EndorsementCredential without name (required for this class); signed after the change",
+            &c,
+        )?;
         // Declared schema that does not fit.
         let mut c = self.minimal("schema/declared");
         set_at(
@@ -647,9 +873,20 @@ impl<'a> Gen<'a> {
             &c,
         )?;
         // CLR without its required name.
-        let mut c = self.clr("schema/clr-name-missing", &self.k.issuer.controller, None, false)?;
+        let mut c = self.clr(
+            "schema/clr-name-missing",
+            &self.k.issuer.controller,
+            None,
+            false,
+        )?;
         remove_at(&mut c, "/name");
-        self.invalid_signed("clr2.schema.clr-name-missing", &["clr2.schema"], "ClrCredential without name (required); signed after the change", &c)?;
+        remove_at(&mut c, "/credentialSchema");
+        self.invalid_signed(
+            "clr2.schema.clr-name-missing",
+            &["clr2.schema"],
+            "ClrCredential without name (required); signed after the change",
+            &c,
+        )?;
         Ok(())
     }
 
@@ -667,25 +904,56 @@ impl<'a> Gen<'a> {
     fn invalid_proof(&mut self) -> R {
         let k = self.k;
         // No proof at all.
-        let e = Entry::invalid("invalid/ob3.proof.present.no-proof.json", &["ob3.proof.present"], "a well-formed credential with no proof (neither embedded nor VC-JWT)", "none", None);
+        let e = Entry::invalid(
+            "invalid/ob3.proof.present.no-proof.json",
+            &["ob3.proof.present"],
+            "a well-formed credential with no proof (neither embedded nor VC-JWT)",
+            "none",
+            None,
+        );
         let c = self.minimal("proof/none");
         self.put_json(e, &c)?;
         // Tampered after signing.
         let mut c = self.signed_minimal("proof/tampered")?;
-        set_at(&mut c, "/credentialSubject/achievement/name", "Wellspring Gold Badge".into());
-        let e = Entry::invalid("invalid/ob3.proof.eddsa-rdfc-2022.tampered-name.json", &["ob3.proof.eddsa-rdfc-2022"], "achievement name changed after signing", "eddsa-rdfc-2022", Some(false));
+        set_at(
+            &mut c,
+            "/credentialSubject/achievement/name",
+            "Wellspring Gold Badge".into(),
+        );
+        let e = Entry::invalid(
+            "invalid/ob3.proof.eddsa-rdfc-2022.tampered-name.json",
+            &["ob3.proof.eddsa-rdfc-2022"],
+            "achievement name changed after signing",
+            "eddsa-rdfc-2022",
+            Some(false),
+        );
         self.put_json(e, &c)?;
         let mut c = self.signed_minimal("proof/tampered-date")?;
         set_at(&mut c, "/validFrom", "2024-06-01T00:00:00Z".into());
-        let e = Entry::invalid("invalid/ob3.proof.eddsa-rdfc-2022.tampered-valid-from.json", &["ob3.proof.eddsa-rdfc-2022"], "validFrom moved earlier after signing", "eddsa-rdfc-2022", Some(false));
+        let e = Entry::invalid(
+            "invalid/ob3.proof.eddsa-rdfc-2022.tampered-valid-from.json",
+            &["ob3.proof.eddsa-rdfc-2022"],
+            "validFrom moved earlier after signing",
+            "eddsa-rdfc-2022",
+            Some(false),
+        );
         self.put_json(e, &c)?;
         let mut c = self.signed_minimal("proof/tampered-proof-value")?;
-        let pv = c["proof"]["proofValue"].as_str().unwrap_or_default().to_owned();
+        let pv = c["proof"]["proofValue"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         let mut chars: Vec<char> = pv.chars().collect();
         let last = chars.len() - 2;
         chars[last] = if chars[last] == 'A' { 'B' } else { 'A' };
         c["proof"]["proofValue"] = Value::String(chars.into_iter().collect());
-        let e = Entry::invalid("invalid/ob3.proof.eddsa-rdfc-2022.altered-proof-value.json", &["ob3.proof.eddsa-rdfc-2022"], "one character of proofValue changed", "eddsa-rdfc-2022", Some(false));
+        let e = Entry::invalid(
+            "invalid/ob3.proof.eddsa-rdfc-2022.altered-proof-value.json",
+            &["ob3.proof.eddsa-rdfc-2022"],
+            "one character of proofValue changed",
+            "eddsa-rdfc-2022",
+            Some(false),
+        );
         self.put_json(e, &c)?;
         // Issuer swapped after signing.
         let mut c = self.signed_minimal("proof/swapped-issuer")?;
@@ -709,7 +977,10 @@ impl<'a> Gen<'a> {
         );
         self.put_json(e, &c)?;
         // A valid signature by a key the issuer does not control.
-        let c = creds::to_json(&creds::ob_minimal("proof/controller", &k.did_web.controller));
+        let c = creds::to_json(&creds::ob_minimal(
+            "proof/controller",
+            &k.did_web.controller,
+        ));
         let c = sign::eddsa(&c, &k.issuer)?;
         let e = Entry::invalid(
             "invalid/ob3.proof.controller.key-not-issuers.json",
@@ -721,7 +992,11 @@ impl<'a> Gen<'a> {
         self.put_json(e, &c)?;
         // Legacy suite, tampered.
         let mut c = sign::eddsa_2022(&self.minimal("proof/legacy-tampered"), &k.issuer)?;
-        set_at(&mut c, "/credentialSubject/achievement/name", "Wellspring Gold Badge".into());
+        set_at(
+            &mut c,
+            "/credentialSubject/achievement/name",
+            "Wellspring Gold Badge".into(),
+        );
         let e = Entry::invalid(
             "invalid/ob3.proof.legacy.eddsa-2022-tampered.json",
             &["ob3.proof.legacy"],
@@ -740,47 +1015,119 @@ impl<'a> Gen<'a> {
         let payload = sign::direct_payload(&c, claims.clone());
 
         // alg none, with a leftover signature (so it is shaped like a JWS).
-        let good = sign::compact(&sign::header("EdDSA", Some(&k.issuer.vm)), &payload, &k.issuer.jwk, "EdDSA")?;
+        let good = sign::compact(
+            &sign::header("EdDSA", Some(&k.issuer.vm)),
+            &payload,
+            &k.issuer.jwk,
+            "EdDSA",
+        )?;
         let none = sign::replace_header(&good, &sign::header("none", Some(&k.issuer.vm)));
         let e = Entry::invalid("invalid/ob3.proof.vc-jwt.alg-none.jwt", &["ob3.proof.vc-jwt"], "JOSE header alg changed to none (the EdDSA signature left in place): must never be accepted", "vc-jwt-none", None);
         self.put(e, none.as_bytes())?;
         // HS256 (a shared-secret MAC; a verifier that treats the public key as the secret is fooled).
         let input = sign::signing_input(&sign::header("HS256", Some(&k.issuer.vm)), &payload);
         let mac = sign::hmac_sha256(b"wellspring-vectors/hs256-secret", input.as_bytes());
-        let e = Entry::invalid("invalid/ob3.proof.vc-jwt.alg-hs256.jwt", &["ob3.proof.vc-jwt"], "VC-JWT with alg HS256 (symmetric MAC): not an allowed algorithm", "vc-jwt-HS256", None);
+        let e = Entry::invalid(
+            "invalid/ob3.proof.vc-jwt.alg-hs256.jwt",
+            &["ob3.proof.vc-jwt"],
+            "VC-JWT with alg HS256 (symmetric MAC): not an allowed algorithm",
+            "vc-jwt-HS256",
+            None,
+        );
         self.put(e, format!("{input}.{}", sign::b64(&mac)).as_bytes())?;
         // Payload changed after signing.
         let mut changed = payload.clone();
         changed.insert("name".into(), "Wellspring Gold Badge Credential".into());
-        let e = Entry::invalid("invalid/ob3.proof.vc-jwt.tampered-payload.jwt", &["ob3.proof.vc-jwt"], "JWT payload gained a name after signing (signature kept)", "vc-jwt-EdDSA", None);
+        let e = Entry::invalid(
+            "invalid/ob3.proof.vc-jwt.tampered-payload.jwt",
+            &["ob3.proof.vc-jwt"],
+            "JWT payload gained a name after signing (signature kept)",
+            "vc-jwt-EdDSA",
+            None,
+        );
         self.put(e, sign::replace_payload(&good, &changed).as_bytes())?;
         // Wrong key.
-        let wrong = sign::compact(&sign::header("EdDSA", Some(&k.issuer.vm)), &payload, &k.wrong.jwk, "EdDSA")?;
-        let e = Entry::invalid("invalid/ob3.proof.vc-jwt.wrong-key.jwt", &["ob3.proof.vc-jwt"], "signed with a different key than the one kid names", "vc-jwt-EdDSA", None);
+        let wrong = sign::compact(
+            &sign::header("EdDSA", Some(&k.issuer.vm)),
+            &payload,
+            &k.wrong.jwk,
+            "EdDSA",
+        )?;
+        let e = Entry::invalid(
+            "invalid/ob3.proof.vc-jwt.wrong-key.jwt",
+            &["ob3.proof.vc-jwt"],
+            "signed with a different key than the one kid names",
+            "vc-jwt-EdDSA",
+            None,
+        );
         self.put(e, wrong.as_bytes())?;
         // RS256 signature with the RSA key but kid pointing at the Ed25519 did:key.
-        let rsa = sign::compact(&sign::header("RS256", Some(&k.issuer.vm)), &payload, &k.rsa.jwk, "RS256")?;
-        let e = Entry::invalid("invalid/ob3.proof.vc-jwt.alg-key-mismatch.jwt", &["ob3.proof.vc-jwt"], "alg RS256 but kid names an Ed25519 key", "vc-jwt-RS256", None);
+        let rsa = sign::compact(
+            &sign::header("RS256", Some(&k.issuer.vm)),
+            &payload,
+            &k.rsa.jwk,
+            "RS256",
+        )?;
+        let e = Entry::invalid(
+            "invalid/ob3.proof.vc-jwt.alg-key-mismatch.jwt",
+            &["ob3.proof.vc-jwt"],
+            "alg RS256 but kid names an Ed25519 key",
+            "vc-jwt-RS256",
+            None,
+        );
         self.put(e, rsa.as_bytes())?;
 
         // Claims that contradict the credential (validly signed).
         let mut p = payload.clone();
         p.insert("jti".into(), urn("credential/some-other-credential").into());
-        let jws = sign::compact(&sign::header("EdDSA", Some(&k.issuer.vm)), &p, &k.issuer.jwk, "EdDSA")?;
-        let e = Entry::invalid("invalid/ob3.proof.vc-jwt.claims.jti-mismatch.jwt", &["ob3.proof.vc-jwt.claims"], "jti claim names a different credential than id", "vc-jwt-EdDSA", None);
+        let jws = sign::compact(
+            &sign::header("EdDSA", Some(&k.issuer.vm)),
+            &p,
+            &k.issuer.jwk,
+            "EdDSA",
+        )?;
+        let e = Entry::invalid(
+            "invalid/ob3.proof.vc-jwt.claims.jti-mismatch.jwt",
+            &["ob3.proof.vc-jwt.claims"],
+            "jti claim names a different credential than id",
+            "vc-jwt-EdDSA",
+            None,
+        );
         self.put(e, jws.as_bytes())?;
         let mut cl = claims.clone();
         let nbf = cl.get("nbf").and_then(Value::as_i64).unwrap_or_default();
         cl.insert("nbf".into(), (nbf - 86_400).into());
         let mut vc_form = cl;
         vc_form.insert("vc".into(), c.clone());
-        let jws = sign::compact(&sign::header("EdDSA", Some(&k.issuer.vm)), &vc_form, &k.issuer.jwk, "EdDSA")?;
-        let e = Entry::invalid("invalid/ob3.proof.vc-jwt.claims.nbf-mismatch.jwt", &["ob3.proof.vc-jwt.claims"], "nbf claim one day before validFrom (credential in the vc claim)", "vc-jwt-EdDSA", None);
+        let jws = sign::compact(
+            &sign::header("EdDSA", Some(&k.issuer.vm)),
+            &vc_form,
+            &k.issuer.jwk,
+            "EdDSA",
+        )?;
+        let e = Entry::invalid(
+            "invalid/ob3.proof.vc-jwt.claims.nbf-mismatch.jwt",
+            &["ob3.proof.vc-jwt.claims"],
+            "nbf claim one day before validFrom (credential in the vc claim)",
+            "vc-jwt-EdDSA",
+            None,
+        );
         self.put(e, jws.as_bytes())?;
         let mut p = payload.clone();
         p.insert("iss".into(), k.did_web.controller.clone().into());
-        let jws = sign::compact(&sign::header("EdDSA", Some(&k.issuer.vm)), &p, &k.issuer.jwk, "EdDSA")?;
-        let e = Entry::invalid("invalid/ob3.proof.vc-jwt.claims.iss-mismatch.jwt", &["ob3.proof.vc-jwt.claims"], "iss claim names another issuer than issuer.id", "vc-jwt-EdDSA", None);
+        let jws = sign::compact(
+            &sign::header("EdDSA", Some(&k.issuer.vm)),
+            &p,
+            &k.issuer.jwk,
+            "EdDSA",
+        )?;
+        let e = Entry::invalid(
+            "invalid/ob3.proof.vc-jwt.claims.iss-mismatch.jwt",
+            &["ob3.proof.vc-jwt.claims"],
+            "iss claim names another issuer than issuer.id",
+            "vc-jwt-EdDSA",
+            None,
+        );
         self.put(e, jws.as_bytes())?;
         Ok(())
     }
@@ -789,29 +1136,60 @@ impl<'a> Gen<'a> {
         let k = self.k;
         let mut c = self.minimal("validity/expired");
         set_at(&mut c, "/validUntil", "2025-06-30T00:00:00Z".into());
-        self.invalid_signed("ob3.validity.valid-until.expired", &["ob3.validity.valid-until"], "validUntil 2025-06-30 is before now (2026-01-01)", &c)?;
+        self.invalid_signed(
+            "ob3.validity.valid-until.expired",
+            &["ob3.validity.valid-until"],
+            "validUntil 2025-06-30 is before now (2026-01-01)",
+            &c,
+        )?;
         let mut c = self.minimal("validity/not-yet-valid");
         set_at(&mut c, "/validFrom", "2026-06-01T00:00:00Z".into());
-        self.invalid_signed("ob3.validity.valid-from.not-yet-valid", &["ob3.validity.valid-from"], "validFrom 2026-06-01 is after now (2026-01-01)", &c)?;
+        self.invalid_signed(
+            "ob3.validity.valid-from.not-yet-valid",
+            &["ob3.validity.valid-from"],
+            "validFrom 2026-06-01 is after now (2026-01-01)",
+            &c,
+        )?;
         // VC 1.1 expired: expirationDate.
         let mut c = self.v1_credential("validity/v1-expired", &k.issuer.controller);
         set_at(&mut c, "/expirationDate", "2025-06-30T00:00:00Z".into());
-        self.invalid_signed("ob3.validity.valid-until.v1-expired", &["ob3.validity.valid-until"], "VC 1.1 credential whose expirationDate 2025-06-30 is before now", &c)?;
+        self.invalid_signed(
+            "ob3.validity.valid-until.v1-expired",
+            &["ob3.validity.valid-until"],
+            "VC 1.1 credential whose expirationDate 2025-06-30 is before now",
+            &c,
+        )?;
         // JWT expired: exp agrees with validUntil, both past.
         let mut c = self.minimal("validity/jwt-expired");
         set_at(&mut c, "/validUntil", "2025-06-30T00:00:00Z".into());
-        let e = Entry::invalid("invalid/ob3.validity.valid-until.expired.eddsa.jwt", &["ob3.validity.valid-until"], "VC-JWT whose validUntil (and exp) is before now", "vc-jwt-EdDSA", None);
-        self.put(e, sign::vc_jwt(&c, &k.issuer, PayloadForm::Direct)?.as_bytes())?;
+        let e = Entry::invalid(
+            "invalid/ob3.validity.valid-until.expired.eddsa.jwt",
+            &["ob3.validity.valid-until"],
+            "VC-JWT whose validUntil (and exp) is before now",
+            "vc-jwt-EdDSA",
+            None,
+        );
+        self.put(
+            e,
+            sign::vc_jwt(&c, &k.issuer, PayloadForm::Direct)?.as_bytes(),
+        )?;
 
         let c = self.with_revocation_list("status/revocation-list-revoked");
-        let e = Entry::invalid("invalid/ob3.status.revocation-list-revoked.json", &["ob3.status"], "1EdTechRevocationList names this credential as revoked", "eddsa-rdfc-2022", Some(true))
-            .with_status(REVOCATION_LIST_URL, REVOCATION_LIST_FILE);
+        let e = Entry::invalid(
+            "invalid/ob3.status.revocation-list-revoked.json",
+            &["ob3.status"],
+            "1EdTechRevocationList names this credential as revoked",
+            "eddsa-rdfc-2022",
+            Some(true),
+        )
+        .with_status(REVOCATION_LIST_URL, REVOCATION_LIST_FILE);
         self.put_json(e, &sign::eddsa(&c, &k.issuer)?)?;
         let c = self.with_bitstring("status/bitstring-revoked", BIT_REVOKED);
         let e = Entry::invalid(
             "invalid/ob3.status.bitstring-revoked.json",
             &["ob3.status"],
-            format!("BitstringStatusListEntry (revocation) at index {BIT_REVOKED}: the bit is set").as_str(),
+            format!("BitstringStatusListEntry (revocation) at index {BIT_REVOKED}: the bit is set")
+                .as_str(),
             "eddsa-rdfc-2022",
             Some(true),
         )
@@ -833,7 +1211,11 @@ impl<'a> Gen<'a> {
         );
         self.put_json(e, &sign::eddsa(&c, &k.issuer)?)?;
         // Recipient.
-        let c = creds::to_json(&creds::ob_full("recipient/mismatch", &k.issuer.controller, "someone-else@example.org"));
+        let c = creds::to_json(&creds::ob_full(
+            "recipient/mismatch",
+            &k.issuer.controller,
+            "someone-else@example.org",
+        ));
         let e = Entry::invalid(
             "invalid/ob3.recipient.email-mismatch.json",
             &["ob3.recipient"],
@@ -856,7 +1238,12 @@ impl<'a> Gen<'a> {
         self.put_json(e, &sign::eddsa(&c, &k.issuer)?)?;
         // CLR: association to nowhere.
         let nowhere = urn("achievement/not-in-this-clr");
-        let c = self.clr("clr/dangling-association", &k.issuer.controller, Some(&nowhere), false)?;
+        let c = self.clr(
+            "clr/dangling-association",
+            &k.issuer.controller,
+            Some(&nowhere),
+            false,
+        )?;
         let e = Entry::invalid(
             "invalid/clr2.associations.target-missing.json",
             &["clr2.associations"],
@@ -866,15 +1253,28 @@ impl<'a> Gen<'a> {
         );
         self.put_json(e, &sign::eddsa(&c, &k.issuer)?)?;
         // Presentation: tampered after the holder signed it.
-        let clr = sign::eddsa(&self.clr("vp/tampered", &k.issuer.controller, None, false)?, &k.issuer)?;
+        let clr = sign::eddsa(
+            &self.clr("vp/tampered", &k.issuer.controller, None, false)?,
+            &k.issuer,
+        )?;
         let vp = creds::presentation("vp/tampered", Some(&k.holder.controller), vec![clr]);
-        let mut vp = sign::eddsa(&vp, &k.holder)?;
+        let mut vp = sign::eddsa_authentication(&vp, &k.holder)?;
         vp["id"] = urn("presentation/another").into();
-        let e = Entry::invalid("invalid/vp.proof.tampered.json", &["vp.proof"], "signed VerifiablePresentation whose id was changed after the holder signed it", "eddsa-rdfc-2022", None);
+        let e = Entry::invalid(
+            "invalid/vp.proof.tampered.json",
+            &["vp.proof"],
+            "signed VerifiablePresentation whose id was changed after the holder signed it",
+            "eddsa-rdfc-2022",
+            None,
+        );
         self.put_json(e, &vp)?;
         // Presentation holding a tampered credential.
         let mut bad = self.signed_minimal("vp/bad-credential")?;
-        set_at(&mut bad, "/credentialSubject/achievement/name", "Wellspring Gold Badge".into());
+        set_at(
+            &mut bad,
+            "/credentialSubject/achievement/name",
+            "Wellspring Gold Badge".into(),
+        );
         let vp = creds::presentation("vp/bad-credential", Some(&k.holder.controller), vec![bad]);
         let e = Entry::invalid(
             "invalid/vp.credentials.tampered-credential.json",
@@ -890,6 +1290,22 @@ impl<'a> Gen<'a> {
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// CRC-32 (ISO-HDLC, as PNG uses), bit by bit.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut c = 0xffff_ffffu32;
+    for &b in bytes {
+        c ^= b as u32;
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                0xedb8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+    }
+    !c
 }
 
 fn plain_png(size: u32) -> Result<Vec<u8>, String> {
@@ -912,8 +1328,10 @@ fn two_chunk_png(text: &str, size: u32) -> Result<Vec<u8>, String> {
         let mut enc = png::Encoder::new(&mut out, size, size);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        enc.add_itxt_chunk(baked::PNG_KEYWORD.into(), text.into()).map_err(|e| e.to_string())?;
-        enc.add_itxt_chunk(baked::PNG_KEYWORD.into(), text.into()).map_err(|e| e.to_string())?;
+        enc.add_itxt_chunk(baked::PNG_KEYWORD.into(), text.into())
+            .map_err(|e| e.to_string())?;
+        enc.add_itxt_chunk(baked::PNG_KEYWORD.into(), text.into())
+            .map_err(|e| e.to_string())?;
         let mut w = enc.write_header().map_err(|e| e.to_string())?;
         let data: Vec<u8> = (0..size * size).flat_map(|_| [30u8, 30, 200]).collect();
         w.write_image_data(&data).map_err(|e| e.to_string())?;
@@ -924,7 +1342,11 @@ fn two_chunk_png(text: &str, size: u32) -> Result<Vec<u8>, String> {
 
 /// Builds every vector and status document; returns the manifest entries (unsorted).
 pub fn all(keys: &Keys, w: &Writer) -> Result<Vec<Entry>, String> {
-    let mut g = Gen { k: keys, w, entries: Vec::new() };
+    let mut g = Gen {
+        k: keys,
+        w,
+        entries: Vec::new(),
+    };
     g.status_documents()?;
     g.valid_matrix()?;
     g.valid_other()?;

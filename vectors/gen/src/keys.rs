@@ -57,7 +57,14 @@ pub fn seed(label: &str) -> [u8; 32] {
 fn did_key(name: &'static str, label: &str) -> Result<Key, String> {
     let jwk = vkeys::ed25519_from_seed(seed(label));
     let (did, vm) = vkeys::did_key_of(&jwk)?;
-    Ok(Key { name, jwk, controller: did, vm, alg: "EdDSA", needs_key_file: false })
+    Ok(Key {
+        name,
+        jwk,
+        controller: did,
+        vm,
+        alg: "EdDSA",
+        needs_key_file: false,
+    })
 }
 
 impl Keys {
@@ -92,11 +99,27 @@ impl Keys {
             alg: "RS256",
             needs_key_file: true,
         };
-        Ok(Keys { issuer, endorser, holder, wrong, did_web, p256, rsa })
+        Ok(Keys {
+            issuer,
+            endorser,
+            holder,
+            wrong,
+            did_web,
+            p256,
+            rsa,
+        })
     }
 
     fn all(&self) -> [&Key; 7] {
-        [&self.issuer, &self.endorser, &self.holder, &self.wrong, &self.did_web, &self.p256, &self.rsa]
+        [
+            &self.issuer,
+            &self.endorser,
+            &self.holder,
+            &self.wrong,
+            &self.did_web,
+            &self.p256,
+            &self.rsa,
+        ]
     }
 
     /// Writes `keys/`: public and private JWK of each key, the did:web DID document, and
@@ -133,7 +156,10 @@ impl Keys {
                 "publicKeyMultibase": vkeys::multibase_of(&k.jwk)?,
             }));
         }
-        w.text("keys/keys.json", &pretty(&json!({ "verificationMethods": vms })))?;
+        w.text(
+            "keys/keys.json",
+            &pretty(&json!({ "verificationMethods": vms })),
+        )?;
         Ok(())
     }
 }

@@ -58,7 +58,11 @@ pub struct Entry {
 
 impl Entry {
     pub fn valid(file: impl Into<String>, description: impl Into<String>, proof: &str) -> Self {
-        let proof_valid = if proof.starts_with("eddsa") { Some(true) } else { None };
+        let proof_valid = if proof.starts_with("eddsa") {
+            Some(true)
+        } else {
+            None
+        };
         Entry {
             file: file.into(),
             expect: Expect::Valid,

@@ -4,11 +4,11 @@
 use base64::Engine;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use ssi::claims::jws::Algorithm;
+use ssi::jwk::Algorithm;
 use ssi::JWK;
+use wellspring_verify::di;
 use wellspring_verify::jwt::{self, PayloadForm};
 use wellspring_verify::loader::ContextLoader;
-use wellspring_verify::{canon, di};
 
 use crate::keys::Key;
 
@@ -20,15 +20,24 @@ pub fn eddsa(doc: &Value, key: &Key) -> Result<Value, String> {
     eddsa_as(doc, key, &key.vm)
 }
 
-/// Adds an `eddsa-rdfc-2022` proof made with `key` but naming `vm` (for wrong-key vectors).
-pub fn eddsa_as(doc: &Value, key: &Key, vm: &str) -> Result<Value, String> {
-    di::sign(doc, &key.jwk, vm, CREATED, &ContextLoader::offline())
+/// A presentation proof (`proofPurpose: authentication`) by the holder `key`.
+pub fn eddsa_authentication(doc: &Value, key: &Key) -> Result<Value, String> {
+    di::sign_for(
+        doc,
+        &key.jwk,
+        &key.vm,
+        CREATED,
+        "authentication",
+        &ContextLoader::offline(),
+    )
 }
 
-fn canonical(doc: &Value) -> Result<String, String> {
-    canon::canonical_nquads(doc, &ContextLoader::offline())
-        .map(|l| l.concat())
-        .map_err(|e| e.to_string())
+/// Adds an `eddsa-rdfc-2022` proof made with `key` but naming `vm` (for wrong-key vectors).
+pub fn eddsa_as(doc: &Value, key: &Key, vm: &str) -> Result<Value, String> {
+    di::sign(doc, &key.jwk, vm, CREATED, &ContextLoader::offline()).map_err(|e| {
+        let id = doc.get("id").and_then(Value::as_str).unwrap_or("(no id)");
+        format!("signing {id}: {e}")
+    })
 }
 
 /// Adds a `DataIntegrityProof` with the deprecated cryptosuite name `eddsa-2022` (same
@@ -40,48 +49,7 @@ pub fn eddsa_2022(doc: &Value, key: &Key) -> Result<Value, String> {
     proof.insert("verificationMethod".into(), key.vm.clone().into());
     proof.insert("cryptosuite".into(), "eddsa-2022".into());
     proof.insert("proofPurpose".into(), "assertionMethod".into());
-    let mut unsecured = doc.clone();
-    let obj = unsecured.as_object_mut().ok_or("document is not an object")?;
-    obj.remove("proof");
-    let mut config = proof.clone();
-    if let Some(ctx) = doc.get("@context") {
-        config.insert("@context".into(), ctx.clone());
-    }
-    let mut data = Sha256::digest(canonical(&Value::Object(config))?.as_bytes()).to_vec();
-    data.extend_from_slice(&Sha256::digest(canonical(&unsecured)?.as_bytes()));
-    let sig = ssi::claims::jws::sign_bytes(Algorithm::EdDSA, &data, &key.jwk).map_err(|e| e.to_string())?;
-    proof.insert("proofValue".into(), format!("z{}", bs58(&sig)).into());
-    let mut out = unsecured;
-    out.as_object_mut().unwrap().insert("proof".into(), Value::Object(proof));
-    Ok(out)
-}
-
-/// Base58 (Bitcoin alphabet), enough for a multibase `z…` signature.
-fn bs58(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-    let zeros = bytes.iter().take_while(|b| **b == 0).count();
-    // Repeated division of the big-endian number by 58.
-    let mut digits: Vec<u8> = Vec::new();
-    for &b in bytes {
-        let mut carry = b as u32;
-        for d in digits.iter_mut() {
-            carry += (*d as u32) << 8;
-            *d = (carry % 58) as u8;
-            carry /= 58;
-        }
-        while carry > 0 {
-            digits.push((carry % 58) as u8);
-            carry /= 58;
-        }
-    }
-    let mut s = String::new();
-    for _ in 0..zeros {
-        s.push('1');
-    }
-    for d in digits.iter().rev() {
-        s.push(ALPHABET[*d as usize] as char);
-    }
-    s
+    di::sign_proof(doc, &key.jwk, proof, &ContextLoader::offline())
 }
 
 /// A VC-JWT signed with `key` (kid = its verification method).
@@ -91,15 +59,18 @@ pub fn vc_jwt(credential: &Value, key: &Key, form: PayloadForm) -> Result<String
 
 /// A VC-JWT carrying the public key in the header (`jwk`) instead of a `kid`.
 pub fn vc_jwt_embedded_key(credential: &Value, key: &Key) -> Result<String, String> {
-    jwt::sign(credential, &key.jwk, key.alg, None, true, PayloadForm::Direct)
+    jwt::sign(
+        credential,
+        &key.jwk,
+        key.alg,
+        None,
+        true,
+        PayloadForm::Direct,
+    )
 }
 
 pub fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-pub fn unb64(s: &str) -> Result<Vec<u8>, String> {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).map_err(|e| e.to_string())
 }
 
 /// The registered claims a VC-JWT carries for `credential` (iss, jti, sub, nbf, exp).
@@ -114,11 +85,15 @@ pub fn claims_for(credential: &Value) -> Map<String, Value> {
     if let Some(sub) = credential.pointer("/credentialSubject/id") {
         c.insert("sub".into(), sub.clone());
     }
-    let from = credential.get("validFrom").or_else(|| credential.get("issuanceDate"));
+    let from = credential
+        .get("validFrom")
+        .or_else(|| credential.get("issuanceDate"));
     if let Some(t) = from.and_then(Value::as_str).and_then(jwt::numeric_date) {
         c.insert("nbf".into(), t.into());
     }
-    let until = credential.get("validUntil").or_else(|| credential.get("expirationDate"));
+    let until = credential
+        .get("validUntil")
+        .or_else(|| credential.get("expirationDate"));
     if let Some(t) = until.and_then(Value::as_str).and_then(jwt::numeric_date) {
         c.insert("exp".into(), t.into());
     }
@@ -142,22 +117,40 @@ pub fn signing_input(header: &Map<String, Value>, payload: &Map<String, Value>) 
 }
 
 /// A compact JWS over any header and payload, signed with `jwk` under `alg`.
-pub fn compact(header: &Map<String, Value>, payload: &Map<String, Value>, jwk: &JWK, alg: &str) -> Result<String, String> {
+pub fn compact(
+    header: &Map<String, Value>,
+    payload: &Map<String, Value>,
+    jwk: &JWK,
+    alg: &str,
+) -> Result<String, String> {
     let input = signing_input(header, payload);
-    let alg: Algorithm = serde_json::from_value(Value::String(alg.to_owned())).map_err(|e| e.to_string())?;
-    let sig = ssi::claims::jws::sign_bytes(alg, input.as_bytes(), jwk).map_err(|e| e.to_string())?;
+    let alg: Algorithm =
+        serde_json::from_value(Value::String(alg.to_owned())).map_err(|e| e.to_string())?;
+    let sig =
+        ssi::claims::jws::sign_bytes(alg, input.as_bytes(), jwk).map_err(|e| e.to_string())?;
     Ok(format!("{input}.{}", b64(&sig)))
 }
 
 /// HMAC-SHA256 (RFC 2104), for the HS256 vector (a symmetric alg OB does not allow).
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
     const BLOCK: usize = 64;
-    let mut k = if key.len() > BLOCK { Sha256::digest(key).to_vec() } else { key.to_vec() };
+    let mut k = if key.len() > BLOCK {
+        Sha256::digest(key).to_vec()
+    } else {
+        key.to_vec()
+    };
     k.resize(BLOCK, 0);
     let ipad: Vec<u8> = k.iter().map(|b| b ^ 0x36).collect();
     let opad: Vec<u8> = k.iter().map(|b| b ^ 0x5c).collect();
-    let inner = Sha256::new().chain_update(&ipad).chain_update(message).finalize();
-    Sha256::new().chain_update(&opad).chain_update(inner).finalize().to_vec()
+    let inner = Sha256::new()
+        .chain_update(&ipad)
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(&opad)
+        .chain_update(inner)
+        .finalize()
+        .to_vec()
 }
 
 /// A JOSE header `{"alg", "typ": "JWT", "kid"}`.
@@ -177,7 +170,10 @@ pub fn replace_payload(jws: &str, payload: &Map<String, Value>) -> String {
     let h = parts.next().unwrap_or_default();
     let _ = parts.next();
     let s = parts.next().unwrap_or_default();
-    format!("{h}.{}.{s}", b64(&serde_json::to_vec(payload).expect("JSON")))
+    format!(
+        "{h}.{}.{s}",
+        b64(&serde_json::to_vec(payload).expect("JSON"))
+    )
 }
 
 /// Swaps the header of a signed compact JWS (the signature is kept).
@@ -186,24 +182,15 @@ pub fn replace_header(jws: &str, header: &Map<String, Value>) -> String {
     let _ = parts.next();
     let p = parts.next().unwrap_or_default();
     let s = parts.next().unwrap_or_default();
-    format!("{}.{p}.{s}", b64(&serde_json::to_vec(header).expect("JSON")))
-}
-
-/// The decoded payload of a compact JWS.
-pub fn payload_of(jws: &str) -> Result<Map<String, Value>, String> {
-    let p = jws.split('.').nth(1).ok_or("not a JWS")?;
-    serde_json::from_slice(&unb64(p)?).map_err(|e| e.to_string())
+    format!(
+        "{}.{p}.{s}",
+        b64(&serde_json::to_vec(header).expect("JSON"))
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base58_matches_known_values() {
-        assert_eq!(bs58(b"hello world"), "StV1DL6CwTryKyV");
-        assert_eq!(bs58(&[0, 0, 1]), "112");
-    }
 
     #[test]
     fn hmac_matches_rfc4231_case_2() {
