@@ -4,6 +4,10 @@
 
 use std::time::{Duration, Instant};
 
+/// The CLI uses the same allocator: JSON-LD context processing is allocation-bound.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use serde_json::json;
 use wellspring_verify::{di, keys, loader::ContextLoader, verify_bytes, Options};
 
