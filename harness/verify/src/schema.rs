@@ -102,8 +102,11 @@ fn adapt_v1(mut schema: Value) -> Value {
     schema
 }
 
-fn compiled() -> &'static HashMap<(&'static str, Form), Result<Validator, String>> {
-    static C: OnceLock<HashMap<(&'static str, Form), Result<Validator, String>>> = OnceLock::new();
+/// Compiled validators by (schema URL, data-model form), built once.
+type Compiled = HashMap<(&'static str, Form), Result<Validator, String>>;
+
+fn compiled() -> &'static Compiled {
+    static C: OnceLock<Compiled> = OnceLock::new();
     C.get_or_init(|| {
         let mut m = HashMap::new();
         for (url, text) in SCHEMAS {
