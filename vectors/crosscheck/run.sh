@@ -6,10 +6,16 @@
 #   ./run.sh --official    the two official 1EdTech signed vectors (OB 3.0, CLR 2.0):
 #                          each must verify as-is and fail once `name` is changed
 #   ./run.sh --manifest    manifest mode (fails if ../manifest.json is missing)
+#   ./run.sh --dbz-signed  the other direction: sign.mjs signs OB 3.0 / CLR 2.0
+#                          credentials with Digital Bazaar's issuer (fixed seed,
+#                          did:key, fixed `created`) and OUR verifier
+#                          (WELLSPRING, default ../../target/debug/wellspring)
+#                          must accept each one and reject its `.tampered`
+#                          copy with ob3.proof.eddsa-rdfc-2022 failing
 # Further arguments are passed on to verify.mjs (e.g. --verbose, --vc-api).
 # Environment: SPEC_DIR (default /work/shared/spec, else ../../../shared/spec),
 #              KEYS (default ../keys/keys.json), CONTEXTS (default
-#              ../../harness/verify/contexts).
+#              ../../harness/verify/contexts), WELLSPRING (--dbz-signed).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -31,9 +37,82 @@ mode=""
 case "${1:-}" in
     --official) mode=official; shift ;;
     --manifest) mode=manifest; shift ;;
+    --dbz-signed) mode=dbz-signed; shift ;;
 esac
 if [[ -z "$mode" ]]; then
     if [[ -f ../manifest.json ]]; then mode=manifest; else mode=official; fi
+fi
+
+if [[ "$mode" == dbz-signed ]]; then
+    WELLSPRING="${WELLSPRING:-../../target/debug/wellspring}"
+    if [[ ! -x "$WELLSPRING" ]]; then
+        echo "run.sh: wellspring binary not found at $WELLSPRING" >&2
+        echo "run.sh: build it with: (cd ../.. && cargo build -p wellspring)" >&2
+        echo "run.sh: or point WELLSPRING at an existing binary" >&2
+        exit 2
+    fi
+    outdir="$(mktemp -d "${TMPDIR:-/tmp}/wellspring-dbz-signed.XXXXXX")"
+    trap 'rm -rf "$outdir"' EXIT
+    node sign.mjs --contexts "$CONTEXTS" --out "$outdir" "$@" >/dev/null
+
+    passed=0
+    failed=0
+    rows=()
+    problems=()
+    for file in "$outdir"/*.json; do
+        name="$(basename "$file")"
+        if [[ "$name" == *.tampered.json ]]; then expect=1; else expect=0; fi
+        report="$outdir/.report.$name"
+        rc=0
+        "$WELLSPRING" verify --now 2026-01-01T00:00:00Z --format json "$file" \
+            >"$report" 2>"$report.err" || rc=$?
+        # verdict of the proof check, read from inputs[0].checks[]
+        proof="$(node -e '
+            const fs = require("node:fs");
+            let v = "no-json";
+            try {
+              const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+              const c = (r.inputs?.[0]?.checks ?? [])
+                .find(c => c.id === "ob3.proof.eddsa-rdfc-2022");
+              v = c ? c.verdict : "absent";
+            } catch {}
+            console.log(v);' "$report")"
+        # other failing checks, for the table
+        others="$(node -e '
+            const fs = require("node:fs");
+            try {
+              const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+              console.log((r.inputs?.[0]?.checks ?? [])
+                .filter(c => c.verdict === "fail" &&
+                             c.id !== "ob3.proof.eddsa-rdfc-2022")
+                .map(c => c.id).join(","));
+            } catch { console.log(""); }' "$report")"
+        if [[ $expect -eq 0 ]]; then
+            [[ $rc -eq 0 ]] && ok=1 || ok=0
+        else
+            [[ $rc -eq 1 && "$proof" == fail ]] && ok=1 || ok=0
+        fi
+        if [[ $ok -eq 1 ]]; then
+            passed=$((passed + 1)); verdict=ok
+        else
+            failed=$((failed + 1)); verdict=DISAGREE
+            stderr_text="$(head -c 300 "$report.err" | tr '\n' ' ')"
+            problems+=("$name: exit $rc, proof check: $proof${others:+, also failing: $others}${stderr_text:+, stderr: $stderr_text}")
+        fi
+        rows+=("$name|exit $expect|exit $rc|$proof|$verdict")
+    done
+    {
+        echo "file|expected|got|proof check|"
+        echo "----|--------|---|-----------|"
+        printf '%s\n' "${rows[@]}"
+    } | if command -v column >/dev/null 2>&1; then column -t -s '|'; else tr '|' '\t'; fi
+    if [[ ${#problems[@]} -gt 0 ]]; then
+        echo
+        echo "disagreements:"
+        printf '  %s\n' "${problems[@]}"
+    fi
+    echo "$passed passed, $failed failed"
+    [[ $failed -eq 0 ]] && exit 0 || exit 1
 fi
 
 if [[ "$mode" == manifest ]]; then

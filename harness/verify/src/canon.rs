@@ -3,10 +3,13 @@
 //! "poison" graph cannot make the canonicalizer run for minutes.
 
 use ssi_json_ld::json_ld::rdf::RdfQuads;
-use ssi_json_ld::{CompactJsonLd, Expandable};
-use ssi_rdf::LdEnvironment;
 
-use crate::loader::ContextLoader;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use ssi_json_ld::json_ld::{self as jld, syntax::TryFromJson, Expand, Process};
+
+use crate::loader::{is_known_offline, ContextLoader};
 
 /// Limits on what we canonicalize.
 pub const MAX_QUADS: usize = 20_000;
@@ -43,9 +46,7 @@ pub fn canonical_nquads(
     doc: &serde_json::Value,
     loader: &ContextLoader,
 ) -> Result<Vec<String>, CanonError> {
-    let json = CompactJsonLd(json_syntax::Value::from_serde_json(js_numbers(doc.clone())));
-    let mut ld = LdEnvironment::default();
-    let mut expanded = pollster::block_on(json.expand_with(&mut ld, loader)).map_err(classify)?;
+    let mut expanded = expand(doc, loader)?;
     // JSON-LD 1.1 "Deserialize JSON-LD to RDF" (json-ld-core's implementation): a typed
     // value keeps the datatype its term declares (e.g. OB's `https://…XMLSchema#boolean`),
     // and integral numbers get the integer lexical form, as jsonld.js does.
@@ -84,17 +85,95 @@ pub fn canonical_nquads(
     )
 }
 
-fn classify(e: ssi_json_ld::JsonLdError) -> CanonError {
-    use ssi_json_ld::json_ld::expansion::Error as E;
+fn classify(e: jld::expansion::Error) -> CanonError {
+    use jld::expansion::Error as E;
     match e {
-        ssi_json_ld::JsonLdError::Expansion(E::KeyExpansionFailed(t)) => {
-            CanonError::UndefinedTerm(t)
-        }
-        ssi_json_ld::JsonLdError::Expansion(E::ContextProcessing(c)) => {
-            CanonError::Context(c.to_string())
-        }
+        E::KeyExpansionFailed(t) => CanonError::UndefinedTerm(t),
+        E::ContextProcessing(c) => CanonError::Context(c.to_string()),
         other => CanonError::Expansion(other.to_string()),
     }
+}
+
+type ActiveContext = jld::Context<iref::IriBuf, rdf_types::BlankIdBuf>;
+
+/// Processed top-level contexts, by the JSON text of `@context`. Only lists of pinned
+/// contexts are kept (a handful in practice), so the cache stays small whatever the input.
+fn context_cache() -> &'static Mutex<HashMap<String, ActiveContext>> {
+    static C: OnceLock<Mutex<HashMap<String, ActiveContext>>> = OnceLock::new();
+    C.get_or_init(Default::default)
+}
+const CONTEXT_CACHE_MAX: usize = 64;
+
+fn process_context(
+    ctx: &serde_json::Value,
+    loader: &ContextLoader,
+) -> Result<ActiveContext, CanonError> {
+    let syntax = jld::syntax::context::Context::try_from_json(json_syntax::Value::from_serde_json(
+        ctx.clone(),
+    ))
+    .map_err(|e| CanonError::Context(format!("invalid @context: {e}")))?;
+    let processed = pollster::block_on(syntax.process_full(
+        &mut (),
+        &ActiveContext::default(),
+        loader,
+        None,
+        jld::context_processing::Options::default(),
+        (),
+    ))
+    .map_err(|e| CanonError::Context(e.to_string()))?;
+    Ok(processed.into_processed())
+}
+
+/// JSON-LD expansion (undefined terms rejected). The top-level `@context` is processed once
+/// per distinct pinned list and reused: expanding the rest of the document with that active
+/// context is the same as expanding the document with its `@context` (JSON-LD 1.1 §5.1.2).
+fn expand(
+    doc: &serde_json::Value,
+    loader: &ContextLoader,
+) -> Result<jld::ExpandedDocument, CanonError> {
+    let options = jld::expansion::Options {
+        policy: jld::expansion::Policy {
+            invalid: jld::expansion::Action::Reject,
+            allow_undefined: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let mut body = js_numbers(doc.clone());
+    let ctx = body.as_object_mut().and_then(|o| o.remove("@context"));
+    let active = match &ctx {
+        None => ActiveContext::default(),
+        Some(ctx) => {
+            let cacheable = crate::pipeline_contexts(ctx)
+                .is_some_and(|urls| urls.iter().all(|u| is_known_offline(u)));
+            let key = ctx.to_string();
+            let hit = if cacheable {
+                context_cache()
+                    .lock()
+                    .ok()
+                    .and_then(|c| c.get(&key).cloned())
+            } else {
+                None
+            };
+            match hit {
+                Some(a) => a,
+                None => {
+                    let a = process_context(ctx, loader)?;
+                    if cacheable {
+                        if let Ok(mut c) = context_cache().lock() {
+                            if c.len() < CONTEXT_CACHE_MAX {
+                                c.insert(key, a.clone());
+                            }
+                        }
+                    }
+                    a
+                }
+            }
+        }
+    };
+    let json = json_syntax::Value::from_serde_json(body);
+    pollster::block_on(json.expand_full(&mut (), active, None, loader, options, ()))
+        .map_err(classify)
 }
 
 /// JSON numbers as JavaScript sees them: `3.0` is the integer 3 (JSON does not distinguish

@@ -100,3 +100,12 @@ impl Options {
 pub fn verify_bytes(name: &str, bytes: &[u8], opts: &Options) -> DocReport {
     pipeline::verify_input(name, bytes, opts)
 }
+
+/// The `@context` entries when every one is a URL string (None when any is inline).
+pub(crate) fn pipeline_contexts(ctx: &serde_json::Value) -> Option<Vec<&str>> {
+    match ctx {
+        serde_json::Value::String(s) => Some(vec![s.as_str()]),
+        serde_json::Value::Array(a) => a.iter().map(serde_json::Value::as_str).collect(),
+        _ => None,
+    }
+}

@@ -24,10 +24,19 @@ fn report_snapshots() {
     let manifest = Manifest::load(&root.join("manifest.json")).unwrap();
     let reports = core_reports(&manifest, &root);
     for pick in PICKS {
-        let (_, r) = reports.iter().find(|(f, _)| f == pick).unwrap_or_else(|| panic!("{pick} not in manifest"));
+        let (_, r) = reports
+            .iter()
+            .find(|(f, _)| f == pick)
+            .unwrap_or_else(|| panic!("{pick} not in manifest"));
         let r = r.as_ref().unwrap().clone();
         let name = pick.replace('/', "__");
-        insta::assert_snapshot!(format!("{name}.human"), render::human(std::slice::from_ref(&r), true));
-        insta::assert_json_snapshot!(format!("{name}.json"), render::json(std::slice::from_ref(&r)));
+        insta::assert_snapshot!(
+            format!("{name}.human"),
+            render::human(std::slice::from_ref(&r), true)
+        );
+        insta::assert_json_snapshot!(
+            format!("{name}.json"),
+            render::json(std::slice::from_ref(&r))
+        );
     }
 }
