@@ -359,111 +359,63 @@ impl Credential {
     }
 }
 
+/// An `{id, type}` entry of a credential: `credentialSchema` (`1EdTechJsonSchemaValidator2019`),
+/// `credentialStatus` (`1EdTechRevocationList`, `BitstringStatusListEntry`, …), `refreshService`
+/// (`1EdTechCredentialRefresh`) and `termsOfUse` all share this shape; any further
+/// properties of the method (`statusListIndex`, policy terms, …) stay in `extra`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TypedEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "one_string"
+    )]
+    pub type_: String,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// `credentialSchema` entry: `{"id": <schema URL>, "type": "1EdTechJsonSchemaValidator2019"}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CredentialSchema {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "String::is_empty",
-        deserialize_with = "one_string"
-    )]
-    pub type_: String,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+pub type CredentialSchema = TypedEntry;
+/// `credentialStatus` entry.
+pub type CredentialStatus = TypedEntry;
+/// `refreshService` entry.
+pub type RefreshService = TypedEntry;
+/// `termsOfUse` entry (`type` required, `id` optional).
+pub type TermsOfUse = TypedEntry;
 
-impl CredentialSchema {
-    /// A `1EdTechJsonSchemaValidator2019` entry for `url`.
-    pub fn json_schema(url: impl Into<String>) -> Self {
-        CredentialSchema {
-            id: Some(url.into()),
-            type_: SCHEMA_VALIDATOR_TYPE.to_string(),
-            ..Default::default()
-        }
-    }
-}
-
-/// `credentialStatus`: `id` + `type`; other status-method properties
-/// (`statusPurpose`, `statusListIndex`, `statusListCredential`, …) stay in `extra`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CredentialStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "String::is_empty",
-        deserialize_with = "one_string"
-    )]
-    pub type_: String,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-impl CredentialStatus {
-    /// A `1EdTechRevocationList` entry pointing at the issuer's list URL.
-    pub fn revocation_list(id: impl Into<String>) -> Self {
-        CredentialStatus {
+impl TypedEntry {
+    fn new(id: impl Into<String>, type_: &str) -> Self {
+        TypedEntry {
             id: Some(id.into()),
-            type_: STATUS_REVOCATION_LIST.to_string(),
+            type_: type_.to_string(),
             ..Default::default()
         }
     }
 
-    /// `statusListIndex` etc. lookup helper for `extra`.
+    /// A `1EdTechJsonSchemaValidator2019` `credentialSchema` entry for `url`.
+    pub fn json_schema(url: impl Into<String>) -> Self {
+        Self::new(url, SCHEMA_VALIDATOR_TYPE)
+    }
+
+    /// A `1EdTechRevocationList` `credentialStatus` entry pointing at the issuer's list URL.
+    pub fn revocation_list(id: impl Into<String>) -> Self {
+        Self::new(id, STATUS_REVOCATION_LIST)
+    }
+
+    /// A `1EdTechCredentialRefresh` `refreshService` entry.
+    pub fn credential_refresh(id: impl Into<String>) -> Self {
+        Self::new(id, REFRESH_CREDENTIAL_REFRESH)
+    }
+
+    /// A further property of the entry (`statusListIndex`, …).
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.extra.get(key)
     }
-}
-
-/// `refreshService`: `id` + `type` (e.g. `1EdTechCredentialRefresh`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RefreshService {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "String::is_empty",
-        deserialize_with = "one_string"
-    )]
-    pub type_: String,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-impl RefreshService {
-    /// A `1EdTechCredentialRefresh` entry.
-    pub fn credential_refresh(id: impl Into<String>) -> Self {
-        RefreshService {
-            id: Some(id.into()),
-            type_: REFRESH_CREDENTIAL_REFRESH.to_string(),
-            ..Default::default()
-        }
-    }
-}
-
-/// `termsOfUse` entry: `type` required, `id` optional, policy terms in `extra`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TermsOfUse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "String::is_empty",
-        deserialize_with = "one_string"
-    )]
-    pub type_: String,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// A `VerifiablePresentation` wrapping credentials (kept raw, as they are signed).

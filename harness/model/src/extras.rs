@@ -62,10 +62,7 @@ leaf!(
     IdentityObject,
     EndorsementSubject,
     Association,
-    CredentialSchema,
-    CredentialStatus,
-    RefreshService,
-    TermsOfUse
+    TypedEntry
 );
 
 impl Extras for RubricCriterionLevel {

@@ -48,7 +48,7 @@ pub use achievement::{
 };
 pub use credential::{
     Credential, CredentialKind, CredentialSchema, CredentialStatus, RefreshService, TermsOfUse,
-    VerifiablePresentation,
+    TypedEntry, VerifiablePresentation,
 };
 pub use equality::{
     compare_valid_from, newer, normalize_identifier, parse_datetime, same_credential,
