@@ -124,9 +124,9 @@ pub fn run(a: VerifyArgs) -> u8 {
     opts.max_bytes = a.max_bytes;
     opts.max_depth = a.max_depth;
     let fetch = if a.online {
-        match crate::fetch::http_fetch(Duration::from_secs(a.timeout)) {
+        match crate::fetch::http_fetch_bytes(Duration::from_secs(a.timeout)) {
             Ok(f) => {
-                opts = opts.with_network(f.clone());
+                opts = opts.with_network(crate::fetch::http_fetch(f.clone()));
                 Some(f)
             }
             Err(e) => return usage(e),
@@ -148,7 +148,7 @@ pub fn run(a: VerifyArgs) -> u8 {
         } else if input.starts_with("https://") || input.starts_with("http://") {
             match &fetch {
                 Some(f) => match f(input) {
-                    Ok(t) => t.into_bytes(),
+                    Ok(b) => b,
                     Err(e) => return usage(format!("cannot fetch {input}: {e}")),
                 },
                 None => return usage(format!("{input} is a URL: add --online to fetch it")),

@@ -51,6 +51,8 @@ enum Reply {
     Silent,
     /// Headers, then one body byte every 250 ms, for ever.
     Trickle,
+    /// These bytes as the whole response, then close.
+    Raw(Vec<u8>),
 }
 
 type Routes = Arc<dyn Fn(&str) -> Reply + Send + Sync>;
@@ -176,6 +178,9 @@ fn answer(
                 written += n as u64;
             }
             let _ = tx.send((written, complete));
+        }
+        Reply::Raw(bytes) => {
+            let _ = stream.write_all(&bytes);
         }
         Reply::Silent => thread::sleep(Duration::from_secs(60)),
         Reply::Trickle => {
@@ -349,7 +354,6 @@ fn url_input_404_is_a_usage_error() {
 /// A baked PNG is a documented INPUT kind, and with --online an INPUT may be a URL; the PNG's
 /// bytes are binary, so fetching one must not require UTF-8.
 #[test]
-#[ignore = "bug: fetch.rs returns the body as a String, so a baked PNG served at a URL input is refused as 'response is not UTF-8' (exit 2) instead of being verified"]
 fn url_input_baked_png_is_verified() {
     let body = vector_bytes("valid/baked.eddsa.png");
     let srv = Server::start(move |_| Reply::Body("image/png", body.clone()));
@@ -434,7 +438,6 @@ fn hostile_silent_server_times_out() {
 
 /// The message should say the request timed out, not only that sending it failed.
 #[test]
-#[ignore = "bug: fetch.rs formats reqwest's error with Display only, dropping its source chain, so a timeout reads 'error sending request for url (…)' with no mention of the timeout"]
 fn hostile_silent_server_message_says_timed_out() {
     let srv = Server::start(|_| Reply::Silent);
     let url = srv.url("/silent.json");
@@ -445,7 +448,6 @@ fn hostile_silent_server_message_says_timed_out() {
 /// `--timeout` is documented as the network timeout per request: a server that sends the
 /// headers, then one byte every 250 ms, must not keep the run going past it.
 #[test]
-#[ignore = "bug: reqwest::blocking applies Client::timeout to each body read, not to the whole request, so a server trickling one byte every 250 ms keeps `verify --online --timeout 2` running indefinitely"]
 fn hostile_trickling_server_times_out() {
     let srv = Server::start(|_| Reply::Trickle);
     let url = srv.url("/slow.json");
@@ -493,6 +495,59 @@ fn hostile_non_utf8_body_is_refused() {
     let url = srv.url("/garbage.json");
     let r = wellspring(&["verify", "--online", "--now", NOW, &url]);
     assert_refused(&r, &url, &["utf-8", "utf8"]);
+}
+
+#[test]
+fn hostile_truncated_body_is_refused() {
+    let srv = Server::start(|_| {
+        Reply::Raw(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n{\"@context\": [".to_vec(),
+        )
+    });
+    let url = srv.url("/cut.json");
+    let r = wellspring(&["verify", "--online", "--now", NOW, &url]);
+    assert_eq!(r.code, 2, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("cannot fetch") && r.stderr.contains(&url),
+        "{}",
+        r.stderr
+    );
+    assert!(r.elapsed < Duration::from_secs(15), "took {:?}", r.elapsed);
+}
+
+#[test]
+fn hostile_not_http_is_refused() {
+    let srv =
+        Server::start(|_| Reply::Raw(b"\x00\xffSSH-2.0-definitely-not-http\r\n\r\n".to_vec()));
+    let url = srv.url("/what.json");
+    let r = wellspring(&["verify", "--online", "--now", NOW, &url]);
+    assert_eq!(r.code, 2, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("cannot fetch") && r.stderr.contains(&url),
+        "{}",
+        r.stderr
+    );
+    assert!(r.elapsed < Duration::from_secs(15), "took {:?}", r.elapsed);
+}
+
+#[test]
+fn hostile_body_that_is_not_json_fails_parse() {
+    // Fetched fine, but not a credential: a verification failure (exit 1), not a usage error.
+    let srv =
+        Server::start(|_| Reply::Body("text/html", b"<html><body>hello</body></html>".to_vec()));
+    let url = srv.url("/page.html");
+    let r = wellspring(&["verify", "--online", "--now", NOW, "--format", "json", &url]);
+    assert_eq!(r.code, 1, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    let rep = r.report();
+    assert_eq!(rep["verified"], false);
+    let fails: Vec<&str> = rep["inputs"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["verdict"] == "fail")
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(!fails.is_empty(), "{rep:#}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -33,8 +33,7 @@ pub(crate) fn verify_input(name: &str, bytes: &[u8], opts: &Options) -> DocRepor
             &checks::PARSE_JSON,
             Verdict::Fail,
             format!(
-                "input is {} bytes, more than the {} allowed (--max-bytes)",
-                bytes.len(),
+                "input is larger than the {} bytes allowed (--max-bytes)",
                 opts.max_bytes
             ),
         ));
