@@ -486,15 +486,19 @@ fn hostile_500_is_refused() {
 }
 
 #[test]
-fn hostile_non_utf8_body_is_refused() {
+fn hostile_non_utf8_body_fails_parse() {
     let garbage: Vec<u8> = (0..4096u32)
         .map(|i| 0x80 | (i.wrapping_mul(37) as u8))
         .collect();
     assert!(std::str::from_utf8(&garbage).is_err());
     let srv = Server::start(move |_| Reply::Body("application/json", garbage.clone()));
     let url = srv.url("/garbage.json");
-    let r = wellspring(&["verify", "--online", "--now", NOW, &url]);
-    assert_refused(&r, &url, &["utf-8", "utf8"]);
+    // Fetched fine, so it is judged: not UTF-8, PNG or SVG is a failed parse check (exit 1).
+    let r = wellspring(&["verify", "--online", "--now", NOW, "--format", "json", &url]);
+    assert_eq!(r.code, 1, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    let (verdict, message) = check(&r.report(), "ob3.parse.json");
+    assert_eq!(verdict, "fail");
+    assert!(message.contains("UTF-8"), "{message}");
 }
 
 #[test]
