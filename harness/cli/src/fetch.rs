@@ -45,7 +45,10 @@ pub fn http_fetch_bytes(timeout: Duration) -> Result<FetchBytes, String> {
         let deadline = Instant::now() + timeout;
         let mut resp = client
             .get(url)
-            .header("Accept", "application/ld+json, application/json;q=0.9, */*;q=0.1")
+            .header(
+                "Accept",
+                "application/ld+json, application/json;q=0.9, */*;q=0.1",
+            )
             .send()
             .map_err(|e| format!("{url}: {}", describe(&e, timeout)))?;
         if !resp.status().is_success() {

@@ -1,5 +1,7 @@
 //! `wellspring`: the command line of the Wellspring conformance harness.
 
+mod case_cmd;
+mod case_serve;
 mod fetch;
 mod vectors_cmd;
 mod verify_cmd;
@@ -31,6 +33,9 @@ enum Command {
     Vectors(vectors_cmd::VectorsCmd),
     /// List every credential check: stable ID, spec clause, what it judges.
     Checks,
+    /// CASE 1.0: framework integrity checks (`case check`) and the reference provider (`case serve`).
+    #[command(subcommand)]
+    Case(case_cmd::CaseCmd),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +50,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Verify(a) => verify_cmd::run(a),
         Command::Vectors(v) => vectors_cmd::run(v),
+        Command::Case(c) => case_cmd::run(c),
         Command::Checks => {
             for c in wellspring_verify::checks::ALL {
                 println!("{:<28} {}\n{:<28} {}", c.id, c.title, "", c.clause);

@@ -512,7 +512,7 @@ fn max_bytes_rejects_a_larger_input() {
     let rep = json_report(&o);
     let (v, msg) = check(&rep, 0, "ob3.parse.json");
     assert_eq!(v, "fail");
-    assert!(msg.contains("more than the 100 allowed"), "{msg}");
+    assert!(msg.contains("larger than the 100 bytes allowed"), "{msg}");
 }
 
 /// The message states the input's size; it should be the file's real size, not the
@@ -551,7 +551,7 @@ fn max_bytes_bounds_stdin() {
     assert_eq!(code(&o), 1, "{}", show(&o));
     let (v, msg) = check(&json_report(&o), 0, "ob3.parse.json");
     assert_eq!(v, "fail");
-    assert!(msg.contains("more than the 1000 allowed"), "{msg}");
+    assert!(msg.contains("larger than the 1000 bytes allowed"), "{msg}");
     assert!(start.elapsed() < std::time::Duration::from_secs(20));
 }
 
