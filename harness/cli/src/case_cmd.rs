@@ -11,7 +11,7 @@ use wellspring_suite_case10 as suite;
 #[derive(Subcommand)]
 pub enum CaseCmd {
     Check(CheckArgs),
-    /// List every CASE package check: stable ID, spec clause, what it judges.
+    /// List every CASE check (package integrity, provider certification): stable ID, spec clause.
     Checks,
     Serve(crate::case_serve::ServeArgs),
 }
@@ -69,7 +69,7 @@ pub fn run(cmd: CaseCmd) -> u8 {
         CaseCmd::Check(a) => check(a),
         CaseCmd::Serve(a) => crate::case_serve::run(a),
         CaseCmd::Checks => {
-            for c in suite::checks::ALL {
+            for c in suite::checks::ALL.iter().chain(suite::provider::checks::ALL) {
                 println!("{:<28} {}\n{:<28} {}", c.id, c.title, "", c.clause);
             }
             0

@@ -2,6 +2,7 @@
 
 mod case_cmd;
 mod case_serve;
+mod certify_cmd;
 mod fetch;
 mod vectors_cmd;
 mod verify_cmd;
@@ -36,6 +37,8 @@ enum Command {
     /// CASE 1.0: framework integrity checks (`case check`) and the reference provider (`case serve`).
     #[command(subcommand)]
     Case(case_cmd::CaseCmd),
+    /// Certify a live implementation, e.g. a CASE 1.0 provider (`--standard case10 --role provider`).
+    Certify(certify_cmd::CertifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::Verify(a) => verify_cmd::run(a),
         Command::Vectors(v) => vectors_cmd::run(v),
         Command::Case(c) => case_cmd::run(c),
+        Command::Certify(a) => certify_cmd::run(a),
         Command::Checks => {
             for c in wellspring_verify::checks::ALL {
                 println!("{:<28} {}\n{:<28} {}", c.id, c.title, "", c.clause);

@@ -18,6 +18,7 @@
 
 pub mod checks;
 pub mod integrity;
+pub mod provider;
 pub mod schema;
 
 use serde_json::json;
