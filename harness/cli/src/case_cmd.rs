@@ -69,7 +69,10 @@ pub fn run(cmd: CaseCmd) -> u8 {
         CaseCmd::Check(a) => check(a),
         CaseCmd::Serve(a) => crate::case_serve::run(a),
         CaseCmd::Checks => {
-            for c in suite::checks::ALL.iter().chain(suite::provider::checks::ALL) {
+            for c in suite::checks::ALL
+                .iter()
+                .chain(suite::provider::checks::ALL)
+            {
                 println!("{:<28} {}\n{:<28} {}", c.id, c.title, "", c.clause);
             }
             0

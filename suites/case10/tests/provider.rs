@@ -253,6 +253,8 @@ enum Fault {
     ConceptsBroken,
     /// 404 for every CFRubric.
     NoRubrics,
+    /// 500 for every CFRubric: offered, but broken.
+    RubricsBroken,
     /// Two CFItems of a package share an identifier.
     DuplicateIds,
 }
@@ -381,6 +383,9 @@ fn apply(fault: Fault, path: &str, base: &str, u: &mut Upstream) {
         Fault::NoRubrics if path.contains("/CFRubrics/") => {
             u.status = 404;
             u.body = br#"{"imsx_codeMajor":"unsupported","imsx_severity":"error"}"#.to_vec();
+        }
+        Fault::RubricsBroken if path.contains("/CFRubrics/") => {
+            u.status = 500;
         }
         Fault::DuplicateIds if path.contains("/CFPackages/") && u.status == 200 => edit(u, &|v| {
             let first = v["CFItems"][0]["identifier"].clone();
@@ -519,6 +524,17 @@ fn missing_rubrics_only_warn() {
     assert_eq!(
         verdict(&r, "case.provider.rubrics"),
         Verdict::Warn,
+        "{}",
+        show(&r)
+    );
+}
+
+#[test]
+fn broken_rubrics_fail() {
+    let r = faulty(Fault::RubricsBroken);
+    assert_eq!(
+        r.failed_ids(),
+        vec!["case.provider.rubrics"],
         "{}",
         show(&r)
     );

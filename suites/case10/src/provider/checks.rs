@@ -56,7 +56,7 @@ check!(PAGING, "case.provider.paging", REST10,
 check!(URIS, "case.provider.uris", REST10,
     "the uri of each served object on the target host resolves to an object with the same identifier");
 check!(RUBRICS, "case.provider.rubrics", OPENAPI10,
-    "CFRubrics referenced by a package are served by /CFRubrics/{id} (optional: a warning when absent)");
+    "CFRubrics referenced by a package are served by /CFRubrics/{id} (optional: absent is a warning, broken a failure)");
 check!(
     PACKAGE_INTEGRITY,
     "case.provider.package-integrity",

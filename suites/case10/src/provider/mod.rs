@@ -14,7 +14,7 @@
 //! | `case.provider.bad-parameter` | `limit=-1`, `limit=abc` → 400 `failure` / `invalid_selection_field` |
 //! | `case.provider.paging` | `X-Total-Count`, `Link rel=next` followed to the end |
 //! | `case.provider.uris` | `uri`s on the target host resolve to the same identifier |
-//! | `case.provider.rubrics` | referenced CFRubrics are served (warning only) |
+//! | `case.provider.rubrics` | referenced CFRubrics are served (not offered: warning; broken: failure) |
 //! | `case.provider.package-integrity` | the `case.package.*` checks on every CFPackage, nested |
 //!
 //! Bounds: `--timeout` per request (the deadline covers the body; a stalled read may add one
@@ -808,7 +808,16 @@ pub fn run(opts: &Options) -> Result<DocReport, String> {
                     s.rubrics.passes.push(url.clone());
                     s.validate(&ex, "CFRubric.Type", &b);
                 }
-                _ => s.rubrics.warns.push((
+                // Rubrics are optional: not offered (404 / 405 / 501) is a warning; offered
+                // but broken (5xx, a 200 that is not JSON, a transport error) is a failure.
+                (404 | 405 | 501, _) => s.rubrics.warns.push((
+                    format!(
+                        "CFRubric {id} is in the package but the provider does not serve CFRubrics (HTTP {})",
+                        ex.status
+                    ),
+                    ex.evidence(),
+                )),
+                _ => s.rubrics.fails.push((
                     format!(
                         "CFRubric {id} is in the package but GET /CFRubrics/{id} gave {}",
                         ex.error
