@@ -1,0 +1,194 @@
+//! The `case` and `certify` commands through the real binary: a real reference server
+//! (`wellspring case serve`, child process, SQLite file in a temp dir) on loopback.
+
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_wellspring"));
+    c.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    for v in [
+        "http_proxy",
+        "https_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        c.env_remove(v);
+    }
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run wellspring")
+}
+
+struct Served {
+    child: Child,
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `wellspring case serve --demo` on a free loopback port and waits until it answers.
+fn serve() -> Served {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("case.db");
+    let child = bin()
+        .args([
+            "case",
+            "serve",
+            "--demo",
+            "--port",
+            &port.to_string(),
+            "--db",
+            db.to_str().unwrap(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Served {
+        child,
+        base,
+        _dir: dir,
+    }
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)))
+}
+
+fn failed_ids(report: &serde_json::Value) -> Vec<String> {
+    let mut ids: Vec<String> = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["checks"].as_array().unwrap().iter())
+        .filter(|c| c["verdict"] == "fail")
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+#[test]
+fn certify_the_reference_server_and_check_its_packages() {
+    let s = serve();
+    let o = run(&[
+        "certify",
+        "--standard",
+        "case10",
+        "--role",
+        "provider",
+        "--target",
+        &s.base,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let r = json(&o);
+    assert!(failed_ids(&r).is_empty(), "{r:#}");
+
+    // A package fetched online from the provider passes every integrity check.
+    let url = format!(
+        "{}/ims/case/v1p0/CFPackages/c0115e9e-d1e5-4e11-8c00-000000000000",
+        s.base
+    );
+    let o = run(&["case", "check", "--online", "--format", "json", &url]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    // Without --online a URL is a usage error.
+    assert_eq!(run(&["case", "check", &url]).status.code(), Some(2));
+}
+
+#[test]
+fn certify_a_dead_target_could_not_run() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let o = run(&[
+        "certify",
+        "--standard",
+        "case10",
+        "--role",
+        "provider",
+        "--target",
+        &format!("http://127.0.0.1:{port}"),
+        "--timeout",
+        "2",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot fetch"));
+}
+
+#[test]
+fn real_frameworks_fail_for_named_reasons() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../suites/case10/tests/data/frameworks/"
+    );
+    let o = run(&[
+        "case",
+        "check",
+        "--format",
+        "json",
+        &format!("{dir}Ordering.json"),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(failed_ids(&json(&o)), vec!["case.package.schema"]);
+    let o = run(&[
+        "case",
+        "check",
+        "--format",
+        "json",
+        &format!("{dir}ItemTypeTestFramework.json"),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        failed_ids(&json(&o)),
+        vec![
+            "case.package.identifiers",
+            "case.package.schema",
+            "case.package.uris"
+        ]
+    );
+    assert_eq!(
+        run(&["case", "check", "/nonexistent.json"]).status.code(),
+        Some(2)
+    );
+}
