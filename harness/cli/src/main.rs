@@ -4,6 +4,8 @@ mod case_cmd;
 mod case_serve;
 mod certify_cmd;
 mod fetch;
+mod fuzz_cmd;
+mod hub_cmd;
 mod vectors_cmd;
 mod verify_cmd;
 
@@ -39,6 +41,11 @@ enum Command {
     Case(case_cmd::CaseCmd),
     /// Certify a live implementation, e.g. a CASE 1.0 provider (`--standard case10 --role provider`).
     Certify(certify_cmd::CertifyArgs),
+    /// The reference Achievement Hub: an OB 3.0 / CLR 2.0 issuer and Service Provider.
+    #[command(subcommand)]
+    Hub(hub_cmd::HubCmd),
+    /// Fuzz credential parsers and verifiers with structure-aware mutants of valid vectors.
+    Fuzz(fuzz_cmd::FuzzArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +62,8 @@ fn main() -> ExitCode {
         Command::Vectors(v) => vectors_cmd::run(v),
         Command::Case(c) => case_cmd::run(c),
         Command::Certify(a) => certify_cmd::run(a),
+        Command::Hub(c) => hub_cmd::run(c),
+        Command::Fuzz(a) => fuzz_cmd::run(a),
         Command::Checks => {
             for c in wellspring_verify::checks::ALL {
                 println!("{:<28} {}\n{:<28} {}", c.id, c.title, "", c.clause);

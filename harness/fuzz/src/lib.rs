@@ -1,0 +1,1 @@
+//! Structure-aware fuzzing of credential parsers and verifiers.

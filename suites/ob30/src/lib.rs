@@ -1,0 +1,1 @@
+//! OB 3.0 API certification suites (Service Provider Read/Write, Issuer).
