@@ -178,3 +178,9 @@ pub fn junit(reports: &[DocReport]) -> String {
     out.push_str("</testsuites>\n");
     out
 }
+
+/// A self-contained HTML page (no external scripts, fonts or styles; readable offline):
+/// a summary, then every check with its verdict, spec clause link, message and evidence.
+pub fn html(title: &str, reports: &[DocReport]) -> String {
+    crate::html::page(title, reports)
+}
