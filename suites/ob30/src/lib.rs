@@ -1,1 +1,3 @@
 //! OB 3.0 API certification suites (Service Provider Read/Write, Issuer).
+
+pub mod issuer;

@@ -1,0 +1,160 @@
+//! Issuer certification (`wellspring certify --standard ob30|clr20 --role issuer --credential FILE`).
+//!
+//! OB 3.0 certification guide, Issuer: "Create a valid 3.0 badge and issue it to recipient
+//! conformance@imsglobal.org, then submit the issued badge"; linked-data proofs must be
+//! `eddsa-rdfc-2022`. The live test system asks for a *baked* badge; the guide does not, so a
+//! plain credential is a warning, not a failure. CLR 2.0: the same with a `ClrCredential`
+//! (issuer-only certification is not offered for CLR, but the credential test is the same).
+//! The submitted credential is judged by the verification core, offline unless the caller's
+//! options allow the network; its report is nested under the issuer checks as evidence.
+
+use serde_json::Value;
+use wellspring_report::{CheckDef, CheckResult, DocReport, Verdict};
+use wellspring_verify::{Options, Recipient};
+
+/// The recipient the 1EdTech test system names.
+pub const CONFORMANCE_RECIPIENT: &str = "conformance@imsglobal.org";
+
+const OB_CERT: &str = "https://www.imsglobal.org/spec/ob/v3p0/cert/#issuer";
+const CLR_CERT: &str = "https://www.imsglobal.org/spec/clr/v2p0/cert/#issuer";
+
+/// The standard an issuer is certified for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssuerStandard {
+    Ob30,
+    Clr20,
+}
+
+macro_rules! issuer_checks {
+    ($($name:ident: $suffix:literal, $title:literal;)*) => {
+        /// OB 3.0 issuer checks.
+        pub mod ob3 {
+            use super::*;
+            $(pub const $name: CheckDef = CheckDef { id: concat!("ob3.issuer.", $suffix), clause: OB_CERT, title: $title };)*
+            pub const ALL: &[CheckDef] = &[$($name),*];
+        }
+        /// CLR 2.0 issuer checks.
+        pub mod clr2 {
+            use super::*;
+            $(pub const $name: CheckDef = CheckDef { id: concat!("clr2.issuer.", $suffix), clause: CLR_CERT, title: $title };)*
+            pub const ALL: &[CheckDef] = &[$($name),*];
+        }
+    };
+}
+
+issuer_checks! {
+    TYPE: "credential-type", "the submitted document is a credential of the certified kind (OpenBadgeCredential / AchievementCredential, or ClrCredential)";
+    VERIFIES: "verifies", "the credential passes every check of the verification core (proof, schema, dates, status, endorsements)";
+    RECIPIENT: "recipient", "the credential is issued to conformance@imsglobal.org (plain or hashed identifier)";
+    PROOF_FORMAT: "proof-format", "the proof is Data Integrity eddsa-rdfc-2022 or VC-JWT (the formats certification accepts)";
+    BAKED: "baked", "the badge is baked into a PNG or SVG (asked by the live test system; a plain credential is a warning)";
+}
+
+/// The checks of one standard's issuer role, in report order.
+pub fn checks(std: IssuerStandard) -> &'static [CheckDef] {
+    match std {
+        IssuerStandard::Ob30 => ob3::ALL,
+        IssuerStandard::Clr20 => clr2::ALL,
+    }
+}
+
+/// Judges one submitted credential (`name` is how it is shown, `bytes` the file as submitted).
+/// `opts` carries the clock, known keys and status files; its recipient is replaced by the
+/// conformance recipient.
+pub fn run(std: IssuerStandard, name: &str, bytes: &[u8], opts: &Options) -> DocReport {
+    let defs = checks(std);
+    let [type_, verifies, recipient, proof_format, baked_def] = defs else {
+        unreachable!("five issuer checks per standard")
+    };
+    let mut opts = opts.clone();
+    opts.recipient = Some(Recipient {
+        identity_type: "emailAddress".into(),
+        value: CONFORMANCE_RECIPIENT.into(),
+    });
+    let inner = wellspring_verify::verify_bytes(name, bytes, &opts);
+    let mut r = DocReport::new(format!("issuer certification: {name}"));
+    r.kind = match std {
+        IssuerStandard::Ob30 => "OB 3.0 Issuer".into(),
+        IssuerStandard::Clr20 => "CLR 2.0 Issuer".into(),
+    };
+
+    // Type: the verifier's kind line names what it found.
+    let kind = inner.kind.clone();
+    let wanted: &[&str] = match std {
+        IssuerStandard::Ob30 => &["OpenBadgeCredential", "AchievementCredential"],
+        IssuerStandard::Clr20 => &["ClrCredential"],
+    };
+    let ok_type = wanted.iter().any(|w| kind.starts_with(w));
+    r.push(
+        CheckResult::new(
+            type_,
+            if ok_type { Verdict::Pass } else { Verdict::Fail },
+            if ok_type {
+                format!("found {kind}")
+            } else {
+                format!("expected {}, found {kind}", wanted.join(" or "))
+            },
+        )
+        .with("kind", kind.clone()),
+    );
+
+    // Verifies: every check of the core, nested documents included, except the recipient
+    // check, which has its own line here.
+    let mut all = Vec::new();
+    inner.walk(&mut all);
+    let failed: Vec<Value> = all
+        .iter()
+        .filter(|(_, c)| c.verdict == Verdict::Fail && !c.id.ends_with(".recipient"))
+        .map(|(s, c)| Value::from(format!("{} ({s}): {}", c.id, c.message)))
+        .collect();
+    r.push(if failed.is_empty() {
+        CheckResult::new(verifies, Verdict::Pass, format!("{} checks of the verification core passed or were not applicable", all.len()))
+    } else {
+        CheckResult::new(verifies, Verdict::Fail, format!("{} check(s) of the verification core failed", failed.len()))
+            .with("failed checks", Value::Array(failed))
+    });
+
+    // Recipient: the core's recipient check on the top-level credential.
+    let rec = inner.checks.iter().find(|c| c.id == "ob3.recipient");
+    r.push(match rec {
+        Some(c) if c.verdict == Verdict::Pass => CheckResult::new(recipient, Verdict::Pass, c.message.clone()),
+        Some(c) => CheckResult::new(recipient, Verdict::Fail, c.message.clone())
+            .with("recipient expected", CONFORMANCE_RECIPIENT),
+        None => CheckResult::new(recipient, Verdict::Fail, "the credential could not be read far enough to find its recipient"),
+    });
+
+    // Proof format: read from the kind line, e.g. "OpenBadgeCredential (eddsa-rdfc-2022)".
+    let label = kind
+        .rsplit_once('(')
+        .map(|(_, l)| l.trim_end_matches(')').to_owned())
+        .unwrap_or_default();
+    let proof_ok = label == "eddsa-rdfc-2022" || label.starts_with("VC-JWT");
+    r.push(
+        CheckResult::new(
+            proof_format,
+            if proof_ok { Verdict::Pass } else { Verdict::Fail },
+            if proof_ok {
+                format!("proof format {label}")
+            } else if label.is_empty() {
+                "no proof format could be read".to_owned()
+            } else {
+                format!("proof format {label}: certification requires eddsa-rdfc-2022 for Data Integrity proofs, or VC-JWT")
+            },
+        )
+        .with("proof", label.clone()),
+    );
+
+    // Baked: the verifier records where the credential came from.
+    let baked = inner
+        .checks
+        .iter()
+        .find(|c| c.id == "ob3.baked.png" || c.id == "ob3.baked.svg");
+    r.push(match baked {
+        Some(c) if c.verdict == Verdict::Pass => CheckResult::new(baked_def, Verdict::Pass, format!("baked: {}", c.message)),
+        Some(c) => CheckResult::new(baked_def, Verdict::Fail, c.message.clone()),
+        None => CheckResult::new(baked_def, Verdict::Warn, "a plain credential, not baked: the live 1EdTech test system asks for a baked badge (PNG or SVG)"),
+    });
+
+    r.nested.push(inner);
+    r
+}
