@@ -3,7 +3,7 @@
 
 use base64::Engine;
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use ssi::jwk::Algorithm;
 use ssi::JWK;
 use wellspring_verify::di;
@@ -131,26 +131,12 @@ pub fn compact(
     Ok(format!("{input}.{}", b64(&sig)))
 }
 
-/// HMAC-SHA256 (RFC 2104), for the HS256 vector (a symmetric alg OB does not allow).
+/// HMAC-SHA256 (RFC 2104, the `hmac` crate), for the HS256 vector (a symmetric alg OB does not allow).
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
-    const BLOCK: usize = 64;
-    let mut k = if key.len() > BLOCK {
-        Sha256::digest(key).to_vec()
-    } else {
-        key.to_vec()
-    };
-    k.resize(BLOCK, 0);
-    let ipad: Vec<u8> = k.iter().map(|b| b ^ 0x36).collect();
-    let opad: Vec<u8> = k.iter().map(|b| b ^ 0x5c).collect();
-    let inner = Sha256::new()
-        .chain_update(&ipad)
-        .chain_update(message)
-        .finalize();
-    Sha256::new()
-        .chain_update(&opad)
-        .chain_update(inner)
-        .finalize()
-        .to_vec()
+    use hmac::{Mac, SimpleHmac};
+    let mut mac = SimpleHmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(message);
+    mac.finalize().into_bytes().to_vec()
 }
 
 /// A JOSE header `{"alg", "typ": "JWT", "kid"}`.
