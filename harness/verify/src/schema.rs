@@ -99,7 +99,56 @@ fn adapt_v1(mut schema: Value) -> Value {
             req.push("name".into());
         }
     }
+    // Credentials nested in a 1.1 credential (a CLR's verifiableCredential, endorsements) may
+    // be 1.1 too: each is verified on its own against its own form, so here either date will do.
+    if let Some(defs) = schema.get_mut("$defs").and_then(Value::as_object_mut) {
+        for name in ["VerifiableCredential", "EndorsementCredential", "AchievementCredential"] {
+            let Some(def) = defs.get_mut(name).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let had = match def.get_mut("required") {
+                Some(Value::Array(req)) if req.iter().any(|r| r == "validFrom") => {
+                    req.retain(|r| r != "validFrom");
+                    true
+                }
+                _ => false,
+            };
+            if let Some(ctx) = def.get_mut("properties").and_then(|p| p.get_mut("@context")) {
+                allow_v1_context(ctx);
+            }
+            if had {
+                def.insert(
+                    "anyOf".into(),
+                    serde_json::json!([{"required": ["validFrom"]}, {"required": ["issuanceDate"]}]),
+                );
+                if let Some(props) = def.get_mut("properties").and_then(Value::as_object_mut) {
+                    let dt = serde_json::json!({"type": "string", "format": "date-time"});
+                    props.insert("issuanceDate".into(), dt.clone());
+                    props.insert("expirationDate".into(), dt);
+                }
+            }
+        }
+    }
     schema
+}
+
+/// Where a nested credential's `@context` must start with the v2 context, the v1 context
+/// is allowed too.
+fn allow_v1_context(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            if let Some(Value::Array(e)) = o.get_mut("enum") {
+                if e.iter().any(|x| x == "https://www.w3.org/ns/credentials/v2")
+                    && !e.iter().any(|x| x == "https://www.w3.org/2018/credentials/v1")
+                {
+                    e.push("https://www.w3.org/2018/credentials/v1".into());
+                }
+            }
+            o.values_mut().for_each(allow_v1_context);
+        }
+        Value::Array(a) => a.iter_mut().for_each(allow_v1_context),
+        _ => {}
+    }
 }
 
 /// Compiled validators by (schema URL, data-model form), built once.

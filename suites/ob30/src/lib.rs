@@ -1,3 +1,4 @@
 //! OB 3.0 API certification suites (Service Provider Read/Write, Issuer).
 
 pub mod issuer;
+pub mod displayer;

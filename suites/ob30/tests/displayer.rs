@@ -1,0 +1,163 @@
+//! Displayer certification against real verify endpoints on loopback: the reference VC-API
+//! verifier passes; purpose-built faulty displayers fail exactly the checks they should.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::routing::post;
+use axum::Router;
+use serde_json::Value;
+use wellspring_report::{DocReport, Verdict};
+use wellspring_suite_ob30::displayer::{self, Options};
+use wellspring_suite_ob30::issuer::IssuerStandard as Standard;
+use wellspring_vcapi::Verifier;
+
+/// A verifier that may fetch status lists (the harness serves them on loopback).
+fn online_verifier() -> Verifier {
+    let client = reqwest::blocking::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let fetch: wellspring_verify::loader::Fetch = Arc::new(move |url: &str| {
+        let resp = client.get(url).send().map_err(|e| e.to_string())?;
+        if !resp.status().is_success() {
+            return Err(format!("HTTP {}", resp.status()));
+        }
+        resp.text().map_err(|e| e.to_string())
+    });
+    Verifier::new(wellspring_verify::Options::offline(chrono::Utc::now()).with_network(fetch))
+}
+
+/// Serves `app` on a loopback port from a background runtime; returns the verify URL.
+fn serve(app: Router) -> String {
+    let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(l.local_addr().unwrap()).unwrap();
+            axum::serve(l, app).await.unwrap();
+        });
+    });
+    format!("http://{}/credentials/verify", rx.recv().unwrap())
+}
+
+/// A displayer built on our core whose answers pass through `rewrite` first.
+fn faulty(v: Verifier, rewrite: fn(Value) -> Value) -> String {
+    let v = Arc::new(v);
+    serve(Router::new().route(
+        "/credentials/verify",
+        post(move |body: Bytes| {
+            let v = v.clone();
+            async move {
+                let (code, answer) =
+                    tokio::task::spawn_blocking(move || wellspring_vcapi::verify_request(&v, &body))
+                        .await
+                        .unwrap();
+                let answer = rewrite(answer);
+                let code = if answer["verified"] == Value::Bool(true) { 200 } else { code.as_u16() };
+                (axum::http::StatusCode::from_u16(code).unwrap(), answer.to_string())
+            }
+        }),
+    ))
+}
+
+fn failed(r: &DocReport) -> Vec<&'static str> {
+    r.failed_ids()
+}
+
+fn run(std: Standard, url: &str) -> DocReport {
+    displayer::run(&Options::new(std, url)).expect("suite runs")
+}
+
+#[test]
+fn reference_verifier_passes_every_displayer_check() {
+    let url = serve(wellspring_vcapi::router(online_verifier()));
+    let r = run(Standard::Ob30, &url);
+    assert!(r.passed(), "{}", wellspring_report::render::human(&[r.clone()], true));
+    assert!(r.checks.iter().all(|c| c.verdict == Verdict::Pass), "{r:#?}");
+    assert_eq!(r.checks.len(), 8);
+}
+
+#[test]
+fn reference_verifier_passes_the_clr_displayer_checks() {
+    let url = serve(wellspring_vcapi::router(online_verifier()));
+    let r = run(Standard::Clr20, &url);
+    assert!(r.passed(), "{}", wellspring_report::render::human(&[r.clone()], true));
+    assert!(r.checks.iter().all(|c| c.id.starts_with("clr2.displayer.")));
+}
+
+#[test]
+fn a_displayer_that_never_fetches_status_misses_revocation() {
+    // offline: the status list cannot be read, so the status is unknown (not a failure)
+    let offline = Verifier::new(wellspring_verify::Options::offline(chrono::Utc::now()));
+    let url = serve(wellspring_vcapi::router(offline));
+    let r = run(Standard::Ob30, &url);
+    assert_eq!(failed(&r), vec!["ob3.displayer.revoked", "ob3.displayer.v1-revoked"]);
+}
+
+#[test]
+fn a_displayer_that_ignores_expiry_fails_the_expired_checks() {
+    let url = faulty(online_verifier(), |mut a| {
+        if a["status"] == "expired" {
+            a["status"] = "valid".into();
+            a["verified"] = true.into();
+        }
+        a
+    });
+    let r = run(Standard::Ob30, &url);
+    assert_eq!(failed(&r), vec!["ob3.displayer.expired", "ob3.displayer.v1-expired"]);
+}
+
+#[test]
+fn a_displayer_that_says_yes_to_everything_fails_all_but_the_valid_ones() {
+    let url = faulty(online_verifier(), |mut a| {
+        a["status"] = "valid".into();
+        a["verified"] = true.into();
+        a["errors"] = Value::Array(vec![]);
+        a
+    });
+    let r = run(Standard::Ob30, &url);
+    assert_eq!(
+        failed(&r),
+        vec![
+            "ob3.displayer.expired",
+            "ob3.displayer.revoked",
+            "ob3.displayer.tampered",
+            "ob3.displayer.v1-expired",
+            "ob3.displayer.v1-revoked",
+        ]
+    );
+}
+
+#[test]
+fn a_displayer_that_shows_the_wrong_issuer_fails_display_and_one_without_display_skips() {
+    let url = faulty(online_verifier(), |mut a| {
+        a["display"]["issuerName"] = "Someone Else".into();
+        a
+    });
+    let r = run(Standard::Ob30, &url);
+    assert_eq!(failed(&r), vec!["ob3.displayer.display"]);
+
+    let url = faulty(online_verifier(), |mut a| {
+        a.as_object_mut().unwrap().remove("display");
+        a.as_object_mut().unwrap().remove("status");
+        a
+    });
+    let r = run(Standard::Ob30, &url);
+    let d = r.find("ob3.displayer.display").unwrap();
+    assert_eq!(d.verdict, Verdict::Skip, "{d:?}");
+    // without `status`, the words of the errors still tell expired from revoked
+    assert!(r.passed(), "{}", wellspring_report::render::human(&[r.clone()], true));
+}
+
+#[test]
+fn an_unreachable_displayer_is_a_run_error_not_a_verdict() {
+    let e = displayer::run(&Options::new(Standard::Ob30, "http://127.0.0.1:9/credentials/verify")).unwrap_err();
+    assert!(e.contains("cannot be reached"), "{e}");
+}
