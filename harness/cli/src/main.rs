@@ -7,6 +7,7 @@ mod fetch;
 mod fuzz_cmd;
 mod hub_cmd;
 mod vectors_cmd;
+mod verifier_cmd;
 mod verify_cmd;
 
 use std::process::ExitCode;
@@ -46,6 +47,9 @@ enum Command {
     Hub(hub_cmd::HubCmd),
     /// Fuzz credential parsers and verifiers with structure-aware mutants of valid vectors.
     Fuzz(fuzz_cmd::FuzzArgs),
+    /// The verification core behind a VC-API style endpoint (`verifier serve`).
+    #[command(subcommand)]
+    Verifier(verifier_cmd::VerifierCmd),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +68,7 @@ fn main() -> ExitCode {
         Command::Certify(a) => certify_cmd::run(a),
         Command::Hub(c) => hub_cmd::run(c),
         Command::Fuzz(a) => fuzz_cmd::run(a),
+        Command::Verifier(c) => verifier_cmd::run(c),
         Command::Checks => {
             for c in wellspring_verify::checks::ALL {
                 println!("{:<28} {}\n{:<28} {}", c.id, c.title, "", c.clause);
