@@ -1,0 +1,289 @@
+//! Renderings of a matrix: one offline HTML page, JUnit per implementation, EARL (JSON-LD).
+
+use std::fmt::Write;
+
+use serde_json::{json, Value};
+use wellspring_report::Verdict;
+
+use crate::model::{Empty, Matrix};
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && !matches!(c, '\n' | '\t') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn anchor(imp: &str, check: &str) -> String {
+    format!("ev-{}-{}", slug(imp), slug(check))
+}
+
+fn slug(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .collect()
+}
+
+fn word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Pass => "pass",
+        Verdict::Fail => "fail",
+        Verdict::Warn => "warn",
+        Verdict::Skip => "skip",
+    }
+}
+
+fn link(clause: &str) -> String {
+    if clause.starts_with("https://") || clause.starts_with("http://") {
+        format!("<a href=\"{}\" rel=\"noreferrer\">spec</a>", esc(clause))
+    } else {
+        String::new()
+    }
+}
+
+const STYLE: &str = "
+body{font:14px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;color:#1b1f24;background:#fafbfc}
+header{background:#13315c;color:#fff;padding:16px 24px}header h1{margin:0;font-size:21px}header p{margin:4px 0 0;opacity:.85}
+main{padding:16px 24px}
+table{border-collapse:collapse;background:#fff}
+th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
+th.impl{writing-mode:horizontal-tb;min-width:90px;font-size:13px}
+th.impl small{display:block;font-weight:400;color:#57606a}
+tr.group td{background:#eef2f7;font-weight:700}
+td.check{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
+td.check small{font-family:system-ui,sans-serif;color:#57606a;display:block;max-width:520px}
+td.c{text-align:center;font-weight:700;font-size:12px;text-transform:uppercase}
+td.c a{color:inherit;text-decoration:none;display:block}
+td.pass{background:#dafbe1;color:#1a7f37}td.fail{background:#ffebe9;color:#cf222e}
+td.warn{background:#fff8c5;color:#9a6700}td.skip{background:#f6f8fa;color:#57606a}
+td.none{background:#fff;color:#afb8c1;font-weight:400;text-transform:none}
+td.notrun{background:#ffebe9;color:#cf222e;font-weight:400;text-transform:none}
+tr.optional td.check{font-style:italic}tr.optional td.check:after{content:' (optional)';color:#57606a;font-family:system-ui}
+.legend span{display:inline-block;padding:2px 8px;margin-right:6px;border:1px solid #d0d7de}
+section.ev{background:#fff;border:1px solid #d0d7de;margin:8px 0;padding:6px 12px}
+section.ev:target{outline:3px solid #0969da}
+pre{background:#f6f8fa;padding:6px;white-space:pre-wrap;word-break:break-all;max-height:320px;overflow:auto;font-size:12px}
+h2{font-size:17px;margin:22px 0 8px}
+";
+
+/// One self-contained page: rows = checks grouped by standard/role with spec links, columns =
+/// implementations; each cell links to its evidence further down (no script, works offline).
+pub fn html(m: &Matrix, title: &str) -> String {
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+         <title>{t}</title><style>{STYLE}</style></head><body><header><h1>{t}</h1><p>{n} implementation(s), {c} check(s), generated {g} by wellspring {v}</p></header><main>\n",
+        t = esc(title),
+        n = m.implementations.len(),
+        c = m.checks.len(),
+        g = esc(&m.generated),
+        v = esc(&m.version)
+    );
+    o.push_str("<p class=\"legend\"><span class=\"pass\">pass</span><span>fail</span><span>warn</span><span>skip: not applicable or not offered</span><span>· not claimed</span><span>not run: the claim's run failed</span> <i>italic rows</i> test optional features.</p>\n");
+    o.push_str("<table><thead><tr><th>check</th>");
+    for c in &m.implementations {
+        let _ = write!(o, "<th class=\"impl\">{}<small>{}</small></th>", esc(&c.name), esc(&c.vendor));
+    }
+    o.push_str("</tr></thead><tbody>\n");
+    let mut group = "";
+    for row in &m.checks {
+        if row.group != group {
+            group = &row.group;
+            let _ = writeln!(o, "<tr class=\"group\"><td colspan=\"{}\">{}</td></tr>", m.implementations.len() + 1, esc(group));
+        }
+        let _ = write!(
+            o,
+            "<tr{}><td class=\"check\" id=\"row-{}\">{} {}<small>{}</small></td>",
+            if row.optional { " class=\"optional\"" } else { "" },
+            slug(&row.id),
+            esc(&row.id),
+            link(&row.clause),
+            esc(&row.title)
+        );
+        for c in &m.implementations {
+            match m.cell(&c.id, &row.id) {
+                Ok(cell) => {
+                    let _ = write!(
+                        o,
+                        "<td class=\"c {w}\" title=\"{msg}\"><a href=\"#{a}\">{w}</a></td>",
+                        w = word(cell.verdict),
+                        msg = esc(&cell.message),
+                        a = anchor(&c.id, &row.id)
+                    );
+                }
+                Err(Empty::NotClaimed) => o.push_str("<td class=\"c none\">·</td>"),
+                Err(Empty::NotRun) => o.push_str("<td class=\"c notrun\">not run</td>"),
+            }
+        }
+        o.push_str("</tr>\n");
+    }
+    o.push_str("</tbody></table>\n");
+
+    if !m.interop.is_empty() {
+        o.push_str("<h2>Cross-implementation: each issuer's credentials, by each verifier</h2><table><thead><tr><th>issuer</th><th>credential</th><th>verifier</th><th>verdict</th><th>message</th></tr></thead><tbody>\n");
+        for c in &m.interop {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"c {w}\">{w}</td><td>{}</td></tr>",
+                esc(&c.issuer),
+                esc(&c.credential),
+                esc(&c.verifier),
+                esc(&c.message),
+                w = word(c.verdict)
+            );
+        }
+        o.push_str("</tbody></table>\n");
+    }
+    if m.errors.values().any(|e| !e.is_empty()) {
+        o.push_str("<h2>Runs that could not happen</h2><ul>");
+        for (imp, errs) in &m.errors {
+            for e in errs {
+                let _ = write!(o, "<li><b>{}</b>: {}</li>", esc(imp), esc(e));
+            }
+        }
+        o.push_str("</ul>\n");
+    }
+    o.push_str("<h2>Evidence</h2>\n");
+    for c in &m.implementations {
+        for row in &m.checks {
+            let Ok(cell) = m.cell(&c.id, &row.id) else { continue };
+            let _ = write!(
+                o,
+                "<section class=\"ev\" id=\"{}\"><b>{}</b> · <code>{}</code> · {}<br>{}",
+                anchor(&c.id, &row.id),
+                esc(&c.name),
+                esc(&row.id),
+                word(cell.verdict),
+                esc(&cell.message)
+            );
+            for e in &cell.evidence {
+                let _ = write!(o, "<pre>{}</pre>", esc(&serde_json::to_string_pretty(e).unwrap_or_default()));
+            }
+            o.push_str("</section>\n");
+        }
+    }
+    o.push_str("</main></body></html>\n");
+    o
+}
+
+fn xml(s: &str) -> String {
+    esc(s)
+}
+
+/// JUnit XML for one implementation: a testcase per check it was judged on.
+pub fn junit(m: &Matrix, imp: &str) -> String {
+    let cells = m.cells.get(imp);
+    let all: Vec<_> = cells.map(|c| c.iter().collect()).unwrap_or_default();
+    let failures = all.iter().filter(|(_, c)| c.verdict == Verdict::Fail).count();
+    let skipped = all.iter().filter(|(_, c)| c.verdict == Verdict::Skip).count();
+    let errors = m.errors.get(imp).map(Vec::len).unwrap_or(0);
+    let mut o = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        o,
+        "<testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">",
+        xml(imp),
+        all.len() + errors
+    );
+    for (id, c) in all {
+        let _ = write!(o, "  <testcase classname=\"{}\" name=\"{}\"", xml(imp), xml(id));
+        match c.verdict {
+            Verdict::Pass => o.push_str("/>\n"),
+            Verdict::Warn => {
+                let _ = writeln!(o, "><system-out>warning: {}</system-out></testcase>", xml(&c.message));
+            }
+            Verdict::Skip => {
+                let _ = writeln!(o, "><skipped message=\"{}\"/></testcase>", xml(&c.message));
+            }
+            Verdict::Fail => {
+                let _ = writeln!(o, "><failure message=\"{}\"/></testcase>", xml(&c.message));
+            }
+        }
+    }
+    for e in m.errors.get(imp).into_iter().flatten() {
+        let _ = writeln!(o, "  <testcase classname=\"{}\" name=\"run\"><error message=\"{}\"/></testcase>", xml(imp), xml(e));
+    }
+    o.push_str("</testsuite>\n");
+    o
+}
+
+/// W3C EARL 1.0 in JSON-LD: one assertion per cell, so results can be published as
+/// conformance claims.
+pub fn earl(m: &Matrix) -> Value {
+    let tool = json!({
+        "@id": "https://github.com/wellspring-conformance/wellspring",
+        "@type": ["earl:Assertor", "earl:Software"],
+        "dct:title": "Wellspring",
+        "dct:hasVersion": m.version,
+    });
+    let mut graph = vec![tool];
+    for c in &m.implementations {
+        graph.push(json!({
+            "@id": format!("urn:wellspring:implementation:{}", c.id),
+            "@type": ["earl:TestSubject", "doap:Project"],
+            "doap:name": c.name,
+            "doap:vendor": {"foaf:name": c.vendor},
+        }));
+    }
+    for row in &m.checks {
+        graph.push(json!({
+            "@id": format!("urn:wellspring:check:{}", row.id),
+            "@type": ["earl:TestCriterion", "earl:TestCase"],
+            "dct:identifier": row.id,
+            "dct:title": row.title,
+            "dct:isPartOf": row.group,
+            "rdfs:seeAlso": {"@id": row.clause},
+            "earl:optional": row.optional,
+        }));
+    }
+    for c in &m.implementations {
+        for row in &m.checks {
+            let (outcome, desc) = match m.cell(&c.id, &row.id) {
+                Ok(cell) => (
+                    match cell.verdict {
+                        Verdict::Pass => "earl:passed",
+                        Verdict::Fail => "earl:failed",
+                        Verdict::Warn => "earl:cantTell",
+                        Verdict::Skip => "earl:inapplicable",
+                    },
+                    cell.message.clone(),
+                ),
+                Err(Empty::NotClaimed) => continue,
+                Err(Empty::NotRun) => ("earl:untested", "the run for this claim could not happen".to_owned()),
+            };
+            graph.push(json!({
+                "@type": "earl:Assertion",
+                "earl:assertedBy": {"@id": "https://github.com/wellspring-conformance/wellspring"},
+                "earl:subject": {"@id": format!("urn:wellspring:implementation:{}", c.id)},
+                "earl:test": {"@id": format!("urn:wellspring:check:{}", row.id)},
+                "earl:mode": {"@id": "earl:automatic"},
+                "earl:result": {
+                    "@type": "earl:TestResult",
+                    "earl:outcome": {"@id": outcome},
+                    "dct:description": desc,
+                    "dct:date": m.generated,
+                },
+            }));
+        }
+    }
+    json!({
+        "@context": {
+            "earl": "http://www.w3.org/ns/earl#",
+            "dct": "http://purl.org/dc/terms/",
+            "doap": "http://usefulinc.com/ns/doap#",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+            "earl:optional": {"@id": "https://wellspring.example/ns#optional"},
+        },
+        "@graph": graph,
+    })
+}

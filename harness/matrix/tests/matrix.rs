@@ -1,0 +1,231 @@
+//! The matrix over real servers on loopback: the reference CASE server and verifier, a CASE
+//! provider that answers text/html, a verifier that says yes to everything, and two issuers
+//! given as credential files. Exactly the expected cells fail; sharded runs merged equal one
+//! full run; the registry refuses secrets written into a file.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::Request;
+use axum::routing::post;
+use axum::Router;
+use serde_json::Value;
+use wellspring_matrix::{merge, registry, run, Matrix};
+use wellspring_vcapi::Verifier;
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RT.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap())
+}
+
+fn serve(app: Router) -> SocketAddr {
+    let l = runtime().block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let addr = l.local_addr().unwrap();
+    runtime().spawn(async move { axum::serve(l, app).await.unwrap() });
+    addr
+}
+
+fn case_server(dir: &Path, base_url: Option<String>) -> String {
+    let mut c = wellspring_case_server::Config::new(dir.join(format!("case-{}.sqlite", base_url.is_some())));
+    c.port = 0;
+    c.demo = true;
+    c.base_url = base_url;
+    let running = runtime().block_on(wellspring_case_server::start(c)).unwrap();
+    // where it really listens (its base_url may name a proxy in front of it)
+    let url = format!("http://{}", running.addr);
+    std::mem::forget(running); // serves until the test process ends
+    url
+}
+
+/// A CASE provider that serves the right bodies as text/html.
+fn html_case_server(dir: &Path) -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    drop(l);
+    let base = format!("http://{addr}");
+    let upstream = case_server(dir, Some(base.clone()));
+    let client = reqwest::Client::new();
+    let app = Router::new().fallback(move |req: Request| {
+        let (client, upstream) = (client.clone(), upstream.clone());
+        async move {
+            let path = req.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
+            let r = client.get(format!("{upstream}{path}")).send().await.unwrap();
+            let status = r.status().as_u16();
+            let mut headers = Vec::new();
+            for h in ["x-total-count", "link"] {
+                if let Some(v) = r.headers().get(h) {
+                    headers.push((h.to_owned(), v.to_str().unwrap().to_owned()));
+                }
+            }
+            let body = r.bytes().await.unwrap();
+            let mut resp = axum::response::Response::builder()
+                .status(status)
+                .header("content-type", "text/html");
+            for (k, v) in headers {
+                resp = resp.header(k, v);
+            }
+            resp.body(axum::body::Body::from(body)).unwrap()
+        }
+    });
+    let l = runtime().block_on(tokio::net::TcpListener::bind(addr)).unwrap();
+    runtime().spawn(async move { axum::serve(l, app).await.unwrap() });
+    base
+}
+
+fn online_verifier() -> Verifier {
+    let client = reqwest::blocking::Client::builder().timeout(std::time::Duration::from_secs(5)).build().unwrap();
+    let fetch: wellspring_verify::loader::Fetch = Arc::new(move |url: &str| {
+        client.get(url).send().and_then(|r| r.text()).map_err(|e| e.to_string())
+    });
+    Verifier::new(wellspring_verify::Options::offline(chrono::Utc::now()).with_network(fetch))
+}
+
+fn yes_verifier() -> String {
+    let app = Router::new().route(
+        "/credentials/verify",
+        post(|_b: Bytes| async { ([("content-type", "application/json")], r#"{"verified":true,"status":"valid"}"#) }),
+    );
+    format!("http://{}/credentials/verify", serve(app))
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+fn registry_dir(tmp: &Path) -> std::path::PathBuf {
+    let reg = tmp.join("registry");
+    std::fs::create_dir_all(&reg).unwrap();
+    let vectors = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../vectors");
+    let case_ok = case_server(tmp, None);
+    let case_html = html_case_server(tmp);
+    let verifier = format!("http://{}/credentials/verify", serve(wellspring_vcapi::router(online_verifier())));
+    let yes = yes_verifier();
+    write(&reg, "a-case-ref.toml", &format!(
+        "name = \"Reference CASE\"\nvendor = \"Wellspring\"\ntags = [\"reference\"]\n[[claims]]\nstandard = \"case10\"\nrole = \"provider\"\ntarget = \"{case_ok}\"\n"));
+    write(&reg, "b-case-html.toml", &format!(
+        "name = \"HTML CASE\"\nvendor = \"Faulty\"\ntags = [\"faulty\"]\n[[claims]]\nstandard = \"case10\"\nrole = \"provider\"\ntarget = \"{case_html}\"\n"));
+    write(&reg, "c-verifier-ref.toml", &format!(
+        "name = \"Reference verifier\"\nvendor = \"Wellspring\"\ntags = [\"reference\"]\n[[claims]]\nstandard = \"ob30\"\nrole = \"displayer\"\nverify_url = \"{verifier}\"\n[[claims]]\nstandard = \"ob30\"\nrole = \"verifier\"\nverify_url = \"{verifier}\"\n"));
+    write(&reg, "d-verifier-yes.toml", &format!(
+        "name = \"Yes verifier\"\nvendor = \"Faulty\"\ntags = [\"faulty\"]\n[[claims]]\nstandard = \"ob30\"\nrole = \"displayer\"\nverify_url = \"{yes}\"\n[[claims]]\nstandard = \"ob30\"\nrole = \"verifier\"\nverify_url = \"{yes}\"\n"));
+    write(&reg, "e-issuer-ok.toml", &format!(
+        "name = \"Good issuer\"\nvendor = \"Vectors\"\n[[claims]]\nstandard = \"ob30\"\nrole = \"issuer\"\ncredentials = [\"{}\"]\n",
+        vectors.join("valid/ob-full.eddsa.json").display()));
+    write(&reg, "f-issuer-wrong-recipient.toml", &format!(
+        "name = \"Issuer to someone else\"\nvendor = \"Vectors\"\n[[claims]]\nstandard = \"ob30\"\nrole = \"issuer\"\ncredentials = [\"{}\"]\n",
+        vectors.join("invalid/ob3.recipient.email-mismatch.json").display()));
+    reg
+}
+
+fn options() -> run::Options {
+    let mut o = run::Options::new();
+    o.now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
+    o
+}
+
+/// The matrix without what differs between two runs of the same servers (time, fresh badge
+/// ids and ports in messages and evidence): columns, rows, every verdict, the cross cells.
+fn comparable(m: Matrix) -> Value {
+    let verdicts: std::collections::BTreeMap<_, std::collections::BTreeMap<_, _>> = m
+        .cells
+        .iter()
+        .map(|(imp, cells)| (imp.clone(), cells.iter().map(|(id, c)| (id.clone(), c.verdict)).collect()))
+        .collect();
+    let interop: Vec<_> = m.interop.iter().map(|c| (c.issuer.clone(), c.credential.clone(), c.verifier.clone(), c.verdict)).collect();
+    serde_json::json!({
+        "implementations": m.implementations,
+        "checks": m.checks,
+        "verdicts": verdicts,
+        "interop": interop,
+        "errors": m.errors,
+    })
+}
+
+#[test]
+fn matrix_marks_exactly_the_expected_cells_and_shards_merge_to_the_full_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = registry_dir(tmp.path());
+    let all = registry::load_dir(&reg).unwrap();
+    assert_eq!(all.len(), 6);
+
+    let full = run::run(&all, &all, &options());
+    assert!(full.errors.values().all(Vec::is_empty), "{:?}", full.errors);
+    assert_eq!(
+        full.failed_cells(),
+        vec![
+            "b-case-html case.provider.content-type",
+            "d-verifier-yes ob3.displayer.expired",
+            "d-verifier-yes ob3.displayer.revoked",
+            "d-verifier-yes ob3.displayer.tampered",
+            "d-verifier-yes ob3.displayer.v1-expired",
+            "d-verifier-yes ob3.displayer.v1-revoked",
+            "f-issuer-wrong-recipient ob3.issuer.recipient",
+        ]
+    );
+    assert!(!full.passed());
+    // not claimed: the CASE servers were not judged as displayers
+    assert!(full.cell("a-case-ref", "ob3.displayer.valid").is_err());
+    // the cross cells: two issuers × (our core + two verifiers)
+    assert_eq!(full.interop.len(), 6);
+    let ours: Vec<_> = full.interop.iter().filter(|c| c.verifier == "wellspring").map(|c| c.verdict).collect();
+    assert_eq!(ours.len(), 2);
+
+    // shards of the registry, merged, equal the full run
+    let s1 = run::run(&registry::shard(all.clone(), 1, 2), &all, &options());
+    let s2 = run::run(&registry::shard(all.clone(), 2, 2), &all, &options());
+    let round_trip: Vec<Matrix> = [s1, s2]
+        .iter()
+        .map(|m| serde_json::from_str(&serde_json::to_string(m).unwrap()).unwrap())
+        .collect();
+    let merged = merge(round_trip).unwrap();
+    assert_eq!(comparable(merged), comparable(full.clone()));
+
+    // tags select
+    let refs = registry::select(all.clone(), &["reference".into()]);
+    assert_eq!(refs.len(), 2);
+
+    // reports
+    let out = tmp.path().join("report");
+    wellspring_matrix::write_reports(&full, &out, "Wellspring interop matrix").unwrap();
+    let html = std::fs::read_to_string(out.join("matrix.html")).unwrap();
+    assert!(!html.contains("<script") && !html.contains("<link") && !html.contains("src=\"http"));
+    assert!(html.contains("class=\"c fail\""));
+    assert!(html.contains("(optional)") || html.contains("class=\"optional\""));
+    let earl: Value = serde_json::from_str(&std::fs::read_to_string(out.join("earl.jsonld")).unwrap()).unwrap();
+    let outcomes: Vec<&str> = earl["@graph"].as_array().unwrap().iter()
+        .filter_map(|n| n.pointer("/earl:result/earl:outcome/@id").and_then(Value::as_str)).collect();
+    assert!(outcomes.contains(&"earl:failed") && outcomes.contains(&"earl:passed"));
+    assert!(out.join("junit/b-case-html.xml").exists());
+    let junit = std::fs::read_to_string(out.join("junit/b-case-html.xml")).unwrap();
+    assert!(junit.contains("<failure"));
+}
+
+#[test]
+fn merging_the_same_implementation_twice_is_refused() {
+    let mut a = Matrix::new();
+    a.implementations.push(wellspring_matrix::model::Column {
+        id: "x".into(), name: "X".into(), vendor: String::new(), tags: vec![], claims: vec![],
+    });
+    let e = merge(vec![a.clone(), a]).unwrap_err();
+    assert!(e.contains("appears in two inputs"), "{e}");
+}
+
+#[test]
+fn registry_refuses_secrets_unknown_claims_and_missing_targets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = tmp.path();
+    write(reg, "a.toml", "name = \"A\"\npassword = \"hunter2\"\n");
+    let e = registry::load_dir(reg).unwrap_err();
+    assert!(e.contains("a.toml") && e.contains("password"), "{e}");
+    write(reg, "a.toml", "name = \"A\"\n[[claims]]\nstandard = \"ob30\"\nrole = \"teleporter\"\n");
+    assert!(registry::load_dir(reg).unwrap_err().contains("teleporter"));
+    write(reg, "a.toml", "name = \"A\"\n[[claims]]\nstandard = \"case10\"\nrole = \"provider\"\n");
+    assert!(registry::load_dir(reg).unwrap_err().contains("needs `target`"));
+    write(reg, "a.toml", "name = \"A\"\n[auth]\ntoken_env = \"WELLSPRING_TEST_SURELY_UNSET\"\n");
+    let all = registry::load_dir(reg).unwrap();
+    assert!(all[0].auth.token().unwrap_err().contains("WELLSPRING_TEST_SURELY_UNSET"));
+    assert_eq!(registry::parse_shard("2/3").unwrap(), (2, 3));
+    assert!(registry::parse_shard("4/3").is_err());
+}
