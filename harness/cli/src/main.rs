@@ -6,6 +6,7 @@ mod certify_cmd;
 mod fetch;
 mod fuzz_cmd;
 mod hub_cmd;
+mod matrix_cmd;
 mod vectors_cmd;
 mod verifier_cmd;
 mod verify_cmd;
@@ -50,6 +51,8 @@ enum Command {
     /// The verification core behind a VC-API style endpoint (`verifier serve`).
     #[command(subcommand)]
     Verifier(verifier_cmd::VerifierCmd),
+    /// Interop matrix: every applicable suite against every registered implementation.
+    Matrix(matrix_cmd::MatrixArgs),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +72,7 @@ fn main() -> ExitCode {
         Command::Hub(c) => hub_cmd::run(c),
         Command::Fuzz(a) => fuzz_cmd::run(a),
         Command::Verifier(c) => verifier_cmd::run(c),
+        Command::Matrix(a) => matrix_cmd::run(a),
         Command::Checks => {
             for c in wellspring_verify::checks::ALL {
                 println!("{:<28} {}\n{:<28} {}", c.id, c.title, "", c.clause);

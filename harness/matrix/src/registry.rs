@@ -108,7 +108,7 @@ pub const KNOWN: &[(&str, &str)] = &[
     ("clr20", "verifier"),
 ];
 
-/// Replaces `${VAR}` from the environment (an unset variable is an error).
+/// Replaces `${VAR}` from the environment (an unset variable is an error) and `${VAR:-default}`.
 pub fn expand(s: &str) -> Result<String, String> {
     let mut out = String::new();
     let mut rest = s;
@@ -118,10 +118,18 @@ pub fn expand(s: &str) -> Result<String, String> {
         let Some(j) = after.find('}') else {
             return Err(format!("unclosed ${{ in {s:?}"));
         };
-        let var = &after[..j];
-        out.push_str(
-            &std::env::var(var).map_err(|_| format!("environment variable {var} (in {s:?}) is not set"))?,
-        );
+        let inner = &after[..j];
+        let (var, default) = match inner.split_once(":-") {
+            Some((v, d)) => (v, Some(d)),
+            None => (inner, None),
+        };
+        match (std::env::var(var), default) {
+            (Ok(v), _) => out.push_str(&v),
+            (Err(_), Some(d)) => out.push_str(d),
+            (Err(_), None) => {
+                return Err(format!("environment variable {var} (in {s:?}) is not set"))
+            }
+        }
         rest = &after[j + 1..];
     }
     out.push_str(rest);

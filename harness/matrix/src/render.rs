@@ -68,7 +68,8 @@ td.warn{background:#fff8c5;color:#9a6700}td.skip{background:#f6f8fa;color:#57606
 td.none{background:#fff;color:#afb8c1;font-weight:400;text-transform:none}
 td.notrun{background:#ffebe9;color:#cf222e;font-weight:400;text-transform:none}
 tr.optional td.check{font-style:italic}tr.optional td.check:after{content:' (optional)';color:#57606a;font-family:system-ui}
-.legend span{display:inline-block;padding:2px 8px;margin-right:6px;border:1px solid #d0d7de}
+.legend span{display:inline-block;padding:2px 8px;margin-right:6px;border:1px solid #d0d7de;background:#fff}
+.legend .pass{background:#dafbe1}.legend .fail{background:#ffebe9}.legend .warn{background:#fff8c5}.legend .skip{background:#f6f8fa}
 section.ev{background:#fff;border:1px solid #d0d7de;margin:8px 0;padding:6px 12px}
 section.ev:target{outline:3px solid #0969da}
 pre{background:#f6f8fa;padding:6px;white-space:pre-wrap;word-break:break-all;max-height:320px;overflow:auto;font-size:12px}
@@ -89,7 +90,7 @@ pub fn html(m: &Matrix, title: &str) -> String {
         g = esc(&m.generated),
         v = esc(&m.version)
     );
-    o.push_str("<p class=\"legend\"><span class=\"pass\">pass</span><span>fail</span><span>warn</span><span>skip: not applicable or not offered</span><span>· not claimed</span><span>not run: the claim's run failed</span> <i>italic rows</i> test optional features.</p>\n");
+    o.push_str("<p class=\"legend\"><span class=\"pass\">pass</span><span class=\"fail\">fail</span><span class=\"warn\">warn</span><span class=\"skip\">skip: not applicable or not offered</span><span>· not claimed</span><span class=\"fail\">not run: the claim's run failed</span> <i>italic rows</i> test optional features.</p>\n");
     o.push_str("<table><thead><tr><th>check</th>");
     for c in &m.implementations {
         let _ = write!(o, "<th class=\"impl\">{}<small>{}</small></th>", esc(&c.name), esc(&c.vendor));
