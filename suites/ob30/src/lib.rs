@@ -2,3 +2,4 @@
 
 pub mod issuer;
 pub mod displayer;
+pub mod consumer;
