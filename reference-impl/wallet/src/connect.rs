@@ -1,0 +1,406 @@
+//! The wallet as Service Consumer (Read): connects a learner's wallet to any OB 3.0 or CLR 2.0
+//! provider by its base URL — discovery, dynamic client registration (RFC 7591), the
+//! authorization code grant with PKCE S256 (the learner's browser is sent to the provider's
+//! login and consent), token, getCredentials following paging, getProfile, refresh.
+//!
+//! The OAuth 2.0 client is the `oauth2` crate; registration is a plain JSON POST (the crate
+//! has none). Each credential keeps the exact bytes the provider sent (a `RawValue` per
+//! array element), so what the wallet exports later is what it was given.
+
+use std::time::Duration;
+
+use oauth2::basic::BasicClient;
+use oauth2::{
+    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, Scope, TokenResponse, TokenUrl,
+};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::{json, Value};
+
+/// Which API a provider is connected for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standard {
+    Ob30,
+    Clr20,
+}
+
+impl Standard {
+    pub fn api_path(self) -> &'static str {
+        match self {
+            Standard::Ob30 => "/ims/ob/v3p0",
+            Standard::Clr20 => "/ims/clr/v2p0",
+        }
+    }
+    pub fn scope(self, name: &str) -> String {
+        match self {
+            Standard::Ob30 => format!("https://purl.imsglobal.org/spec/ob/v3p0/scope/{name}"),
+            Standard::Clr20 => format!("https://purl.imsglobal.org/spec/clr/v2p0/scope/{name}"),
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standard::Ob30 => "ob30",
+            Standard::Clr20 => "clr20",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "ob30" => Some(Standard::Ob30),
+            "clr20" => Some(Standard::Clr20),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("{0}")]
+    Http(String),
+    #[error("the provider's answer is not usable: {0}")]
+    Provider(String),
+    #[error("OAuth: {0}")]
+    OAuth(String),
+}
+
+type R<T> = Result<T, ConnectError>;
+
+/// What discovery told us.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provider {
+    pub standard: Standard,
+    /// The API base, e.g. `https://hub.example/ims/ob/v3p0`.
+    pub api: String,
+    pub name: String,
+    pub registration_url: String,
+    pub authorization_url: String,
+    pub token_url: String,
+    pub refresh_url: String,
+    pub scopes: Vec<String>,
+}
+
+/// A registered client (RFC 7591 answer).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Registration {
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+/// Tokens from the token endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tokens {
+    pub access: String,
+    pub refresh: Option<String>,
+    /// Seconds since the epoch when the access token stops working (if the provider said).
+    pub expires_at: Option<i64>,
+    pub scope: String,
+}
+
+/// One credential as the provider sent it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fetched {
+    /// The exact JSON text of one `credential` array element.
+    Json(String),
+    /// One `compactJwsString` element.
+    Jws(String),
+}
+
+/// Upper bound on one API answer (the body is read whole).
+pub const MAX_PAGE_BYTES: usize = 32 * 1024 * 1024;
+/// Pages followed at most.
+pub const MAX_PAGES: usize = 1000;
+
+/// The HTTP client: bounded in time, no redirects followed for OAuth (RFC 6749 §3.2 answers
+/// are direct), five for the API.
+pub fn http_client(timeout: Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("wellspring-wallet/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .unwrap_or_default()
+}
+
+async fn body(resp: reqwest::Response) -> R<(u16, reqwest::header::HeaderMap, Vec<u8>)> {
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    if resp.content_length().is_some_and(|n| n as usize > MAX_PAGE_BYTES) {
+        return Err(ConnectError::Provider(format!("answer larger than {MAX_PAGE_BYTES} bytes")));
+    }
+    let mut resp = resp;
+    let mut out = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| ConnectError::Http(e.to_string()))? {
+        out.extend_from_slice(&chunk);
+        if out.len() > MAX_PAGE_BYTES {
+            return Err(ConnectError::Provider(format!("answer larger than {MAX_PAGE_BYTES} bytes")));
+        }
+    }
+    Ok((status, headers, out))
+}
+
+fn text(v: &Value, ptr: &str) -> R<String> {
+    v.pointer(ptr)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| ConnectError::Provider(format!("service description has no {ptr}")))
+}
+
+/// Discovery: `GET {base}{api}/discovery`. `base` may also be the discovery URL itself.
+pub async fn discover(http: &reqwest::Client, base: &str, standard: Standard) -> R<Provider> {
+    let base = base.trim_end_matches('/');
+    let url = if base.ends_with("/discovery") {
+        base.to_owned()
+    } else if base.ends_with(standard.api_path()) {
+        format!("{base}/discovery")
+    } else {
+        format!("{base}{}/discovery", standard.api_path())
+    };
+    let resp = http.get(&url).send().await.map_err(|e| ConnectError::Http(format!("{url}: {e}")))?;
+    let (status, _, bytes) = body(resp).await?;
+    if status != 200 {
+        return Err(ConnectError::Provider(format!("{url} answered {status}")));
+    }
+    let sdd: Value = serde_json::from_slice(&bytes).map_err(|e| ConnectError::Provider(format!("{url}: not JSON: {e}")))?;
+    let scheme = "/components/securitySchemes/OAuth2ACG";
+    let flow = format!("{scheme}/flows/authorizationCode");
+    let token_url = text(&sdd, &format!("{flow}/tokenUrl"))?;
+    Ok(Provider {
+        standard,
+        api: url.trim_end_matches("/discovery").to_owned(),
+        name: sdd
+            .pointer("/info/x-imssf-name")
+            .or_else(|| sdd.pointer("/info/title"))
+            .and_then(Value::as_str)
+            .unwrap_or("provider")
+            .to_owned(),
+        registration_url: text(&sdd, &format!("{scheme}/x-imssf-registrationUrl"))?,
+        authorization_url: text(&sdd, &format!("{flow}/authorizationUrl"))?,
+        refresh_url: sdd
+            .pointer(&format!("{flow}/refreshUrl"))
+            .and_then(Value::as_str)
+            .unwrap_or(&token_url)
+            .to_owned(),
+        token_url,
+        scopes: sdd
+            .pointer(&format!("{flow}/scopes"))
+            .and_then(Value::as_object)
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default(),
+    })
+}
+
+/// The scopes the wallet asks as a Service Consumer (Read), plus `offline_access` for refresh.
+pub fn read_scopes(standard: Standard) -> Vec<String> {
+    vec![
+        standard.scope("credential.readonly"),
+        standard.scope("profile.readonly"),
+        "offline_access".to_owned(),
+    ]
+}
+
+/// Dynamic client registration. Every URL shares the wallet's host, as the spec asks.
+pub async fn register(http: &reqwest::Client, p: &Provider, wallet_base: &str, redirect_uri: &str) -> R<Registration> {
+    let wallet_base = wallet_base.trim_end_matches('/');
+    let req = json!({
+        "client_name": "Wellspring Open Digital Wallet",
+        "client_uri": format!("{wallet_base}/"),
+        "logo_uri": format!("{wallet_base}/static/logo.svg"),
+        "tos_uri": format!("{wallet_base}/terms"),
+        "policy_uri": format!("{wallet_base}/privacy"),
+        "software_id": "wellspring-wallet",
+        "software_version": env!("CARGO_PKG_VERSION"),
+        "redirect_uris": [redirect_uri],
+        "scope": read_scopes(p.standard).join(" "),
+        "token_endpoint_auth_method": "client_secret_basic",
+        "grant_types": ["authorization_code", "refresh_token"],
+        "response_types": ["code"],
+    });
+    let resp = http
+        .post(&p.registration_url)
+        .json(&req)
+        .send()
+        .await
+        .map_err(|e| ConnectError::Http(format!("{}: {e}", p.registration_url)))?;
+    let (status, _, bytes) = body(resp).await?;
+    let v: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    if status != 201 && status != 200 {
+        return Err(ConnectError::Provider(format!(
+            "registration refused ({status}): {}",
+            v.get("error_description").or_else(|| v.get("error")).and_then(Value::as_str).unwrap_or("no reason given")
+        )));
+    }
+    Ok(Registration {
+        client_id: text(&v, "/client_id")?,
+        client_secret: text(&v, "/client_secret")?,
+    })
+}
+
+type Client = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
+
+fn client(p: &Provider, reg: &Registration, redirect_uri: &str, token_url: &str) -> R<Client> {
+    let bad = |e: oauth2::url::ParseError| ConnectError::Provider(e.to_string());
+    Ok(BasicClient::new(ClientId::new(reg.client_id.clone()))
+        .set_client_secret(ClientSecret::new(reg.client_secret.clone()))
+        .set_auth_uri(AuthUrl::new(p.authorization_url.clone()).map_err(bad)?)
+        .set_token_uri(TokenUrl::new(token_url.to_owned()).map_err(bad)?)
+        .set_redirect_uri(RedirectUrl::new(redirect_uri.to_owned()).map_err(bad)?))
+}
+
+/// Where to send the learner's browser, and what to keep until the callback.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub url: String,
+    pub state: String,
+    pub verifier: String,
+}
+
+/// The authorization request: PKCE S256, a random state, the read scopes.
+pub fn authorize_url(p: &Provider, reg: &Registration, redirect_uri: &str) -> R<Pending> {
+    let c = client(p, reg, redirect_uri, &p.token_url)?;
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let mut req = c.authorize_url(CsrfToken::new_random).set_pkce_challenge(challenge);
+    for s in read_scopes(p.standard) {
+        req = req.add_scope(Scope::new(s));
+    }
+    let (url, state) = req.url();
+    Ok(Pending {
+        url: url.to_string(),
+        state: state.secret().clone(),
+        verifier: verifier.secret().clone(),
+    })
+}
+
+fn tokens<T: TokenResponse>(t: &T, scope_asked: &str) -> Tokens {
+    Tokens {
+        access: t.access_token().secret().clone(),
+        refresh: t.refresh_token().map(|r| r.secret().clone()),
+        expires_at: t.expires_in().map(|d| chrono::Utc::now().timestamp() + d.as_secs() as i64),
+        scope: t
+            .scopes()
+            .map(|s| s.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" "))
+            .unwrap_or_else(|| scope_asked.to_owned()),
+    }
+}
+
+/// The callback: the state must be ours; the code is exchanged with the PKCE verifier.
+pub async fn exchange(
+    http: &reqwest::Client,
+    p: &Provider,
+    reg: &Registration,
+    redirect_uri: &str,
+    pending: &Pending,
+    code: &str,
+    state: &str,
+) -> R<Tokens> {
+    if state != pending.state {
+        return Err(ConnectError::OAuth("the state does not match the request: refused (CSRF)".into()));
+    }
+    let scope = read_scopes(p.standard).join(" ");
+    let c = client(p, reg, redirect_uri, &p.token_url)?;
+    let t = c
+        .exchange_code(AuthorizationCode::new(code.to_owned()))
+        .set_pkce_verifier(PkceCodeVerifier::new(pending.verifier.clone()))
+        // security.html lists scope in the token request; RFC 6749 does not forbid it
+        .add_extra_param("scope", scope.clone())
+        .request_async(http)
+        .await
+        .map_err(|e| ConnectError::OAuth(format!("token request: {}", describe(&e))))?;
+    Ok(tokens(&t, &scope))
+}
+
+/// Refresh (RFC 6749 §6) at the provider's refresh URL.
+pub async fn refresh(http: &reqwest::Client, p: &Provider, reg: &Registration, redirect_uri: &str, refresh_token: &str) -> R<Tokens> {
+    let scope = read_scopes(p.standard).join(" ");
+    let c = client(p, reg, redirect_uri, &p.refresh_url)?;
+    let t = c
+        .exchange_refresh_token(&RefreshToken::new(refresh_token.to_owned()))
+        .request_async(http)
+        .await
+        .map_err(|e| ConnectError::OAuth(format!("refresh: {}", describe(&e))))?;
+    let mut t = tokens(&t, &scope);
+    if t.refresh.is_none() {
+        t.refresh = Some(refresh_token.to_owned());
+    }
+    Ok(t)
+}
+
+fn describe<E: std::error::Error>(e: &E) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(x) = src {
+        s.push_str(": ");
+        s.push_str(&x.to_string());
+        src = x.source();
+    }
+    s
+}
+
+#[derive(Deserialize)]
+struct Page<'a> {
+    #[serde(default, borrow)]
+    credential: Vec<&'a RawValue>,
+    #[serde(default, rename = "compactJwsString")]
+    jws: Vec<String>,
+    /// api.html's sample spells it in the plural.
+    #[serde(default, rename = "compactJwsStrings")]
+    jws_plural: Vec<String>,
+}
+
+fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    let link = headers.get("link")?.to_str().ok()?;
+    link.split(',').find_map(|part| {
+        let part = part.trim();
+        let (url, params) = part.split_once(';')?;
+        params
+            .split(';')
+            .any(|p| {
+                let p = p.trim().replace(' ', "");
+                p == "rel=\"next\"" || p == "rel=next"
+            })
+            .then(|| url.trim().trim_start_matches('<').trim_end_matches('>').to_owned())
+    })
+}
+
+async fn get_api(http: &reqwest::Client, url: &str, token: &str) -> R<(reqwest::header::HeaderMap, Vec<u8>)> {
+    let resp = http
+        .get(url)
+        .bearer_auth(token)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| ConnectError::Http(format!("{url}: {e}")))?;
+    let (status, headers, bytes) = body(resp).await?;
+    if status == 401 || status == 403 {
+        return Err(ConnectError::OAuth(format!("{url} answered {status}: the token was refused")));
+    }
+    if status != 200 {
+        return Err(ConnectError::Provider(format!("{url} answered {status}")));
+    }
+    Ok((headers, bytes))
+}
+
+/// getCredentials, every page (the `Link rel="next"` followed), each credential's exact bytes.
+pub async fn fetch_credentials(http: &reqwest::Client, p: &Provider, token: &str) -> R<Vec<Fetched>> {
+    let mut out = Vec::new();
+    let mut next = Some(format!("{}/credentials", p.api));
+    let mut seen = std::collections::HashSet::new();
+    while let Some(url) = next.take() {
+        if !seen.insert(url.clone()) || seen.len() > MAX_PAGES {
+            return Err(ConnectError::Provider(format!("paging loops or never ends (at {url})")));
+        }
+        let (headers, bytes) = get_api(http, &url, token).await?;
+        let page: Page = serde_json::from_slice(&bytes)
+            .map_err(|e| ConnectError::Provider(format!("{url}: not a credentials response: {e}")))?;
+        out.extend(page.credential.iter().map(|r| Fetched::Json(r.get().to_owned())));
+        out.extend(page.jws.into_iter().chain(page.jws_plural).map(Fetched::Jws));
+        next = next_link(&headers);
+    }
+    Ok(out)
+}
+
+/// getProfile.
+pub async fn fetch_profile(http: &reqwest::Client, p: &Provider, token: &str) -> R<Value> {
+    let url = format!("{}/profile", p.api);
+    let (_, bytes) = get_api(http, &url, token).await?;
+    serde_json::from_slice(&bytes).map_err(|e| ConnectError::Provider(format!("{url}: not JSON: {e}")))
+}

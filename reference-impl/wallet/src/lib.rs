@@ -1,0 +1,5 @@
+//! The Wellspring Open Digital Wallet (reference implementation): a learner's wallet.
+//!
+//! - `connect`: Service Consumer (Read) of any OB 3.0 / CLR 2.0 provider.
+
+pub mod connect;
