@@ -7,6 +7,9 @@ use std::collections::HashMap;
 use serde_json::Value;
 use ssi_jwk::{Base64urlUInt, OctetParams, Params, JWK};
 
+/// The JWK type keys are held in (re-exported so callers need no `ssi` dependency of their own).
+pub type Jwk = JWK;
+
 use crate::loader::Fetch;
 
 /// A public key found for a verification method, and who controls it.

@@ -3,3 +3,6 @@
 //! - `connect`: Service Consumer (Read) of any OB 3.0 / CLR 2.0 provider.
 
 pub mod connect;
+pub mod intake;
+pub mod share;
+pub mod store;
