@@ -5,4 +5,6 @@
 pub mod connect;
 pub mod intake;
 pub mod share;
+pub mod server;
 pub mod store;
+pub mod web;
