@@ -10,6 +10,7 @@ mod matrix_cmd;
 mod vectors_cmd;
 mod verifier_cmd;
 mod verify_cmd;
+mod wallet_cmd;
 
 use std::process::ExitCode;
 
@@ -53,6 +54,9 @@ enum Command {
     Verifier(verifier_cmd::VerifierCmd),
     /// Interop matrix: every applicable suite against every registered implementation.
     Matrix(matrix_cmd::MatrixArgs),
+    /// The reference Open Digital Wallet: a learner's wallet, Service Consumer and Host.
+    #[command(subcommand)]
+    Wallet(wallet_cmd::WalletCmd),
 }
 
 fn main() -> ExitCode {
@@ -73,6 +77,7 @@ fn main() -> ExitCode {
         Command::Fuzz(a) => fuzz_cmd::run(a),
         Command::Verifier(c) => verifier_cmd::run(c),
         Command::Matrix(a) => matrix_cmd::run(a),
+        Command::Wallet(c) => wallet_cmd::run(c),
         Command::Checks => {
             for c in wellspring_verify::checks::ALL {
                 println!("{:<28} {}\n{:<28} {}", c.id, c.title, "", c.clause);
