@@ -1,26 +1,41 @@
 //! `wellspring certify`: run a certification suite against a live implementation.
 
 use std::io::Write;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use wellspring_report::render;
+use wellspring_report::{render, DocReport};
 use wellspring_suite_case10::provider;
+use wellspring_suite_ob30::issuer::IssuerStandard;
+use wellspring_suite_ob30::{consumer, displayer, issuer};
 
-/// Certify a live implementation against a standard, acting as its counterpart.
+/// Certify an implementation for a role of a standard, acting as its counterpart, and write
+/// a report a vendor can hand to a customer.
 ///
-/// CASE 1.0 provider: Wellspring acts as a CASE consumer. TARGET is the base URL; the suite
-/// appends /ims/case/v1p0/... It walks /CFDocuments, every document's CFPackage and every
-/// object the package references, then probes unknown and malformed identifiers, a bad query
-/// parameter, paging, uris, and runs the package integrity checks on each CFPackage.
+/// Roles:
+///   case10 provider               Wellspring is a CASE consumer: TARGET is the provider's base URL;
+///                                 it walks /CFDocuments, every package and object, probes unknown and
+///                                 malformed ids, bad parameters, paging, uris, package integrity.
+///   ob30|clr20 issuer             the credential(s) given with --credential (JSON, VC-JWT, baked PNG/SVG)
+///                                 must verify, be issued to conformance@imsglobal.org, use eddsa-rdfc-2022
+///                                 or VC-JWT, and (as the live test system asks) be baked.
+///   ob30|clr20 displayer          Wellspring serves a valid, an expired and a revoked badge in VC DM 2.0
+///                                 and 1.1 form (with their revocation list on --listen) and asks the
+///                                 displayer's VC-API verify endpoint (--verify-url) about each.
+///   ob30|clr20 service-consumer-read|service-consumer-write
+///                                 Wellspring is the provider (discovery, registration, a login page for
+///                                 the test account, token, API) on --listen; point the consumer at the
+///                                 printed discovery URL; every request it makes is recorded and judged.
 ///
 /// Exit codes: 0 every check passed, 1 a check failed, 2 could not run.
 ///
 /// Examples:
 ///   wellspring certify --standard case10 --role provider --target http://127.0.0.1:8480
-///   wellspring certify --standard case10 --role provider --target https://case.example.org \
-///       --client ID:SECRET --token-url https://case.example.org/auth/token -v --junit case.xml
+///   wellspring certify --standard ob30 --role issuer --credential badge.png --report out/
+///   wellspring certify --standard ob30 --role displayer --verify-url http://127.0.0.1:8490/credentials/verify
+///   wellspring certify --standard ob30 --role service-consumer-read --listen 127.0.0.1:8455 --wait 600
 #[derive(Args)]
 #[command(verbatim_doc_comment)]
 pub struct CertifyArgs {
@@ -30,9 +45,9 @@ pub struct CertifyArgs {
     /// The role of the implementation under test.
     #[arg(long, value_enum)]
     role: Role,
-    /// Base URL of the implementation, e.g. http://127.0.0.1:8480.
+    /// Base URL of the implementation (provider roles), e.g. http://127.0.0.1:8480.
     #[arg(long, value_name = "URL")]
-    target: String,
+    target: Option<String>,
     /// Bearer token sent with every call.
     #[arg(long, value_name = "TOKEN", conflicts_with = "client")]
     token: Option<String>,
@@ -48,9 +63,31 @@ pub struct CertifyArgs {
     /// Scope requested with --client.
     #[arg(long)]
     scope: Option<String>,
-    /// Objects fetched at most.
+    /// Objects fetched at most (CASE provider).
     #[arg(long, value_name = "N", default_value_t = 200)]
     max_items: usize,
+    /// Issuer role: the credential(s) the issuer issued to conformance@imsglobal.org.
+    #[arg(long = "credential", value_name = "FILE", num_args = 1..)]
+    credentials: Vec<PathBuf>,
+    /// Displayer role: the displayer's VC-API verify endpoint (POST {"verifiableCredential": …}).
+    #[arg(long, value_name = "URL")]
+    verify_url: Option<String>,
+    /// Displayer and consumer roles: where Wellspring's own server listens.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// Displayer and consumer roles: the base URL the implementation reaches Wellspring at
+    /// (default http://ADDR).
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
+    /// Consumer roles: how long to wait for the consumer, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    wait: u64,
+    /// Consumer roles: the test account the login page accepts (USER:PASSWORD).
+    #[arg(long, value_name = "USER:PASSWORD")]
+    test_login: Option<String>,
+    /// Issuer role: judge validity windows at this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
     /// Per-request deadline in seconds (body included).
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     timeout: u64,
@@ -60,22 +97,28 @@ pub struct CertifyArgs {
     /// Also write JUnit XML to FILE.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
-    /// Also write the JSON report to FILE.
-    #[arg(long, value_name = "FILE")]
+    /// Write the report to DIR: report.html (self-contained), report.json, junit.xml.
+    #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
     /// Show evidence (HTTP exchanges) under failed, warned and skipped checks.
     #[arg(short, long)]
     verbose: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Standard {
     Case10,
+    Ob30,
+    Clr20,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Role {
     Provider,
+    Issuer,
+    Displayer,
+    ServiceConsumerRead,
+    ServiceConsumerWrite,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -95,17 +138,23 @@ fn fail(msg: String) -> u8 {
     2
 }
 
-pub fn run(a: CertifyArgs) -> u8 {
-    let (Standard::Case10, Role::Provider) = (a.standard, a.role);
-    let mut opts = provider::Options::new(a.target.clone());
+fn ob_standard(s: Standard) -> IssuerStandard {
+    if s == Standard::Clr20 {
+        IssuerStandard::Clr20
+    } else {
+        IssuerStandard::Ob30
+    }
+}
+
+fn case_provider(a: &CertifyArgs) -> Result<Vec<DocReport>, String> {
+    let target = a.target.clone().ok_or("--target URL is required for the CASE provider role")?;
+    let mut opts = provider::Options::new(target);
     opts.timeout = Duration::from_secs(a.timeout.max(1));
     opts.max_items = a.max_items;
     opts.auth = if let Some(t) = &a.token {
         provider::Auth::Token(t.clone())
     } else if let Some(c) = &a.client {
-        let Some((id, secret)) = c.split_once(':') else {
-            return fail("--client must be ID:SECRET".into());
-        };
+        let (id, secret) = c.split_once(':').ok_or("--client must be ID:SECRET")?;
         provider::Auth::Client {
             id: id.to_owned(),
             secret: secret.to_owned(),
@@ -116,15 +165,95 @@ pub fn run(a: CertifyArgs) -> u8 {
     } else {
         provider::Auth::Anonymous
     };
-    let report = match provider::run(&opts) {
+    provider::run(&opts).map(|r| vec![r])
+}
+
+fn issuer_role(a: &CertifyArgs) -> Result<Vec<DocReport>, String> {
+    if a.credentials.is_empty() {
+        return Err("--credential FILE is required for the issuer role".into());
+    }
+    let now = match &a.now {
+        Some(t) => chrono::DateTime::parse_from_rfc3339(t)
+            .map_err(|e| format!("--now {t}: {e}"))?
+            .with_timezone(&chrono::Utc),
+        None => chrono::Utc::now(),
+    };
+    let opts = wellspring_verify::Options::offline(now);
+    let mut out = Vec::new();
+    for f in &a.credentials {
+        let bytes = std::fs::read(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+        out.push(issuer::run(ob_standard(a.standard), &f.display().to_string(), &bytes, &opts));
+    }
+    Ok(out)
+}
+
+fn displayer_role(a: &CertifyArgs) -> Result<Vec<DocReport>, String> {
+    let url = a.verify_url.clone().ok_or("--verify-url URL is required for the displayer role")?;
+    let mut o = displayer::Options::new(ob_standard(a.standard), url);
+    o.listen = a.listen;
+    o.public_base = a.public_url.clone();
+    o.timeout = Duration::from_secs(a.timeout.max(1));
+    displayer::run(&o).map(|r| vec![r])
+}
+
+fn consumer_role(a: &CertifyArgs, role: consumer::Role) -> Result<Vec<DocReport>, String> {
+    let mut o = consumer::Options::new(ob_standard(a.standard), role);
+    o.listen = a.listen;
+    o.public_base = a.public_url.clone();
+    o.wait = Duration::from_secs(a.wait.max(1));
+    if let Some(l) = &a.test_login {
+        let (u, p) = l.split_once(':').ok_or("--test-login must be USER:PASSWORD")?;
+        o.user = u.to_owned();
+        o.password = p.to_owned();
+    }
+    let session = consumer::start(&o)?;
+    eprintln!("wellspring certify: the conformance provider is up. Point the consumer at");
+    eprintln!("  discovery: {}", session.discovery_url());
+    eprintln!("  test login: {} / {}", o.user, o.password);
+    eprintln!(
+        "  waiting up to {} s; the run ends {} after the consumer's last required call",
+        o.wait.as_secs(),
+        "shortly"
+    );
+    Ok(vec![session.wait()])
+}
+
+fn title(a: &CertifyArgs) -> String {
+    let std = match a.standard {
+        Standard::Case10 => "CASE 1.0",
+        Standard::Ob30 => "Open Badges 3.0",
+        Standard::Clr20 => "CLR 2.0",
+    };
+    let role = a.role.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default();
+    format!("Wellspring certification report — {std} {role}")
+}
+
+pub fn run(a: CertifyArgs) -> u8 {
+    let result = match (a.standard, a.role) {
+        (Standard::Case10, Role::Provider) => case_provider(&a),
+        (Standard::Case10, _) => Err("CASE 1.0 is certified for the provider role only".into()),
+        (_, Role::Provider) => Err("for OB 3.0 / CLR 2.0 name the role: issuer, displayer, service-consumer-read, service-consumer-write".into()),
+        (_, Role::Issuer) => issuer_role(&a),
+        (_, Role::Displayer) => displayer_role(&a),
+        (_, Role::ServiceConsumerRead) => consumer_role(&a, consumer::Role::Read),
+        (_, Role::ServiceConsumerWrite) => consumer_role(&a, consumer::Role::Write),
+    };
+    let reports = match result {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
-    let reports = [report];
     let json = serde_json::to_string_pretty(&render::json(&reports)).expect("report serializes");
-    if let Some(path) = &a.report {
-        if let Err(e) = std::fs::write(path, &json) {
-            return fail(format!("cannot write {}: {e}", path.display()));
+    if let Some(dir) = &a.report {
+        let write = |name: &str, text: &str| {
+            std::fs::write(dir.join(name), text).map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))
+        };
+        let written = std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))
+            .and_then(|_| write("report.json", &json))
+            .and_then(|_| write("report.html", &render::html(&title(&a), &reports)))
+            .and_then(|_| write("junit.xml", &render::junit(&reports)));
+        if let Err(e) = written {
+            return fail(e);
         }
     }
     if let Some(path) = &a.junit {
@@ -138,10 +267,8 @@ pub fn run(a: CertifyArgs) -> u8 {
     };
     // a closed stdout (e.g. piped into `head`) is not a reason to panic
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout
-        .write_all(out.as_bytes())
-        .and_then(|_| stdout.flush());
-    if reports[0].passed() {
+    let _ = stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush());
+    if reports.iter().all(DocReport::passed) {
         0
     } else {
         1
