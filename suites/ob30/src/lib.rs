@@ -3,3 +3,5 @@
 pub mod issuer;
 pub mod displayer;
 pub mod consumer;
+pub mod provider;
+pub mod provider_fixture;

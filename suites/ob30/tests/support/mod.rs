@@ -1,0 +1,1 @@
+pub use wellspring_suite_ob30::provider_fixture::*;
