@@ -92,13 +92,14 @@ pub fn take(bytes: &[u8], source: &str, v: &Verifying) -> Result<NewCredential, 
         Some(Value::String(s)) => Some(s.clone()),
         Some(o) => text(o, "/id"),
         None => None,
-    };
+    }
+    .map(|s| wellspring_model::normalize_identifier(&s));
     Ok(NewCredential {
         id: 0,
         format: format.to_owned(),
         original: bytes.to_vec(),
         credential: serde_json::to_string_pretty(&credential).unwrap_or_default(),
-        vc_id: text(&credential, "/id"),
+        vc_id: text(&credential, "/id").map(|s| wellspring_model::normalize_identifier(&s)),
         issuer_id,
         kind,
         name: text(&display, "/name"),

@@ -141,7 +141,12 @@ pub async fn start(c: Config) -> Result<Running, String> {
         .await
         .map_err(|e| e.to_string())?;
     }
-    let router = router(app);
+    let auth = wellspring_obapi::AuthStore::open(&c.db).map_err(|e| e.to_string())?;
+    let mut api = wellspring_obapi::Config::new(base.clone());
+    api.title = "Wellspring Wallet".into();
+    api.image_url = Some(format!("{base}/static/logo.svg"));
+    let host = std::sync::Arc::new(crate::host::Host { store: app.store.clone(), verifying: app.verifying.clone() });
+    let router = router(app).merge(wellspring_obapi::router(host, auth, api));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, router)

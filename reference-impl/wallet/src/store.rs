@@ -40,6 +40,7 @@ const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS pending (
         state TEXT PRIMARY KEY, learner INTEGER NOT NULL, connection INTEGER NOT NULL,
         verifier TEXT NOT NULL, url TEXT NOT NULL, created INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS profile (learner INTEGER PRIMARY KEY REFERENCES learner(id), json TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS session (
         token_hash TEXT PRIMARY KEY, learner INTEGER NOT NULL, expires INTEGER NOT NULL)",
 ];
@@ -266,6 +267,35 @@ impl Store {
         let mut st = db.prepare(&format!("SELECT {} FROM credential WHERE learner = ?1 ORDER BY id", Self::COLS))?;
         let rows = st.query_map(params![learner], Self::row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One page of the learner's credentials of the given kinds, oldest first, those added at
+    /// or after `since` (Unix milliseconds) when given, and how many match in all.
+    pub fn credentials_of_kinds(&self, learner: i64, kinds: &[&str], since: Option<i64>, limit: usize, offset: usize) -> R<(Vec<StoredCredential>, usize)> {
+        let since = since
+            .and_then(chrono::DateTime::from_timestamp_millis)
+            .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_default();
+        let kinds = serde_json::to_string(kinds).unwrap_or_default();
+        let filter = "learner = ?1 AND kind IN (SELECT value FROM json_each(?2)) AND added >= ?3";
+        let db = self.db();
+        let total: i64 = db.query_row(&format!("SELECT COUNT(*) FROM credential WHERE {filter}"), params![learner, kinds, since], |r| r.get(0))?;
+        let mut st = db.prepare(&format!("SELECT {} FROM credential WHERE {filter} ORDER BY id LIMIT ?4 OFFSET ?5", Self::COLS))?;
+        let rows = st.query_map(params![learner, kinds, since, limit as i64, offset as i64], Self::row)?;
+        Ok((rows.collect::<Result<_, _>>()?, total as usize))
+    }
+
+    /// The learner's Profile JSON as last put.
+    pub fn profile(&self, learner: i64) -> R<Option<String>> {
+        Ok(self.db().query_row("SELECT json FROM profile WHERE learner = ?1", params![learner], |r| r.get(0)).optional()?)
+    }
+
+    pub fn set_profile(&self, learner: i64, json: &str) -> R<()> {
+        self.db().execute(
+            "INSERT INTO profile (learner, json) VALUES (?1, ?2) ON CONFLICT(learner) DO UPDATE SET json = excluded.json",
+            params![learner, json],
+        )?;
+        Ok(())
     }
 
     pub fn credential(&self, learner: i64, id: i64) -> R<Option<StoredCredential>> {
