@@ -560,7 +560,12 @@ async fn share_post(State(app): State<App>, headers: HeaderMap, body: Bytes) -> 
         Err(e) => return oops(e),
     };
     if let Some(to) = get("send_to") {
-        let sent = app.http.post(&to).json(&vp).send().await;
+        // with the learner's e-mail when asked: issuers often name learners by (hashed) e-mail
+        let body = match get("email") {
+            Some(e) => serde_json::json!({"presentation": vp, "email": e}),
+            None => vp.clone(),
+        };
+        let sent = app.http.post(&to).json(&body).send().await;
         return match sent {
             Ok(r) => {
                 let code = r.status().as_u16();

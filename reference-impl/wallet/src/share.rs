@@ -50,6 +50,10 @@ pub fn presentation(
     }
     let (jwk, did, vm) = holder(seed)?;
     let vcs = credentials.iter().map(embedded).collect::<Result<Vec<_>, _>>()?;
+    if vcs.iter().any(Value::is_string) {
+        // JSON-LD gives a string in `verifiableCredential` no meaning: it cannot be signed
+        return Err("a VC-JWT cannot go inside a signed presentation yet (VC 2.0's EnvelopedVerifiableCredential is not built); share the JSON credentials, or export the VC-JWT and send it on its own".into());
+    }
     let mut vp = VerifiablePresentation::new(Some(did), vcs);
     vp.id = Some(format!("urn:uuid:{}", uuid_v4()));
     let mut v = vp.to_value();

@@ -247,7 +247,9 @@ pub fn share(learner: &str, creds: &[StoredCredential], error: Option<&str>) -> 
              <label for=\"send_to\">Send to (an application's apply URL, optional)</label><input id=\"send_to\" name=\"send_to\" type=\"url\">\
              <label for=\"challenge\">Challenge (optional)</label><input id=\"challenge\" name=\"challenge\">\
              <label for=\"domain\">Domain (optional)</label><input id=\"domain\" name=\"domain\">\
-             <button class=\"primary\" type=\"submit\">Share</button></form>"
+             <label><input type=\"checkbox\" name=\"email\" value=\"{}\"> Send my e-mail address with it (when the credentials were issued to it)</label>\
+             <button class=\"primary\" type=\"submit\">Share</button></form>",
+            esc(learner)
         ),
     )
 }

@@ -1,0 +1,421 @@
+//! CASE 1.0 frameworks: fetched from any provider by URL
+//! (`GET {base}/ims/case/v1p0/CFPackages/{sourcedId}`), kept in the ATS's SQLite cache with their
+//! `lastChangeDateTime` (a cached package is fetched again only when `/CFDocuments/{id}` says it
+//! changed), and read into one association graph across every cached framework.
+//!
+//! Every request has the client's timeout and a size bound ([`MAX_DOCUMENT`]).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::Value;
+
+use crate::store::Store;
+
+/// Where CASE 1.0 endpoints live under a provider's base URL.
+pub const CASE_PATH: &str = "/ims/case/v1p0/";
+/// Largest CASE response read.
+pub const MAX_DOCUMENT: usize = 8 * 1024 * 1024;
+/// Most frameworks fetched for the alignments of one application.
+pub const MAX_FETCHES_PER_APPLICATION: usize = 16;
+
+/// A CASE URL split into the provider base, the endpoint (`CFItems`, `CFPackages`, …) and the id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseUrl {
+    pub base: String,
+    pub endpoint: String,
+    pub id: String,
+}
+
+/// Splits `https://host/prefix/ims/case/v1p0/CFItems/{id}` (query and fragment ignored).
+pub fn split_case_url(url: &str) -> Option<CaseUrl> {
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return None;
+    }
+    let url = url.split(['?', '#']).next()?;
+    let at = url.find(CASE_PATH)?;
+    let base = url[..at].to_owned();
+    let mut rest = url[at + CASE_PATH.len()..].trim_end_matches('/').split('/');
+    let endpoint = rest.next()?.to_owned();
+    let id = rest.next()?.to_owned();
+    if rest.next().is_some() || id.is_empty() || endpoint.is_empty() {
+        return None;
+    }
+    Some(CaseUrl { base, endpoint, id })
+}
+
+fn norm(id: &str) -> String {
+    id.trim().to_ascii_lowercase()
+}
+
+/// An HTTP client for CASE providers: timeout per request, five redirects at most.
+pub fn http_client(timeout: std::time::Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .user_agent(concat!("wellspring-ats/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .unwrap_or_default()
+}
+
+/// GET a JSON document, refusing anything larger than [`MAX_DOCUMENT`].
+pub async fn get_json(http: &reqwest::Client, url: &str) -> Result<Value, String> {
+    let mut r = http
+        .get(url)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| format!("{url}: {e}"))?;
+    if !r.status().is_success() {
+        return Err(format!("{url}: HTTP {}", r.status()));
+    }
+    if r.content_length()
+        .is_some_and(|n| n as usize > MAX_DOCUMENT)
+    {
+        return Err(format!("{url}: larger than {MAX_DOCUMENT} bytes"));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = r.chunk().await.map_err(|e| format!("{url}: {e}"))? {
+        if body.len() + chunk.len() > MAX_DOCUMENT {
+            return Err(format!("{url}: larger than {MAX_DOCUMENT} bytes"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    serde_json::from_slice(&body).map_err(|e| format!("{url}: not JSON: {e}"))
+}
+
+fn last_change(doc: &Value) -> Option<String> {
+    doc.get("lastChangeDateTime")
+        .or_else(|| doc.pointer("/CFDocument/lastChangeDateTime"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+/// Fetches frameworks through the cache.
+#[derive(Clone)]
+pub struct Frameworks {
+    pub http: reqwest::Client,
+    pub store: Store,
+}
+
+impl Frameworks {
+    /// The CFPackage of framework `doc_id` at provider `base`: from the cache when the
+    /// provider's `lastChangeDateTime` is the cached one (or the provider cannot be reached and a
+    /// copy is cached), fetched otherwise.
+    pub async fn package(&self, base: &str, doc_id: &str) -> Result<Value, String> {
+        let base = base.trim_end_matches('/');
+        let id = norm(doc_id);
+        if id.is_empty() || id.contains(['/', '?', '#']) {
+            return Err(format!("{doc_id:?} is not a CFDocument identifier"));
+        }
+        if let Some(cached) = self.store.framework(&id).map_err(|e| e.to_string())? {
+            let url = format!("{base}{CASE_PATH}CFDocuments/{id}");
+            match get_json(&self.http, &url).await {
+                Ok(d) if last_change(&d).is_some() && last_change(&d) == cached.last_change => {
+                    return Ok(cached.package);
+                }
+                Ok(_) => {}
+                Err(_) => return Ok(cached.package),
+            }
+        }
+        let url = format!("{base}{CASE_PATH}CFPackages/{id}");
+        let p = get_json(&self.http, &url).await?;
+        let got = p
+            .pointer("/CFDocument/identifier")
+            .and_then(Value::as_str)
+            .map(norm);
+        if got.as_deref() != Some(id.as_str()) {
+            return Err(format!(
+                "{url}: not the CFPackage of {id} (CFDocument.identifier is {got:?})"
+            ));
+        }
+        if !p.get("CFItems").is_none_or(Value::is_array) {
+            return Err(format!("{url}: CFItems is not an array"));
+        }
+        self.store
+            .put_framework(&id, base, &p, last_change(&p).as_deref())
+            .map_err(|e| e.to_string())?;
+        Ok(p)
+    }
+
+    /// The package a `packageUrl` (`{base}/ims/case/v1p0/CFPackages/{id}`) names.
+    pub async fn package_at(&self, url: &str) -> Result<Value, String> {
+        match split_case_url(url) {
+            Some(u) if u.endpoint == "CFPackages" || u.endpoint == "CFDocuments" => {
+                self.package(&u.base, &u.id).await
+            }
+            _ => Err(format!(
+                "{url} is not a CASE 1.0 CFPackages/{{sourcedId}} URL"
+            )),
+        }
+    }
+
+    /// Makes sure the framework of an aligned CASE URL (a CFItem, CFDocument or CFPackage URL)
+    /// is cached; returns whether something had to be fetched.
+    pub async fn follow(&self, url: &str, known: &Graph) -> Result<bool, String> {
+        let Some(u) = split_case_url(url) else {
+            return Ok(false);
+        };
+        match u.endpoint.as_str() {
+            "CFItems" => {
+                if known.items.contains_key(&norm(&u.id)) {
+                    return Ok(false);
+                }
+                let item =
+                    get_json(&self.http, url.split(['?', '#']).next().unwrap_or(url)).await?;
+                let item = item.get("CFItem").unwrap_or(&item);
+                let doc = item
+                    .pointer("/CFDocumentURI/identifier")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| format!("{url}: the CFItem names no CFDocumentURI"))?;
+                self.package(&u.base, doc).await.map(|_| true)
+            }
+            "CFDocuments" | "CFPackages" => {
+                if known.frameworks.contains_key(&norm(&u.id)) {
+                    return Ok(false);
+                }
+                self.package(&u.base, &u.id).await.map(|_| true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// The graph of every cached framework.
+    pub fn graph(&self) -> Result<Graph, String> {
+        let all = self.store.frameworks().map_err(|e| e.to_string())?;
+        Ok(Graph::from_packages(&all))
+    }
+}
+
+/// One CASE item.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Item {
+    pub id: String,
+    pub uri: String,
+    pub code: Option<String>,
+    pub statement: String,
+    /// The CFDocument identifier of its framework.
+    pub framework: String,
+    /// Position in its package.
+    pub order: usize,
+}
+
+impl Item {
+    /// `DT.4.1 Inspect and adjust …`.
+    pub fn label(&self) -> String {
+        match &self.code {
+            Some(c) => format!("{c} {}", self.statement),
+            None => self.statement.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Framework {
+    pub id: String,
+    pub uri: String,
+    pub title: String,
+}
+
+/// One way evidence flows between items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge {
+    pub to: String,
+    /// The CASE `associationType` (symmetric ones are followed both ways under the same name).
+    pub association: String,
+    pub weight: f64,
+}
+
+/// Every cached framework's items and associations. How evidence flows is set by
+/// [`crate::score::hop_weight`].
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    pub items: BTreeMap<String, Item>,
+    pub frameworks: BTreeMap<String, Framework>,
+    edges: HashMap<String, Vec<Edge>>,
+    by_uri: HashMap<String, String>,
+}
+
+fn s(v: &Value, k: &str) -> Option<String> {
+    v.get(k).and_then(Value::as_str).map(str::to_owned)
+}
+
+impl Graph {
+    pub fn from_packages(packages: &[Value]) -> Graph {
+        let mut g = Graph::default();
+        for p in packages {
+            let Some(doc) = p.get("CFDocument") else {
+                continue;
+            };
+            let Some(doc_id) = s(doc, "identifier").map(|i| norm(&i)) else {
+                continue;
+            };
+            let uri = s(doc, "uri").unwrap_or_default();
+            g.by_uri.insert(uri.clone(), doc_id.clone());
+            g.frameworks.insert(
+                doc_id.clone(),
+                Framework {
+                    id: doc_id.clone(),
+                    uri,
+                    title: s(doc, "title").unwrap_or_default(),
+                },
+            );
+            for (order, it) in p
+                .get("CFItems")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let Some(id) = s(it, "identifier").map(|i| norm(&i)) else {
+                    continue;
+                };
+                let uri = s(it, "uri").unwrap_or_default();
+                if !uri.is_empty() {
+                    g.by_uri.insert(uri.clone(), id.clone());
+                }
+                g.items.insert(
+                    id.clone(),
+                    Item {
+                        id,
+                        uri,
+                        code: s(it, "humanCodingScheme").filter(|c| !c.is_empty()),
+                        statement: s(it, "fullStatement")
+                            .or_else(|| s(it, "abbreviatedStatement"))
+                            .unwrap_or_default(),
+                        framework: doc_id.clone(),
+                        order,
+                    },
+                );
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for p in packages {
+            for a in p
+                .get("CFAssociations")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let (Some(kind), Some(from), Some(to)) = (
+                    s(a, "associationType"),
+                    a.pointer("/originNodeURI/identifier")
+                        .and_then(Value::as_str)
+                        .map(norm),
+                    a.pointer("/destinationNodeURI/identifier")
+                        .and_then(Value::as_str)
+                        .map(norm),
+                ) else {
+                    continue;
+                };
+                if !seen.insert((kind.clone(), from.clone(), to.clone())) {
+                    continue;
+                }
+                let (fw, bw) = crate::score::hop_weight(&kind);
+                if let Some(w) = fw {
+                    g.edges.entry(from.clone()).or_default().push(Edge {
+                        to: to.clone(),
+                        association: kind.clone(),
+                        weight: w,
+                    });
+                }
+                if let Some(w) = bw {
+                    g.edges.entry(to).or_default().push(Edge {
+                        to: from,
+                        association: kind.clone(),
+                        weight: w,
+                    });
+                }
+            }
+        }
+        g
+    }
+
+    pub fn edges(&self, item: &str) -> &[Edge] {
+        self.edges.get(item).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The item an alignment points to: by `targetUrl` (the item's uri, or any CASE
+    /// `CFItems/{id}` URL of a cached item), else by `targetCode` (an identifier, or a
+    /// `humanCodingScheme` within the framework `targetFramework` names, or unique across
+    /// every framework).
+    pub fn resolve(
+        &self,
+        target_url: Option<&str>,
+        target_code: Option<&str>,
+        target_framework: Option<&str>,
+    ) -> Option<String> {
+        if let Some(url) = target_url {
+            if let Some(id) = self.by_uri.get(url) {
+                if self.items.contains_key(id) {
+                    return Some(id.clone());
+                }
+            }
+            if let Some(u) = split_case_url(url) {
+                let id = norm(&u.id);
+                if u.endpoint == "CFItems" && self.items.contains_key(&id) {
+                    return Some(id);
+                }
+            }
+        }
+        let code = target_code?.trim();
+        if self.items.contains_key(&norm(code)) {
+            return Some(norm(code));
+        }
+        let frameworks: Vec<&str> = match target_framework {
+            Some(f) => self
+                .frameworks
+                .values()
+                .filter(|d| d.title == f || d.uri == f || d.id == norm(f))
+                .map(|d| d.id.as_str())
+                .collect(),
+            None => vec![],
+        };
+        let hits: Vec<&Item> = self
+            .items
+            .values()
+            .filter(|i| i.code.as_deref() == Some(code))
+            .filter(|i| frameworks.is_empty() || frameworks.contains(&i.framework.as_str()))
+            .collect();
+        match hits.as_slice() {
+            [one] => Some(one.id.clone()),
+            _ => None,
+        }
+    }
+
+    /// The item's label, or its identifier when the item is not cached.
+    pub fn label(&self, id: &str) -> String {
+        self.items
+            .get(id)
+            .map(Item::label)
+            .unwrap_or_else(|| id.to_owned())
+    }
+
+    /// The items of one framework, in package order.
+    pub fn items_of(&self, framework: &str) -> Vec<&Item> {
+        let mut v: Vec<&Item> = self
+            .items
+            .values()
+            .filter(|i| i.framework == framework)
+            .collect();
+        v.sort_by_key(|i| i.order);
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_case_urls() {
+        let u = split_case_url("http://127.0.0.1:8480/ims/case/v1p0/CFItems/abc?x=1").unwrap();
+        assert_eq!(
+            (u.base.as_str(), u.endpoint.as_str(), u.id.as_str()),
+            ("http://127.0.0.1:8480", "CFItems", "abc")
+        );
+        assert!(split_case_url("http://x/ims/case/v1p0/CFItems").is_none());
+        assert!(split_case_url("ftp://x/ims/case/v1p0/CFItems/a").is_none());
+        assert!(split_case_url("http://x/other/CFItems/a").is_none());
+    }
+}
