@@ -1,8 +1,11 @@
 //! `wellspring`: the command line of the Wellspring conformance harness.
 
+mod ats_cmd;
 mod case_cmd;
 mod case_serve;
 mod certify_cmd;
+mod checks_cmd;
+mod demo_cmd;
 mod fetch;
 mod fuzz_cmd;
 mod hub_cmd;
@@ -37,8 +40,8 @@ enum Command {
     Verify(verify_cmd::VerifyArgs),
     #[command(subcommand)]
     Vectors(vectors_cmd::VectorsCmd),
-    /// List every credential check: stable ID, spec clause, what it judges.
-    Checks,
+    /// List every check: stable ID, spec clause, what it judges (`checks ob3.provider`).
+    Checks(checks_cmd::ChecksArgs),
     /// CASE 1.0: framework integrity checks (`case check`) and the reference provider (`case serve`).
     #[command(subcommand)]
     Case(case_cmd::CaseCmd),
@@ -57,6 +60,11 @@ enum Command {
     /// The reference Open Digital Wallet: a learner's wallet, Service Consumer and Host.
     #[command(subcommand)]
     Wallet(wallet_cmd::WalletCmd),
+    /// The reference Talent Search / ATS: verifies presented credentials, ranks candidates by CASE skills.
+    #[command(subcommand)]
+    Ats(ats_cmd::AtsCmd),
+    /// Start CASE server, hub, wallet and ATS on loopback and run the whole Wellspring story.
+    Demo(demo_cmd::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -78,12 +86,9 @@ fn main() -> ExitCode {
         Command::Verifier(c) => verifier_cmd::run(c),
         Command::Matrix(a) => matrix_cmd::run(a),
         Command::Wallet(c) => wallet_cmd::run(c),
-        Command::Checks => {
-            for c in wellspring_verify::checks::ALL {
-                println!("{:<28} {}\n{:<28} {}", c.id, c.title, "", c.clause);
-            }
-            0
-        }
+        Command::Ats(c) => ats_cmd::run(c),
+        Command::Demo(a) => demo_cmd::run(a),
+        Command::Checks(a) => checks_cmd::run(a),
     };
     ExitCode::from(code)
 }
