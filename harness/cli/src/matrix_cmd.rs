@@ -165,7 +165,6 @@ pub fn run(a: MatrixArgs) -> u8 {
         o.jobs = a.jobs.max(1);
         o.timeout = Duration::from_secs(a.timeout.max(1));
         o.progress = progress_bars();
-        o.api_suite = None; // wired to the OB/CLR provider suites once they land
         run::run(&subjects, &all, &o)
     };
     if let Err(e) = wellspring_matrix::write_reports(&m, &a.report, &a.title) {
@@ -179,3 +178,4 @@ pub fn run(a: MatrixArgs) -> u8 {
         1
     }
 }
+

@@ -92,6 +92,9 @@ fn verifier_serve_child_passes_displayer_certification_in_the_matrix() {
         .arg(tmp.path().join("m"))
         .env("WELLSPRING_VERIFIER_URL", format!("http://127.0.0.1:{port}/credentials/verify"))
         .env("WELLSPRING_CASE_URL", "http://127.0.0.1:9")
+        .env("WELLSPRING_HUB_URL", "http://127.0.0.1:9")
+        .env("WELLSPRING_WALLET_URL", "http://127.0.0.1:9")
+        .env("WELLSPRING_ATS_URL", "http://127.0.0.1:9")
         .output()
         .unwrap();
     let _ = child.kill();

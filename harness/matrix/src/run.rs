@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use wellspring_report::{DocReport, Verdict};
 use wellspring_suite_case10::provider as case_provider;
-use wellspring_suite_ob30::{displayer, issuer};
+use wellspring_suite_ob30::{displayer, issuer, provider as sp};
 
 use crate::model::{InteropCell, Matrix};
 use crate::registry::{self, Claim, Implementation};
@@ -29,8 +29,8 @@ pub enum Event {
 
 pub type Progress = Arc<dyn Fn(&str, Event) + Send + Sync>;
 
-/// Runs one claim of a provider API suite (OB 3.0 / CLR 2.0 Service Provider): plugged in by
-/// the caller, so this crate does not fix how those suites are driven.
+/// Runs one claim of a provider API suite (OB 3.0 / CLR 2.0 Service Provider). The default is
+/// [`provider_suite`]; a caller may plug in another driver.
 pub type ApiSuite =
     Arc<dyn Fn(&Implementation, &Claim, Duration) -> Result<Vec<DocReport>, String> + Send + Sync>;
 
@@ -53,7 +53,7 @@ impl Options {
             timeout: Duration::from_secs(20),
             now: chrono::Utc::now(),
             progress: None,
-            api_suite: None,
+            api_suite: Some(provider_suite()),
         }
     }
 }
@@ -70,6 +70,30 @@ fn issuer_std(s: &str) -> issuer::IssuerStandard {
     } else {
         issuer::IssuerStandard::Ob30
     }
+}
+
+/// The OB 3.0 / CLR 2.0 Service Provider suites: the claim's `target` is the provider's base
+/// URL; `[auth] token_env` (a ready access token) or `login_env` (`user:pass` for the
+/// provider's sign-in form).
+pub fn provider_suite() -> ApiSuite {
+    Arc::new(|imp, claim, timeout| {
+        let role = if claim.role.ends_with("write") { sp::Role::Write } else { sp::Role::Read };
+        let target = registry::expand(claim.target.as_deref().unwrap_or_default())?;
+        if target.is_empty() {
+            return Err(format!("{}: the {} claim needs a target URL", imp.id, claim.role));
+        }
+        let mut o = sp::Options::new(issuer_std(&claim.standard), role, target);
+        o.timeout = timeout;
+        if let Some(t) = imp.auth.token()? {
+            o.token = Some(t);
+        } else if let Some(l) = imp.auth.login()? {
+            let (u, p) = l.split_once(':').ok_or("the test login must be USER:PASSWORD")?;
+            o.login = Some((u.to_owned(), p.to_owned()));
+        } else {
+            return Err(format!("{}: a provider claim needs [auth] login_env or token_env", imp.id));
+        }
+        sp::run(&o, &mut |_, _, _| {}).map(|r| vec![r])
+    })
 }
 
 /// The files a claim's `credentials` name: files, or every file in a named folder.
