@@ -9,7 +9,49 @@ use clap::{Args, ValueEnum};
 use wellspring_report::{render, DocReport};
 use wellspring_suite_case10::provider;
 use wellspring_suite_ob30::issuer::IssuerStandard;
-use wellspring_suite_ob30::{consumer, displayer, issuer};
+use wellspring_suite_ob30::{consumer, displayer, issuer, provider as sp};
+
+/// The role guide and examples shown under `wellspring certify --help`.
+const CERTIFY_GUIDE: &str = "Certify an implementation for a role of a standard, acting as its counterpart, and write
+a report a vendor can hand to a customer.
+
+Roles:
+  case10 provider               Wellspring is a CASE consumer: TARGET is the provider's base URL;
+                                it walks /CFDocuments, every package and object, probes unknown and
+                                malformed ids, bad parameters, paging, uris, package integrity.
+  ob30|clr20 issuer             the credential(s) given with --credential (JSON, VC-JWT, baked PNG/SVG)
+                                must verify, be issued to conformance@imsglobal.org, use eddsa-rdfc-2022
+                                or VC-JWT, and (as the live test system asks) be baked.
+  ob30|clr20 displayer          Wellspring serves a valid, an expired and a revoked badge in VC DM 2.0
+                                and 1.1 form (with their revocation list on --listen) and asks the
+                                displayer's VC-API verify endpoint (--verify-url) about each.
+  ob30|clr20 service-provider-read|service-provider-write
+                                Wellspring is the Service Consumer: TARGET is the provider's base URL
+                                (API under /ims/ob/v3p0 or /ims/clr/v2p0). It reads discovery, registers
+                                a client, logs in with --login through the provider's HTML login and
+                                consent forms (authorization code + PKCE), then checks token, scopes,
+                                getCredentials (schema, verification, paging, since), getProfile,
+                                refresh, revocation, expiry and the negative cases; the write role
+                                adds upsertCredential (JSON and JWS, read back and compared) and
+                                putProfile. --token T runs only the API checks with T.
+  ob30|clr20 service-consumer-read|service-consumer-write
+                                Wellspring is the provider (discovery, registration, a login page for
+                                the test account, token, API) on --listen; point the consumer at the
+                                printed discovery URL; every request it makes is recorded and judged.
+
+Exit codes: 0 every check passed, 1 a check failed, 2 could not run.
+
+Examples:
+  wellspring certify --standard case10 --role provider --target http://127.0.0.1:8480
+  wellspring certify --standard ob30 --role issuer --credential badge.png --report out/
+  wellspring certify --standard ob30 --role service-provider-read --target http://127.0.0.1:8470 \\
+      --login learner@example.org:wellspring-demo --report out/ob30-read
+  wellspring certify --standard clr20 --role service-provider-write --target https://hub.example.edu \\
+      --login tester@example.edu:secret --revocation-url https://hub.example.edu/oauth/revoke \\
+      --expiry-wait 120 --timeout 20 --report out/clr20-write
+  wellspring certify --standard ob30 --role service-provider-read --target URL --token \"$TOKEN\"
+  wellspring certify --standard ob30 --role displayer --verify-url http://127.0.0.1:8490/credentials/verify
+  wellspring certify --standard ob30 --role service-consumer-read --listen 127.0.0.1:8455 --wait 600";
 
 /// Certify an implementation for a role of a standard, acting as its counterpart, and write
 /// a report a vendor can hand to a customer.
@@ -24,6 +66,15 @@ use wellspring_suite_ob30::{consumer, displayer, issuer};
 ///   ob30|clr20 displayer          Wellspring serves a valid, an expired and a revoked badge in VC DM 2.0
 ///                                 and 1.1 form (with their revocation list on --listen) and asks the
 ///                                 displayer's VC-API verify endpoint (--verify-url) about each.
+///   ob30|clr20 service-provider-read|service-provider-write
+///                                 Wellspring is the Service Consumer: TARGET is the provider's base URL
+///                                 (API under /ims/ob/v3p0 or /ims/clr/v2p0). It reads discovery, registers
+///                                 a client, logs in with --login through the provider's HTML login and
+///                                 consent forms (authorization code + PKCE), then checks token, scopes,
+///                                 getCredentials (schema, verification, paging, since), getProfile,
+///                                 refresh, revocation, expiry and the negative cases; the write role
+///                                 adds upsertCredential (JSON and JWS, read back and compared) and
+///                                 putProfile. --token T runs only the API checks with T.
 ///   ob30|clr20 service-consumer-read|service-consumer-write
 ///                                 Wellspring is the provider (discovery, registration, a login page for
 ///                                 the test account, token, API) on --listen; point the consumer at the
@@ -34,10 +85,16 @@ use wellspring_suite_ob30::{consumer, displayer, issuer};
 /// Examples:
 ///   wellspring certify --standard case10 --role provider --target http://127.0.0.1:8480
 ///   wellspring certify --standard ob30 --role issuer --credential badge.png --report out/
+///   wellspring certify --standard ob30 --role service-provider-read --target http://127.0.0.1:8470 \
+///       --login learner@example.org:wellspring-demo --report out/ob30-read
+///   wellspring certify --standard clr20 --role service-provider-write --target https://hub.example.edu \
+///       --login tester@example.edu:secret --revocation-url https://hub.example.edu/oauth/revoke \
+///       --expiry-wait 120 --timeout 20 --report out/clr20-write
+///   wellspring certify --standard ob30 --role service-provider-read --target URL --token "$TOKEN"
 ///   wellspring certify --standard ob30 --role displayer --verify-url http://127.0.0.1:8490/credentials/verify
 ///   wellspring certify --standard ob30 --role service-consumer-read --listen 127.0.0.1:8455 --wait 600
 #[derive(Args)]
-#[command(verbatim_doc_comment)]
+#[command(verbatim_doc_comment, after_help = CERTIFY_GUIDE)]
 pub struct CertifyArgs {
     /// The standard certified.
     #[arg(long, value_enum)]
@@ -79,6 +136,21 @@ pub struct CertifyArgs {
     /// (default http://ADDR).
     #[arg(long, value_name = "URL")]
     public_url: Option<String>,
+    /// Provider roles: the test account the provider's login form accepts (USER:PASSWORD).
+    #[arg(long, value_name = "USER:PASSWORD")]
+    login: Option<String>,
+    /// Provider roles: RFC 7009 revocation endpoint (default: revocation_endpoint from the
+    /// RFC 8414 metadata at the token URL's origin; skipped when neither exists).
+    #[arg(long, value_name = "URL")]
+    revocation_url: Option<String>,
+    /// Provider roles: wait up to this many seconds for an access token to expire (the
+    /// expired-token check is skipped when expires_in is longer).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    expiry_wait: u64,
+    /// Provider roles: verify the returned credentials online (did:web / HTTPS keys, status
+    /// lists, unknown contexts; bounded by --timeout and 4 MiB). Default: offline (did:key, did:jwk).
+    #[arg(long)]
+    online: bool,
     /// Consumer roles: how long to wait for the consumer, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     wait: u64,
@@ -119,6 +191,8 @@ enum Role {
     Displayer,
     ServiceConsumerRead,
     ServiceConsumerWrite,
+    ServiceProviderRead,
+    ServiceProviderWrite,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -218,6 +292,42 @@ fn consumer_role(a: &CertifyArgs, role: consumer::Role) -> Result<Vec<DocReport>
     Ok(vec![session.wait()])
 }
 
+fn provider_role(a: &CertifyArgs, role: sp::Role) -> Result<Vec<DocReport>, String> {
+    let target = a.target.clone().ok_or("--target URL is required for the service provider roles")?;
+    let mut o = sp::Options::new(ob_standard(a.standard), role, target);
+    o.timeout = Duration::from_secs(a.timeout.max(1));
+    o.token = a.token.clone();
+    o.revocation_url = a.revocation_url.clone();
+    o.expiry_wait = Duration::from_secs(a.expiry_wait);
+    o.verify_online = a.online;
+    if let Some(l) = &a.login {
+        let (u, p) = l.split_once(':').ok_or("--login must be USER:PASSWORD")?;
+        o.login = Some((u.to_owned(), p.to_owned()));
+    }
+    if o.login.is_none() && o.token.is_none() {
+        return Err("give --login USER:PASSWORD (the OAuth flow) or --token T (API checks only)".into());
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(sp::checks(o.standard, role).len() as u64),
+        if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            indicatif::ProgressDrawTarget::stderr()
+        } else {
+            indicatif::ProgressDrawTarget::hidden()
+        },
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}") {
+        bar.set_style(style);
+    }
+    let mut progress = |done: usize, total: usize, id: &str| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(id.to_owned());
+    };
+    let out = sp::run(&o, &mut progress);
+    bar.finish_and_clear();
+    out.map(|r| vec![r])
+}
+
 fn title(a: &CertifyArgs) -> String {
     let std = match a.standard {
         Standard::Case10 => "CASE 1.0",
@@ -232,7 +342,9 @@ pub fn run(a: CertifyArgs) -> u8 {
     let result = match (a.standard, a.role) {
         (Standard::Case10, Role::Provider) => case_provider(&a),
         (Standard::Case10, _) => Err("CASE 1.0 is certified for the provider role only".into()),
-        (_, Role::Provider) => Err("for OB 3.0 / CLR 2.0 name the role: issuer, displayer, service-consumer-read, service-consumer-write".into()),
+        (_, Role::Provider) => Err("for OB 3.0 / CLR 2.0 name the role: issuer, displayer, service-consumer-read, service-consumer-write, service-provider-read, service-provider-write".into()),
+        (_, Role::ServiceProviderRead) => provider_role(&a, sp::Role::Read),
+        (_, Role::ServiceProviderWrite) => provider_role(&a, sp::Role::Write),
         (_, Role::Issuer) => issuer_role(&a),
         (_, Role::Displayer) => displayer_role(&a),
         (_, Role::ServiceConsumerRead) => consumer_role(&a, consumer::Role::Read),

@@ -1,0 +1,1198 @@
+//! Structure-aware mutation: a [`Plan`] (drawn by a `proptest` strategy, so it is seeded,
+//! reproducible and shrinkable) is applied to a seed to give a [`Mutant`]: its bytes, what was
+//! done, and what a correct verifier must conclude about it ([`Expect`]).
+//!
+//! The expectation is the oracle's input, so it is conservative: a mutant is *expected rejected*
+//! only when its signed content or its signature changed (and it was not re-signed by the real
+//! issuer), it was signed by a key the issuer does not control, a nested credential was tampered,
+//! or a property the official schema requires was removed. A mutant that leaves the signed content
+//! semantically identical (member order, whitespace) is *expected accepted*. Anything else (an
+//! undefined term dropped by JSON-LD, a boundary date re-signed by the issuer…) may go either way.
+
+use base64::Engine;
+use proptest::prelude::*;
+use proptest::sample::Index;
+use serde_json::{Map, Value};
+use ssi_jwk::{Algorithm, JWK};
+use wellspring_verify::{baked, di, jwt};
+
+use crate::seed::{attacker, Format, Inner, Seed, SeedSet};
+
+/// What a correct verifier must do with a mutant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Expect {
+    /// Signed content semantically unchanged: may (should) be accepted.
+    Accept,
+    /// Signed content or signature changed, or signed by a stranger: must be rejected.
+    RejectTampered,
+    /// A property the schema requires is missing: must be rejected.
+    RejectSchema,
+    /// Either answer is acceptable; only crash / hang / 5xx are findings.
+    Any,
+}
+
+impl Expect {
+    pub fn is_reject(self) -> bool {
+        matches!(self, Expect::RejectTampered | Expect::RejectSchema)
+    }
+}
+
+/// Type a value is confused into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Str,
+    Arr,
+    Obj,
+    Num,
+    Null,
+}
+
+/// A change to the credential (or the JWT payload).
+#[derive(Debug, Clone)]
+pub enum ValueOp {
+    /// Remove a property the official schema requires.
+    DropRequired(Index),
+    /// Repeat a member with a different value (`{"name": "A", "name": "B"}`).
+    DuplicateKey(Index),
+    TypeConfusion(Index, Kind),
+    /// Boundary or malformed date in a date-time property.
+    Date(Index, Index),
+    HugeString(Index, usize),
+    HugeArray(Index, usize),
+    DeepNesting(Index, usize),
+    /// NUL, lone surrogate (escaped), RTL override, normalization variants… in a name or id.
+    Unicode(Index, Index),
+    /// A member no context defines.
+    ExtraTerm(Index),
+    ContextReorder,
+    /// An attacker's remote context added to `@context`.
+    RemoteContext(Index),
+    /// Two different objects given the same `id`.
+    IdCollision(Index, Index),
+    /// Member order changed (semantically nothing).
+    ReorderMembers(Index),
+    /// CLR / presentation: a bundled credential altered after its issuer signed it.
+    NestedTamper(Index),
+    /// CLR: associations forming a cycle (and a self-loop).
+    AssociationCycle,
+}
+
+/// A change to the proof (Data Integrity) or the signature (JWS).
+#[derive(Debug, Clone)]
+pub enum ProofOp {
+    None,
+    /// Flip one bit of `proofValue` / the JWS signature.
+    BitFlip(Index),
+    /// Another cryptosuite / `alg` named, signature kept.
+    SuiteSwap(Index),
+    /// `verificationMethod` / `kid` pointing elsewhere (some re-signed by the attacker).
+    KeyElsewhere(Index),
+    /// The proof / signature of a different document.
+    ForeignProof(Index),
+    /// Proof / signature removed.
+    Strip,
+    /// JWS `alg: none` variants; Data Integrity: `proofValue` removed.
+    Unsigned(Index),
+    /// JWS: HS256 keyed with the issuer's *public* key (algorithm confusion).
+    HmacConfusion(Index),
+    /// The same proof twice (a proof set).
+    DuplicateProof,
+}
+
+/// How the mutant is written out.
+#[derive(Debug, Clone)]
+pub enum Layout {
+    Compact,
+    Pretty,
+    /// Surrounding whitespace.
+    Padded,
+    /// One byte of the final file flipped.
+    ByteFlip(Index, u8),
+}
+
+/// Everything one case does; drawn by [`plan_strategy`].
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub seed: Index,
+    pub ops: Vec<ValueOp>,
+    /// Re-sign as the real issuer after the value changes (when its private key is known).
+    pub resign: bool,
+    pub proof: ProofOp,
+    pub layout: Layout,
+}
+
+/// Bounds for the size-related strategies.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest huge string, in bytes.
+    pub max_string: usize,
+    /// Most elements of a huge array.
+    pub max_array: usize,
+    /// Deepest nesting.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_string: 1 << 20,
+            max_array: 100_000,
+            max_depth: 10_000,
+        }
+    }
+}
+
+fn kind() -> impl Strategy<Value = Kind> {
+    prop_oneof![
+        Just(Kind::Null),
+        Just(Kind::Num),
+        Just(Kind::Str),
+        Just(Kind::Arr),
+        Just(Kind::Obj)
+    ]
+}
+
+fn value_op(l: Limits) -> impl Strategy<Value = ValueOp> {
+    let i = any::<Index>;
+    prop_oneof![
+        3 => i().prop_map(ValueOp::DropRequired),
+        2 => i().prop_map(ValueOp::DuplicateKey),
+        3 => (i(), kind()).prop_map(|(a, k)| ValueOp::TypeConfusion(a, k)),
+        3 => (i(), i()).prop_map(|(a, b)| ValueOp::Date(a, b)),
+        1 => (i(), 1..=l.max_string.max(1)).prop_map(|(a, n)| ValueOp::HugeString(a, n)),
+        1 => (i(), 1..=l.max_array.max(1)).prop_map(|(a, n)| ValueOp::HugeArray(a, n)),
+        1 => (i(), 1..=l.max_depth.max(1)).prop_map(|(a, n)| ValueOp::DeepNesting(a, n)),
+        3 => (i(), i()).prop_map(|(a, b)| ValueOp::Unicode(a, b)),
+        2 => i().prop_map(ValueOp::ExtraTerm),
+        1 => Just(ValueOp::ContextReorder),
+        1 => i().prop_map(ValueOp::RemoteContext),
+        2 => (i(), i()).prop_map(|(a, b)| ValueOp::IdCollision(a, b)),
+        3 => i().prop_map(ValueOp::ReorderMembers),
+        2 => i().prop_map(ValueOp::NestedTamper),
+        1 => Just(ValueOp::AssociationCycle),
+    ]
+}
+
+fn proof_op() -> impl Strategy<Value = ProofOp> {
+    let i = any::<Index>;
+    prop_oneof![
+        6 => Just(ProofOp::None),
+        2 => i().prop_map(ProofOp::BitFlip),
+        1 => i().prop_map(ProofOp::SuiteSwap),
+        2 => i().prop_map(ProofOp::KeyElsewhere),
+        1 => i().prop_map(ProofOp::ForeignProof),
+        1 => Just(ProofOp::Strip),
+        2 => i().prop_map(ProofOp::Unsigned),
+        2 => i().prop_map(ProofOp::HmacConfusion),
+        1 => Just(ProofOp::DuplicateProof),
+    ]
+}
+
+fn layout() -> impl Strategy<Value = Layout> {
+    prop_oneof![
+        6 => Just(Layout::Compact),
+        2 => Just(Layout::Pretty),
+        1 => Just(Layout::Padded),
+        1 => (any::<Index>(), 1..=255u8).prop_map(|(i, x)| Layout::ByteFlip(i, x)),
+    ]
+}
+
+/// The strategy every case is drawn from. Shrinking removes value ops, moves each choice toward
+/// the simplest alternative, and makes sizes and depths smaller.
+pub fn plan_strategy(l: Limits) -> impl Strategy<Value = Plan> {
+    (
+        any::<Index>(),
+        proptest::collection::vec(value_op(l), 0..=3),
+        any::<bool>(),
+        proof_op(),
+        layout(),
+    )
+        .prop_map(|(seed, ops, resign, proof, layout)| Plan {
+            seed,
+            ops,
+            resign,
+            proof,
+            layout,
+        })
+}
+
+/// One mutant, ready for a target.
+#[derive(Debug, Clone)]
+pub struct Mutant {
+    pub seed: String,
+    pub format: Format,
+    pub bytes: Vec<u8>,
+    pub expect: Expect,
+    /// What was done, one line per step (no-ops are left out).
+    pub steps: Vec<String>,
+}
+
+impl Mutant {
+    /// The credential as text (the image's content for baked mutants).
+    pub fn text(&self) -> String {
+        match self.format {
+            Format::Png => baked::extract_png(&self.bytes).unwrap_or_default(),
+            Format::Svg => baked::extract_svg(&self.bytes).unwrap_or_default(),
+            _ => String::from_utf8_lossy(&self.bytes).into_owned(),
+        }
+    }
+
+    /// The first step's kind: what groups findings.
+    pub fn kind(&self) -> &str {
+        self.steps
+            .first()
+            .map(|s| s.split_whitespace().next().unwrap_or(""))
+            .unwrap_or("unchanged")
+    }
+}
+
+/// What the ops did, accumulated.
+#[derive(Default)]
+struct Effects {
+    /// The signed content changed (cleared by a re-signature by the real issuer).
+    changed: bool,
+    /// Changed in a way a re-signature does not clear (late textual tricks, nested tamper,
+    /// proof/signature tricks, a stranger's key).
+    tampered: bool,
+    /// A required property is gone.
+    schema: bool,
+    /// Something whose meaning depends on the verifier (undefined terms, byte flips…).
+    unknown: bool,
+    steps: Vec<String>,
+}
+
+// Markers replaced in the serialized text: JSON values cannot hold duplicate keys or lone
+// surrogates, so they are written as markers and patched in after serialization.
+const DUP: &str = "__wellspring_fuzz_dup__";
+const LONE: &str = "__wellspring_fuzz_lone_surrogate__";
+
+/// Properties the OB 3.0 / CLR 2.0 schemas require, relative to the credential.
+const REQUIRED: &[&str] = &[
+    "/@context",
+    "/type",
+    "/id",
+    "/issuer",
+    "/validFrom",
+    "/credentialSubject",
+    "/credentialSubject/achievement",
+    "/credentialSubject/achievement/id",
+    "/credentialSubject/achievement/type",
+    "/credentialSubject/achievement/name",
+    "/credentialSubject/achievement/description",
+    "/credentialSubject/achievement/criteria",
+    "/credentialSubject/identifier/0/identityHash",
+    "/issuer/id",
+    "/issuer/type",
+];
+
+const DATE_KEYS: &[&str] = &[
+    "validFrom",
+    "validUntil",
+    "issuanceDate",
+    "expirationDate",
+    "awardedDate",
+    "startDate",
+    "endDate",
+    "created",
+];
+
+/// Boundary and malformed date-times; `true` = malformed (the schema's `date-time` refuses it).
+const DATES: &[(&str, bool)] = &[
+    ("not a date", true),
+    ("2026-01-01", true),
+    ("2026-13-01T00:00:00Z", true),
+    ("", true),
+    ("2026-01-01T00:00:00", true),
+    ("20260101T000000Z", true),
+    ("1970-01-01T00:00:00Z", false),
+    ("0001-01-01T00:00:00Z", false),
+    ("9999-12-31T23:59:59Z", false),
+    ("2026-02-30T00:00:00Z", false),
+    ("2026-12-31T23:59:60Z", false),
+    ("2026-01-01T24:00:00Z", false),
+    ("2026-01-01T00:00:00.000000001+14:00", false),
+    ("2026-01-01T00:00:00-23:59", false),
+    ("+275760-09-13T00:00:00Z", false),
+    ("2038-01-19T03:14:08Z", false),
+];
+
+const UNICODE: &[&str] = &[
+    "\u{0}",
+    LONE,
+    "\u{202E}evil\u{202C}",
+    "\u{200F}\u{05D0}",
+    "e\u{301}",
+    "\u{e9}",
+    "\u{212B}",
+    "\u{FEFF}",
+    "\u{200B}\u{200D}",
+    "\u{1F600}",
+    "\u{FFFF}",
+    "\\u0000",
+];
+
+const REMOTE_CONTEXTS: &[&str] = &[
+    "https://attacker.example/context.jsonld",
+    "http://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json?x=1",
+    "https://www.w3.org/ns/credentials/v2#",
+];
+
+/// Every pointer below `v` (not `v` itself), depth first, skipping the `exclude` prefix.
+fn pointers(v: &Value, base: &str, exclude: Option<&str>, out: &mut Vec<String>) {
+    // Bounded: a mutant is never walked deeper than 64 levels or past 4096 members.
+    if out.len() > 4096 || base.matches('/').count() > 64 {
+        return;
+    }
+    let children: Vec<(String, &Value)> = match v {
+        Value::Object(o) => o
+            .iter()
+            .map(|(k, c)| {
+                (
+                    format!("{base}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    c,
+                )
+            })
+            .collect(),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (format!("{base}/{i}"), c))
+            .collect(),
+        _ => return,
+    };
+    for (p, c) in children {
+        if exclude.is_some_and(|e| p == e || p.starts_with(&format!("{e}/"))) {
+            continue;
+        }
+        out.push(p.clone());
+        pointers(c, &p, exclude, out);
+    }
+}
+
+fn parent_and_key(p: &str) -> (&str, String) {
+    let (parent, last) = p.rsplit_once('/').unwrap_or(("", p));
+    (parent, last.replace("~1", "/").replace("~0", "~"))
+}
+
+fn remove_at(doc: &mut Value, p: &str) -> Option<Value> {
+    let (parent, key) = parent_and_key(p);
+    match doc.pointer_mut(parent)? {
+        Value::Object(o) => o.shift_remove(&key),
+        Value::Array(a) => {
+            let i: usize = key.parse().ok()?;
+            (i < a.len()).then(|| a.remove(i))
+        }
+        _ => None,
+    }
+}
+
+fn confuse(v: &Value, k: Kind) -> Value {
+    // Each conversion changes the JSON-LD meaning (a one-element array would not: JSON-LD reads
+    // `"x"` and `["x"]` alike, so arrays get a second, different element).
+    match k {
+        Kind::Null => Value::Null,
+        Kind::Num => match v {
+            Value::Number(_) => Value::from("0"),
+            _ => Value::from(12345),
+        },
+        Kind::Str => match v {
+            Value::String(s) => Value::from(format!("{s} ")),
+            other => Value::from(other.to_string()),
+        },
+        Kind::Arr => Value::Array(vec![v.clone(), Value::from("wellspring-fuzz")]),
+        Kind::Obj => match v {
+            Value::Object(_) => Value::Object(Map::new()),
+            other => serde_json::json!({ "id": "urn:wellspring-fuzz:confused", "value": other }),
+        },
+    }
+}
+
+/// Where the credential sits in the document being mutated (a JWT payload may wrap it in `vc`).
+fn cred_root(inner_doc: &Value, jws: bool) -> &'static str {
+    if jws && inner_doc.get("vc").is_some_and(Value::is_object) {
+        "/vc"
+    } else {
+        ""
+    }
+}
+
+struct Ctx<'a> {
+    set: &'a SeedSet,
+    seed: &'a Seed,
+    jws: bool,
+    signed: bool,
+}
+
+fn apply_value_op(doc: &mut Value, op: &ValueOp, cx: &Ctx, late: bool, fx: &mut Effects) {
+    let root = cred_root(doc, cx.jws);
+    // Data Integrity: the proof is changed only by the proof tricks.
+    let exclude = if cx.jws { None } else { Some("/proof") };
+    let mut all = Vec::new();
+    pointers(doc, "", exclude, &mut all);
+    if all.is_empty() {
+        return;
+    }
+    let changed_signed = |fx: &mut Effects, late: bool| {
+        if cx.signed {
+            // A JWS is re-signed after its late ops; Data Integrity documents before them.
+            if late && !cx.jws {
+                fx.tampered = true;
+            } else {
+                fx.changed = true;
+            }
+        } else {
+            fx.unknown = true;
+        }
+    };
+    let is_late = matches!(op, ValueOp::DuplicateKey(_))
+        || matches!(op, ValueOp::Unicode(_, u) if UNICODE[u.index(UNICODE.len())] == LONE);
+    if is_late != late {
+        return;
+    }
+    match op {
+        ValueOp::DropRequired(i) => {
+            let ts = doc
+                .pointer(&format!("{root}/type"))
+                .map(Value::to_string)
+                .unwrap_or_default();
+            if !ts.contains("\"VerifiableCredential\"") {
+                return;
+            }
+            let clr = ts.contains("\"ClrCredential\"");
+            let present: Vec<String> = REQUIRED
+                .iter()
+                .filter(|p| !(clr && p.starts_with("/credentialSubject/achievement")))
+                .map(|p| format!("{root}{p}"))
+                .filter(|p| doc.pointer(p).is_some())
+                .collect();
+            if present.is_empty() {
+                return;
+            }
+            let p = &present[i.index(present.len())];
+            remove_at(doc, p);
+            changed_signed(fx, late);
+            fx.schema = true;
+            fx.steps.push(format!("drop-required {p}"));
+        }
+        ValueOp::DuplicateKey(i) => {
+            let members: Vec<&String> = all
+                .iter()
+                .filter(|p| {
+                    let (parent, _) = parent_and_key(p);
+                    doc.pointer(parent).is_some_and(Value::is_object)
+                })
+                .collect();
+            if members.is_empty() {
+                return;
+            }
+            let p = members[i.index(members.len())].clone();
+            let (parent, key) = parent_and_key(&p);
+            let old = doc.pointer(&p).cloned().unwrap_or(Value::Null);
+            let new = confuse(&old, Kind::Str);
+            if let Some(Value::Object(o)) = doc.pointer_mut(parent) {
+                o.insert(format!("{DUP}{key}"), new);
+            }
+            changed_signed(fx, late);
+            fx.steps.push(format!("duplicate-key {p}"));
+        }
+        ValueOp::TypeConfusion(i, k) => {
+            let p = &all[i.index(all.len())];
+            let old = doc.pointer(p).cloned().unwrap_or(Value::Null);
+            let new = confuse(&old, *k);
+            if new == old {
+                return;
+            }
+            *doc.pointer_mut(p).expect("pointer exists") = new;
+            changed_signed(fx, late);
+            fx.steps.push(format!("type-confusion {p} -> {k:?}"));
+        }
+        ValueOp::Date(i, d) => {
+            let dates: Vec<&String> = all
+                .iter()
+                .filter(|p| {
+                    let (_, key) = parent_and_key(p);
+                    DATE_KEYS.contains(&key.as_str())
+                })
+                .collect();
+            if dates.is_empty() {
+                return;
+            }
+            let p = dates[i.index(dates.len())].clone();
+            let (text, malformed) = DATES[d.index(DATES.len())];
+            let slot = doc.pointer_mut(&p).expect("pointer exists");
+            if slot.as_str() == Some(text) {
+                return;
+            }
+            *slot = Value::from(text);
+            changed_signed(fx, late);
+            // The official schemas type these as `date-time`.
+            if malformed
+                && matches!(
+                    parent_and_key(&p).1.as_str(),
+                    "validFrom" | "validUntil" | "awardedDate"
+                )
+            {
+                fx.schema = true;
+            } else {
+                fx.unknown = true;
+            }
+            fx.steps.push(format!("date {p} = {text:?}"));
+        }
+        ValueOp::HugeString(i, n) => {
+            let p = &all[i.index(all.len())];
+            *doc.pointer_mut(p).expect("pointer exists") = Value::from("A".repeat(*n));
+            changed_signed(fx, late);
+            fx.steps.push(format!("huge-string {p} ({n} bytes)"));
+        }
+        ValueOp::HugeArray(i, n) => {
+            let p = &all[i.index(all.len())];
+            let a: Vec<Value> = (0..*n)
+                .map(|k| Value::from(format!("wellspring-fuzz-{k}")))
+                .collect();
+            *doc.pointer_mut(p).expect("pointer exists") = Value::Array(a);
+            changed_signed(fx, late);
+            fx.steps.push(format!("huge-array {p} ({n} elements)"));
+        }
+        ValueOp::DeepNesting(i, n) => {
+            let p = &all[i.index(all.len())];
+            let mut v = doc.pointer(p).cloned().unwrap_or(Value::Null);
+            for k in 0..*n {
+                v = if k % 2 == 0 {
+                    Value::Array(vec![v])
+                } else {
+                    serde_json::json!({ "nested": v })
+                };
+            }
+            *doc.pointer_mut(p).expect("pointer exists") = v;
+            // JSON-LD flattens nested arrays: the signed meaning may or may not change.
+            if cx.jws {
+                changed_signed(fx, late);
+            } else {
+                fx.unknown = true;
+            }
+            fx.steps.push(format!("deep-nesting {p} ({n} levels)"));
+        }
+        ValueOp::Unicode(i, u) => {
+            let names: Vec<&String> = all
+                .iter()
+                .filter(|p| {
+                    let (_, key) = parent_and_key(p);
+                    matches!(key.as_str(), "name" | "id" | "description" | "narrative")
+                        && doc.pointer(p).is_some_and(Value::is_string)
+                })
+                .collect();
+            if names.is_empty() {
+                return;
+            }
+            let p = names[i.index(names.len())].clone();
+            let add = UNICODE[u.index(UNICODE.len())];
+            let slot = doc.pointer_mut(&p).expect("pointer exists");
+            let old = slot.as_str().unwrap_or_default().to_owned();
+            *slot = Value::from(format!("{old}{add}"));
+            changed_signed(fx, late);
+            fx.steps.push(format!("unicode {p} += {add:?}"));
+        }
+        ValueOp::ExtraTerm(i) => {
+            let objects: Vec<String> = std::iter::once(String::new())
+                .chain(
+                    all.iter()
+                        .filter(|p| doc.pointer(p).is_some_and(Value::is_object))
+                        .cloned(),
+                )
+                .collect();
+            let p = &objects[i.index(objects.len())];
+            if let Some(Value::Object(o)) = doc.pointer_mut(p) {
+                o.insert("wellspringFuzzUndefined".into(), Value::from("extra"));
+            }
+            // JSON-LD drops an undefined term: the signed RDF is the same (a JWT's bytes are not).
+            if cx.jws {
+                changed_signed(fx, late);
+            } else {
+                fx.unknown = true;
+            }
+            fx.steps
+                .push(format!("extra-term {p}/wellspringFuzzUndefined"));
+        }
+        ValueOp::ContextReorder => {
+            let p = format!("{root}/@context");
+            let Some(Value::Array(a)) = doc.pointer_mut(&p) else {
+                return;
+            };
+            if a.len() < 2 {
+                return;
+            }
+            a.rotate_left(1);
+            changed_signed(fx, late);
+            fx.steps.push(format!("context-reorder {p}"));
+        }
+        ValueOp::RemoteContext(i) => {
+            let p = format!("{root}/@context");
+            let url = REMOTE_CONTEXTS[i.index(REMOTE_CONTEXTS.len())];
+            match doc.pointer_mut(&p) {
+                Some(Value::Array(a)) => a.push(Value::from(url)),
+                Some(other) => *other = Value::Array(vec![other.clone(), Value::from(url)]),
+                None => return,
+            }
+            changed_signed(fx, late);
+            fx.steps.push(format!("remote-context {url}"));
+        }
+        ValueOp::IdCollision(a, b) => {
+            let ids: Vec<&String> = all
+                .iter()
+                .filter(|p| {
+                    parent_and_key(p).1 == "id" && doc.pointer(p).is_some_and(Value::is_string)
+                })
+                .collect();
+            if ids.len() < 2 {
+                return;
+            }
+            let (pa, pb) = (
+                ids[a.index(ids.len())].clone(),
+                ids[b.index(ids.len())].clone(),
+            );
+            let va = doc.pointer(&pa).cloned().unwrap_or(Value::Null);
+            let slot = doc.pointer_mut(&pb).expect("pointer exists");
+            if *slot == va {
+                return;
+            }
+            *slot = va;
+            changed_signed(fx, late);
+            fx.steps.push(format!("id-collision {pb} = {pa}"));
+        }
+        ValueOp::ReorderMembers(i) => {
+            let objects: Vec<String> = std::iter::once(String::new())
+                .chain(
+                    all.iter()
+                        .filter(|p| doc.pointer(p).is_some_and(Value::is_object))
+                        .cloned(),
+                )
+                .collect();
+            let p = &objects[i.index(objects.len())];
+            let Some(Value::Object(o)) = doc.pointer_mut(p) else {
+                return;
+            };
+            if o.len() < 2 {
+                return;
+            }
+            let mut entries: Vec<(String, Value)> = std::mem::take(o).into_iter().collect();
+            entries.reverse();
+            o.extend(entries);
+            if cx.jws {
+                changed_signed(fx, late);
+            }
+            fx.steps.push(format!(
+                "reorder-members {}",
+                if p.is_empty() { "/" } else { p }
+            ));
+        }
+        ValueOp::NestedTamper(i) => {
+            let nested: Vec<String> = all
+                .iter()
+                .filter(|p| {
+                    let (parent, _) = parent_and_key(p);
+                    parent.ends_with("/verifiableCredential")
+                        || p.ends_with("/verifiableCredential")
+                })
+                .filter(|p| match doc.pointer(p) {
+                    Some(Value::Object(o)) => o.contains_key("proof"),
+                    Some(Value::String(s)) => jwt::looks_like_jws(s),
+                    _ => false,
+                })
+                .cloned()
+                .collect();
+            if nested.is_empty() {
+                return;
+            }
+            let p = &nested[i.index(nested.len())];
+            let slot = doc.pointer_mut(p).expect("pointer exists");
+            match slot {
+                Value::Object(o) => {
+                    let name = o
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("credential");
+                    o.insert("name".into(), Value::from(format!("{name} (tampered)")));
+                }
+                Value::String(s) => {
+                    // Change the payload: flip one character of its middle part.
+                    let parts: Vec<&str> = s.split('.').collect();
+                    let mut payload = parts[1].as_bytes().to_vec();
+                    let at = payload.len() / 2;
+                    payload[at] = if payload[at] == b'A' { b'B' } else { b'A' };
+                    *s = format!(
+                        "{}.{}.{}",
+                        parts[0],
+                        String::from_utf8_lossy(&payload),
+                        parts[2]
+                    );
+                }
+                _ => return,
+            }
+            fx.tampered = true;
+            fx.changed = cx.signed;
+            fx.steps.push(format!("nested-tamper {p}"));
+        }
+        ValueOp::AssociationCycle => {
+            let p = format!("{root}/credentialSubject/association");
+            let Some(Value::Array(a)) = doc.pointer_mut(&p) else {
+                return;
+            };
+            let mut extra = Vec::new();
+            for assoc in a.iter() {
+                if let (Some(s), Some(t)) = (assoc.get("sourceId"), assoc.get("targetId")) {
+                    let mut back = assoc.clone();
+                    back["sourceId"] = t.clone();
+                    back["targetId"] = s.clone();
+                    extra.push(back);
+                    let mut self_loop = assoc.clone();
+                    self_loop["targetId"] = s.clone();
+                    extra.push(self_loop);
+                }
+            }
+            if extra.is_empty() {
+                return;
+            }
+            a.extend(extra);
+            changed_signed(fx, late);
+            fx.unknown = true;
+            fx.steps.push(format!("association-cycle {p}"));
+        }
+    }
+}
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn render_json(v: &Value, layout: &Layout) -> String {
+    let text = match layout {
+        Layout::Pretty => serde_json::to_string_pretty(v),
+        _ => serde_json::to_string(v),
+    }
+    .expect("a JSON value serializes");
+    let text = text.replace(&format!("\"{DUP}"), "\"");
+    let text = text.replace(LONE, "\\ud800");
+    match layout {
+        Layout::Padded => format!("\n \t{text}\r\n"),
+        _ => text,
+    }
+}
+
+/// Signs a JWS signing input with `key` under `alg` (ssi-jws does the cryptography).
+fn jws_sign(alg: &str, input: &str, key: &JWK) -> Option<String> {
+    let alg: Algorithm = serde_json::from_value(Value::from(alg)).ok()?;
+    let sig = ssi_jws::sign_bytes(alg, input.as_bytes(), key).ok()?;
+    Some(b64(&sig))
+}
+
+/// Re-signs a Data Integrity document with its proof's options and the key of its method.
+fn di_resign(doc: &Value, set: &SeedSet, key: Option<&JWK>, vm: Option<&str>) -> Option<Value> {
+    let proof = doc.get("proof")?.as_object()?.clone();
+    let vm = vm
+        .map(str::to_owned)
+        .or_else(|| proof.get("verificationMethod")?.as_str().map(str::to_owned))?;
+    let key = key.or_else(|| set.signers.get(&vm))?;
+    let mut options = proof;
+    options.remove("proofValue");
+    options.insert("verificationMethod".into(), Value::from(vm));
+    let mut unsecured = doc.clone();
+    unsecured.as_object_mut()?.remove("proof");
+    di::sign_proof(&unsecured, key, options, &set.loader).ok()
+}
+
+const SUITES: &[&str] = &[
+    "eddsa-2022",
+    "ecdsa-rdfc-2019",
+    "eddsa-jcs-2022",
+    "bbs-2023",
+    "EDDSA-RDFC-2022",
+    "",
+];
+const ALGS: &[&str] = &[
+    "RS256", "ES256", "EdDSA", "PS256", "ES256K", "HS256", "RS512",
+];
+const NONE_ALGS: &[&str] = &["none", "None", "NONE", "nOnE"];
+
+/// Applies `plan` to the seed set: the mutant, or None when the set is empty.
+pub fn build(set: &SeedSet, plan: &Plan) -> Mutant {
+    let seed = &set.seeds[plan.seed.index(set.seeds.len())];
+    let mut fx = Effects::default();
+    let cx = Ctx {
+        set,
+        seed,
+        jws: matches!(seed.inner, Inner::Jws { .. }),
+        signed: seed.inner.is_signed(),
+    };
+    let text = match &seed.inner {
+        Inner::Json(v) => build_json(v, plan, &cx, &mut fx),
+        Inner::Jws {
+            header,
+            payload,
+            header_b64,
+            payload_b64,
+            signature_b64,
+        } => build_jws(
+            header,
+            payload,
+            [header_b64, payload_b64, signature_b64],
+            plan,
+            &cx,
+            &mut fx,
+        ),
+    };
+    let mut bytes = match seed.format {
+        Format::Png => {
+            baked::bake_png(&text, 8, [43, 108, 176]).unwrap_or_else(|_| seed.bytes.clone())
+        }
+        Format::Svg => baked::bake_svg(&text).into_bytes(),
+        _ => text.into_bytes(),
+    };
+    if let Layout::ByteFlip(i, x) = &plan.layout {
+        if !bytes.is_empty() {
+            let at = i.index(bytes.len());
+            bytes[at] ^= x;
+            fx.unknown = true;
+            fx.steps.push(format!("byte-flip @{at} ^ {x:#04x}"));
+        }
+    }
+    let expect = if fx.tampered || fx.changed {
+        Expect::RejectTampered
+    } else if fx.schema {
+        Expect::RejectSchema
+    } else if fx.unknown {
+        Expect::Any
+    } else {
+        Expect::Accept
+    };
+    Mutant {
+        seed: seed.name.clone(),
+        format: seed.format,
+        bytes,
+        expect,
+        steps: fx.steps,
+    }
+}
+
+fn build_json(v: &Value, plan: &Plan, cx: &Ctx, fx: &mut Effects) -> String {
+    let mut doc = v.clone();
+    for op in &plan.ops {
+        apply_value_op(&mut doc, op, cx, false, fx);
+    }
+    if plan.resign && cx.signed && fx.changed {
+        if let Some(d) = di_resign(&doc, cx.set, None, None) {
+            // Signed again by the issuer: the content is new, either answer may be right.
+            doc = d;
+            fx.changed = false;
+            fx.unknown = true;
+            fx.steps.push("re-signed-by-issuer".into());
+        }
+    }
+    for op in &plan.ops {
+        apply_value_op(&mut doc, op, cx, true, fx);
+    }
+    let is_di = doc.get("proof").is_some_and(Value::is_object);
+    match &plan.proof {
+        ProofOp::None => {}
+        _ if !is_di => {}
+        ProofOp::BitFlip(i) => {
+            let pv = doc
+                .pointer("/proof/proofValue")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if let Ok((base, mut raw)) = multibase::decode(pv) {
+                if !raw.is_empty() {
+                    let bit = i.index(raw.len() * 8);
+                    raw[bit / 8] ^= 1 << (bit % 8);
+                    doc["proof"]["proofValue"] = Value::from(multibase::encode(base, raw));
+                    fx.tampered = true;
+                    fx.steps.push(format!("proof-bit-flip bit {bit}"));
+                }
+            }
+        }
+        ProofOp::SuiteSwap(i) => {
+            let to = SUITES[i.index(SUITES.len())];
+            if doc["proof"].get("cryptosuite").and_then(Value::as_str) != Some(to) {
+                doc["proof"]["cryptosuite"] = Value::from(to);
+                fx.tampered = true;
+                fx.steps.push(format!("cryptosuite-swap {to:?}"));
+            }
+        }
+        ProofOp::KeyElsewhere(i) => {
+            let (akey, _, avm) = attacker();
+            let variants = 5;
+            match i.index(variants) {
+                0 => {
+                    if let Some(d) = di_resign(&doc, cx.set, Some(&akey), Some(&avm)) {
+                        doc = d;
+                        fx.tampered = true;
+                        fx.steps.push("verification-method-elsewhere attacker did:key, re-signed by the attacker".into());
+                    }
+                }
+                k => {
+                    let to = match k {
+                        1 => avm.clone(),
+                        2 => "https://attacker.example/keys/1".into(),
+                        3 => "did:web:attacker.example#key-1".into(),
+                        _ => format!(
+                            "{}#other",
+                            doc["proof"]["verificationMethod"]
+                                .as_str()
+                                .unwrap_or("did:example:1")
+                        ),
+                    };
+                    doc["proof"]["verificationMethod"] = Value::from(to.clone());
+                    fx.tampered = true;
+                    fx.steps.push(format!("verification-method-elsewhere {to}"));
+                }
+            }
+        }
+        ProofOp::ForeignProof(i) => {
+            let others: Vec<&Value> = cx
+                .set
+                .seeds
+                .iter()
+                .filter_map(|s| match &s.inner {
+                    Inner::Json(o) => o
+                        .get("proof")
+                        .filter(|p| p.is_object() && **p != doc["proof"]),
+                    _ => None,
+                })
+                .collect();
+            if !others.is_empty() {
+                doc["proof"] = others[i.index(others.len())].clone();
+                fx.tampered = true;
+                fx.steps
+                    .push("foreign-proof (the proof of another document)".into());
+            }
+        }
+        ProofOp::Strip => {
+            doc.as_object_mut().expect("object").remove("proof");
+            fx.tampered = true;
+            fx.steps.push("strip-proof".into());
+        }
+        ProofOp::Unsigned(_) => {
+            doc["proof"]
+                .as_object_mut()
+                .expect("object")
+                .remove("proofValue");
+            fx.tampered = true;
+            fx.steps.push("unsigned (proofValue removed)".into());
+        }
+        ProofOp::HmacConfusion(_) => {}
+        ProofOp::DuplicateProof => {
+            let p = doc["proof"].clone();
+            doc["proof"] = Value::Array(vec![p.clone(), p]);
+            fx.unknown = true;
+            fx.steps.push("duplicate-proof".into());
+        }
+    }
+    render_json(&doc, &plan.layout)
+}
+
+fn build_jws(
+    header: &Map<String, Value>,
+    payload: &Value,
+    parts: [&String; 3],
+    plan: &Plan,
+    cx: &Ctx,
+    fx: &mut Effects,
+) -> String {
+    let mut doc = payload.clone();
+    for op in &plan.ops {
+        apply_value_op(&mut doc, op, cx, false, fx);
+    }
+    for op in &plan.ops {
+        apply_value_op(&mut doc, op, cx, true, fx);
+    }
+    // Bytes are what a JWS signs: an untouched payload is kept byte for byte.
+    let payload_b64 = if fx.steps.is_empty() {
+        parts[1].clone()
+    } else {
+        fx.changed = true;
+        b64(render_json(&doc, &Layout::Compact).as_bytes())
+    };
+    let mut header = header.clone();
+    let mut header_b64 = parts[0].clone();
+    let mut sig = parts[2].clone();
+    let alg = header
+        .get("alg")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    let kid = header.get("kid").and_then(Value::as_str).map(str::to_owned);
+    if plan.resign && fx.changed {
+        if let Some(key) = kid.as_deref().and_then(|k| cx.set.signers.get(k)) {
+            if let Some(s) = jws_sign(&alg, &format!("{header_b64}.{payload_b64}"), key) {
+                sig = s;
+                // Signed again by the issuer: the content is new, either answer may be right.
+                fx.changed = false;
+                fx.unknown = true;
+                fx.steps.push("re-signed-by-issuer".into());
+            }
+        }
+    }
+    let enc_header =
+        |h: &Map<String, Value>| b64(serde_json::to_string(h).expect("JSON").as_bytes());
+    match &plan.proof {
+        ProofOp::None => {}
+        ProofOp::BitFlip(i) => {
+            if let Ok(mut raw) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&sig) {
+                if !raw.is_empty() {
+                    let bit = i.index(raw.len() * 8);
+                    raw[bit / 8] ^= 1 << (bit % 8);
+                    sig = b64(&raw);
+                    fx.tampered = true;
+                    fx.steps.push(format!("signature-bit-flip bit {bit}"));
+                }
+            }
+        }
+        ProofOp::SuiteSwap(i) => {
+            let to = ALGS[i.index(ALGS.len())];
+            if to != alg {
+                header.insert("alg".into(), Value::from(to));
+                header_b64 = enc_header(&header);
+                fx.tampered = true;
+                fx.steps.push(format!("alg-swap {to} (signature kept)"));
+            }
+        }
+        ProofOp::KeyElsewhere(i) => {
+            let (akey, adid, avm) = attacker();
+            let (_, ajwk_vm) = wellspring_verify::keys::did_jwk_of(&akey);
+            let variants: [(&str, bool); 7] = [
+                (avm.as_str(), true),
+                (ajwk_vm.as_str(), true),
+                (adid.as_str(), true),
+                ("../../../../../../dev/null", false),
+                ("' OR '1'='1", false),
+                ("https://attacker.example/.well-known/jwks.json#1", false),
+                ("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", false),
+            ];
+            let (to, resign) = variants[i.index(variants.len())];
+            header.remove("jwk");
+            header.insert("kid".into(), Value::from(to));
+            if resign {
+                header.insert("alg".into(), Value::from("EdDSA"));
+            }
+            header_b64 = enc_header(&header);
+            if resign {
+                if let Some(s) = jws_sign("EdDSA", &format!("{header_b64}.{payload_b64}"), &akey) {
+                    sig = s;
+                }
+            }
+            fx.tampered = true;
+            fx.steps.push(format!(
+                "kid-injection {to:?}{}",
+                if resign {
+                    ", re-signed by the attacker"
+                } else {
+                    ""
+                }
+            ));
+        }
+        ProofOp::ForeignProof(i) => {
+            let others: Vec<&String> = cx
+                .set
+                .seeds
+                .iter()
+                .filter_map(|s| match &s.inner {
+                    Inner::Jws { signature_b64, .. } if *signature_b64 != sig => {
+                        Some(signature_b64)
+                    }
+                    _ => None,
+                })
+                .collect();
+            if !others.is_empty() {
+                sig = others[i.index(others.len())].clone();
+                fx.tampered = true;
+                fx.steps
+                    .push("foreign-signature (the signature of another JWS)".into());
+            }
+        }
+        ProofOp::Strip => {
+            sig = String::new();
+            fx.tampered = true;
+            fx.steps.push("strip-signature".into());
+        }
+        ProofOp::Unsigned(i) => {
+            let to = NONE_ALGS[i.index(NONE_ALGS.len())];
+            header.insert("alg".into(), Value::from(to));
+            header_b64 = enc_header(&header);
+            // Half the variants keep a (now meaningless) signature, half send none.
+            if i.index(2) == 0 {
+                sig = String::new();
+            }
+            fx.tampered = true;
+            fx.steps.push(format!("alg-none {to:?}"));
+        }
+        ProofOp::HmacConfusion(i) => {
+            // The issuer's public key, as the verifier would find it, used as an HMAC secret.
+            let public = kid
+                .as_deref()
+                .and_then(|k| cx.seed.options.to_options().ok()?.keys.resolve(k).ok())
+                .map(|r| r.jwk.to_public());
+            if let Some(public) = public {
+                let secret: Vec<u8> = match i.index(2) {
+                    0 => serde_json::to_vec(&public).expect("JSON"),
+                    _ => wellspring_verify::keys::multibase_of(&public)
+                        .unwrap_or_default()
+                        .into_bytes(),
+                };
+                header.insert("alg".into(), Value::from("HS256"));
+                header_b64 = enc_header(&header);
+                use hmac::Mac;
+                let mut mac =
+                    hmac::Hmac::<sha2::Sha256>::new_from_slice(&secret).expect("any key length");
+                mac.update(format!("{header_b64}.{payload_b64}").as_bytes());
+                sig = b64(&mac.finalize().into_bytes());
+                fx.tampered = true;
+                fx.steps.push(format!(
+                    "alg-confusion HS256 keyed with the issuer's public key ({})",
+                    if i.index(2) == 0 {
+                        "JWK JSON"
+                    } else {
+                        "multibase"
+                    }
+                ));
+            }
+        }
+        ProofOp::DuplicateProof => {}
+    }
+    let text = format!("{header_b64}.{payload_b64}.{sig}");
+    match plan.layout {
+        Layout::Padded => {
+            fx.unknown = true;
+            format!("\n{text}\n")
+        }
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_become_duplicate_keys_and_lone_surrogates() {
+        let v =
+            serde_json::json!({"name": "A", format!("{DUP}name"): "B", "x": format!("a{LONE}")});
+        let t = render_json(&v, &Layout::Compact);
+        assert_eq!(t, r#"{"name":"A","name":"B","x":"a\ud800"}"#);
+    }
+
+    #[test]
+    fn confusion_always_changes_the_value() {
+        for v in [
+            Value::from("x"),
+            Value::from(1),
+            Value::Null,
+            serde_json::json!({"a": 1}),
+            serde_json::json!([1]),
+        ] {
+            for k in [Kind::Str, Kind::Arr, Kind::Obj, Kind::Num] {
+                assert_ne!(confuse(&v, k), v, "{v} as {k:?}");
+            }
+        }
+    }
+}

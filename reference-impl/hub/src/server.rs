@@ -1,0 +1,694 @@
+//! The hub server: the OB 3.0 / CLR 2.0 Service Provider surface (wellspring-obapi) over the
+//! hub's store, the issuer's public documents (`/issuer`, `/.well-known/did.json`,
+//! `/.well-known/jwks.json`), the achievement catalog, and the admin trigger
+//! `POST /admin/results`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Value};
+use wellspring_obapi::{imsx, ApiError, Backend, Incoming, Item, Page, Standard, Upserted, UserId};
+
+use crate::demo;
+use crate::issue::{self, Format, Issuer, IssuerDid};
+use crate::store::{Learner, Put, Store};
+
+pub use crate::demo::{DEMO_ADMIN_TOKEN, DEMO_EMAIL, DEMO_PASSWORD};
+pub const DEFAULT_PORT: u16 = 8470;
+/// Where the CASE server is by default (`wellspring case serve`).
+pub const DEFAULT_CASE_URL: &str = "http://127.0.0.1:8480";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub db: PathBuf,
+    pub listen: SocketAddr,
+    /// The URL clients reach the hub at (default `http://ADDR`).
+    pub public_url: Option<String>,
+    /// Demo catalog, demo learner (DT.1 and DT.2 already earned), default admin token.
+    pub demo: bool,
+    /// Bearer token of `/admin/*` (`--demo` defaults it to [`DEMO_ADMIN_TOKEN`]); without one
+    /// the admin API is off.
+    pub admin_token: Option<String>,
+    /// Base URL of the CASE provider the achievements align to.
+    pub case_url: String,
+    pub issuer_did: IssuerDid,
+    pub issuer_name: String,
+    /// Access token lifetime.
+    pub access_ttl: Duration,
+}
+
+impl Config {
+    pub fn new(db: PathBuf) -> Self {
+        Config {
+            db,
+            listen: SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT)),
+            public_url: None,
+            demo: false,
+            admin_token: None,
+            case_url: DEFAULT_CASE_URL.into(),
+            issuer_did: IssuerDid::Key,
+            issuer_name: "Riverbend Community College".into(),
+            access_ttl: Duration::from_secs(3600),
+        }
+    }
+}
+
+/// The hub: store, issuer, catalog logic. Shared by the HTTP handlers and in-process callers.
+pub struct Hub {
+    pub store: Store,
+    pub issuer: Issuer,
+    pub base: String,
+    pub case_url: String,
+    admin_token: Option<String>,
+    /// One issuance at a time (a CLR reissue must see every award before it).
+    issuing: std::sync::Mutex<()>,
+}
+
+/// Why a hub operation failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HubError {
+    NotFound(String),
+    Invalid(String),
+    Internal(String),
+}
+
+impl std::fmt::Display for HubError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HubError::NotFound(s) | HubError::Invalid(s) | HubError::Internal(s) => f.write_str(s),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for HubError {
+    fn from(e: crate::store::StoreError) -> Self {
+        HubError::Internal(e.0)
+    }
+}
+
+/// What `POST /admin/results` did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outcome {
+    /// Newly issued: (achievement slug, credential id).
+    pub issued: Vec<(String, String)>,
+    /// The learner's CLR id when it was (re)issued.
+    pub clr: Option<String>,
+    pub program_complete: bool,
+    /// Achievements still open: (slug, missing item identifiers).
+    pub pending: Vec<(String, Vec<String>)>,
+    /// Items given that no achievement requires.
+    pub unmatched: Vec<String>,
+}
+
+/// A CASE item URI or identifier → the identifier (last path segment, lower-case).
+pub fn item_identifier(s: &str) -> String {
+    let s = s.trim();
+    let last = s.trim_end_matches('/').rsplit('/').next().unwrap_or(s);
+    last.to_ascii_lowercase()
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl Hub {
+    /// The learner's Profile as the API returns it (stored, or made from the account).
+    fn profile_of(&self, l: &Learner) -> Result<Value, HubError> {
+        if let Some(p) = self
+            .store
+            .profile(l.id)?
+            .and_then(|t| serde_json::from_str(&t).ok())
+        {
+            return Ok(p);
+        }
+        Ok(
+            json!({"id": l.subject_id, "type": ["Profile"], "name": l.name.clone().unwrap_or_else(|| l.email.clone()), "email": l.email}),
+        )
+    }
+
+    /// Records results for a learner and issues every achievement they complete (and the
+    /// learner's CLR). Blocking: signs.
+    pub fn record_results(
+        &self,
+        email: &str,
+        satisfied: &[String],
+        format: Format,
+    ) -> Result<Outcome, HubError> {
+        let _one = self.issuing.lock().unwrap_or_else(|e| e.into_inner());
+        let learner = self
+            .store
+            .learner_by_email(email)?
+            .ok_or_else(|| HubError::NotFound(format!("no learner {email}")))?;
+        let items: Vec<String> = satisfied
+            .iter()
+            .map(|s| item_identifier(s))
+            .filter(|s| !s.is_empty())
+            .collect();
+        let catalog = self.store.achievements()?;
+        let known: std::collections::BTreeSet<String> = catalog
+            .iter()
+            .flat_map(|(_, d)| strings(d.get("requires")))
+            .collect();
+        let mut out = Outcome {
+            unmatched: items
+                .iter()
+                .filter(|i| !known.contains(*i))
+                .cloned()
+                .collect(),
+            ..Default::default()
+        };
+        let done: std::collections::BTreeSet<String> = self
+            .store
+            .add_results(learner.id, &items)?
+            .into_iter()
+            .collect();
+        let mut awarded: Vec<String> = self
+            .store
+            .awards(learner.id)?
+            .into_iter()
+            .map(|a| a.achievement)
+            .collect();
+        let program: Option<Value> = self
+            .store
+            .meta("program")?
+            .and_then(|t| serde_json::from_str(&t).ok());
+        for (slug, def) in &catalog {
+            let req = strings(def.get("requires"));
+            let missing: Vec<String> = req.iter().filter(|i| !done.contains(*i)).cloned().collect();
+            if awarded.contains(slug) {
+                continue;
+            }
+            if !missing.is_empty() || req.is_empty() {
+                out.pending.push((slug.clone(), missing));
+                continue;
+            }
+            // every required item satisfied: issue
+            let now = issue::now_text();
+            let a = issue::achievement(
+                &self.base,
+                &self.case_url,
+                &self.issuer.profile(),
+                slug,
+                def,
+            );
+            let id = crate::store::uuid_urn();
+            let unsigned = issue::open_badge(&self.issuer, &learner, a, &id, &now);
+            let signed = self
+                .issuer
+                .sign(&unsigned, &now)
+                .map_err(HubError::Internal)?;
+            let signed_text = signed.to_string();
+            let (fmt, body) = match format {
+                Format::Json => ("json", signed_text.clone()),
+                Format::Jwt => (
+                    "jws",
+                    self.issuer
+                        .sign_jwt(&unsigned)
+                        .map_err(HubError::Internal)?,
+                ),
+            };
+            // the CLR over every award so far plus this one
+            let mut bundled: Vec<Value> = self
+                .store
+                .awards(learner.id)?
+                .iter()
+                .filter_map(|a| serde_json::from_str(&a.signed).ok())
+                .collect();
+            bundled.push(signed.clone());
+            let mut now_awarded = awarded.clone();
+            now_awarded.push(slug.clone());
+            let (prog, title) = match &program {
+                Some(p) => {
+                    let need = strings(p.get("achievements"));
+                    let complete = !need.is_empty() && need.iter().all(|n| now_awarded.contains(n));
+                    let slug = p.get("slug").and_then(Value::as_str).unwrap_or("program");
+                    let name = p.get("name").and_then(Value::as_str).unwrap_or("Program");
+                    let pa = complete.then(|| {
+                        issue::achievement(
+                            &self.base,
+                            &self.case_url,
+                            &self.issuer.profile(),
+                            slug,
+                            p,
+                        )
+                    });
+                    (pa, format!("{} — {} record", self.issuer.name, name))
+                }
+                None => (None, format!("{} — learner record", self.issuer.name)),
+            };
+            out.program_complete = prog.is_some();
+            let clr = self
+                .issuer
+                .sign(
+                    &issue::clr(&self.issuer, &learner, bundled, prog, &title, &now),
+                    &now,
+                )
+                .map_err(HubError::Internal)?;
+            let clr_text = clr.to_string();
+            let iss = wellspring_obapi::normalize_id(&self.issuer.id);
+            let ob_key = wellspring_obapi::normalize_id(&id);
+            let clr_key = wellspring_obapi::normalize_id(&learner.clr_id);
+            let puts = [
+                Put {
+                    learner: learner.id,
+                    standard: "ob",
+                    issuer_key: &iss,
+                    credential_key: &ob_key,
+                    format: fmt,
+                    body: &body,
+                    origin: "issued",
+                },
+                Put {
+                    learner: learner.id,
+                    standard: "clr",
+                    issuer_key: &iss,
+                    credential_key: &clr_key,
+                    format: "json",
+                    body: &clr_text,
+                    origin: "issued",
+                },
+            ];
+            self.store
+                .award(learner.id, slug, &id, &signed_text, &puts)?;
+            awarded.push(slug.clone());
+            out.issued.push((slug.clone(), id));
+            out.clr = Some(learner.clr_id.clone());
+        }
+        Ok(out)
+    }
+}
+
+/// The store seen through the Service Provider API.
+struct HubBackend(Arc<Hub>);
+
+fn api_err(e: crate::store::StoreError) -> ApiError {
+    ApiError::Internal(e.0)
+}
+
+impl Backend for HubBackend {
+    fn check_login(&self, user: &str, password: &str) -> Result<Option<UserId>, ApiError> {
+        self.0.store.check_password(user, password).map_err(api_err)
+    }
+    fn user_label(&self, user: UserId) -> Option<String> {
+        self.0.store.learner(user).ok().flatten().map(|l| l.email)
+    }
+    fn list_credentials(
+        &self,
+        user: UserId,
+        standard: Standard,
+        since: Option<i64>,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Page, ApiError> {
+        let (rows, total) = self
+            .0
+            .store
+            .credentials(user, standard.code(), since, limit, offset)
+            .map_err(api_err)?;
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                if r.format == "jws" {
+                    Item::Jws(r.body)
+                } else {
+                    Item::Json(r.body)
+                }
+            })
+            .collect();
+        Ok(Page { items, total })
+    }
+    fn upsert_credential(&self, user: UserId, c: &Incoming) -> Result<Upserted, ApiError> {
+        let (format, body) = match &c.item {
+            Item::Json(t) => ("json", t.as_str()),
+            Item::Jws(t) => ("jws", t.as_str()),
+        };
+        let p = Put {
+            learner: user,
+            standard: c.standard.code(),
+            issuer_key: &c.issuer_id,
+            credential_key: &c.credential_id,
+            format,
+            body,
+            origin: "upsert",
+        };
+        match self.0.store.put_credential(&p).map_err(api_err)? {
+            true => Ok(Upserted::Created),
+            false => Ok(Upserted::Replaced),
+        }
+    }
+    fn get_profile(&self, user: UserId) -> Result<Option<Value>, ApiError> {
+        let Some(l) = self.0.store.learner(user).map_err(api_err)? else {
+            return Ok(None);
+        };
+        self.0
+            .profile_of(&l)
+            .map(Some)
+            .map_err(|e| ApiError::Internal(e.to_string()))
+    }
+    fn put_profile(&self, user: UserId, mut profile: Value) -> Result<Value, ApiError> {
+        let Some(l) = self.0.store.learner(user).map_err(api_err)? else {
+            return Err(ApiError::NotFound("no such learner".into()));
+        };
+        profile["id"] = json!(l.subject_id);
+        self.0
+            .store
+            .set_profile(user, &profile.to_string())
+            .map_err(api_err)?;
+        Ok(profile)
+    }
+}
+
+/// A started hub.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub base_url: String,
+    pub hub: Arc<Hub>,
+    /// The admin token in force (None: admin API off).
+    pub admin_token: Option<String>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = self.task.await;
+    }
+}
+
+/// Opens (creating) the store, seeds the demo, binds and serves in the background.
+pub async fn start(c: Config) -> Result<Running, String> {
+    let store = Store::open(&c.db).map_err(|e| e.to_string())?;
+    let auth = wellspring_obapi::AuthStore::open(&c.db)?;
+    let listener = tokio::net::TcpListener::bind(c.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", c.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let base = c
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"))
+        .trim_end_matches('/')
+        .to_owned();
+    url::Url::parse(&base).map_err(|e| format!("public URL {base}: {e}"))?;
+    let seed = store.issuer_seed().map_err(|e| e.to_string())?;
+    let issuer = Issuer::new(seed, &base, &c.issuer_name, c.issuer_did)?;
+    let admin_token = c
+        .admin_token
+        .clone()
+        .filter(|t| !t.is_empty())
+        .or_else(|| c.demo.then(|| DEMO_ADMIN_TOKEN.to_owned()));
+    let hub = Arc::new(Hub {
+        store: store.clone(),
+        issuer,
+        base: base.clone(),
+        case_url: c.case_url.trim_end_matches('/').to_owned(),
+        admin_token: admin_token.clone(),
+        issuing: std::sync::Mutex::new(()),
+    });
+    if c.demo {
+        let h = hub.clone();
+        tokio::task::spawn_blocking(move || seed_demo(&h))
+            .await
+            .map_err(|e| e.to_string())??;
+    }
+    let mut api = wellspring_obapi::Config::new(base.clone());
+    api.title = format!("{} Achievement Hub", c.issuer_name);
+    api.access_ttl = c.access_ttl;
+    api.image_url = Some(format!("{base}/static/logo.svg"));
+    let backend: Arc<dyn Backend> = Arc::new(HubBackend(hub.clone()));
+    let app = wellspring_obapi::router(backend, auth, api).merge(routes(hub.clone()));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(Running {
+        addr,
+        base_url: base,
+        hub,
+        admin_token,
+        shutdown: Some(tx),
+        task,
+    })
+}
+
+/// Demo catalog (always refreshed) and, on first start, the demo learner with DT.1 (JSON)
+/// and DT.2 (VC-JWT) earned.
+fn seed_demo(h: &Hub) -> Result<(), String> {
+    let (catalog, program) = demo::catalog()?;
+    for (i, (slug, def)) in catalog.iter().enumerate() {
+        h.store
+            .put_achievement(slug, i as i64, def)
+            .map_err(|e| e.to_string())?;
+    }
+    h.store
+        .set_meta("program", &program.to_string())
+        .map_err(|e| e.to_string())?;
+    if h.store
+        .learner_by_email(DEMO_EMAIL)
+        .map_err(|e| e.to_string())?
+        .is_none()
+    {
+        h.store
+            .add_learner(DEMO_EMAIL, DEMO_PASSWORD, Some("Jordan Rivera"))
+            .map_err(|e| e.to_string())?;
+        for (items, fmt) in demo::seed_results() {
+            h.record_results(DEMO_EMAIL, &items, fmt)
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+type S = State<Arc<Hub>>;
+
+fn routes(hub: Arc<Hub>) -> Router {
+    Router::new()
+        .route("/", get(home))
+        .route("/terms", get(|| async { Html(page("Terms of service", "<p>A reference hub for conformance testing and demonstrations. Its institution and data are fictional.</p>")) }))
+        .route("/privacy", get(|| async { Html(page("Privacy policy", "<p>Accounts, results and credentials stay in this hub's database. Nothing is shared unless the learner authorizes an application.</p>")) }))
+        .route("/issuer", get(|State(h): S| async move { json_ok(&h.issuer.profile()) }))
+        .route("/.well-known/did.json", get(|State(h): S| async move { json_ok(&h.issuer.did_document()) }))
+        .route("/.well-known/jwks.json", get(|State(h): S| async move { json_ok(&h.issuer.jwks()) }))
+        .route("/achievements", get(achievements))
+        .route("/achievements/{slug}", get(achievement))
+        .route("/admin/results", post(admin_results))
+        .route("/static/logo.svg", get(|| async {
+            ([("content-type", "image/svg+xml")], "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"64\" height=\"64\"><rect width=\"64\" height=\"64\" rx=\"12\" fill=\"#7a3b00\"/><text x=\"32\" y=\"42\" font-size=\"28\" text-anchor=\"middle\" fill=\"#fff\">AH</text></svg>")
+        }))
+        .fallback(|| async { imsx(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
+        .layer(axum::extract::DefaultBodyLimit::max(1 << 20))
+        .with_state(hub)
+}
+
+fn json_ok(v: &Value) -> Response {
+    let mut r = (StatusCode::OK, v.to_string()).into_response();
+    r.headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
+    r
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>body{{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#1d2b36}}code{{background:#eef}}</style></head><body><h1>{}</h1>{body}</body></html>",
+        esc(title),
+        esc(title)
+    )
+}
+
+async fn home(State(h): S) -> Html<String> {
+    let list: String = h
+        .store
+        .achievements()
+        .unwrap_or_default()
+        .iter()
+        .map(|(slug, d)| {
+            format!(
+                "<li><a href=\"/achievements/{}\">{}</a></li>",
+                esc(slug),
+                esc(d.get("name").and_then(Value::as_str).unwrap_or(slug))
+            )
+        })
+        .collect();
+    Html(page(
+        &format!("{} Achievement Hub", h.issuer.name),
+        &format!(
+            "<p>An Open Badges 3.0 and CLR 2.0 issuer and Service Provider.</p><ul>\
+             <li>OB 3.0 API: <a href=\"/ims/ob/v3p0/discovery\"><code>/ims/ob/v3p0/discovery</code></a></li>\
+             <li>CLR 2.0 API: <a href=\"/ims/clr/v2p0/discovery\"><code>/ims/clr/v2p0/discovery</code></a></li>\
+             <li>Issuer: <a href=\"/issuer\"><code>{}</code></a> (<a href=\"/.well-known/did.json\">did.json</a>, <a href=\"/.well-known/jwks.json\">jwks.json</a>)</li></ul>\
+             <h2>Achievements</h2><ul>{}</ul>",
+            esc(&h.issuer.id),
+            if list.is_empty() { "<li>none in the catalog</li>".into() } else { list }
+        ),
+    ))
+}
+
+async fn achievements(State(h): S) -> Response {
+    match h.store.achievements() {
+        Ok(c) => {
+            let profile = h.issuer.profile();
+            let v: Vec<Value> = c
+                .iter()
+                .map(|(s, d)| issue::achievement(&h.base, &h.case_url, &profile, s, d))
+                .collect();
+            json_ok(&Value::Array(v))
+        }
+        Err(e) => imsx(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_server_error",
+            &e.0,
+        ),
+    }
+}
+
+async fn achievement(State(h): S, Path(slug): Path<String>) -> Response {
+    match h.store.achievements() {
+        Ok(c) => match c.iter().find(|(s, _)| *s == slug) {
+            Some((s, d)) => json_ok(&issue::achievement(
+                &h.base,
+                &h.case_url,
+                &h.issuer.profile(),
+                s,
+                d,
+            )),
+            None => imsx(StatusCode::NOT_FOUND, "not_found", "no such achievement"),
+        },
+        Err(e) => imsx(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_server_error",
+            &e.0,
+        ),
+    }
+}
+
+#[allow(clippy::result_large_err)]
+fn admin_ok(h: &Hub, headers: &HeaderMap) -> Result<(), Response> {
+    use subtle::ConstantTimeEq;
+    let Some(want) = &h.admin_token else {
+        return Err(imsx(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "the admin API is off (start the hub with --admin-token)",
+        ));
+    };
+    let got = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("")
+        .trim();
+    let same: bool = wellspring_obapi::oauth::hash(got)
+        .as_bytes()
+        .ct_eq(wellspring_obapi::oauth::hash(want).as_bytes())
+        .into();
+    if got.is_empty() || !same {
+        let mut r = imsx(
+            StatusCode::UNAUTHORIZED,
+            "unauthorizedrequest",
+            "a valid admin token is required (Authorization: Bearer)",
+        );
+        r.headers_mut()
+            .insert("www-authenticate", HeaderValue::from_static("Bearer"));
+        return Err(r);
+    }
+    Ok(())
+}
+
+/// `POST /admin/results` `{"learner": EMAIL, "satisfied": [CASE item URI or identifier…],
+/// "format": "json" | "jwt"}`.
+async fn admin_results(State(h): S, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = admin_ok(&h, &headers) {
+        return r;
+    }
+    let v: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return imsx(
+                StatusCode::BAD_REQUEST,
+                "invalid_data",
+                &format!("the body is not JSON: {e}"),
+            )
+        }
+    };
+    let Some(email) = v.get("learner").and_then(Value::as_str).map(str::to_owned) else {
+        return imsx(
+            StatusCode::BAD_REQUEST,
+            "invalid_data",
+            "learner (an email) is required",
+        );
+    };
+    let Some(items) = v.get("satisfied").and_then(Value::as_array).and_then(|a| {
+        a.iter()
+            .map(|x| x.as_str().map(str::to_owned))
+            .collect::<Option<Vec<String>>>()
+    }) else {
+        return imsx(
+            StatusCode::BAD_REQUEST,
+            "invalid_data",
+            "satisfied (an array of CASE item URIs or identifiers) is required",
+        );
+    };
+    let format = match v.get("format").and_then(Value::as_str) {
+        None | Some("json") => Format::Json,
+        Some("jwt") | Some("vc-jwt") => Format::Jwt,
+        Some(f) => {
+            return imsx(
+                StatusCode::BAD_REQUEST,
+                "invalid_data",
+                &format!("format {f} is not json or jwt"),
+            )
+        }
+    };
+    let hub = h.clone();
+    let done =
+        tokio::task::spawn_blocking(move || hub.record_results(&email, &items, format)).await;
+    match done {
+        Ok(Ok(o)) => json_ok(&json!({
+            "issued": o.issued.iter().map(|(s, id)| json!({"achievement": s, "credentialId": id})).collect::<Vec<_>>(),
+            "clr": o.clr,
+            "programComplete": o.program_complete,
+            "pending": o.pending.iter().map(|(s, m)| json!({"achievement": s, "missing": m})).collect::<Vec<_>>(),
+            "unmatched": o.unmatched,
+        })),
+        Ok(Err(HubError::NotFound(e))) => imsx(StatusCode::NOT_FOUND, "not_found", &e),
+        Ok(Err(HubError::Invalid(e))) => imsx(StatusCode::BAD_REQUEST, "invalid_data", &e),
+        Ok(Err(HubError::Internal(e))) => imsx(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_server_error",
+            &e,
+        ),
+        Err(e) => imsx(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_server_error",
+            &e.to_string(),
+        ),
+    }
+}

@@ -1,0 +1,461 @@
+//! The hub's SQLite store: learners (Argon2id password hashes), the issuer key, the catalog of
+//! achievements (what CASE items each requires), the results received, what was awarded, and
+//! every credential a learner holds (issued here or upserted by a client), kept as exact text.
+//!
+//! WAL and `synchronous=FULL`: a write is acknowledged only after its transaction is durable,
+//! so whatever the hub answered survives `kill -9`. Migrations run in code on open.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+
+/// Schema version this code writes (`PRAGMA user_version`).
+const VERSION: i64 = 1;
+
+const SCHEMA: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS learner (
+        id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL,
+        name TEXT, subject_id TEXT NOT NULL, clr_id TEXT NOT NULL, salt TEXT NOT NULL,
+        profile TEXT, created TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS issuer_key (
+        id INTEGER PRIMARY KEY, seed BLOB NOT NULL, created TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS achievement (
+        slug TEXT PRIMARY KEY, position INTEGER NOT NULL, definition TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS result (
+        learner INTEGER NOT NULL REFERENCES learner(id), item TEXT NOT NULL, at TEXT NOT NULL,
+        PRIMARY KEY (learner, item))",
+    "CREATE TABLE IF NOT EXISTS award (
+        learner INTEGER NOT NULL REFERENCES learner(id), achievement TEXT NOT NULL,
+        credential_id TEXT NOT NULL, signed TEXT NOT NULL, at TEXT NOT NULL,
+        PRIMARY KEY (learner, achievement))",
+    "CREATE TABLE IF NOT EXISTS credential (
+        id INTEGER PRIMARY KEY, learner INTEGER NOT NULL REFERENCES learner(id), standard TEXT NOT NULL,
+        issuer_key TEXT NOT NULL, credential_key TEXT NOT NULL, format TEXT NOT NULL, body TEXT NOT NULL,
+        stored INTEGER NOT NULL, origin TEXT NOT NULL)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS credential_same ON credential(learner, standard, issuer_key, credential_key)",
+    "CREATE INDEX IF NOT EXISTS credential_list ON credential(learner, standard, stored, id)",
+];
+
+#[derive(Debug)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError(format!("store: {e}"))
+    }
+}
+
+type R<T> = Result<T, StoreError>;
+
+/// A learner account.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Learner {
+    pub id: i64,
+    pub email: String,
+    pub name: Option<String>,
+    /// The learner's subject id in credentials (`urn:uuid:…`).
+    pub subject_id: String,
+    /// The id of the learner's ClrCredential (stable: each reissue replaces it).
+    pub clr_id: String,
+    /// Salt of the hashed email identifier in credentials.
+    pub salt: String,
+}
+
+/// One stored credential row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// `json` or `jws`.
+    pub format: String,
+    pub body: String,
+    /// When it was stored (Unix ms): what `since` compares.
+    pub stored: i64,
+}
+
+/// A credential to store for a learner.
+pub struct Put<'a> {
+    pub learner: i64,
+    pub standard: &'a str,
+    pub issuer_key: &'a str,
+    pub credential_key: &'a str,
+    pub format: &'a str,
+    pub body: &'a str,
+    pub origin: &'a str,
+}
+
+/// What was awarded to a learner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Award {
+    pub achievement: String,
+    pub credential_id: String,
+    /// The Data Integrity–signed OpenBadgeCredential (bundled in the CLR).
+    pub signed: String,
+    pub at: String,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    db: Arc<Mutex<Connection>>,
+    path: std::path::PathBuf,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+pub fn uuid_urn() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex::encode(b);
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+impl Store {
+    pub fn open(path: &Path) -> R<Store> {
+        let c = Connection::open(path)?;
+        c.pragma_update(None, "journal_mode", "WAL")?;
+        c.pragma_update(None, "synchronous", "FULL")?;
+        c.pragma_update(None, "foreign_keys", "ON")?;
+        c.busy_timeout(std::time::Duration::from_secs(5))?;
+        let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if v > VERSION {
+            return Err(StoreError(format!(
+                "{} was written by a newer hub (schema {v}, this one knows {VERSION})",
+                path.display()
+            )));
+        }
+        for s in SCHEMA {
+            c.execute(s, [])?;
+        }
+        c.pragma_update(None, "user_version", VERSION)?;
+        Ok(Store {
+            db: Arc::new(Mutex::new(c)),
+            path: path.to_owned(),
+        })
+    }
+
+    /// The SQLite file (the OAuth tables live there too).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The issuer's Ed25519 seed, drawn from the OS generator on first use and kept.
+    pub fn issuer_seed(&self) -> R<[u8; 32]> {
+        use rand::RngCore;
+        let mut db = self.db();
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let got: Option<Vec<u8>> = tx
+            .query_row("SELECT seed FROM issuer_key ORDER BY id LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let seed = match got {
+            Some(s) => s,
+            None => {
+                let mut s = [0u8; 32];
+                rand::rngs::OsRng.fill_bytes(&mut s);
+                tx.execute(
+                    "INSERT INTO issuer_key (seed, created) VALUES (?1, ?2)",
+                    params![s.to_vec(), now()],
+                )?;
+                s.to_vec()
+            }
+        };
+        tx.commit()?;
+        seed.try_into()
+            .map_err(|_| StoreError("the stored issuer key is not 32 bytes".into()))
+    }
+
+    pub fn meta(&self, key: &str) -> R<Option<String>> {
+        Ok(self
+            .db()
+            .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> R<()> {
+        self.db().execute("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", params![key, value])?;
+        Ok(())
+    }
+
+    /// Creates a learner (Argon2id password hash). Email is kept lower-case.
+    pub fn add_learner(&self, email: &str, password: &str, name: Option<&str>) -> R<i64> {
+        let email = email.trim().to_lowercase();
+        if !email.contains('@') || email.len() > 254 {
+            return Err(StoreError(format!("{email:?} is not an email address")));
+        }
+        if password.chars().count() < 8 {
+            return Err(StoreError(
+                "the password must have at least 8 characters".into(),
+            ));
+        }
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        let hash = Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map_err(|e| StoreError(e.to_string()))?
+            .to_string();
+        let id_salt = hex::encode(uuid_urn().as_bytes())[..16].to_owned();
+        let db = self.db();
+        db.execute(
+            "INSERT INTO learner (email, password_hash, name, subject_id, clr_id, salt, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![email, hash, name, uuid_urn(), uuid_urn(), id_salt, now()],
+        )
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => StoreError(format!("{email} already has an account")),
+            e => e.into(),
+        })?;
+        Ok(db.last_insert_rowid())
+    }
+
+    /// The learner when the password is right (same work for unknown accounts).
+    pub fn check_password(&self, email: &str, password: &str) -> R<Option<i64>> {
+        let row: Option<(i64, String)> = self
+            .db()
+            .query_row(
+                "SELECT id, password_hash FROM learner WHERE email = ?1",
+                params![email.trim().to_lowercase()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((id, hash)) = row else {
+            if let Ok(salt) = SaltString::from_b64("d2VsbHNwcmluZ2h1YmR1bW15") {
+                let _ = Argon2::default().hash_password(password.as_bytes(), &salt);
+            }
+            return Ok(None);
+        };
+        let parsed = PasswordHash::new(&hash).map_err(|e| StoreError(e.to_string()))?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+            .then_some(id))
+    }
+
+    fn learner_row(r: &rusqlite::Row) -> rusqlite::Result<Learner> {
+        Ok(Learner {
+            id: r.get(0)?,
+            email: r.get(1)?,
+            name: r.get(2)?,
+            subject_id: r.get(3)?,
+            clr_id: r.get(4)?,
+            salt: r.get(5)?,
+        })
+    }
+
+    pub fn learner(&self, id: i64) -> R<Option<Learner>> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT id, email, name, subject_id, clr_id, salt FROM learner WHERE id = ?1",
+                params![id],
+                Self::learner_row,
+            )
+            .optional()?)
+    }
+
+    pub fn learner_by_email(&self, email: &str) -> R<Option<Learner>> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT id, email, name, subject_id, clr_id, salt FROM learner WHERE email = ?1",
+                params![email.trim().to_lowercase()],
+                Self::learner_row,
+            )
+            .optional()?)
+    }
+
+    pub fn profile(&self, learner: i64) -> R<Option<String>> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT profile FROM learner WHERE id = ?1",
+                params![learner],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    pub fn set_profile(&self, learner: i64, profile: &str) -> R<()> {
+        self.db().execute(
+            "UPDATE learner SET profile = ?2 WHERE id = ?1",
+            params![learner, profile],
+        )?;
+        Ok(())
+    }
+
+    /// Stores a credential; the same (learner, standard, issuer, credential id) replaces the
+    /// stored copy. True when it was new.
+    pub fn put_credential(&self, p: &Put) -> R<bool> {
+        let mut db = self.db();
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let existing: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM credential WHERE learner = ?1 AND standard = ?2 AND issuer_key = ?3 AND credential_key = ?4",
+                params![p.learner, p.standard, p.issuer_key, p.credential_key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let t = chrono::Utc::now().timestamp_millis();
+        match existing {
+            Some(id) => {
+                tx.execute("UPDATE credential SET format = ?2, body = ?3, stored = ?4, origin = ?5 WHERE id = ?1", params![id, p.format, p.body, t, p.origin])?;
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO credential (learner, standard, issuer_key, credential_key, format, body, stored, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![p.learner, p.standard, p.issuer_key, p.credential_key, p.format, p.body, t, p.origin],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(existing.is_none())
+    }
+
+    /// A page of a learner's credentials of a standard (oldest first) and the total.
+    pub fn credentials(
+        &self,
+        learner: i64,
+        standard: &str,
+        since: Option<i64>,
+        limit: usize,
+        offset: usize,
+    ) -> R<(Vec<Row>, usize)> {
+        let db = self.db();
+        let since = since.unwrap_or(i64::MIN);
+        let total: i64 = db
+            .prepare_cached("SELECT COUNT(*) FROM credential WHERE learner = ?1 AND standard = ?2 AND stored > ?3")?
+            .query_row(params![learner, standard, since], |r| r.get(0))?;
+        let mut st = db.prepare_cached(
+            "SELECT format, body, stored FROM credential WHERE learner = ?1 AND standard = ?2 AND stored > ?3 ORDER BY stored, id LIMIT ?4 OFFSET ?5",
+        )?;
+        let rows = st
+            .query_map(
+                params![learner, standard, since, limit as i64, offset as i64],
+                |r| {
+                    Ok(Row {
+                        format: r.get(0)?,
+                        body: r.get(1)?,
+                        stored: r.get(2)?,
+                    })
+                },
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((rows, total as usize))
+    }
+
+    /// Replaces the catalog entry of an achievement.
+    pub fn put_achievement(&self, slug: &str, position: i64, definition: &Value) -> R<()> {
+        self.db().execute(
+            "INSERT INTO achievement (slug, position, definition) VALUES (?1, ?2, ?3)
+             ON CONFLICT(slug) DO UPDATE SET position = excluded.position, definition = excluded.definition",
+            params![slug, position, definition.to_string()],
+        )?;
+        Ok(())
+    }
+
+    /// The catalog, in order: (slug, definition).
+    pub fn achievements(&self) -> R<Vec<(String, Value)>> {
+        let db = self.db();
+        let mut st =
+            db.prepare("SELECT slug, definition FROM achievement ORDER BY position, slug")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (slug, def) = r?;
+            out.push((slug, serde_json::from_str(&def).unwrap_or(Value::Null)));
+        }
+        Ok(out)
+    }
+
+    /// Records satisfied items (idempotent); returns every item the learner has satisfied.
+    pub fn add_results(&self, learner: i64, items: &[String]) -> R<Vec<String>> {
+        let mut db = self.db();
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let t = now();
+        for i in items {
+            tx.execute(
+                "INSERT OR IGNORE INTO result (learner, item, at) VALUES (?1, ?2, ?3)",
+                params![learner, i, t],
+            )?;
+        }
+        let all = {
+            let mut st = tx.prepare("SELECT item FROM result WHERE learner = ?1 ORDER BY item")?;
+            let rows = st.query_map(params![learner], |r| r.get::<_, String>(0))?;
+            rows.collect::<Result<Vec<_>, _>>()?
+        };
+        tx.commit()?;
+        Ok(all)
+    }
+
+    pub fn awards(&self, learner: i64) -> R<Vec<Award>> {
+        let db = self.db();
+        let mut st = db.prepare(
+            "SELECT a.achievement, a.credential_id, a.signed, a.at FROM award a LEFT JOIN achievement c ON c.slug = a.achievement
+             WHERE a.learner = ?1 ORDER BY c.position, a.at",
+        )?;
+        let rows = st.query_map(params![learner], |r| {
+            Ok(Award {
+                achievement: r.get(0)?,
+                credential_id: r.get(1)?,
+                signed: r.get(2)?,
+                at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Records an award and stores its credential(s) in one transaction: either all of it is
+    /// durable or none. `creds` are the learner's credentials to put (OB, then the CLR).
+    pub fn award(
+        &self,
+        learner: i64,
+        achievement: &str,
+        credential_id: &str,
+        signed: &str,
+        creds: &[Put],
+    ) -> R<()> {
+        let mut db = self.db();
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO award (learner, achievement, credential_id, signed, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![learner, achievement, credential_id, signed, now()],
+        )?;
+        let t = chrono::Utc::now().timestamp_millis();
+        for p in creds {
+            tx.execute(
+                "INSERT INTO credential (learner, standard, issuer_key, credential_key, format, body, stored, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT(learner, standard, issuer_key, credential_key) DO UPDATE SET format = excluded.format, body = excluded.body, stored = excluded.stored, origin = excluded.origin",
+                params![p.learner, p.standard, p.issuer_key, p.credential_key, p.format, p.body, t, p.origin],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,1084 @@
+//! The OAuth 2.0 authorization server of the Service Provider: RFC 7591 dynamic client
+//! registration, the authorization code grant with PKCE S256 (HTML sign-in, then consent),
+//! the token endpoint (code, rotating refresh), RFC 7009 revocation and RFC 8414 metadata.
+//!
+//! State lives in SQLite tables owned by this module (`oauth_*`), so a restart keeps clients
+//! and tokens. Secrets (client secrets, codes, tokens, consent tickets) are stored as SHA-256
+//! hashes only. A code is single-use: a second exchange is refused and revokes every token of
+//! that grant; a refresh rotates (the old refresh token stops working).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use base64::Engine;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::{json_response, pages, Config, Ctx, UserId};
+
+const SCHEMA: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS oauth_client (
+        id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, redirect_uris TEXT NOT NULL,
+        scope TEXT NOT NULL, metadata TEXT NOT NULL, created INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS oauth_consent (
+        ticket_hash TEXT PRIMARY KEY, user INTEGER NOT NULL, client TEXT NOT NULL, redirect_uri TEXT NOT NULL,
+        scope TEXT NOT NULL, state TEXT NOT NULL, challenge TEXT NOT NULL, expires INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS oauth_code (
+        code_hash TEXT PRIMARY KEY, user INTEGER NOT NULL, client TEXT NOT NULL, redirect_uri TEXT NOT NULL,
+        scope TEXT NOT NULL, challenge TEXT NOT NULL, expires INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TABLE IF NOT EXISTS oauth_token (
+        token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, grant_id TEXT NOT NULL, user INTEGER NOT NULL,
+        client TEXT NOT NULL, scope TEXT NOT NULL, expires INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0)",
+    "CREATE INDEX IF NOT EXISTS oauth_token_grant ON oauth_token(grant_id)",
+];
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// SHA-256 hex of a secret: what the store keeps.
+pub fn hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// A fresh random secret (256 bits, URL-safe).
+pub fn random_secret() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}
+
+/// A registered client.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub id: String,
+    pub secret_hash: String,
+    pub redirect_uris: Vec<String>,
+    pub scope: Vec<String>,
+    pub name: String,
+}
+
+/// A valid access token's grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
+    pub user: UserId,
+    pub scopes: Vec<String>,
+    pub expires: i64,
+}
+
+/// A pending authorization after sign-in, waiting for consent.
+#[derive(Debug, Clone)]
+pub struct Consent {
+    pub user: UserId,
+    pub client: String,
+    pub redirect_uri: String,
+    pub scope: String,
+    pub state: String,
+    pub challenge: String,
+}
+
+/// Issued tokens.
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    pub access: String,
+    pub refresh: Option<String>,
+    pub scope: String,
+    pub expires_in: i64,
+}
+
+/// Why a token request failed (RFC 6749 §5.2 error code, description).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenError(pub &'static str, pub String);
+
+/// The authorization server's SQLite tables (its own connection; WAL, synchronous=FULL).
+#[derive(Clone)]
+pub struct AuthStore {
+    db: Arc<Mutex<Connection>>,
+    /// Validated access tokens (hash → grant) so the API path does not hit SQLite on every
+    /// call; revocation removes entries.
+    cache: Arc<Mutex<HashMap<String, Access>>>,
+}
+
+type R<T> = Result<T, String>;
+
+fn db_err(e: rusqlite::Error) -> String {
+    format!("oauth store: {e}")
+}
+
+impl AuthStore {
+    /// Opens (creating when absent) the tables in the SQLite file at `path`.
+    pub fn open(path: &Path) -> R<AuthStore> {
+        let c = Connection::open(path).map_err(db_err)?;
+        c.pragma_update(None, "journal_mode", "WAL")
+            .map_err(db_err)?;
+        c.pragma_update(None, "synchronous", "FULL")
+            .map_err(db_err)?;
+        c.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(db_err)?;
+        for s in SCHEMA {
+            c.execute(s, []).map_err(db_err)?;
+        }
+        Ok(AuthStore {
+            db: Arc::new(Mutex::new(c)),
+            cache: Arc::new(Mutex::new(HashMap::new())),
+        })
+    }
+
+    fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<String, Access>> {
+        self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers a client; returns (client_id, client_secret).
+    pub fn add_client(
+        &self,
+        redirect_uris: &[String],
+        scope: &[String],
+        metadata: &Value,
+    ) -> R<(String, String)> {
+        let id = format!("wsc-{}", &random_secret()[..22]);
+        let secret = random_secret();
+        self.db()
+            .execute(
+                "INSERT INTO oauth_client (id, secret_hash, redirect_uris, scope, metadata, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, hash(&secret), json!(redirect_uris).to_string(), scope.join(" "), metadata.to_string(), now()],
+            )
+            .map_err(db_err)?;
+        Ok((id, secret))
+    }
+
+    pub fn client(&self, id: &str) -> R<Option<Client>> {
+        let row: Option<(String, String, String, String)> = self
+            .db()
+            .query_row("SELECT secret_hash, redirect_uris, scope, metadata FROM oauth_client WHERE id = ?1", params![id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()
+            .map_err(db_err)?;
+        Ok(row.map(|(secret_hash, uris, scope, meta)| {
+            let meta: Value = serde_json::from_str(&meta).unwrap_or(Value::Null);
+            Client {
+                id: id.to_owned(),
+                secret_hash,
+                redirect_uris: serde_json::from_str(&uris).unwrap_or_default(),
+                scope: scope.split_whitespace().map(str::to_owned).collect(),
+                name: meta
+                    .get("client_name")
+                    .and_then(Value::as_str)
+                    .unwrap_or(id)
+                    .to_owned(),
+            }
+        }))
+    }
+
+    /// The client when `secret` is its secret (compared in constant time).
+    pub fn authenticate(&self, id: &str, secret: &str) -> R<Option<Client>> {
+        use subtle::ConstantTimeEq;
+        let Some(c) = self.client(id)? else {
+            return Ok(None);
+        };
+        let ok: bool = hash(secret)
+            .as_bytes()
+            .ct_eq(c.secret_hash.as_bytes())
+            .into();
+        Ok(ok.then_some(c))
+    }
+
+    /// Records a signed-in user's pending authorization; returns the consent ticket.
+    pub fn add_consent(&self, c: &Consent, ttl: i64) -> R<String> {
+        let t = random_secret();
+        self.db()
+            .execute(
+                "INSERT INTO oauth_consent (ticket_hash, user, client, redirect_uri, scope, state, challenge, expires)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![hash(&t), c.user, c.client, c.redirect_uri, c.scope, c.state, c.challenge, now() + ttl],
+            )
+            .map_err(db_err)?;
+        Ok(t)
+    }
+
+    /// Takes (single use) a consent ticket that has not expired.
+    pub fn take_consent(&self, ticket: &str) -> R<Option<Consent>> {
+        let mut db = self.db();
+        let tx = db
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db_err)?;
+        let h = hash(ticket);
+        let row = tx
+            .query_row(
+                "SELECT user, client, redirect_uri, scope, state, challenge, expires FROM oauth_consent WHERE ticket_hash = ?1",
+                params![h],
+                |r| {
+                    Ok((
+                        Consent { user: r.get(0)?, client: r.get(1)?, redirect_uri: r.get(2)?, scope: r.get(3)?, state: r.get(4)?, challenge: r.get(5)? },
+                        r.get::<_, i64>(6)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(db_err)?;
+        tx.execute(
+            "DELETE FROM oauth_consent WHERE ticket_hash = ?1 OR expires < ?2",
+            params![h, now()],
+        )
+        .map_err(db_err)?;
+        tx.commit().map_err(db_err)?;
+        Ok(row.and_then(|(c, exp)| (exp >= now()).then_some(c)))
+    }
+
+    /// Issues an authorization code for an approved consent.
+    pub fn add_code(&self, c: &Consent, ttl: i64) -> R<String> {
+        let code = random_secret();
+        self.db()
+            .execute(
+                "INSERT INTO oauth_code (code_hash, user, client, redirect_uri, scope, challenge, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![hash(&code), c.user, c.client, c.redirect_uri, c.scope, c.challenge, now() + ttl],
+            )
+            .map_err(db_err)?;
+        Ok(code)
+    }
+
+    fn insert_tokens(
+        tx: &rusqlite::Transaction,
+        grant: &str,
+        user: UserId,
+        client: &str,
+        scope: &str,
+        access_ttl: i64,
+        refresh_ttl: i64,
+    ) -> rusqlite::Result<Tokens> {
+        let access = random_secret();
+        let t = now();
+        tx.execute(
+            "INSERT INTO oauth_token (token_hash, kind, grant_id, user, client, scope, expires) VALUES (?1, 'access', ?2, ?3, ?4, ?5, ?6)",
+            params![hash(&access), grant, user, client, scope, t + access_ttl],
+        )?;
+        let refresh = if scope.split_whitespace().any(|s| s == crate::OFFLINE_ACCESS) {
+            let r = random_secret();
+            tx.execute(
+                "INSERT INTO oauth_token (token_hash, kind, grant_id, user, client, scope, expires) VALUES (?1, 'refresh', ?2, ?3, ?4, ?5, ?6)",
+                params![hash(&r), grant, user, client, scope, t + refresh_ttl],
+            )?;
+            Some(r)
+        } else {
+            None
+        };
+        Ok(Tokens {
+            access,
+            refresh,
+            scope: scope.to_owned(),
+            expires_in: access_ttl,
+        })
+    }
+
+    /// Exchanges a code (authorization_code grant). A reused code revokes its grant's tokens.
+    pub fn exchange_code(
+        &self,
+        client: &str,
+        code: &str,
+        redirect_uri: &str,
+        verifier: &str,
+        access_ttl: i64,
+        refresh_ttl: i64,
+    ) -> Result<Tokens, TokenError> {
+        let internal = |e: rusqlite::Error| TokenError("server_error", db_err(e));
+        let h = hash(code);
+        let mut db = self.db();
+        let tx = db
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(internal)?;
+        let row: Option<(UserId, String, String, String, String, i64, bool)> = tx
+            .query_row(
+                "SELECT user, client, redirect_uri, scope, challenge, expires, used FROM oauth_code WHERE code_hash = ?1",
+                params![h],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get::<_, i64>(6)? != 0)),
+            )
+            .optional()
+            .map_err(internal)?;
+        let Some((user, owner, redirect, scope, challenge, expires, used)) = row else {
+            return Err(TokenError(
+                "invalid_grant",
+                "unknown authorization code".into(),
+            ));
+        };
+        if owner != client {
+            return Err(TokenError(
+                "invalid_grant",
+                "the code was issued to another client".into(),
+            ));
+        }
+        if used {
+            let n = tx
+                .execute(
+                    "UPDATE oauth_token SET revoked = 1 WHERE grant_id = ?1",
+                    params![h],
+                )
+                .map_err(internal)?;
+            tx.commit().map_err(internal)?;
+            if n > 0 {
+                self.cache().clear();
+            }
+            return Err(TokenError(
+                "invalid_grant",
+                "the authorization code was already used; the tokens issued from it are revoked"
+                    .into(),
+            ));
+        }
+        // single use from the first attempt on, whatever its outcome
+        tx.execute(
+            "UPDATE oauth_code SET used = 1 WHERE code_hash = ?1",
+            params![h],
+        )
+        .map_err(internal)?;
+        let outcome = if expires < now() {
+            Err(TokenError(
+                "invalid_grant",
+                "the authorization code expired".into(),
+            ))
+        } else if redirect != redirect_uri {
+            Err(TokenError(
+                "invalid_grant",
+                "redirect_uri differs from the authorization request".into(),
+            ))
+        } else if pkce_s256(verifier) != challenge || !(43..=128).contains(&verifier.len()) {
+            Err(TokenError(
+                "invalid_grant",
+                "code_verifier does not match the code_challenge".into(),
+            ))
+        } else {
+            Self::insert_tokens(&tx, &h, user, client, &scope, access_ttl, refresh_ttl)
+                .map_err(internal)
+        };
+        tx.commit().map_err(internal)?;
+        outcome
+    }
+
+    /// Rotates a refresh token: the old one is revoked, new tokens are issued for the same
+    /// grant (`scope`, when given, must be within it).
+    pub fn refresh(
+        &self,
+        client: &str,
+        refresh: &str,
+        scope: Option<&str>,
+        access_ttl: i64,
+        refresh_ttl: i64,
+    ) -> Result<Tokens, TokenError> {
+        let internal = |e: rusqlite::Error| TokenError("server_error", db_err(e));
+        let h = hash(refresh);
+        let mut db = self.db();
+        let tx = db
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(internal)?;
+        let row: Option<(String, UserId, String, String, i64, bool)> = tx
+            .query_row(
+                "SELECT grant_id, user, client, scope, expires, revoked FROM oauth_token WHERE token_hash = ?1 AND kind = 'refresh'",
+                params![h],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, i64>(5)? != 0)),
+            )
+            .optional()
+            .map_err(internal)?;
+        let Some((grant, user, owner, granted, expires, revoked)) = row else {
+            return Err(TokenError("invalid_grant", "unknown refresh token".into()));
+        };
+        if owner != client || revoked || expires < now() {
+            return Err(TokenError(
+                "invalid_grant",
+                "the refresh token is revoked, expired or not this client's".into(),
+            ));
+        }
+        let scope = match scope.map(str::trim).filter(|s| !s.is_empty()) {
+            None => granted.clone(),
+            Some(s) => {
+                let have: Vec<&str> = granted.split_whitespace().collect();
+                if !s.split_whitespace().all(|x| have.contains(&x)) {
+                    return Err(TokenError(
+                        "invalid_scope",
+                        "the scope exceeds the original grant".into(),
+                    ));
+                }
+                let mut v: Vec<&str> = s.split_whitespace().collect();
+                // the refresh token keeps the grant alive
+                if have.contains(&crate::OFFLINE_ACCESS) && !v.contains(&crate::OFFLINE_ACCESS) {
+                    v.push(crate::OFFLINE_ACCESS);
+                }
+                v.join(" ")
+            }
+        };
+        tx.execute(
+            "UPDATE oauth_token SET revoked = 1 WHERE token_hash = ?1",
+            params![h],
+        )
+        .map_err(internal)?;
+        let t = Self::insert_tokens(&tx, &grant, user, client, &scope, access_ttl, refresh_ttl)
+            .map_err(internal)?;
+        tx.commit().map_err(internal)?;
+        Ok(t)
+    }
+
+    /// RFC 7009: revokes a token of this client (a refresh token takes its whole grant along).
+    /// Unknown tokens are ignored.
+    pub fn revoke(&self, client: &str, token: &str) -> R<()> {
+        let h = hash(token);
+        let db = self.db();
+        let row: Option<(String, String, String)> = db
+            .query_row(
+                "SELECT kind, grant_id, client FROM oauth_token WHERE token_hash = ?1",
+                params![h],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(db_err)?;
+        if let Some((kind, grant, owner)) = row {
+            if owner == client {
+                if kind == "refresh" {
+                    db.execute(
+                        "UPDATE oauth_token SET revoked = 1 WHERE grant_id = ?1",
+                        params![grant],
+                    )
+                    .map_err(db_err)?;
+                    self.cache().clear();
+                } else {
+                    db.execute(
+                        "UPDATE oauth_token SET revoked = 1 WHERE token_hash = ?1",
+                        params![h],
+                    )
+                    .map_err(db_err)?;
+                    self.cache().remove(&h);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The grant of a live access token.
+    pub fn access(&self, token: &str) -> R<Option<Access>> {
+        let h = hash(token);
+        let t = now();
+        if let Some(a) = self.cache().get(&h) {
+            if a.expires > t {
+                return Ok(Some(a.clone()));
+            }
+        }
+        let row: Option<(UserId, String, i64)> = self
+            .db()
+            .query_row(
+                "SELECT user, scope, expires FROM oauth_token WHERE token_hash = ?1 AND kind = 'access' AND revoked = 0",
+                params![h],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(db_err)?;
+        let Some((user, scope, expires)) = row else {
+            return Ok(None);
+        };
+        if expires <= t {
+            return Ok(None);
+        }
+        let a = Access {
+            user,
+            scopes: scope.split_whitespace().map(str::to_owned).collect(),
+            expires,
+        };
+        let mut c = self.cache();
+        if c.len() > 10_000 {
+            c.clear();
+        }
+        c.insert(h, a.clone());
+        Ok(Some(a))
+    }
+}
+
+/// BASE64URL(SHA256(verifier)), RFC 7636 §4.2.
+pub fn pkce_s256(verifier: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+pub(crate) fn routes() -> Router<Ctx> {
+    Router::new()
+        .route("/oauth/register", post(register))
+        .route("/oauth/authorize", get(authorize))
+        .route("/oauth/login", post(login))
+        .route("/oauth/consent", post(consent))
+        .route("/oauth/token", post(token))
+        .route("/oauth/revoke", post(revoke))
+        .route("/.well-known/oauth-authorization-server", get(metadata))
+}
+
+pub(crate) fn form(body: &[u8]) -> HashMap<String, String> {
+    let mut m = HashMap::new();
+    for (k, v) in url::form_urlencoded::parse(body) {
+        m.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+    }
+    m
+}
+
+fn reg_error(code: &str, why: &str) -> Response {
+    json_response(
+        StatusCode::BAD_REQUEST,
+        &json!({"error": code, "error_description": why}),
+    )
+}
+
+fn is_loopback(host: Option<&str>) -> bool {
+    matches!(host, Some("localhost" | "127.0.0.1" | "[::1]" | "::1"))
+}
+
+/// RFC 7591 registration (OB 3.0 security §"Dynamic Client Registration").
+async fn register(State(ctx): State<Ctx>, body: Bytes) -> Response {
+    let Ok(v) = serde_json::from_slice::<Value>(&body) else {
+        return reg_error("invalid_client_metadata", "the body is not a JSON object");
+    };
+    let Some(o) = v.as_object() else {
+        return reg_error("invalid_client_metadata", "the body is not a JSON object");
+    };
+    let uris: Vec<String> = match o.get("redirect_uris") {
+        Some(Value::Array(a)) if !a.is_empty() => match a
+            .iter()
+            .map(|x| x.as_str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()
+        {
+            Some(u) => u,
+            None => {
+                return reg_error(
+                    "invalid_redirect_uri",
+                    "redirect_uris must be an array of URLs",
+                )
+            }
+        },
+        _ => {
+            return reg_error(
+                "invalid_redirect_uri",
+                "redirect_uris (a non-empty array) is required",
+            )
+        }
+    };
+    for u in &uris {
+        let ok = match url::Url::parse(u) {
+            Ok(p) => {
+                p.fragment().is_none()
+                    && (p.scheme() == "https"
+                        || (p.scheme() == "http"
+                            && ctx.cfg.allow_http_loopback
+                            && is_loopback(p.host_str())))
+            }
+            Err(_) => false,
+        };
+        if !ok {
+            return reg_error(
+                "invalid_redirect_uri",
+                &format!("{u} is not an https URL without a fragment"),
+            );
+        }
+    }
+    for f in [
+        "client_name",
+        "client_uri",
+        "logo_uri",
+        "tos_uri",
+        "policy_uri",
+        "software_id",
+        "software_version",
+        "scope",
+    ] {
+        if o.get(f)
+            .and_then(Value::as_str)
+            .is_none_or(|s| s.trim().is_empty())
+        {
+            return reg_error(
+                "invalid_client_metadata",
+                &format!("{f} (a string) is required"),
+            );
+        }
+    }
+    for f in ["client_uri", "logo_uri", "tos_uri", "policy_uri"] {
+        if url::Url::parse(o[f].as_str().unwrap_or_default()).is_err() {
+            return reg_error("invalid_client_metadata", &format!("{f} is not a URL"));
+        }
+    }
+    let scope: Vec<String> = o["scope"]
+        .as_str()
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let known = ctx.cfg.known_scopes();
+    if let Some(bad) = scope.iter().find(|s| !known.contains(s)) {
+        return reg_error(
+            "invalid_client_metadata",
+            &format!("scope {bad} is not offered here"),
+        );
+    }
+    if let Some(m) = o.get("token_endpoint_auth_method") {
+        if m.as_str() != Some("client_secret_basic") {
+            return reg_error(
+                "invalid_client_metadata",
+                "token_endpoint_auth_method must be client_secret_basic",
+            );
+        }
+    }
+    let only = |f: &str, allowed: &[&str]| -> bool {
+        match o.get(f) {
+            None => true,
+            Some(Value::Array(a)) => a
+                .iter()
+                .all(|x| x.as_str().is_some_and(|s| allowed.contains(&s))),
+            _ => false,
+        }
+    };
+    if !only("grant_types", &["authorization_code", "refresh_token"]) {
+        return reg_error(
+            "invalid_client_metadata",
+            "grant_types may hold only authorization_code and refresh_token",
+        );
+    }
+    if !only("response_types", &["code"]) {
+        return reg_error(
+            "invalid_client_metadata",
+            "response_types may hold only code",
+        );
+    }
+    let auth = ctx.auth.clone();
+    let meta = v.clone();
+    let (id, secret) = match auth.add_client(&uris, &scope, &meta) {
+        Ok(x) => x,
+        Err(e) => {
+            return json_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &json!({"error": "server_error", "error_description": e}),
+            )
+        }
+    };
+    let mut out = v.clone();
+    out["client_id"] = json!(id);
+    out["client_secret"] = json!(secret);
+    out["client_id_issued_at"] = json!(now());
+    out["client_secret_expires_at"] = json!(0);
+    out["token_endpoint_auth_method"] = json!("client_secret_basic");
+    let mut r = json_response(StatusCode::CREATED, &out);
+    r.headers_mut()
+        .insert("cache-control", HeaderValue::from_static("no-store"));
+    r
+}
+
+/// The fields of an authorization request, carried through the sign-in page.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AuthzRequest {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub response_type: String,
+    pub scope: String,
+    pub state: String,
+    pub code_challenge: String,
+    pub code_challenge_method: String,
+}
+
+impl AuthzRequest {
+    fn of(q: &HashMap<String, String>) -> Self {
+        let g = |k: &str| q.get(k).cloned().unwrap_or_default();
+        AuthzRequest {
+            client_id: g("client_id"),
+            redirect_uri: g("redirect_uri"),
+            response_type: g("response_type"),
+            scope: g("scope"),
+            state: g("state"),
+            code_challenge: g("code_challenge"),
+            code_challenge_method: g("code_challenge_method"),
+        }
+    }
+    pub fn pairs(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("client_id", &self.client_id),
+            ("redirect_uri", &self.redirect_uri),
+            ("response_type", &self.response_type),
+            ("scope", &self.scope),
+            ("state", &self.state),
+            ("code_challenge", &self.code_challenge),
+            ("code_challenge_method", &self.code_challenge_method),
+        ]
+    }
+}
+
+/// A redirect to the client's registered redirect URI with extra query parameters.
+fn redirect_to(uri: &str, pairs: &[(&str, &str)]) -> Response {
+    let Ok(mut u) = url::Url::parse(uri) else {
+        return pages::error_page(StatusCode::BAD_REQUEST, "The redirect URI is not a URL.");
+    };
+    {
+        let mut q = u.query_pairs_mut();
+        for (k, v) in pairs {
+            if !v.is_empty() {
+                q.append_pair(k, v);
+            }
+        }
+    }
+    let mut r = StatusCode::FOUND.into_response();
+    if let Ok(h) = HeaderValue::from_str(u.as_str()) {
+        r.headers_mut().insert("location", h);
+    }
+    r.headers_mut()
+        .insert("cache-control", HeaderValue::from_static("no-store"));
+    r
+}
+
+/// Checks an authorization request. `Err` is the response: an error page when the client or
+/// redirect URI cannot be trusted (never redirected to), else a redirect with `error`.
+#[allow(clippy::result_large_err)]
+fn check_request(ctx: &Ctx, a: &AuthzRequest) -> Result<Client, Response> {
+    let client = match ctx.auth.client(&a.client_id) {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            return Err(pages::error_page(
+                StatusCode::BAD_REQUEST,
+                "Unknown client_id: this application is not registered here.",
+            ))
+        }
+        Err(e) => return Err(pages::error_page(StatusCode::INTERNAL_SERVER_ERROR, &e)),
+    };
+    if !client.redirect_uris.iter().any(|u| u == &a.redirect_uri) {
+        return Err(pages::error_page(
+            StatusCode::BAD_REQUEST,
+            "The redirect_uri is not one this application registered; it is not followed.",
+        ));
+    }
+    let fail = |code: &str, why: &str| {
+        Err(redirect_to(
+            &a.redirect_uri,
+            &[
+                ("error", code),
+                ("error_description", why),
+                ("state", &a.state),
+            ],
+        ))
+    };
+    if a.response_type != "code" {
+        return fail("unsupported_response_type", "response_type must be code");
+    }
+    if a.code_challenge.is_empty() || a.code_challenge_method != "S256" {
+        return fail(
+            "invalid_request",
+            "PKCE is required: code_challenge with code_challenge_method=S256",
+        );
+    }
+    if !(43..=128).contains(&a.code_challenge.len()) {
+        return fail("invalid_request", "code_challenge is not a S256 challenge");
+    }
+    if a.state.is_empty() {
+        return fail("invalid_request", "state is required");
+    }
+    let asked: Vec<&str> = a.scope.split_whitespace().collect();
+    if asked.is_empty() {
+        return fail("invalid_scope", "scope is required");
+    }
+    if let Some(bad) = asked.iter().find(|s| !client.scope.iter().any(|c| c == *s)) {
+        return fail(
+            "invalid_scope",
+            &format!("scope {bad} was not registered by this client"),
+        );
+    }
+    Ok(client)
+}
+
+async fn authorize(State(ctx): State<Ctx>, uri: Uri) -> Response {
+    let q = form(uri.query().unwrap_or("").as_bytes());
+    let a = AuthzRequest::of(&q);
+    match check_request(&ctx, &a) {
+        Err(r) => r,
+        Ok(c) => Html(pages::login(&ctx.cfg, &c.name, &a, None)).into_response(),
+    }
+}
+
+async fn login(State(ctx): State<Ctx>, body: Bytes) -> Response {
+    let f = form(&body);
+    let a = AuthzRequest::of(&f);
+    let client = match check_request(&ctx, &a) {
+        Err(r) => return r,
+        Ok(c) => c,
+    };
+    let (user, pass) = (
+        f.get("username").cloned().unwrap_or_default(),
+        f.get("password").cloned().unwrap_or_default(),
+    );
+    let backend = ctx.backend.clone();
+    let who = tokio::task::spawn_blocking(move || backend.check_login(&user, &pass)).await;
+    let id = match who {
+        Ok(Ok(Some(id))) => id,
+        Ok(Ok(None)) => {
+            return (
+                StatusCode::UNAUTHORIZED,
+                Html(pages::login(
+                    &ctx.cfg,
+                    &client.name,
+                    &a,
+                    Some("Wrong email or password."),
+                )),
+            )
+                .into_response()
+        }
+        Ok(Err(e)) => return pages::error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => return pages::error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    };
+    let c = Consent {
+        user: id,
+        client: a.client_id.clone(),
+        redirect_uri: a.redirect_uri.clone(),
+        scope: a.scope.clone(),
+        state: a.state.clone(),
+        challenge: a.code_challenge.clone(),
+    };
+    match ctx.auth.add_consent(&c, ctx.cfg.code_ttl.as_secs() as i64) {
+        Ok(ticket) => {
+            let label = ctx.backend.user_label(id).unwrap_or_default();
+            let mut r = Html(pages::consent(
+                &ctx.cfg,
+                &client.name,
+                &label,
+                &a.scope,
+                &ticket,
+            ))
+            .into_response();
+            r.headers_mut()
+                .insert("cache-control", HeaderValue::from_static("no-store"));
+            r
+        }
+        Err(e) => pages::error_page(StatusCode::INTERNAL_SERVER_ERROR, &e),
+    }
+}
+
+async fn consent(State(ctx): State<Ctx>, body: Bytes) -> Response {
+    let f = form(&body);
+    let ticket = f.get("ticket").cloned().unwrap_or_default();
+    let c =
+        match ctx.auth.take_consent(&ticket) {
+            Ok(Some(c)) => c,
+            Ok(None) => return pages::error_page(
+                StatusCode::BAD_REQUEST,
+                "This sign-in has expired or was already used. Start again from the application.",
+            ),
+            Err(e) => return pages::error_page(StatusCode::INTERNAL_SERVER_ERROR, &e),
+        };
+    if f.get("decision").map(String::as_str) != Some("approve") {
+        return redirect_to(
+            &c.redirect_uri,
+            &[
+                ("error", "access_denied"),
+                ("error_description", "the user denied access"),
+                ("state", &c.state),
+            ],
+        );
+    }
+    match ctx.auth.add_code(&c, ctx.cfg.code_ttl.as_secs() as i64) {
+        Ok(code) => redirect_to(
+            &c.redirect_uri,
+            &[("code", &code), ("scope", &c.scope), ("state", &c.state)],
+        ),
+        Err(e) => pages::error_page(StatusCode::INTERNAL_SERVER_ERROR, &e),
+    }
+}
+
+fn token_error(status: StatusCode, code: &str, why: &str) -> Response {
+    let mut r = json_response(status, &json!({"error": code, "error_description": why}));
+    r.headers_mut()
+        .insert("cache-control", HeaderValue::from_static("no-store"));
+    if status == StatusCode::UNAUTHORIZED {
+        r.headers_mut().insert(
+            "www-authenticate",
+            HeaderValue::from_static("Basic realm=\"oauth\""),
+        );
+    }
+    r
+}
+
+/// Client authentication: HTTP Basic (RFC 6749 §2.3.1, form-encoded id and secret), or the
+/// id and secret in the body.
+fn client_credentials(h: &HeaderMap, f: &HashMap<String, String>) -> Option<(String, String)> {
+    let basic = h
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, rest) = v.split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("basic")
+                .then(|| rest.trim().to_owned())
+        });
+    if let Some(b) = basic {
+        let raw = base64::engine::general_purpose::STANDARD.decode(b).ok()?;
+        let text = String::from_utf8(raw).ok()?;
+        let (id, secret) = text.split_once(':')?;
+        let dec = |s: &str| {
+            url::form_urlencoded::parse(format!("x={s}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default()
+        };
+        return Some((dec(id), dec(secret)));
+    }
+    Some((f.get("client_id")?.clone(), f.get("client_secret")?.clone()))
+}
+
+#[allow(clippy::result_large_err)]
+fn authenticate(ctx: &Ctx, h: &HeaderMap, f: &HashMap<String, String>) -> Result<Client, Response> {
+    let Some((id, secret)) = client_credentials(h, f) else {
+        return Err(token_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "client authentication (HTTP Basic) is required",
+        ));
+    };
+    match ctx.auth.authenticate(&id, &secret) {
+        Ok(Some(c)) => Ok(c),
+        Ok(None) => Err(token_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "unknown client or wrong secret",
+        )),
+        Err(e) => Err(token_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            &e,
+        )),
+    }
+}
+
+async fn token(State(ctx): State<Ctx>, h: HeaderMap, body: Bytes) -> Response {
+    let f = form(&body);
+    let client = match authenticate(&ctx, &h, &f) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let (att, rtt) = (
+        ctx.cfg.access_ttl.as_secs() as i64,
+        ctx.cfg.refresh_ttl.as_secs() as i64,
+    );
+    let g = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
+    let out = match g("grant_type") {
+        "authorization_code" => {
+            if g("code").is_empty() || g("redirect_uri").is_empty() || g("code_verifier").is_empty()
+            {
+                return token_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "code, redirect_uri and code_verifier are required",
+                );
+            }
+            ctx.auth.exchange_code(
+                &client.id,
+                g("code"),
+                g("redirect_uri"),
+                g("code_verifier"),
+                att,
+                rtt,
+            )
+        }
+        "refresh_token" => {
+            if g("refresh_token").is_empty() {
+                return token_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "refresh_token is required",
+                );
+            }
+            ctx.auth.refresh(
+                &client.id,
+                g("refresh_token"),
+                f.get("scope").map(String::as_str),
+                att,
+                rtt,
+            )
+        }
+        "" => {
+            return token_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "grant_type is required",
+            )
+        }
+        _ => {
+            return token_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "only authorization_code and refresh_token",
+            )
+        }
+    };
+    match out {
+        Err(TokenError(code, why)) => {
+            let status = if code == "server_error" {
+                StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            token_error(status, code, &why)
+        }
+        Ok(t) => {
+            let mut v = json!({"access_token": t.access, "token_type": "Bearer", "expires_in": t.expires_in, "scope": t.scope});
+            if let Some(r) = t.refresh {
+                v["refresh_token"] = json!(r);
+            }
+            let mut r = json_response(StatusCode::OK, &v);
+            r.headers_mut()
+                .insert("cache-control", HeaderValue::from_static("no-store"));
+            r.headers_mut()
+                .insert("pragma", HeaderValue::from_static("no-cache"));
+            r
+        }
+    }
+}
+
+async fn revoke(State(ctx): State<Ctx>, h: HeaderMap, body: Bytes) -> Response {
+    let f = form(&body);
+    let client = match authenticate(&ctx, &h, &f) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let Some(t) = f.get("token").filter(|t| !t.is_empty()) else {
+        return token_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "token is required",
+        );
+    };
+    match ctx.auth.revoke(&client.id, t) {
+        Ok(()) => {
+            let mut r = StatusCode::OK.into_response();
+            r.headers_mut()
+                .insert("cache-control", HeaderValue::from_static("no-store"));
+            r
+        }
+        Err(e) => token_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", &e),
+    }
+}
+
+/// RFC 8414 authorization server metadata.
+pub fn metadata_document(cfg: &Config) -> Value {
+    let b = &cfg.base_url;
+    json!({
+        "issuer": b,
+        "authorization_endpoint": format!("{b}/oauth/authorize"),
+        "token_endpoint": format!("{b}/oauth/token"),
+        "registration_endpoint": format!("{b}/oauth/register"),
+        "revocation_endpoint": format!("{b}/oauth/revoke"),
+        "scopes_supported": cfg.known_scopes(),
+        "response_types_supported": ["code"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic"],
+        "code_challenge_methods_supported": ["S256"],
+        "service_documentation": cfg.apis.iter().map(|s| format!("{b}{}/discovery", s.path())).collect::<Vec<_>>(),
+    })
+}
+
+async fn metadata(State(ctx): State<Ctx>) -> Response {
+    json_response(StatusCode::OK, &metadata_document(&ctx.cfg))
+}
