@@ -1082,3 +1082,80 @@ pub fn metadata_document(cfg: &Config) -> Value {
 async fn metadata(State(ctx): State<Ctx>) -> Response {
     json_response(StatusCode::OK, &metadata_document(&ctx.cfg))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pkce_matches_rfc7636_appendix_b() {
+        assert_eq!(
+            pkce_s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn store_keeps_hashes_and_enforces_single_use_codes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("auth.sqlite");
+        let s = AuthStore::open(&path).unwrap();
+        let scope = format!(
+            "{} {}",
+            crate::Standard::Ob.scope("credential.readonly"),
+            crate::OFFLINE_ACCESS
+        );
+        let (client, secret) = s
+            .add_client(
+                &["https://c.example/cb".into()],
+                std::slice::from_ref(&scope),
+                &json!({"client_name": "c"}),
+            )
+            .unwrap();
+        assert!(s.authenticate(&client, &secret).unwrap().is_some());
+        assert!(s.authenticate(&client, "wrong").unwrap().is_none());
+        let verifier = "v".repeat(43);
+        let c = Consent {
+            user: 7,
+            client: client.clone(),
+            redirect_uri: "https://c.example/cb".into(),
+            scope: scope.clone(),
+            state: "s".into(),
+            challenge: pkce_s256(&verifier),
+        };
+        let code = s.add_code(&c, 600).unwrap();
+        let t = s
+            .exchange_code(&client, &code, "https://c.example/cb", &verifier, 60, 600)
+            .unwrap();
+        assert_eq!(s.access(&t.access).unwrap().unwrap().user, 7);
+        // nothing secret is stored in clear
+        let db = Connection::open(&path).unwrap();
+        let dump: String = db
+            .query_row(
+                "SELECT group_concat(token_hash) FROM oauth_token",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(!dump.contains(&t.access) && dump.contains(&hash(&t.access)));
+        // reuse: refused, and the grant's tokens die (the cached one too)
+        assert_eq!(
+            s.exchange_code(&client, &code, "https://c.example/cb", &verifier, 60, 600)
+                .unwrap_err()
+                .0,
+            "invalid_grant"
+        );
+        assert!(s.access(&t.access).unwrap().is_none());
+        let refresh = t.refresh.unwrap();
+        assert!(s.refresh(&client, &refresh, None, 60, 600).is_err());
+        // reopened: a new grant still works, state is on disk
+        let code = s.add_code(&c, 600).unwrap();
+        let t = s
+            .exchange_code(&client, &code, "https://c.example/cb", &verifier, 60, 600)
+            .unwrap();
+        let again = AuthStore::open(&path).unwrap();
+        assert!(again.access(&t.access).unwrap().is_some());
+        again.revoke(&client, &t.access).unwrap();
+        assert!(again.access(&t.access).unwrap().is_none());
+    }
+}
