@@ -15,7 +15,6 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -107,37 +106,6 @@ impl Running {
     }
 }
 
-/// Verification options: the network (bounded: timeout, 4 MiB, 5 redirects) unless offline.
-pub fn verify_options(offline: bool, timeout: Duration) -> wellspring_verify::Options {
-    let o = wellspring_verify::Options::offline(chrono::Utc::now());
-    if offline {
-        return o;
-    }
-    let client = reqwest::blocking::Client::builder()
-        .timeout(timeout)
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .build();
-    let Ok(client) = client else { return o };
-    let fetch: wellspring_verify::loader::Fetch = Arc::new(move |url: &str| {
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(format!("{url}: only http(s) is fetched"));
-        }
-        let r = client.get(url).send().map_err(|e| format!("{url}: {e}"))?;
-        if !r.status().is_success() {
-            return Err(format!("{url}: HTTP {}", r.status()));
-        }
-        if r.content_length().is_some_and(|n| n > 4 * 1024 * 1024) {
-            return Err(format!("{url}: larger than 4 MiB"));
-        }
-        let b = r.bytes().map_err(|e| format!("{url}: {e}"))?;
-        if b.len() > 4 * 1024 * 1024 {
-            return Err(format!("{url}: larger than 4 MiB"));
-        }
-        String::from_utf8(b.to_vec()).map_err(|_| format!("{url}: not UTF-8"))
-    });
-    o.with_network(fetch)
-}
-
 /// Opens the store, seeds the demo, binds and serves in the background.
 pub async fn start(c: Config) -> Result<Running, String> {
     let store = Store::open(&c.db)?;
@@ -156,7 +124,7 @@ pub async fn start(c: Config) -> Result<Running, String> {
     }
     let options = {
         let (offline, timeout) = (c.offline, c.timeout);
-        tokio::task::spawn_blocking(move || verify_options(offline, timeout))
+        tokio::task::spawn_blocking(move || wellspring_vcapi::verify_options(offline, timeout))
             .await
             .map_err(|e| e.to_string())?
     };

@@ -3,7 +3,6 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -87,36 +86,6 @@ impl Running {
     }
 }
 
-fn verify_options(offline: bool, timeout: Duration) -> wellspring_verify::Options {
-    let o = wellspring_verify::Options::offline(chrono::Utc::now());
-    if offline {
-        return o;
-    }
-    let client = reqwest::blocking::Client::builder()
-        .timeout(timeout)
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .build();
-    let Ok(client) = client else { return o };
-    let fetch: wellspring_verify::loader::Fetch = Arc::new(move |url: &str| {
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(format!("{url}: only http(s) is fetched"));
-        }
-        let r = client.get(url).send().map_err(|e| format!("{url}: {e}"))?;
-        if !r.status().is_success() {
-            return Err(format!("{url}: HTTP {}", r.status()));
-        }
-        if r.content_length().is_some_and(|n| n > 4 * 1024 * 1024) {
-            return Err(format!("{url}: larger than 4 MiB"));
-        }
-        let b = r.bytes().map_err(|e| format!("{url}: {e}"))?;
-        if b.len() > 4 * 1024 * 1024 {
-            return Err(format!("{url}: larger than 4 MiB"));
-        }
-        String::from_utf8(b.to_vec()).map_err(|_| format!("{url}: not UTF-8"))
-    });
-    o.with_network(fetch)
-}
-
 /// Opens the store, seeds the demo, binds and serves in the background.
 pub async fn start(c: Config) -> Result<Running, String> {
     let store = Store::open(&c.db).map_err(|e| e.to_string())?;
@@ -125,7 +94,7 @@ pub async fn start(c: Config) -> Result<Running, String> {
     let base = c.public_url.clone().unwrap_or_else(|| format!("http://{addr}")).trim_end_matches('/').to_owned();
     let opts = {
         let (offline, timeout) = (c.offline, c.timeout);
-        tokio::task::spawn_blocking(move || verify_options(offline, timeout)).await.map_err(|e| e.to_string())?
+        tokio::task::spawn_blocking(move || wellspring_vcapi::verify_options(offline, timeout)).await.map_err(|e| e.to_string())?
     };
     let app = App { store: store.clone(), base: base.clone(), verifying: Verifying { options: opts }, http: connect::http_client(c.timeout) };
     if c.demo && store.learner_by_email(DEMO_EMAIL).map_err(|e| e.to_string())?.is_none() {
