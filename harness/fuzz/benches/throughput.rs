@@ -13,6 +13,30 @@ use wellspring_fuzz::mutate::Limits;
 use wellspring_fuzz::target::{Target, TargetSpec};
 use wellspring_fuzz::{Campaign, Config};
 
+/// Time per mutation kind (one thread, mutate + parse stage): where the time goes.
+fn by_kind(vectors: &Path, limits: Limits, cases: u64) {
+    let set = wellspring_fuzz::seed::load(vectors, None).expect("seeds");
+    let mut t: std::collections::BTreeMap<String, (u64, Duration)> = Default::default();
+    for case in 0..cases {
+        let start = std::time::Instant::now();
+        let plan = wellspring_fuzz::draw(7, case, limits).current();
+        let m = wellspring_fuzz::mutate::build(&set, &plan);
+        let _ = wellspring_fuzz::target::parse_front(&m.bytes);
+        let e = t.entry(m.kind().to_owned()).or_default();
+        e.0 += 1;
+        e.1 += start.elapsed();
+    }
+    let mut rows: Vec<_> = t.into_iter().collect();
+    rows.sort_by_key(|(_, (_, d))| std::cmp::Reverse(*d));
+    for (k, (n, d)) in rows.iter().take(8) {
+        println!(
+            "  {k:32} {n:>6} cases {:>9.1} ms total {:>9.3} ms/case",
+            d.as_secs_f64() * 1e3,
+            d.as_secs_f64() * 1e3 / *n as f64
+        );
+    }
+}
+
 fn main() {
     let secs: u64 = std::env::var("WELLSPRING_BENCH_SECS")
         .ok()
@@ -24,12 +48,29 @@ fn main() {
         "wellspring-fuzz throughput: {jobs} job(s), {secs} s per stage, seeds {}",
         vectors.display()
     );
-    for (label, spec) in [
+    // Default limits (1 MiB strings, 100,000-element arrays, 10,000 levels), and small ones
+    // (4 KiB, 100, 100) that leave the per-mutant overhead visible.
+    let small = Limits {
+        max_string: 4096,
+        max_array: 100,
+        max_depth: 100,
+    };
+    if std::env::var("WELLSPRING_BENCH_KINDS").is_ok() {
+        by_kind(&vectors, Limits::default(), 500);
+        by_kind(&vectors, small, 2000);
+    }
+    for (label, spec, limits) in [
         (
-            "mutate + parse stage (up to the proof check)",
+            "mutate + parse stage, small limits",
             TargetSpec::Parse,
+            small,
         ),
-        ("mutate + full verification core", TargetSpec::Core),
+        (
+            "mutate + parse stage, default limits",
+            TargetSpec::Parse,
+            Limits::default(),
+        ),
+        ("mutate + full core, small limits", TargetSpec::Core, small),
     ] {
         let set = wellspring_fuzz::seed::load(&vectors, None).expect("seeds");
         let target = Target::new(spec, Duration::from_secs(30), None).expect("target");
@@ -38,7 +79,7 @@ fn main() {
             cases: None,
             time: Some(Duration::from_secs(secs)),
             jobs,
-            limits: Limits::default(),
+            limits,
             max_findings: 20,
             shrink_steps: 0,
         };

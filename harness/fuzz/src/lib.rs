@@ -336,7 +336,16 @@ impl Campaign {
             };
             if fresh {
                 if let Some(f) = self.shrink(case, oracle, slot, busy) {
-                    sh.found.lock().unwrap().push(f);
+                    // Two cases may shrink to the same finding: keep one.
+                    let mut found = sh.found.lock().unwrap();
+                    let dup = found.iter().any(|g| {
+                        g.oracle == f.oracle
+                            && g.mutant.seed == f.mutant.seed
+                            && g.mutant.steps == f.mutant.steps
+                    });
+                    if !dup {
+                        found.push(f);
+                    }
                 }
             }
         }

@@ -875,12 +875,24 @@ pub fn build(set: &SeedSet, plan: &Plan) -> Mutant {
     }
 }
 
+/// Re-signing is for size-neutral changes: huge or deep mutants test robustness, and signing
+/// them would only cost time.
+fn resigns(plan: &Plan) -> bool {
+    plan.resign
+        && !plan.ops.iter().any(|o| {
+            matches!(
+                o,
+                ValueOp::HugeString(..) | ValueOp::HugeArray(..) | ValueOp::DeepNesting(..)
+            )
+        })
+}
+
 fn build_json(v: &Value, plan: &Plan, cx: &Ctx, fx: &mut Effects) -> String {
     let mut doc = v.clone();
     for op in &plan.ops {
         apply_value_op(&mut doc, op, cx, false, fx);
     }
-    if plan.resign && cx.signed && fx.changed {
+    if resigns(plan) && cx.signed && fx.changed {
         if let Some(d) = di_resign(&doc, cx.set, None, None) {
             // Signed again by the issuer: the content is new, either answer may be right.
             doc = d;
@@ -969,7 +981,14 @@ fn build_json(v: &Value, plan: &Plan, cx: &Ctx, fx: &mut Effects) -> String {
         }
         ProofOp::Strip => {
             doc.as_object_mut().expect("object").remove("proof");
-            fx.tampered = true;
+            // A presentation need not be signed by its holder (an unsigned VP is valid); a
+            // credential must be.
+            let vp = doc.get("type").map(Value::to_string).unwrap_or_default();
+            if vp.contains("\"VerifiablePresentation\"") {
+                fx.unknown = true;
+            } else {
+                fx.tampered = true;
+            }
             fx.steps.push("strip-proof".into());
         }
         ProofOp::Unsigned(_) => {
@@ -1022,7 +1041,7 @@ fn build_jws(
         .unwrap_or("")
         .to_owned();
     let kid = header.get("kid").and_then(Value::as_str).map(str::to_owned);
-    if plan.resign && fx.changed {
+    if resigns(plan) && fx.changed {
         if let Some(key) = kid.as_deref().and_then(|k| cx.set.signers.get(k)) {
             if let Some(s) = jws_sign(&alg, &format!("{header_b64}.{payload_b64}"), key) {
                 sig = s;

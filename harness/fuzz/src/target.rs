@@ -256,11 +256,16 @@ impl Target {
             match child.try_wait() {
                 Ok(Some(s)) => break s,
                 Ok(None) if start.elapsed() > self.timeout => {
-                    // The whole process group: the shell and what it started.
-                    let _ = Command::new("kill")
-                        .arg("-KILL")
-                        .arg(format!("-{}", child.id()))
-                        .status();
+                    // The whole process group (the shell and what it started; `process_group(0)`
+                    // made the shell its leader), never anything else.
+                    if let Ok(pgid) = i32::try_from(child.id()) {
+                        if pgid > 1 {
+                            // SAFETY: kill(2) with a negative pid signals exactly that group.
+                            unsafe {
+                                libc::kill(-pgid, libc::SIGKILL);
+                            }
+                        }
+                    }
                     let _ = child.kill();
                     let _ = child.wait();
                     return Answer::Hung;
