@@ -221,7 +221,10 @@ fn ob_standard(s: Standard) -> IssuerStandard {
 }
 
 fn case_provider(a: &CertifyArgs) -> Result<Vec<DocReport>, String> {
-    let target = a.target.clone().ok_or("--target URL is required for the CASE provider role")?;
+    let target = a
+        .target
+        .clone()
+        .ok_or("--target URL is required for the CASE provider role")?;
     let mut opts = provider::Options::new(target);
     opts.timeout = Duration::from_secs(a.timeout.max(1));
     opts.max_items = a.max_items;
@@ -256,13 +259,21 @@ fn issuer_role(a: &CertifyArgs) -> Result<Vec<DocReport>, String> {
     let mut out = Vec::new();
     for f in &a.credentials {
         let bytes = std::fs::read(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
-        out.push(issuer::run(ob_standard(a.standard), &f.display().to_string(), &bytes, &opts));
+        out.push(issuer::run(
+            ob_standard(a.standard),
+            &f.display().to_string(),
+            &bytes,
+            &opts,
+        ));
     }
     Ok(out)
 }
 
 fn displayer_role(a: &CertifyArgs) -> Result<Vec<DocReport>, String> {
-    let url = a.verify_url.clone().ok_or("--verify-url URL is required for the displayer role")?;
+    let url = a
+        .verify_url
+        .clone()
+        .ok_or("--verify-url URL is required for the displayer role")?;
     let mut o = displayer::Options::new(ob_standard(a.standard), url);
     o.listen = a.listen;
     o.public_base = a.public_url.clone();
@@ -276,7 +287,9 @@ fn consumer_role(a: &CertifyArgs, role: consumer::Role) -> Result<Vec<DocReport>
     o.public_base = a.public_url.clone();
     o.wait = Duration::from_secs(a.wait.max(1));
     if let Some(l) = &a.test_login {
-        let (u, p) = l.split_once(':').ok_or("--test-login must be USER:PASSWORD")?;
+        let (u, p) = l
+            .split_once(':')
+            .ok_or("--test-login must be USER:PASSWORD")?;
         o.user = u.to_owned();
         o.password = p.to_owned();
     }
@@ -293,7 +306,10 @@ fn consumer_role(a: &CertifyArgs, role: consumer::Role) -> Result<Vec<DocReport>
 }
 
 fn provider_role(a: &CertifyArgs, role: sp::Role) -> Result<Vec<DocReport>, String> {
-    let target = a.target.clone().ok_or("--target URL is required for the service provider roles")?;
+    let target = a
+        .target
+        .clone()
+        .ok_or("--target URL is required for the service provider roles")?;
     let mut o = sp::Options::new(ob_standard(a.standard), role, target);
     o.timeout = Duration::from_secs(a.timeout.max(1));
     o.token = a.token.clone();
@@ -305,7 +321,9 @@ fn provider_role(a: &CertifyArgs, role: sp::Role) -> Result<Vec<DocReport>, Stri
         o.login = Some((u.to_owned(), p.to_owned()));
     }
     if o.login.is_none() && o.token.is_none() {
-        return Err("give --login USER:PASSWORD (the OAuth flow) or --token T (API checks only)".into());
+        return Err(
+            "give --login USER:PASSWORD (the OAuth flow) or --token T (API checks only)".into(),
+        );
     }
     let bar = indicatif::ProgressBar::with_draw_target(
         Some(sp::checks(o.standard, role).len() as u64),
@@ -334,7 +352,11 @@ fn title(a: &CertifyArgs) -> String {
         Standard::Ob30 => "Open Badges 3.0",
         Standard::Clr20 => "CLR 2.0",
     };
-    let role = a.role.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default();
+    let role = a
+        .role
+        .to_possible_value()
+        .map(|v| v.get_name().to_owned())
+        .unwrap_or_default();
     format!("Wellspring certification report — {std} {role}")
 }
 
@@ -357,7 +379,8 @@ pub fn run(a: CertifyArgs) -> u8 {
     let json = serde_json::to_string_pretty(&render::json(&reports)).expect("report serializes");
     if let Some(dir) = &a.report {
         let write = |name: &str, text: &str| {
-            std::fs::write(dir.join(name), text).map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))
+            std::fs::write(dir.join(name), text)
+                .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))
         };
         let written = std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))
@@ -379,7 +402,9 @@ pub fn run(a: CertifyArgs) -> u8 {
     };
     // a closed stdout (e.g. piped into `head`) is not a reason to panic
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush());
+    let _ = stdout
+        .write_all(out.as_bytes())
+        .and_then(|_| stdout.flush());
     if reports.iter().all(DocReport::passed) {
         0
     } else {

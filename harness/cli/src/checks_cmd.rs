@@ -28,16 +28,31 @@ pub struct ChecksArgs {
 /// Every check, grouped, in report order (no duplicates).
 pub fn all() -> Vec<(String, Vec<CheckDef>)> {
     let mut groups: Vec<(String, Vec<CheckDef>)> = vec![
-        ("credential verification (wellspring verify)".into(), wellspring_verify::checks::ALL.to_vec()),
-        ("CASE 1.0 package (wellspring case check)".into(), wellspring_suite_case10::checks::ALL.to_vec()),
-        ("CASE 1.0 provider (certify --standard case10 --role provider)".into(), wellspring_suite_case10::provider::checks::ALL.to_vec()),
+        (
+            "credential verification (wellspring verify)".into(),
+            wellspring_verify::checks::ALL.to_vec(),
+        ),
+        (
+            "CASE 1.0 package (wellspring case check)".into(),
+            wellspring_suite_case10::checks::ALL.to_vec(),
+        ),
+        (
+            "CASE 1.0 provider (certify --standard case10 --role provider)".into(),
+            wellspring_suite_case10::provider::checks::ALL.to_vec(),
+        ),
     ];
     for (std, name) in [(Std::Ob30, "OB 3.0"), (Std::Clr20, "CLR 2.0")] {
         let label = |role: &str| format!("{name} {role}");
         groups.push((label("issuer"), issuer::checks(std).to_vec()));
         groups.push((label("displayer"), displayer::checks(std).to_vec()));
-        groups.push((label("service provider read/write"), provider::checks(std, provider::Role::Write)));
-        groups.push((label("service consumer read/write"), consumer::checks(std, consumer::Role::Write)));
+        groups.push((
+            label("service provider read/write"),
+            provider::checks(std, provider::Role::Write),
+        ));
+        groups.push((
+            label("service consumer read/write"),
+            consumer::checks(std, consumer::Role::Write),
+        ));
     }
     groups
 }
@@ -46,7 +61,10 @@ pub fn run(a: ChecksArgs) -> u8 {
     let prefix = a.prefix.unwrap_or_default();
     let mut shown = 0;
     for (group, defs) in all() {
-        let defs: Vec<_> = defs.into_iter().filter(|d| d.id.starts_with(&prefix)).collect();
+        let defs: Vec<_> = defs
+            .into_iter()
+            .filter(|d| d.id.starts_with(&prefix))
+            .collect();
         if defs.is_empty() {
             continue;
         }

@@ -55,26 +55,40 @@ async fn start(dir: &std::path::Path, headless: bool) -> Result<Apps, String> {
     let mut c = wellspring_case_server::Config::new(dir.join("case.sqlite"));
     c.port = if headless { 0 } else { 8480 };
     c.demo = true;
-    let case = wellspring_case_server::start(c).await.map_err(|e| format!("CASE server: {e}"))?;
+    let case = wellspring_case_server::start(c)
+        .await
+        .map_err(|e| format!("CASE server: {e}"))?;
     let case_url = format!("http://{}", case.addr);
 
     let mut h = wellspring_hub::server::Config::new(dir.join("hub.sqlite"));
     h.listen = addr(headless, wellspring_hub::server::DEFAULT_PORT);
     h.demo = true;
     h.case_url = case_url.clone();
-    let hub = wellspring_hub::server::start(h).await.map_err(|e| format!("hub: {e}"))?;
+    let hub = wellspring_hub::server::start(h)
+        .await
+        .map_err(|e| format!("hub: {e}"))?;
 
     let mut w = wellspring_wallet::server::Config::new(dir.join("wallet.sqlite"));
     w.listen = addr(headless, wellspring_wallet::server::DEFAULT_PORT);
     w.demo = false;
-    let wallet = wellspring_wallet::server::start(w).await.map_err(|e| format!("wallet: {e}"))?;
+    let wallet = wellspring_wallet::server::start(w)
+        .await
+        .map_err(|e| format!("wallet: {e}"))?;
 
     let mut a = wellspring_ats::server::Config::new(dir.join("ats.sqlite"));
     a.listen = addr(headless, wellspring_ats::server::DEFAULT_PORT);
     a.demo = true;
     a.case_base = Some(case_url.clone());
-    let ats = wellspring_ats::server::start(a).await.map_err(|e| format!("ATS: {e}"))?;
-    Ok(Apps { case, hub, wallet, ats, case_url })
+    let ats = wellspring_ats::server::start(a)
+        .await
+        .map_err(|e| format!("ATS: {e}"))?;
+    Ok(Apps {
+        case,
+        hub,
+        wallet,
+        ats,
+        case_url,
+    })
 }
 
 /// One step of the story: what happened, or why it failed.
@@ -89,18 +103,28 @@ const LEARNER: &str = "learner@example.org";
 const WALLET_PASSWORD: &str = "wellspring-demo";
 
 fn origin(url: &str) -> String {
-    url::Url::parse(url).map(|u| u.origin().ascii_serialization()).unwrap_or_default()
+    url::Url::parse(url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_default()
 }
 
 /// The only form of a page: its action and named inputs.
 fn form(html: &str) -> Result<(String, Vec<(String, String)>), String> {
     let doc = scraper::Html::parse_document(html);
     let sel = |s: &str| scraper::Selector::parse(s).map_err(|e| e.to_string());
-    let f = doc.select(&sel("form")?).next().ok_or("the page has no form")?;
+    let f = doc
+        .select(&sel("form")?)
+        .next()
+        .ok_or("the page has no form")?;
     let action = f.value().attr("action").unwrap_or_default().to_owned();
     let fields = f
         .select(&sel("input[name]")?)
-        .map(|i| (i.value().attr("name").unwrap_or_default().to_owned(), i.value().attr("value").unwrap_or_default().to_owned()))
+        .map(|i| {
+            (
+                i.value().attr("name").unwrap_or_default().to_owned(),
+                i.value().attr("value").unwrap_or_default().to_owned(),
+            )
+        })
         .collect();
     Ok((action, fields))
 }
@@ -116,9 +140,15 @@ fn location(r: &reqwest::blocking::Response) -> Result<String, String> {
 impl Story<'_> {
     fn results(&self) -> Step {
         let (catalog, _) = wellspring_hub::demo::catalog()?;
-        let satisfied: Vec<Value> = catalog.iter().flat_map(|(_, d)| d["requires"].as_array().cloned().unwrap_or_default()).collect();
+        let satisfied: Vec<Value> = catalog
+            .iter()
+            .flat_map(|(_, d)| d["requires"].as_array().cloned().unwrap_or_default())
+            .collect();
         let hub = &self.apps.hub;
-        let token = hub.admin_token.clone().ok_or("the hub's admin API is off")?;
+        let token = hub
+            .admin_token
+            .clone()
+            .ok_or("the hub's admin API is off")?;
         let r = self
             .browser
             .post(format!("{}/admin/results", hub.base_url))
@@ -131,25 +161,50 @@ impl Story<'_> {
         if !code.is_success() {
             return Err(format!("HTTP {code}: {v}"));
         }
-        let issued: Vec<&str> = v["issued"].as_array().into_iter().flatten().filter_map(|i| i["achievement"].as_str()).collect();
+        let issued: Vec<&str> = v["issued"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|i| i["achievement"].as_str())
+            .collect();
         if v["programComplete"] != json!(true) {
             return Err(format!("the program is not complete: {v}"));
         }
         Ok(format!(
             "{} CASE items satisfied; the hub issued {} and the program CLR{}",
             satisfied.len(),
-            if issued.is_empty() { "nothing new".to_owned() } else { issued.join(", ") },
-            v["clr"].as_str().map(|c| format!(" ({c})")).unwrap_or_default()
+            if issued.is_empty() {
+                "nothing new".to_owned()
+            } else {
+                issued.join(", ")
+            },
+            v["clr"]
+                .as_str()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default()
         ))
     }
 
     fn connect(&self) -> Step {
-        let (b, wb, hub) = (&self.browser, &self.apps.wallet.base_url, &self.apps.hub.base_url);
+        let (b, wb, hub) = (
+            &self.browser,
+            &self.apps.wallet.base_url,
+            &self.apps.hub.base_url,
+        );
         let e = |e: reqwest::Error| e.to_string();
-        let r = b.post(format!("{wb}/login")).form(&[("email", LEARNER), ("password", WALLET_PASSWORD)]).send().map_err(e)?;
+        let r = b
+            .post(format!("{wb}/login"))
+            .form(&[("email", LEARNER), ("password", WALLET_PASSWORD)])
+            .send()
+            .map_err(e)?;
         location(&r).map_err(|m| format!("wallet sign-in: {m}"))?;
-        let r = b.post(format!("{wb}/connect")).form(&[("base", hub.as_str()), ("standard", "ob30")]).send().map_err(e)?;
-        let authorize = location(&r).map_err(|m| format!("wallet connect: {m} {}", r.text().unwrap_or_default()))?;
+        let r = b
+            .post(format!("{wb}/connect"))
+            .form(&[("base", hub.as_str()), ("standard", "ob30")])
+            .send()
+            .map_err(e)?;
+        let authorize = location(&r)
+            .map_err(|m| format!("wallet connect: {m} {}", r.text().unwrap_or_default()))?;
         let (action, mut fields) = form(&b.get(&authorize).send().map_err(e)?.text().map_err(e)?)?;
         for (k, v) in fields.iter_mut() {
             match k.as_str() {
@@ -158,16 +213,30 @@ impl Story<'_> {
                 _ => {}
             }
         }
-        let consent = b.post(format!("{}{action}", origin(&authorize))).form(&fields).send().map_err(e)?.text().map_err(e)?;
+        let consent = b
+            .post(format!("{}{action}", origin(&authorize)))
+            .form(&fields)
+            .send()
+            .map_err(e)?
+            .text()
+            .map_err(e)?;
         let (action, mut fields) = form(&consent).map_err(|m| format!("hub consent page: {m}"))?;
         fields.push(("decision".into(), "approve".into()));
-        let r = b.post(format!("{}{action}", origin(&authorize))).form(&fields).send().map_err(e)?;
+        let r = b
+            .post(format!("{}{action}", origin(&authorize)))
+            .form(&fields)
+            .send()
+            .map_err(e)?;
         let callback = location(&r).map_err(|m| format!("hub consent: {m}"))?;
         let r = b.get(&callback).send().map_err(e)?;
         let done = location(&r).map_err(|m| format!("wallet callback: {m}"))?;
         let msg = url::Url::parse(&format!("{wb}{done}"))
             .ok()
-            .and_then(|u| u.query_pairs().find(|(k, _)| k == "msg").map(|(_, v)| v.into_owned()))
+            .and_then(|u| {
+                u.query_pairs()
+                    .find(|(k, _)| k == "msg")
+                    .map(|(_, v)| v.into_owned())
+            })
             .unwrap_or(done);
         if !msg.contains("imported") {
             return Err(msg);
@@ -187,7 +256,12 @@ impl Story<'_> {
             .flatten()
             .find(|j| j["title"] == wellspring_ats::server::DEMO_JOB_TITLE)
             .cloned()
-            .ok_or_else(|| format!("the ATS has no {:?} job: {jobs}", wellspring_ats::server::DEMO_JOB_TITLE))
+            .ok_or_else(|| {
+                format!(
+                    "the ATS has no {:?} job: {jobs}",
+                    wellspring_ats::server::DEMO_JOB_TITLE
+                )
+            })
     }
 
     fn share(&self) -> Step {
@@ -198,18 +272,40 @@ impl Story<'_> {
             .send()
             .and_then(|r| r.json())
             .map_err(|e| e.to_string())?;
-        let learner = self.apps.wallet.store.learner_by_email(LEARNER).map_err(|e| e.to_string())?.ok_or("no wallet learner")?;
-        let held = self.apps.wallet.store.credentials(learner).map_err(|e| e.to_string())?;
+        let learner = self
+            .apps
+            .wallet
+            .store
+            .learner_by_email(LEARNER)
+            .map_err(|e| e.to_string())?
+            .ok_or("no wallet learner")?;
+        let held = self
+            .apps
+            .wallet
+            .store
+            .credentials(learner)
+            .map_err(|e| e.to_string())?;
         // the JSON credentials: a VC-JWT inside a Data Integrity presentation would need the
         // VC 2.0 EnvelopedVerifiableCredential form, which the wallet does not build yet
         let held: Vec<_> = held.into_iter().filter(|c| c.format == "json").collect();
-        let mut form: Vec<(String, String)> = held.iter().map(|c| ("id".to_owned(), c.id.to_string())).collect();
+        let mut form: Vec<(String, String)> = held
+            .iter()
+            .map(|c| ("id".to_owned(), c.id.to_string()))
+            .collect();
         for k in ["challenge", "domain"] {
             form.push((k.into(), info[k].as_str().unwrap_or_default().into()));
         }
         form.push(("email".into(), LEARNER.into()));
-        form.push(("send_to".into(), info["applyUrl"].as_str().unwrap_or_default().into()));
-        let r = self.browser.post(format!("{}/share", self.apps.wallet.base_url)).form(&form).send().map_err(|e| e.to_string())?;
+        form.push((
+            "send_to".into(),
+            info["applyUrl"].as_str().unwrap_or_default().into(),
+        ));
+        let r = self
+            .browser
+            .post(format!("{}/share", self.apps.wallet.base_url))
+            .form(&form)
+            .send()
+            .map_err(|e| e.to_string())?;
         let code = r.status();
         let page = r.text().unwrap_or_default();
         if !code.is_success() || !page.contains("201") {
@@ -218,16 +314,26 @@ impl Story<'_> {
                 .ok()
                 .and_then(|s| doc.select(&s).next().map(|e| e.text().collect::<String>()))
                 .unwrap_or_default();
-            return Err(format!("the wallet's share did not reach the ATS (HTTP {code}): {}", why.chars().take(600).collect::<String>()));
+            return Err(format!(
+                "the wallet's share did not reach the ATS (HTTP {code}): {}",
+                why.chars().take(600).collect::<String>()
+            ));
         }
-        Ok(format!("{} credential(s) presented to {:?} (HTTP 201)", held.len(), job["title"].as_str().unwrap_or_default()))
+        Ok(format!(
+            "{} credential(s) presented to {:?} (HTTP 201)",
+            held.len(),
+            job["title"].as_str().unwrap_or_default()
+        ))
     }
 
     fn ranking(&self) -> Step {
         let (b, ab) = (&self.browser, &self.apps.ats.base_url);
         let r = b
             .post(format!("{ab}/login"))
-            .form(&[("email", wellspring_ats::server::DEMO_EMAIL), ("password", wellspring_ats::server::DEMO_PASSWORD)])
+            .form(&[
+                ("email", wellspring_ats::server::DEMO_EMAIL),
+                ("password", wellspring_ats::server::DEMO_PASSWORD),
+            ])
             .send()
             .map_err(|e| e.to_string())?;
         location(&r).map_err(|m| format!("ATS sign-in: {m}"))?;
@@ -237,7 +343,9 @@ impl Story<'_> {
             .send()
             .and_then(|r| r.json())
             .map_err(|e| e.to_string())?;
-        let first = rank["candidates"].get(0).ok_or(format!("nobody ranked: {rank}"))?;
+        let first = rank["candidates"]
+            .get(0)
+            .ok_or(format!("nobody ranked: {rank}"))?;
         let score = first["score"].as_f64().unwrap_or(0.0);
         if score <= 0.0 {
             return Err(format!("the candidate scored 0: {first}"));
@@ -258,18 +366,35 @@ impl Story<'_> {
                         .as_array()
                         .into_iter()
                         .flatten()
-                        .map(|h| format!("{} -{}-> {}", h["from"].as_str().unwrap_or_default(), h["association"].as_str().unwrap_or_default(), h["to"].as_str().unwrap_or_default()))
+                        .map(|h| {
+                            format!(
+                                "{} -{}-> {}",
+                                h["from"].as_str().unwrap_or_default(),
+                                h["association"].as_str().unwrap_or_default(),
+                                h["to"].as_str().unwrap_or_default()
+                            )
+                        })
                         .collect();
                     let cred = match &e["credential"] {
                         Value::String(s) => s.clone(),
                         v => format!("credential {v}"),
                     };
-                    lines.push(format!("    {label}\n        {cred}: {}", if path.is_empty() { "direct alignment".into() } else { path.join(" ; ") }));
+                    lines.push(format!(
+                        "    {label}\n        {cred}: {}",
+                        if path.is_empty() {
+                            "direct alignment".into()
+                        } else {
+                            path.join(" ; ")
+                        }
+                    ));
                 }
             }
         }
         if !lines.iter().any(|l| l.contains("exactMatchOf")) {
-            return Err(format!("no evidence path through an exactMatchOf association:\n{}", lines.join("\n")));
+            return Err(format!(
+                "no evidence path through an exactMatchOf association:\n{}",
+                lines.join("\n")
+            ));
         }
         Ok(lines.join("\n"))
     }
@@ -292,9 +417,16 @@ fn run_story(apps: &Apps) -> bool {
     let s = Story { apps, browser };
     let steps: [(&str, &dyn Fn() -> Step); 4] = [
         ("hub issues from CASE results", &|| s.results()),
-        ("wallet connects to the hub (OAuth 2.0 + PKCE) and imports", &|| s.connect()),
-        ("wallet shares a signed presentation with the ATS", &|| s.share()),
-        ("ATS ranks the learner for Diesel Technician I", &|| s.ranking()),
+        (
+            "wallet connects to the hub (OAuth 2.0 + PKCE) and imports",
+            &|| s.connect(),
+        ),
+        ("wallet shares a signed presentation with the ATS", &|| {
+            s.share()
+        }),
+        ("ATS ranks the learner for Diesel Technician I", &|| {
+            s.ranking()
+        }),
     ];
     for (i, (name, step)) in steps.iter().enumerate() {
         match step() {
@@ -329,7 +461,10 @@ pub fn run(a: DemoArgs) -> u8 {
             }
         },
     };
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("wellspring demo: {e}");
@@ -344,11 +479,30 @@ pub fn run(a: DemoArgs) -> u8 {
         }
     };
     println!("CASE server  {}", apps.case_url);
-    println!("hub          {}   (learner@example.org / wellspring-demo)", apps.hub.base_url);
-    println!("wallet       {}   (learner@example.org / wellspring-demo)", apps.wallet.base_url);
-    println!("ATS          {}   (recruiter@example.org / wellspring-demo)", apps.ats.base_url);
-    let exists = apps.wallet.store.learner_by_email(LEARNER).ok().flatten().is_some();
-    if let Err(e) = if exists { Ok(0) } else { apps.wallet.store.add_learner(LEARNER, WALLET_PASSWORD) } {
+    println!(
+        "hub          {}   (learner@example.org / wellspring-demo)",
+        apps.hub.base_url
+    );
+    println!(
+        "wallet       {}   (learner@example.org / wellspring-demo)",
+        apps.wallet.base_url
+    );
+    println!(
+        "ATS          {}   (recruiter@example.org / wellspring-demo)",
+        apps.ats.base_url
+    );
+    let exists = apps
+        .wallet
+        .store
+        .learner_by_email(LEARNER)
+        .ok()
+        .flatten()
+        .is_some();
+    if let Err(e) = if exists {
+        Ok(0)
+    } else {
+        apps.wallet.store.add_learner(LEARNER, WALLET_PASSWORD)
+    } {
         eprintln!("wellspring demo: wallet learner: {e}");
         return 2;
     }
@@ -362,7 +516,14 @@ pub fn run(a: DemoArgs) -> u8 {
         });
         return if ok { 0 } else { 1 };
     }
-    println!("\n{} Open the URLs above; Ctrl-C stops the demo.", if ok { "The story ran." } else { "A step failed (above)." });
+    println!(
+        "\n{} Open the URLs above; Ctrl-C stops the demo.",
+        if ok {
+            "The story ran."
+        } else {
+            "A step failed (above)."
+        }
+    );
     rt.block_on(async {
         let _ = tokio::signal::ctrl_c().await;
     });

@@ -102,7 +102,11 @@ fn summary(m: &Matrix) -> String {
     let mut lines = Vec::new();
     for c in &m.implementations {
         let cells = m.cells.get(&c.id);
-        let count = |v| cells.map(|x| x.values().filter(|c| c.verdict == v).count()).unwrap_or(0);
+        let count = |v| {
+            cells
+                .map(|x| x.values().filter(|c| c.verdict == v).count())
+                .unwrap_or(0)
+        };
         use wellspring_report::Verdict::*;
         lines.push(format!(
             "{:<28} {:>3} passed {:>3} failed {:>3} warnings {:>3} skipped{}",
@@ -117,9 +121,16 @@ fn summary(m: &Matrix) -> String {
             }
         ));
     }
-    let bad = m.interop.iter().filter(|c| c.verdict == wellspring_report::Verdict::Fail).count();
+    let bad = m
+        .interop
+        .iter()
+        .filter(|c| c.verdict == wellspring_report::Verdict::Fail)
+        .count();
     if !m.interop.is_empty() {
-        lines.push(format!("cross-implementation cells: {} ({bad} failed)", m.interop.len()));
+        lines.push(format!(
+            "cross-implementation cells: {} ({bad} failed)",
+            m.interop.len()
+        ));
     }
     lines.join("\n")
 }
@@ -171,11 +182,13 @@ pub fn run(a: MatrixArgs) -> u8 {
         return fail(e);
     }
     println!("{}", summary(&m));
-    println!("reports: {}/matrix.html, matrix.json, earl.jsonld, junit/", a.report.display());
+    println!(
+        "reports: {}/matrix.html, matrix.json, earl.jsonld, junit/",
+        a.report.display()
+    );
     if m.passed() {
         0
     } else {
         1
     }
 }
-

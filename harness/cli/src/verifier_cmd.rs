@@ -54,7 +54,10 @@ pub fn run(c: VerifierCmd) -> u8 {
         };
         opts = opts.with_network(crate::fetch::http_fetch(bytes));
     }
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("wellspring verifier: cannot start the runtime: {e}");
@@ -69,16 +72,26 @@ pub fn run(c: VerifierCmd) -> u8 {
                 return 2;
             }
         };
-        let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+        let addr = listener
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
         eprintln!(
             "wellspring verifier: POST http://{addr}/credentials/verify ({}); Ctrl-C stops",
-            if a.online { "online: status lists and keys fetched" } else { "offline" }
+            if a.online {
+                "online: status lists and keys fetched"
+            } else {
+                "offline"
+            }
         );
         let app = wellspring_vcapi::router(wellspring_vcapi::Verifier::new(opts));
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        match axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+        match axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
             Ok(()) => 0,
             Err(e) => {
                 eprintln!("wellspring verifier: {e}");

@@ -68,7 +68,9 @@ pub fn run(c: WalletCmd) -> u8 {
                     line.trim_end_matches(['\r', '\n']).to_owned()
                 }
             };
-            match wellspring_wallet::store::Store::open(&db).and_then(|s| s.add_learner(&email, &password)) {
+            match wellspring_wallet::store::Store::open(&db)
+                .and_then(|s| s.add_learner(&email, &password))
+            {
                 Ok(_) => {
                     println!("learner {email} created in {}", db.display());
                     0
@@ -86,7 +88,10 @@ pub fn run(c: WalletCmd) -> u8 {
             cfg.demo = a.demo;
             cfg.offline = a.offline;
             cfg.timeout = Duration::from_secs(a.timeout.max(1));
-            let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            let rt = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("wellspring wallet: cannot start the runtime: {e}");
@@ -103,7 +108,11 @@ pub fn run(c: WalletCmd) -> u8 {
                 };
                 eprintln!("wellspring wallet: {} (Ctrl-C stops)", running.base_url);
                 if a.demo {
-                    eprintln!("  demo learner: {} / {}", server::DEMO_EMAIL, server::DEMO_PASSWORD);
+                    eprintln!(
+                        "  demo learner: {} / {}",
+                        server::DEMO_EMAIL,
+                        server::DEMO_PASSWORD
+                    );
                 }
                 let _ = tokio::signal::ctrl_c().await;
                 running.stop().await;

@@ -7,7 +7,11 @@ use wellspring_suite_ob30::issuer::IssuerStandard;
 use wellspring_suite_ob30::provider_fixture::{self, Faults, PASSWORD, USER};
 
 fn certify(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_wellspring")).arg("certify").args(args).output().expect("binary runs")
+    Command::new(env!("CARGO_BIN_EXE_wellspring"))
+        .arg("certify")
+        .args(args)
+        .output()
+        .expect("binary runs")
 }
 
 #[test]
@@ -17,11 +21,26 @@ fn certify_provider_passes_and_writes_the_report_directory() {
     let out_dir = dir.path().join("out");
     let login = format!("{USER}:{PASSWORD}");
     let o = certify(&[
-        "--standard", "ob30", "--role", "service-provider-write", "--target", &p.base, "--login", &login,
-        "--report", out_dir.to_str().unwrap(), "--format", "json",
+        "--standard",
+        "ob30",
+        "--role",
+        "service-provider-write",
+        "--target",
+        &p.base,
+        "--login",
+        &login,
+        "--report",
+        out_dir.to_str().unwrap(),
+        "--format",
+        "json",
     ]);
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(o.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     for f in ["report.json", "report.html", "junit.xml"] {
         assert!(out_dir.join(f).is_file(), "{f} written");
     }
@@ -35,9 +54,24 @@ fn certify_provider_passes_and_writes_the_report_directory() {
 
 #[test]
 fn certify_faulty_clr_provider_exits_1() {
-    let p = provider_fixture::start(IssuerStandard::Clr20, Faults { bad_paging: true, ..Default::default() });
+    let p = provider_fixture::start(
+        IssuerStandard::Clr20,
+        Faults {
+            bad_paging: true,
+            ..Default::default()
+        },
+    );
     let login = format!("{USER}:{PASSWORD}");
-    let o = certify(&["--standard", "clr20", "--role", "service-provider-read", "--target", &p.base, "--login", &login]);
+    let o = certify(&[
+        "--standard",
+        "clr20",
+        "--role",
+        "service-provider-read",
+        "--target",
+        &p.base,
+        "--login",
+        &login,
+    ]);
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("✘ clr2.provider.paging"), "{stdout}");
@@ -49,21 +83,45 @@ fn certify_dead_port_exits_2() {
     let port = l.local_addr().unwrap().port();
     drop(l);
     let target = format!("http://127.0.0.1:{port}");
-    let o = certify(&["--standard", "ob30", "--role", "service-provider-read", "--target", &target, "--login", "a:b", "--timeout", "2"]);
+    let o = certify(&[
+        "--standard",
+        "ob30",
+        "--role",
+        "service-provider-read",
+        "--target",
+        &target,
+        "--login",
+        "a:b",
+        "--timeout",
+        "2",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot reach"));
 }
 
 #[test]
 fn certify_provider_needs_login_or_token() {
-    let o = certify(&["--standard", "ob30", "--role", "service-provider-read", "--target", "http://127.0.0.1:9"]);
+    let o = certify(&[
+        "--standard",
+        "ob30",
+        "--role",
+        "service-provider-read",
+        "--target",
+        "http://127.0.0.1:9",
+    ]);
     assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
 fn matrix_runs_provider_claims_with_the_login_from_the_environment() {
     let good = provider_fixture::start(IssuerStandard::Ob30, Faults::default());
-    let bad = provider_fixture::start(IssuerStandard::Ob30, Faults { ignore_scopes: true, ..Default::default() });
+    let bad = provider_fixture::start(
+        IssuerStandard::Ob30,
+        Faults {
+            ignore_scopes: true,
+            ..Default::default()
+        },
+    );
     let tmp = tempfile::tempdir().unwrap();
     let reg = tmp.path().join("reg");
     std::fs::create_dir_all(&reg).unwrap();
@@ -79,28 +137,65 @@ fn matrix_runs_provider_claims_with_the_login_from_the_environment() {
     }
     let out = tmp.path().join("out");
     let o = Command::new(env!("CARGO_BIN_EXE_wellspring"))
-        .args(["matrix", "--registry", reg.to_str().unwrap(), "--report", out.to_str().unwrap()])
+        .args([
+            "matrix",
+            "--registry",
+            reg.to_str().unwrap(),
+            "--report",
+            out.to_str().unwrap(),
+        ])
         .env("WS_TEST_LOGIN", format!("{USER}:{PASSWORD}"))
         .output()
         .unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    assert_eq!(o.status.code(), Some(1), "the faulty provider fails a cell: {text}");
-    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("matrix.json")).unwrap()).unwrap();
-    let verdict = |imp: &str, id: &str| m["cells"][imp][id]["verdict"].as_str().unwrap_or("absent").to_owned();
-    assert_eq!(verdict("good", "ob3.provider.credentials"), "pass", "{text}");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the faulty provider fails a cell: {text}"
+    );
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("matrix.json")).unwrap()).unwrap();
+    let verdict = |imp: &str, id: &str| {
+        m["cells"][imp][id]["verdict"]
+            .as_str()
+            .unwrap_or("absent")
+            .to_owned()
+    };
+    assert_eq!(
+        verdict("good", "ob3.provider.credentials"),
+        "pass",
+        "{text}"
+    );
     assert_eq!(verdict("good", "ob3.provider.scope"), "pass");
     assert_eq!(verdict("noscopes", "ob3.provider.scope"), "fail");
     assert_eq!(verdict("noscopes", "ob3.provider.credentials"), "pass");
     let html = std::fs::read_to_string(out.join("matrix.html")).unwrap();
-    assert!(!html.contains(PASSWORD), "the login never reaches the report");
+    assert!(
+        !html.contains(PASSWORD),
+        "the login never reaches the report"
+    );
 
     // without the variable the claim cannot run: named in the message, exit 1
     let o = Command::new(env!("CARGO_BIN_EXE_wellspring"))
-        .args(["matrix", "--registry", reg.to_str().unwrap(), "--report", tmp.path().join("o2").to_str().unwrap()])
+        .args([
+            "matrix",
+            "--registry",
+            reg.to_str().unwrap(),
+            "--report",
+            tmp.path().join("o2").to_str().unwrap(),
+        ])
         .env_remove("WS_TEST_LOGIN")
         .output()
         .unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert_eq!(o.status.code(), Some(1), "{text}");
     let m = std::fs::read_to_string(tmp.path().join("o2/matrix.json")).unwrap();
     assert!(m.contains("WS_TEST_LOGIN"), "{m}");
@@ -108,17 +203,40 @@ fn matrix_runs_provider_claims_with_the_login_from_the_environment() {
 
 #[test]
 fn checks_lists_every_suite_with_unique_ids() {
-    let o = Command::new(env!("CARGO_BIN_EXE_wellspring")).args(["checks", "--ids"]).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_wellspring"))
+        .args(["checks", "--ids"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(0));
-    let ids: Vec<String> = String::from_utf8_lossy(&o.stdout).lines().map(str::to_owned).collect();
+    let ids: Vec<String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
     let unique: std::collections::BTreeSet<_> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "IDs are unique across suites");
-    for id in ["ob3.proof.eddsa-rdfc-2022", "case.package.schema", "case.provider.paging", "ob3.provider.upsert-preserve", "clr2.consumer.pkce", "clr2.displayer.revoked", "ob3.issuer.recipient"] {
+    for id in [
+        "ob3.proof.eddsa-rdfc-2022",
+        "case.package.schema",
+        "case.provider.paging",
+        "ob3.provider.upsert-preserve",
+        "clr2.consumer.pkce",
+        "clr2.displayer.revoked",
+        "ob3.issuer.recipient",
+    ] {
         assert!(ids.iter().any(|i| i == id), "{id} listed");
     }
-    let o = Command::new(env!("CARGO_BIN_EXE_wellspring")).args(["checks", "clr2.provider"]).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_wellspring"))
+        .args(["checks", "clr2.provider"])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains("clr2.provider.token-code-reuse") && !text.contains("ob3."), "{text}");
-    let o = Command::new(env!("CARGO_BIN_EXE_wellspring")).args(["checks", "nothing.like.this"]).output().unwrap();
+    assert!(
+        text.contains("clr2.provider.token-code-reuse") && !text.contains("ob3."),
+        "{text}"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_wellspring"))
+        .args(["checks", "nothing.like.this"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(1));
 }

@@ -8,7 +8,14 @@ use std::time::{Duration, Instant};
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_wellspring"));
     c.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
-    for v in ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"] {
+    for v in [
+        "http_proxy",
+        "https_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
         c.env_remove(v);
     }
     c
@@ -19,7 +26,11 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 #[test]
@@ -27,8 +38,17 @@ fn issuer_role_passes_for_the_conformance_recipient_and_fails_for_another() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("out");
     let ok = run(&[
-        "certify", "--standard", "ob30", "--role", "issuer", "--now", "2026-01-01T00:00:00Z",
-        "--credential", "vectors/valid/ob-full.eddsa.json", "--report", dir.to_str().unwrap(),
+        "certify",
+        "--standard",
+        "ob30",
+        "--role",
+        "issuer",
+        "--now",
+        "2026-01-01T00:00:00Z",
+        "--credential",
+        "vectors/valid/ob-full.eddsa.json",
+        "--report",
+        dir.to_str().unwrap(),
     ]);
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
     assert!(text(&ok).contains("ob3.issuer.recipient"));
@@ -38,7 +58,15 @@ fn issuer_role_passes_for_the_conformance_recipient_and_fails_for_another() {
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(html.contains("Open Badges 3.0 issuer") && !html.contains("<script"));
 
-    let bad = run(&["certify", "--standard", "ob30", "--role", "issuer", "--credential", "vectors/invalid/ob3.recipient.email-mismatch.json"]);
+    let bad = run(&[
+        "certify",
+        "--standard",
+        "ob30",
+        "--role",
+        "issuer",
+        "--credential",
+        "vectors/invalid/ob3.recipient.email-mismatch.json",
+    ]);
     assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
     let missing = run(&["certify", "--standard", "ob30", "--role", "issuer"]);
     assert_eq!(missing.status.code(), Some(2), "{}", text(&missing));
@@ -47,9 +75,19 @@ fn issuer_role_passes_for_the_conformance_recipient_and_fails_for_another() {
 
 #[test]
 fn displayer_role_against_the_reference_verifier() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut child = bin()
-        .args(["verifier", "serve", "--online", "--listen", &format!("127.0.0.1:{port}")])
+        .args([
+            "verifier",
+            "serve",
+            "--online",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -60,19 +98,45 @@ fn displayer_role_against_the_reference_verifier() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let url = format!("http://127.0.0.1:{port}/credentials/verify");
-    let o = run(&["certify", "--standard", "clr20", "--role", "displayer", "--verify-url", &url]);
+    let o = run(&[
+        "certify",
+        "--standard",
+        "clr20",
+        "--role",
+        "displayer",
+        "--verify-url",
+        &url,
+    ]);
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("clr2.displayer.revoked"));
     // a dead displayer: could not run
-    let dead = run(&["certify", "--standard", "ob30", "--role", "displayer", "--verify-url", "http://127.0.0.1:9/credentials/verify"]);
+    let dead = run(&[
+        "certify",
+        "--standard",
+        "ob30",
+        "--role",
+        "displayer",
+        "--verify-url",
+        "http://127.0.0.1:9/credentials/verify",
+    ]);
     assert_eq!(dead.status.code(), Some(2), "{}", text(&dead));
 }
 
 #[test]
 fn consumer_role_with_no_consumer_fails_every_check() {
-    let o = run(&["certify", "--standard", "ob30", "--role", "service-consumer-read", "--wait", "1", "--format", "json"]);
+    let o = run(&[
+        "certify",
+        "--standard",
+        "ob30",
+        "--role",
+        "service-consumer-read",
+        "--wait",
+        "1",
+        "--format",
+        "json",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["summary"]["fail"], 9);

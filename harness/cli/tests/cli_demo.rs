@@ -13,9 +13,17 @@ fn demo_headless_runs_the_whole_story() {
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(o.status.code(), Some(0), "{out}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     for step in 1..=4 {
-        assert!(out.contains(&format!("✔ {step}.")), "step {step} passed: {out}");
+        assert!(
+            out.contains(&format!("✔ {step}.")),
+            "step {step} passed: {out}"
+        );
     }
     assert!(out.contains("rank 1 of 1"), "{out}");
     assert!(out.contains("3 of 3 credentials counted"), "{out}");

@@ -8,7 +8,14 @@ use std::time::{Duration, Instant};
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_wellspring"));
     c.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
-    for v in ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"] {
+    for v in [
+        "http_proxy",
+        "https_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
         c.env_remove(v);
     }
     c
@@ -19,7 +26,11 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 #[test]
@@ -28,7 +39,10 @@ fn shipped_offline_registry_entry_passes_and_shards_merge() {
     let reg = tmp.path().join("reg");
     std::fs::create_dir_all(&reg).unwrap();
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-    for (name, file) in [("good", "valid/ob-full.eddsa.json"), ("wrong", "invalid/ob3.recipient.email-mismatch.json")] {
+    for (name, file) in [
+        ("good", "valid/ob-full.eddsa.json"),
+        ("wrong", "invalid/ob3.recipient.email-mismatch.json"),
+    ] {
         std::fs::write(
             reg.join(format!("{name}.toml")),
             format!("name = \"{name}\"\n[[claims]]\nstandard = \"ob30\"\nrole = \"issuer\"\ncredentials = [\"{root}/vectors/{file}\"]\n"),
@@ -37,22 +51,55 @@ fn shipped_offline_registry_entry_passes_and_shards_merge() {
     }
     let out = |n: &str| tmp.path().join(n).display().to_string();
 
-    let o = run(&["matrix", "--registry", "reports/registry", "--tags", "offline", "--report", &out("shipped")]);
+    let o = run(&[
+        "matrix",
+        "--registry",
+        "reports/registry",
+        "--tags",
+        "offline",
+        "--report",
+        &out("shipped"),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
-    let full = run(&["matrix", "--registry", reg.to_str().unwrap(), "--report", &out("full")]);
-    assert_eq!(full.status.code(), Some(1), "a failed cell exits 1: {}", text(&full));
+    let full = run(&[
+        "matrix",
+        "--registry",
+        reg.to_str().unwrap(),
+        "--report",
+        &out("full"),
+    ]);
+    assert_eq!(
+        full.status.code(),
+        Some(1),
+        "a failed cell exits 1: {}",
+        text(&full)
+    );
     for i in ["1/2", "2/2"] {
-        let o = run(&["matrix", "--registry", reg.to_str().unwrap(), "--shard", i, "--report", &out(&i.replace('/', "of"))]);
+        let o = run(&[
+            "matrix",
+            "--registry",
+            reg.to_str().unwrap(),
+            "--shard",
+            i,
+            "--report",
+            &out(&i.replace('/', "of")),
+        ]);
         assert!(o.status.code().is_some_and(|c| c <= 1), "{}", text(&o));
     }
     let merged = run(&[
-        "matrix", "--merge", &format!("{}/matrix.json", out("1of2")), &format!("{}/matrix.json", out("2of2")),
-        "--report", &out("merged"),
+        "matrix",
+        "--merge",
+        &format!("{}/matrix.json", out("1of2")),
+        &format!("{}/matrix.json", out("2of2")),
+        "--report",
+        &out("merged"),
     ]);
     assert_eq!(merged.status.code(), Some(1), "{}", text(&merged));
     let cells = |dir: &str| -> serde_json::Value {
-        let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(format!("{dir}/matrix.json")).unwrap()).unwrap();
+        let m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(format!("{dir}/matrix.json")).unwrap())
+                .unwrap();
         let mut c = m["cells"].clone();
         for imp in c.as_object_mut().unwrap().values_mut() {
             for cell in imp.as_object_mut().unwrap().values_mut() {
@@ -63,9 +110,22 @@ fn shipped_offline_registry_entry_passes_and_shards_merge() {
     };
     assert_eq!(cells(&out("merged")), cells(&out("full")));
 
-    let bad = run(&["matrix", "--registry", &out("nowhere"), "--report", &out("x")]);
+    let bad = run(&[
+        "matrix",
+        "--registry",
+        &out("nowhere"),
+        "--report",
+        &out("x"),
+    ]);
     assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
-    let twice = run(&["matrix", "--merge", &format!("{}/matrix.json", out("full")), &format!("{}/matrix.json", out("full")), "--report", &out("y")]);
+    let twice = run(&[
+        "matrix",
+        "--merge",
+        &format!("{}/matrix.json", out("full")),
+        &format!("{}/matrix.json", out("full")),
+        "--report",
+        &out("y"),
+    ]);
     assert_eq!(twice.status.code(), Some(2), "{}", text(&twice));
 }
 
@@ -76,7 +136,13 @@ fn verifier_serve_child_passes_displayer_certification_in_the_matrix() {
         l.local_addr().unwrap().port()
     };
     let mut child = bin()
-        .args(["verifier", "serve", "--online", "--listen", &format!("127.0.0.1:{port}")])
+        .args([
+            "verifier",
+            "serve",
+            "--online",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -88,9 +154,19 @@ fn verifier_serve_child_passes_displayer_certification_in_the_matrix() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let o = bin()
-        .args(["matrix", "--registry", "reports/registry", "--tags", "reference", "--report"])
+        .args([
+            "matrix",
+            "--registry",
+            "reports/registry",
+            "--tags",
+            "reference",
+            "--report",
+        ])
         .arg(tmp.path().join("m"))
-        .env("WELLSPRING_VERIFIER_URL", format!("http://127.0.0.1:{port}/credentials/verify"))
+        .env(
+            "WELLSPRING_VERIFIER_URL",
+            format!("http://127.0.0.1:{port}/credentials/verify"),
+        )
         .env("WELLSPRING_CASE_URL", "http://127.0.0.1:9")
         .env("WELLSPRING_HUB_URL", "http://127.0.0.1:9")
         .env("WELLSPRING_WALLET_URL", "http://127.0.0.1:9")
@@ -100,12 +176,25 @@ fn verifier_serve_child_passes_displayer_certification_in_the_matrix() {
     let _ = child.kill();
     let _ = child.wait();
     let m: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("m/matrix.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("m/matrix.json")).unwrap())
+            .unwrap();
     let cells = &m["cells"]["wellspring-verifier"];
-    for id in ["ob3.displayer.valid", "ob3.displayer.expired", "ob3.displayer.revoked", "ob3.displayer.v1-revoked", "clr2.displayer.revoked", "ob3.displayer.display"] {
+    for id in [
+        "ob3.displayer.valid",
+        "ob3.displayer.expired",
+        "ob3.displayer.revoked",
+        "ob3.displayer.v1-revoked",
+        "clr2.displayer.revoked",
+        "ob3.displayer.display",
+    ] {
         assert_eq!(cells[id]["verdict"], "pass", "{id}: {}", text(&o));
     }
     // the CASE server was not started: its run could not happen, and that is an exit 1
-    assert!(m["errors"]["wellspring-case"].as_array().is_some_and(|e| !e.is_empty()), "{m}");
+    assert!(
+        m["errors"]["wellspring-case"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty()),
+        "{m}"
+    );
     assert_eq!(o.status.code(), Some(1));
 }

@@ -47,7 +47,11 @@ pub struct Exchange {
 impl Exchange {
     pub fn to_json(&self) -> Value {
         let hs = |h: &[(String, String)]| {
-            Value::Array(h.iter().map(|(k, v)| Value::String(format!("{k}: {v}"))).collect())
+            Value::Array(
+                h.iter()
+                    .map(|(k, v)| Value::String(format!("{k}: {v}")))
+                    .collect(),
+            )
         };
         let mut o = json!({
             "request": {"method": self.method, "url": self.url, "headers": hs(&self.request_headers)},
@@ -145,7 +149,10 @@ impl Client {
     /// A value that must never appear in evidence (a token, a password, a client secret).
     pub fn add_secret(&self, s: &str) {
         if s.len() >= 4 {
-            self.secrets.lock().unwrap_or_else(|e| e.into_inner()).push(s.to_owned());
+            self.secrets
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(s.to_owned());
         }
     }
 
@@ -161,12 +168,19 @@ impl Client {
     }
 
     pub fn last(&self) -> Option<Exchange> {
-        self.log.lock().unwrap_or_else(|e| e.into_inner()).last().cloned()
+        self.log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .last()
+            .cloned()
     }
 
     /// Forgets the cookie jar (a new "browser").
     pub fn clear_cookies(&self) {
-        self.cookies.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.cookies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     pub fn get(&self, url: &str, bearer: Option<&str>) -> Result<Response, HttpError> {
@@ -188,7 +202,10 @@ impl Client {
         let started = Instant::now();
         let (ctype, bytes) = match body {
             Body::None => (None, Vec::new()),
-            Body::Json(v) => (Some("application/json".to_owned()), serde_json::to_vec(&v).unwrap_or_default()),
+            Body::Json(v) => (
+                Some("application/json".to_owned()),
+                serde_json::to_vec(&v).unwrap_or_default(),
+            ),
             Body::Form(f) => (
                 Some("application/x-www-form-urlencoded".to_owned()),
                 url::form_urlencoded::Serializer::new(String::new())
@@ -199,15 +216,31 @@ impl Client {
             Body::Raw(t, b) => (Some(t), b),
         };
         if let Some(t) = ctype.filter(|t| !t.is_empty()) {
-            if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+            if !headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            {
                 headers.push(("Content-Type".into(), t));
             }
         }
         let parsed = url::Url::parse(url);
-        let host = parsed.as_ref().ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or_default();
-        if let Some(c) = self.cookies.lock().unwrap_or_else(|e| e.into_inner()).get(&host) {
+        let host = parsed
+            .as_ref()
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        if let Some(c) = self
+            .cookies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&host)
+        {
             if !c.is_empty() {
-                let v = c.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+                let v = c
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join("; ");
                 headers.push(("Cookie".into(), v));
             }
         }
@@ -231,7 +264,8 @@ impl Client {
                 let text = String::from_utf8_lossy(&r.body);
                 ex.response_body = text.chars().take(EXCERPT).collect();
                 if text.chars().count() > EXCERPT {
-                    ex.response_body.push_str(&format!("… ({} bytes)", r.body.len()));
+                    ex.response_body
+                        .push_str(&format!("… ({} bytes)", r.body.len()));
                 }
                 let mut jar = self.cookies.lock().unwrap_or_else(|e| e.into_inner());
                 for (k, v) in &r.headers {
@@ -260,7 +294,8 @@ impl Client {
         body: Vec<u8>,
         started: Instant,
     ) -> Result<Response, HttpError> {
-        let m = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| HttpError(e.to_string()))?;
+        let m =
+            reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| HttpError(e.to_string()))?;
         let mut rb = self.inner.request(m, url);
         for (k, v) in headers {
             rb = rb.header(k.as_str(), v.as_str());
@@ -274,14 +309,22 @@ impl Client {
         let headers: Vec<(String, String)> = resp
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let mut buf = Vec::new();
         let mut limited = resp.take(self.max_body as u64 + 1);
         let mut chunk = [0u8; 16384];
         loop {
             if started.elapsed() > self.timeout {
-                return Err(HttpError(format!("{url}: no complete answer within {} s", self.timeout.as_secs())));
+                return Err(HttpError(format!(
+                    "{url}: no complete answer within {} s",
+                    self.timeout.as_secs()
+                )));
             }
             match limited.read(&mut chunk) {
                 Ok(0) => break,
@@ -290,18 +333,35 @@ impl Client {
             }
         }
         if buf.len() > self.max_body {
-            return Err(HttpError(format!("{url}: body larger than {} bytes", self.max_body)));
+            return Err(HttpError(format!(
+                "{url}: body larger than {} bytes",
+                self.max_body
+            )));
         }
-        Ok(Response { status, url: final_url, headers, body: buf })
+        Ok(Response {
+            status,
+            url: final_url,
+            headers,
+            body: buf,
+        })
     }
 
     fn mask(&self, ex: &mut Exchange) {
-        for (k, v) in ex.request_headers.iter_mut().chain(ex.response_headers.iter_mut()) {
+        for (k, v) in ex
+            .request_headers
+            .iter_mut()
+            .chain(ex.response_headers.iter_mut())
+        {
             if k.eq_ignore_ascii_case("authorization") {
                 let scheme = v.split_whitespace().next().unwrap_or("").to_owned();
                 *v = format!("{scheme} ****");
             } else if k.eq_ignore_ascii_case("cookie") || k.eq_ignore_ascii_case("set-cookie") {
-                *v = v.split(';').next().and_then(|p| p.split_once('=')).map(|(n, _)| format!("{n}=****")).unwrap_or_default();
+                *v = v
+                    .split(';')
+                    .next()
+                    .and_then(|p| p.split_once('='))
+                    .map(|(n, _)| format!("{n}=****"))
+                    .unwrap_or_default();
             } else if k.eq_ignore_ascii_case("location") {
                 *v = mask_url(v);
             }
@@ -320,7 +380,11 @@ impl Client {
         scrub(&mut ex.url);
         scrub(&mut ex.request_body);
         scrub(&mut ex.response_body);
-        for (_, v) in ex.request_headers.iter_mut().chain(ex.response_headers.iter_mut()) {
+        for (_, v) in ex
+            .request_headers
+            .iter_mut()
+            .chain(ex.response_headers.iter_mut())
+        {
             scrub(v);
         }
     }
@@ -342,14 +406,20 @@ fn is_secret(k: &str) -> bool {
 
 /// Masks secret query parameters of a URL (e.g. the `code` in a redirect).
 pub fn mask_url(u: &str) -> String {
-    let Ok(mut p) = url::Url::parse(u) else { return u.to_owned() };
+    let Ok(mut p) = url::Url::parse(u) else {
+        return u.to_owned();
+    };
     if p.query().is_none() {
         return u.to_owned();
     }
     let pairs: Vec<(String, String)> = p
         .query_pairs()
         .map(|(k, v)| {
-            let v = if is_secret(&k) { "****".to_owned() } else { v.into_owned() };
+            let v = if is_secret(&k) {
+                "****".to_owned()
+            } else {
+                v.into_owned()
+            };
             (k.into_owned(), v)
         })
         .collect();
@@ -372,8 +442,16 @@ pub fn mask_body(b: &str) -> String {
     }
     url::form_urlencoded::parse(t.as_bytes())
         .map(|(k, v)| {
-            let v = if is_secret(&k) { "****".to_owned() } else { v.into_owned() };
-            format!("{}={}", k, url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>())
+            let v = if is_secret(&k) {
+                "****".to_owned()
+            } else {
+                v.into_owned()
+            };
+            format!(
+                "{}={}",
+                k,
+                url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+            )
         })
         .collect::<Vec<_>>()
         .join("&")
@@ -403,10 +481,24 @@ impl oauth2::SyncHttpClient for Client {
         let headers = request
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let body = request.into_body();
-        let r = self.send(&method, &url, headers, if body.is_empty() { Body::None } else { Body::Raw(String::new(), body) })?;
+        let r = self.send(
+            &method,
+            &url,
+            headers,
+            if body.is_empty() {
+                Body::None
+            } else {
+                Body::Raw(String::new(), body)
+            },
+        )?;
         let mut b = oauth2::http::Response::builder().status(r.status);
         for (k, v) in &r.headers {
             b = b.header(k.as_str(), v.as_str());
@@ -424,7 +516,9 @@ mod tests {
         let f = mask_body("grant_type=authorization_code&code=abc123&code_verifier=v3r1f13r&redirect_uri=https%3A%2F%2Fx");
         assert!(!f.contains("abc123") && !f.contains("v3r1f13r"));
         assert!(f.contains("grant_type=authorization_code") && f.contains("redirect_uri="));
-        let j = mask_body(r#"{"access_token":"AT-1","refresh_token":"RT-1","client_secret":"S","nested":{"password":"pw"},"scope":"a b"}"#);
+        let j = mask_body(
+            r#"{"access_token":"AT-1","refresh_token":"RT-1","client_secret":"S","nested":{"password":"pw"},"scope":"a b"}"#,
+        );
         for s in ["AT-1", "RT-1", "\"S\"", "\"pw\""] {
             assert!(!j.contains(s), "{j}");
         }
@@ -440,11 +534,16 @@ mod tests {
         let port = l.local_addr().unwrap().port();
         drop(l);
         let c = Client::new(Duration::from_secs(2), 1024).unwrap();
-        let e = c.get(&format!("http://127.0.0.1:{port}/x"), Some("tok-secret")).unwrap_err();
+        let e = c
+            .get(&format!("http://127.0.0.1:{port}/x"), Some("tok-secret"))
+            .unwrap_err();
         assert!(e.0.contains("cannot connect"), "{e}");
         let ex = c.last().unwrap();
         assert!(ex.error.is_some());
-        assert!(ex.request_headers.iter().any(|(k, v)| k == "Authorization" && v == "Bearer ****"));
+        assert!(ex
+            .request_headers
+            .iter()
+            .any(|(k, v)| k == "Authorization" && v == "Bearer ****"));
     }
 
     #[test]

@@ -4,9 +4,9 @@
 
 use oauth2::basic::{BasicClient, BasicTokenResponse};
 use oauth2::{
-    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
-    EndpointSet, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RevocationUrl, Scope,
-    StandardRevocableToken, TokenResponse, TokenUrl,
+    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet,
+    EndpointNotSet, EndpointSet, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken,
+    RevocationUrl, Scope, StandardRevocableToken, TokenResponse, TokenUrl,
 };
 use serde_json::{json, Value};
 
@@ -43,20 +43,32 @@ pub fn registration_request(scopes: &str) -> Value {
 
 /// POSTs a registration request; returns the raw response.
 pub fn register_raw(c: &Client, url: &str, body: Value) -> Result<Response, String> {
-    c.send("POST", url, vec![("Accept".into(), "application/json".into())], Body::Json(body))
-        .map_err(|e| e.0)
+    c.send(
+        "POST",
+        url,
+        vec![("Accept".into(), "application/json".into())],
+        Body::Json(body),
+    )
+    .map_err(|e| e.0)
 }
 
 /// Reads client_id / client_secret from a registration response.
 pub fn parse_registration(c: &Client, r: &Response) -> Result<Registration, String> {
     let v = r.json()?;
-    let id = v.get("client_id").and_then(Value::as_str).ok_or("no client_id in the registration response")?;
+    let id = v
+        .get("client_id")
+        .and_then(Value::as_str)
+        .ok_or("no client_id in the registration response")?;
     let secret = v
         .get("client_secret")
         .and_then(Value::as_str)
         .ok_or("no client_secret in the registration response")?;
     c.add_secret(secret);
-    Ok(Registration { client_id: id.to_owned(), client_secret: secret.to_owned(), response: v })
+    Ok(Registration {
+        client_id: id.to_owned(),
+        client_secret: secret.to_owned(),
+        response: v,
+    })
 }
 
 pub type OAuthClient =
@@ -72,15 +84,27 @@ pub struct Endpoints {
 }
 
 /// Builds the `oauth2` client for a registration.
-pub fn oauth_client(reg: &Registration, ep: &Endpoints, token_url: &str) -> Result<OAuthClient, String> {
+pub fn oauth_client(
+    reg: &Registration,
+    ep: &Endpoints,
+    token_url: &str,
+) -> Result<OAuthClient, String> {
     let revocation = match &ep.revocation {
-        Some(u) => Some(RevocationUrl::new(u.clone()).map_err(|e| format!("revocation URL {u}: {e}"))?),
+        Some(u) => {
+            Some(RevocationUrl::new(u.clone()).map_err(|e| format!("revocation URL {u}: {e}"))?)
+        }
         None => None,
     };
     Ok(BasicClient::new(ClientId::new(reg.client_id.clone()))
         .set_client_secret(ClientSecret::new(reg.client_secret.clone()))
-        .set_auth_uri(AuthUrl::new(ep.authorize.clone()).map_err(|e| format!("authorizationUrl {}: {e}", ep.authorize))?)
-        .set_token_uri(TokenUrl::new(token_url.to_owned()).map_err(|e| format!("tokenUrl {token_url}: {e}"))?)
+        .set_auth_uri(
+            AuthUrl::new(ep.authorize.clone())
+                .map_err(|e| format!("authorizationUrl {}: {e}", ep.authorize))?,
+        )
+        .set_token_uri(
+            TokenUrl::new(token_url.to_owned())
+                .map_err(|e| format!("tokenUrl {token_url}: {e}"))?,
+        )
         .set_redirect_uri(RedirectUrl::new(REDIRECT_URI.into()).expect("constant URL"))
         .set_revocation_url_option(revocation))
 }
@@ -94,7 +118,12 @@ pub struct AuthRequest {
 
 /// The authorization URL for `scopes`; `pkce: false` leaves out the code challenge,
 /// `redirect` overrides the registered redirect URI.
-pub fn auth_request(oc: &OAuthClient, scopes: &[String], pkce: bool, redirect: Option<&str>) -> AuthRequest {
+pub fn auth_request(
+    oc: &OAuthClient,
+    scopes: &[String],
+    pkce: bool,
+    redirect: Option<&str>,
+) -> AuthRequest {
     let mut req = oc.authorize_url(CsrfToken::new_random);
     for s in scopes {
         req = req.add_scope(Scope::new(s.clone()));
@@ -113,7 +142,11 @@ pub fn auth_request(oc: &OAuthClient, scopes: &[String], pkce: bool, redirect: O
         }
     }
     let (url, state) = req.url();
-    AuthRequest { url: url.to_string(), state: state.secret().clone(), verifier }
+    AuthRequest {
+        url: url.to_string(),
+        state: state.secret().clone(),
+        verifier,
+    }
 }
 
 /// Where the browser ended.
@@ -127,14 +160,25 @@ pub enum LoginEnd {
 
 /// Drives the login and consent pages as a browser would (see suites/ob30/README.md):
 /// at most 5 pages; ends at a redirect whose Location starts with `redirect_prefix`.
-pub fn drive_login(c: &Client, start: &str, user: &str, password: &str, redirect_prefix: &str) -> LoginEnd {
+pub fn drive_login(
+    c: &Client,
+    start: &str,
+    user: &str,
+    password: &str,
+    redirect_prefix: &str,
+) -> LoginEnd {
     c.add_secret(password);
     let mut next: Submission = ("GET".into(), start.to_owned(), Vec::new());
     let mut pages = 0;
     for _ in 0..12 {
         let (method, url, form) = next.clone();
         let r = if method == "POST" {
-            c.send("POST", &url, vec![("Accept".into(), "text/html".into())], Body::Form(form))
+            c.send(
+                "POST",
+                &url,
+                vec![("Accept".into(), "text/html".into())],
+                Body::Form(form),
+            )
         } else {
             let mut u = url.clone();
             if !form.is_empty() {
@@ -143,7 +187,12 @@ pub fn drive_login(c: &Client, start: &str, user: &str, password: &str, redirect
                     u = p.to_string();
                 }
             }
-            c.send("GET", &u, vec![("Accept".into(), "text/html".into())], Body::None)
+            c.send(
+                "GET",
+                &u,
+                vec![("Accept".into(), "text/html".into())],
+                Body::None,
+            )
         };
         let r = match r {
             Ok(r) => r,
@@ -166,11 +215,17 @@ pub fn drive_login(c: &Client, start: &str, user: &str, password: &str, redirect
             continue;
         }
         if r.status != 200 {
-            return LoginEnd::Stopped(Some(r.status), format!("the authorization page answered {}", r.status));
+            return LoginEnd::Stopped(
+                Some(r.status),
+                format!("the authorization page answered {}", r.status),
+            );
         }
         pages += 1;
         if pages > 5 {
-            return LoginEnd::Stopped(Some(r.status), "more than 5 pages without reaching the redirect URI".into());
+            return LoginEnd::Stopped(
+                Some(r.status),
+                "more than 5 pages without reaching the redirect URI".into(),
+            );
         }
         match fill_form(&r.text(), &url, user, password) {
             Ok(n) => next = n,
@@ -185,7 +240,10 @@ fn reads_like(s: &str, words: &[&str]) -> bool {
     words.iter().any(|w| s.contains(w))
 }
 
-const APPROVE: &[&str] = &["approve", "allow", "accept", "authori", "yes", "grant", "consent", "continue", "sign in", "log in", "login", "submit"];
+const APPROVE: &[&str] = &[
+    "approve", "allow", "accept", "authori", "yes", "grant", "consent", "continue", "sign in",
+    "log in", "login", "submit",
+];
 const DENY: &[&str] = &["deny", "cancel", "reject", "decline", "no"];
 
 /// A form submission: (method, absolute action URL, fields).
@@ -196,12 +254,19 @@ pub fn fill_form(html: &str, base: &str, user: &str, password: &str) -> Result<S
     let doc = scraper::Html::parse_document(html);
     let form_sel = scraper::Selector::parse("form").expect("selector");
     let input_sel = scraper::Selector::parse("input, button, select, textarea").expect("selector");
-    let form = doc.select(&form_sel).next().ok_or("the page has no <form>")?;
+    let form = doc
+        .select(&form_sel)
+        .next()
+        .ok_or("the page has no <form>")?;
     let action = form.value().attr("action").unwrap_or("");
     let action = url::Url::parse(base)
         .and_then(|b| b.join(action))
         .map_err(|e| format!("form action {action}: {e}"))?;
-    let method = form.value().attr("method").unwrap_or("GET").to_ascii_uppercase();
+    let method = form
+        .value()
+        .attr("method")
+        .unwrap_or("GET")
+        .to_ascii_uppercase();
     let mut fields = Vec::new();
     let mut submit: Option<(String, String)> = None;
     let mut has_password = false;
@@ -209,11 +274,26 @@ pub fn fill_form(html: &str, base: &str, user: &str, password: &str) -> Result<S
     for el in form.select(&input_sel) {
         let v = el.value();
         let name = v.attr("name").unwrap_or("");
-        let ty = v.attr("type").unwrap_or(if v.name() == "button" { "submit" } else { "text" }).to_ascii_lowercase();
+        let ty = v
+            .attr("type")
+            .unwrap_or(if v.name() == "button" {
+                "submit"
+            } else {
+                "text"
+            })
+            .to_ascii_lowercase();
         match ty.as_str() {
             "submit" | "image" => {
-                let label = format!("{} {}", v.attr("value").unwrap_or(""), el.text().collect::<String>());
-                if submit.is_none() && !name.is_empty() && reads_like(&label, APPROVE) && !reads_like(label.split_whitespace().next().unwrap_or(""), DENY) {
+                let label = format!(
+                    "{} {}",
+                    v.attr("value").unwrap_or(""),
+                    el.text().collect::<String>()
+                );
+                if submit.is_none()
+                    && !name.is_empty()
+                    && reads_like(&label, APPROVE)
+                    && !reads_like(label.split_whitespace().next().unwrap_or(""), DENY)
+                {
                     submit = Some((name.to_owned(), v.attr("value").unwrap_or("").to_owned()));
                 }
             }
@@ -221,7 +301,9 @@ pub fn fill_form(html: &str, base: &str, user: &str, password: &str) -> Result<S
                 has_password = true;
                 fields.push((name.to_owned(), password.to_owned()));
             }
-            "email" | "text" if !name.is_empty() && !user_filled && v.attr("value").unwrap_or("").is_empty() => {
+            "email" | "text"
+                if !name.is_empty() && !user_filled && v.attr("value").unwrap_or("").is_empty() =>
+            {
                 user_filled = true;
                 fields.push((name.to_owned(), user.to_owned()));
             }
@@ -246,13 +328,27 @@ pub fn fill_form(html: &str, base: &str, user: &str, password: &str) -> Result<S
     if let Some(s) = submit {
         fields.push(s);
     }
-    Ok((if method == "POST" { "POST".into() } else { "GET".into() }, action.to_string(), fields))
+    Ok((
+        if method == "POST" {
+            "POST".into()
+        } else {
+            "GET".into()
+        },
+        action.to_string(),
+        fields,
+    ))
 }
 
 /// The `code` and `state` of a redirect Location.
 pub fn code_and_state(location: &str) -> (Option<String>, Option<String>, Option<String>) {
-    let Ok(u) = url::Url::parse(location) else { return (None, None, None) };
-    let get = |n: &str| u.query_pairs().find(|(k, _)| k == n).map(|(_, v)| v.into_owned());
+    let Ok(u) = url::Url::parse(location) else {
+        return (None, None, None);
+    };
+    let get = |n: &str| {
+        u.query_pairs()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| v.into_owned())
+    };
     (get("code"), get("state"), get("error"))
 }
 
@@ -272,7 +368,13 @@ where
 }
 
 /// Exchanges a code (with `verifier` when given). Registers the tokens as secrets.
-pub fn exchange_code(c: &Client, oc: &OAuthClient, code: &str, verifier: Option<PkceCodeVerifier>, scopes: &[String]) -> TokenResult {
+pub fn exchange_code(
+    c: &Client,
+    oc: &OAuthClient,
+    code: &str,
+    verifier: Option<PkceCodeVerifier>,
+    scopes: &[String],
+) -> TokenResult {
     c.add_secret(code);
     let mut req = oc.exchange_code(AuthorizationCode::new(code.to_owned()));
     if !scopes.is_empty() {
@@ -297,7 +399,10 @@ pub fn remember(c: &Client, t: &BasicTokenResponse) {
 /// Refreshes at `refresh_url` (an `oauth2` client pointed there).
 pub fn refresh(c: &Client, oc: &OAuthClient, refresh_token: &str) -> TokenResult {
     let rt = RefreshToken::new(refresh_token.to_owned());
-    let t = oc.exchange_refresh_token(&rt).request(c).map_err(token_err)?;
+    let t = oc
+        .exchange_refresh_token(&rt)
+        .request(c)
+        .map_err(token_err)?;
     remember(c, &t);
     Ok(t)
 }
@@ -305,29 +410,54 @@ pub fn refresh(c: &Client, oc: &OAuthClient, refresh_token: &str) -> TokenResult
 /// Revokes an access token (RFC 7009) through the `oauth2` crate. The crate refuses a
 /// revocation endpoint that is not HTTPS; for a plain-http endpoint (a loopback test server)
 /// the same request (HTTP Basic client auth, form `token` + `token_type_hint`) is sent as is.
-pub fn revoke(c: &Client, oc: &OAuthClient, reg: &Registration, url: &str, access_token: &str) -> Result<(), String> {
+pub fn revoke(
+    c: &Client,
+    oc: &OAuthClient,
+    reg: &Registration,
+    url: &str,
+    access_token: &str,
+) -> Result<(), String> {
     if url.starts_with("http://") {
         use base64::Engine;
         let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-        let basic = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", enc(&reg.client_id), enc(&reg.client_secret)));
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            enc(&reg.client_id),
+            enc(&reg.client_secret)
+        ));
         let r = c
             .send(
                 "POST",
                 url,
-                vec![("Authorization".into(), format!("Basic {basic}")), ("Accept".into(), "application/json".into())],
-                Body::Form(vec![("token".into(), access_token.into()), ("token_type_hint".into(), "access_token".into())]),
+                vec![
+                    ("Authorization".into(), format!("Basic {basic}")),
+                    ("Accept".into(), "application/json".into()),
+                ],
+                Body::Form(vec![
+                    ("token".into(), access_token.into()),
+                    ("token_type_hint".into(), "access_token".into()),
+                ]),
             )
             .map_err(|e| e.0)?;
-        return if r.status == 200 { Ok(()) } else { Err(format!("revocation endpoint answered {}", r.status)) };
+        return if r.status == 200 {
+            Ok(())
+        } else {
+            Err(format!("revocation endpoint answered {}", r.status))
+        };
     }
-    let tok = StandardRevocableToken::AccessToken(oauth2::AccessToken::new(access_token.to_owned()));
+    let tok =
+        StandardRevocableToken::AccessToken(oauth2::AccessToken::new(access_token.to_owned()));
     oc.revoke_token(tok)
         .map_err(|e| format!("no revocation endpoint: {e}"))?
         .request(c)
         .map_err(|e| match e {
-            oauth2::RequestTokenError::ServerResponse(r) => format!("revocation endpoint error: {r}"),
+            oauth2::RequestTokenError::ServerResponse(r) => {
+                format!("revocation endpoint error: {r}")
+            }
             oauth2::RequestTokenError::Request(e) => format!("revocation request failed: {e}"),
-            oauth2::RequestTokenError::Parse(e, _) => format!("revocation response unreadable: {e}"),
+            oauth2::RequestTokenError::Parse(e, _) => {
+                format!("revocation response unreadable: {e}")
+            }
             oauth2::RequestTokenError::Other(e) => format!("revocation: {e}"),
         })
 }
@@ -336,7 +466,12 @@ pub fn revoke(c: &Client, oc: &OAuthClient, reg: &Registration, url: &str, acces
 pub fn metadata(c: &Client, token_url: &str) -> Option<Value> {
     let u = url::Url::parse(token_url).ok()?;
     let origin = u.origin().ascii_serialization();
-    let r = c.get(&format!("{origin}/.well-known/oauth-authorization-server"), None).ok()?;
+    let r = c
+        .get(
+            &format!("{origin}/.well-known/oauth-authorization-server"),
+            None,
+        )
+        .ok()?;
     if r.status != 200 {
         return None;
     }
@@ -344,4 +479,6 @@ pub fn metadata(c: &Client, token_url: &str) -> Option<Value> {
 }
 
 pub use oauth2::{PkceCodeVerifier as Verifier, TokenResponse as _};
-pub fn mask_loc(s: &str) -> String { crate::mask_url(s) }
+pub fn mask_loc(s: &str) -> String {
+    crate::mask_url(s)
+}

@@ -129,7 +129,11 @@ impl Matrix {
             name: imp.name.clone(),
             vendor: imp.vendor.clone(),
             tags: imp.tags.clone(),
-            claims: imp.claims.iter().map(|c| format!("{}/{}", c.standard, c.role)).collect(),
+            claims: imp
+                .claims
+                .iter()
+                .map(|c| format!("{}/{}", c.standard, c.role))
+                .collect(),
         });
     }
 
@@ -177,7 +181,8 @@ impl Matrix {
     /// Sorted, so equal runs give equal JSON whatever the order work finished in.
     pub fn normalize(&mut self) {
         self.implementations.sort_by(|a, b| a.id.cmp(&b.id));
-        self.checks.sort_by(|a, b| (&a.group, &a.id).cmp(&(&b.group, &b.id)));
+        self.checks
+            .sort_by(|a, b| (&a.group, &a.id).cmp(&(&b.group, &b.id)));
         self.checks.dedup_by(|a, b| a.id == b.id);
         self.interop.sort_by(|a, b| {
             (&a.issuer, &a.credential, &a.verifier).cmp(&(&b.issuer, &b.credential, &b.verifier))
@@ -192,13 +197,21 @@ impl Matrix {
         if let Some(c) = self.cells.get(imp).and_then(|m| m.get(check)) {
             return Ok(c);
         }
-        let group = self.checks.iter().find(|r| r.id == check).map(|r| r.group.as_str());
+        let group = self
+            .checks
+            .iter()
+            .find(|r| r.id == check)
+            .map(|r| r.group.as_str());
         let claimed = self
             .implementations
             .iter()
             .find(|c| c.id == imp)
             .is_some_and(|c| group.is_some_and(|g| c.claims.iter().any(|x| x == g)));
-        Err(if claimed { Empty::NotRun } else { Empty::NotClaimed })
+        Err(if claimed {
+            Empty::NotRun
+        } else {
+            Empty::NotClaimed
+        })
     }
 
     /// Did every check pass (and every run happen)? An optional feature that is not offered

@@ -77,9 +77,9 @@ impl Auth {
     fn read(var: &Option<String>) -> Result<Option<String>, String> {
         match var {
             None => Ok(None),
-            Some(v) => std::env::var(v)
-                .map(Some)
-                .map_err(|_| format!("environment variable {v} (named in the registry) is not set")),
+            Some(v) => std::env::var(v).map(Some).map_err(|_| {
+                format!("environment variable {v} (named in the registry) is not set")
+            }),
         }
     }
     pub fn login(&self) -> Result<Option<String>, String> {
@@ -143,7 +143,11 @@ fn check(imp: &Implementation) -> Result<(), String> {
                 "claim {}/{} is not one the matrix runs (known: {})",
                 c.standard,
                 c.role,
-                KNOWN.iter().map(|(s, r)| format!("{s}/{r}")).collect::<Vec<_>>().join(", ")
+                KNOWN
+                    .iter()
+                    .map(|(s, r)| format!("{s}/{r}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         let needs = match c.role.as_str() {
@@ -152,7 +156,10 @@ fn check(imp: &Implementation) -> Result<(), String> {
             _ => ("target", c.target.is_some()),
         };
         if !needs.1 {
-            return Err(format!("claim {}/{} needs `{}`", c.standard, c.role, needs.0));
+            return Err(format!(
+                "claim {}/{} needs `{}`",
+                c.standard, c.role, needs.0
+            ));
         }
     }
     Ok(())
@@ -160,7 +167,8 @@ fn check(imp: &Implementation) -> Result<(), String> {
 
 /// Reads every `*.toml` in `dir`, sorted by file name. Any bad file is an error naming it.
 pub fn load_dir(dir: &Path) -> Result<Vec<Implementation>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read registry {}: {e}", dir.display()))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read registry {}: {e}", dir.display()))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
@@ -175,11 +183,18 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Implementation>, String> {
         let text = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
         let mut imp: Implementation =
             toml::from_str(&text).map_err(|e| format!("{}: {e}", f.display()))?;
-        imp.id = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        imp.id = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         imp.dir = dir.to_path_buf();
         check(&imp).map_err(|e| format!("{}: {e}", f.display()))?;
         if let Some(prev) = seen.insert(imp.name.clone(), imp.id.clone()) {
-            return Err(format!("{}: name {:?} is already used by {prev}.toml", f.display(), imp.name));
+            return Err(format!(
+                "{}: name {:?} is already used by {prev}.toml",
+                f.display(),
+                imp.name
+            ));
         }
         out.push(imp);
     }
@@ -206,8 +221,12 @@ pub fn shard(all: Vec<Implementation>, i: usize, n: usize) -> Vec<Implementation
 pub fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     let (i, n) = s.split_once('/').ok_or("--shard is i/n, e.g. 2/4")?;
     let (i, n): (usize, usize) = (
-        i.trim().parse().map_err(|_| "--shard i/n: i is not a number")?,
-        n.trim().parse().map_err(|_| "--shard i/n: n is not a number")?,
+        i.trim()
+            .parse()
+            .map_err(|_| "--shard i/n: i is not a number")?,
+        n.trim()
+            .parse()
+            .map_err(|_| "--shard i/n: n is not a number")?,
     );
     if n == 0 || i == 0 || i > n {
         return Err(format!("--shard {s}: need 1 <= i <= n"));

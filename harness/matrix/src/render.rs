@@ -29,7 +29,13 @@ fn anchor(imp: &str, check: &str) -> String {
 
 fn slug(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -93,19 +99,33 @@ pub fn html(m: &Matrix, title: &str) -> String {
     o.push_str("<p class=\"legend\"><span class=\"pass\">pass</span><span class=\"fail\">fail</span><span class=\"warn\">warn</span><span class=\"skip\">skip: not applicable or not offered</span><span>· not claimed</span><span class=\"fail\">not run: the claim's run failed</span> <i>italic rows</i> test optional features.</p>\n");
     o.push_str("<table><thead><tr><th>check</th>");
     for c in &m.implementations {
-        let _ = write!(o, "<th class=\"impl\">{}<small>{}</small></th>", esc(&c.name), esc(&c.vendor));
+        let _ = write!(
+            o,
+            "<th class=\"impl\">{}<small>{}</small></th>",
+            esc(&c.name),
+            esc(&c.vendor)
+        );
     }
     o.push_str("</tr></thead><tbody>\n");
     let mut group = "";
     for row in &m.checks {
         if row.group != group {
             group = &row.group;
-            let _ = writeln!(o, "<tr class=\"group\"><td colspan=\"{}\">{}</td></tr>", m.implementations.len() + 1, esc(group));
+            let _ = writeln!(
+                o,
+                "<tr class=\"group\"><td colspan=\"{}\">{}</td></tr>",
+                m.implementations.len() + 1,
+                esc(group)
+            );
         }
         let _ = write!(
             o,
             "<tr{}><td class=\"check\" id=\"row-{}\">{} {}<small>{}</small></td>",
-            if row.optional { " class=\"optional\"" } else { "" },
+            if row.optional {
+                " class=\"optional\""
+            } else {
+                ""
+            },
             slug(&row.id),
             esc(&row.id),
             link(&row.clause),
@@ -157,7 +177,9 @@ pub fn html(m: &Matrix, title: &str) -> String {
     o.push_str("<h2>Evidence</h2>\n");
     for c in &m.implementations {
         for row in &m.checks {
-            let Ok(cell) = m.cell(&c.id, &row.id) else { continue };
+            let Ok(cell) = m.cell(&c.id, &row.id) else {
+                continue;
+            };
             let _ = write!(
                 o,
                 "<section class=\"ev\" id=\"{}\"><b>{}</b> · <code>{}</code> · {}<br>{}",
@@ -168,7 +190,11 @@ pub fn html(m: &Matrix, title: &str) -> String {
                 esc(&cell.message)
             );
             for e in &cell.evidence {
-                let _ = write!(o, "<pre>{}</pre>", esc(&serde_json::to_string_pretty(e).unwrap_or_default()));
+                let _ = write!(
+                    o,
+                    "<pre>{}</pre>",
+                    esc(&serde_json::to_string_pretty(e).unwrap_or_default())
+                );
             }
             o.push_str("</section>\n");
         }
@@ -185,8 +211,14 @@ fn xml(s: &str) -> String {
 pub fn junit(m: &Matrix, imp: &str) -> String {
     let cells = m.cells.get(imp);
     let all: Vec<_> = cells.map(|c| c.iter().collect()).unwrap_or_default();
-    let failures = all.iter().filter(|(_, c)| c.verdict == Verdict::Fail).count();
-    let skipped = all.iter().filter(|(_, c)| c.verdict == Verdict::Skip).count();
+    let failures = all
+        .iter()
+        .filter(|(_, c)| c.verdict == Verdict::Fail)
+        .count();
+    let skipped = all
+        .iter()
+        .filter(|(_, c)| c.verdict == Verdict::Skip)
+        .count();
     let errors = m.errors.get(imp).map(Vec::len).unwrap_or(0);
     let mut o = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
@@ -196,11 +228,20 @@ pub fn junit(m: &Matrix, imp: &str) -> String {
         all.len() + errors
     );
     for (id, c) in all {
-        let _ = write!(o, "  <testcase classname=\"{}\" name=\"{}\"", xml(imp), xml(id));
+        let _ = write!(
+            o,
+            "  <testcase classname=\"{}\" name=\"{}\"",
+            xml(imp),
+            xml(id)
+        );
         match c.verdict {
             Verdict::Pass => o.push_str("/>\n"),
             Verdict::Warn => {
-                let _ = writeln!(o, "><system-out>warning: {}</system-out></testcase>", xml(&c.message));
+                let _ = writeln!(
+                    o,
+                    "><system-out>warning: {}</system-out></testcase>",
+                    xml(&c.message)
+                );
             }
             Verdict::Skip => {
                 let _ = writeln!(o, "><skipped message=\"{}\"/></testcase>", xml(&c.message));
@@ -211,7 +252,12 @@ pub fn junit(m: &Matrix, imp: &str) -> String {
         }
     }
     for e in m.errors.get(imp).into_iter().flatten() {
-        let _ = writeln!(o, "  <testcase classname=\"{}\" name=\"run\"><error message=\"{}\"/></testcase>", xml(imp), xml(e));
+        let _ = writeln!(
+            o,
+            "  <testcase classname=\"{}\" name=\"run\"><error message=\"{}\"/></testcase>",
+            xml(imp),
+            xml(e)
+        );
     }
     o.push_str("</testsuite>\n");
     o
@@ -259,7 +305,10 @@ pub fn earl(m: &Matrix) -> Value {
                     cell.message.clone(),
                 ),
                 Err(Empty::NotClaimed) => continue,
-                Err(Empty::NotRun) => ("earl:untested", "the run for this claim could not happen".to_owned()),
+                Err(Empty::NotRun) => (
+                    "earl:untested",
+                    "the run for this claim could not happen".to_owned(),
+                ),
             };
             graph.push(json!({
                 "@type": "earl:Assertion",

@@ -19,7 +19,9 @@ use crate::registry::{self, Claim, Implementation};
 #[derive(Debug, Clone)]
 pub enum Event {
     /// An implementation's run starts: how many claims it has.
-    Start { claims: usize },
+    Start {
+        claims: usize,
+    },
     /// One claim started ("standard/role").
     Claim(String),
     /// One claim finished.
@@ -77,20 +79,32 @@ fn issuer_std(s: &str) -> issuer::IssuerStandard {
 /// provider's sign-in form).
 pub fn provider_suite() -> ApiSuite {
     Arc::new(|imp, claim, timeout| {
-        let role = if claim.role.ends_with("write") { sp::Role::Write } else { sp::Role::Read };
+        let role = if claim.role.ends_with("write") {
+            sp::Role::Write
+        } else {
+            sp::Role::Read
+        };
         let target = registry::expand(claim.target.as_deref().unwrap_or_default())?;
         if target.is_empty() {
-            return Err(format!("{}: the {} claim needs a target URL", imp.id, claim.role));
+            return Err(format!(
+                "{}: the {} claim needs a target URL",
+                imp.id, claim.role
+            ));
         }
         let mut o = sp::Options::new(issuer_std(&claim.standard), role, target);
         o.timeout = timeout;
         if let Some(t) = imp.auth.token()? {
             o.token = Some(t);
         } else if let Some(l) = imp.auth.login()? {
-            let (u, p) = l.split_once(':').ok_or("the test login must be USER:PASSWORD")?;
+            let (u, p) = l
+                .split_once(':')
+                .ok_or("the test login must be USER:PASSWORD")?;
             o.login = Some((u.to_owned(), p.to_owned()));
         } else {
-            return Err(format!("{}: a provider claim needs [auth] login_env or token_env", imp.id));
+            return Err(format!(
+                "{}: a provider claim needs [auth] login_env or token_env",
+                imp.id
+            ));
         }
         sp::run(&o, &mut |_, _, _| {}).map(|r| vec![r])
     })
@@ -100,7 +114,11 @@ pub fn provider_suite() -> ApiSuite {
 pub fn credential_files(imp: &Implementation, claim: &Claim) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for c in &claim.credentials {
-        let p = if Path::new(c).is_absolute() { PathBuf::from(c) } else { imp.dir.join(c) };
+        let p = if Path::new(c).is_absolute() {
+            PathBuf::from(c)
+        } else {
+            imp.dir.join(c)
+        };
         if p.is_dir() {
             let mut v: Vec<PathBuf> = std::fs::read_dir(&p)
                 .map_err(|e| format!("{}: {e}", p.display()))?
@@ -127,7 +145,9 @@ fn run_claim(imp: &Implementation, claim: &Claim, o: &Options) -> Result<Vec<Doc
             if let Some(t) = imp.auth.token()? {
                 opts.auth = case_provider::Auth::Token(t);
             } else if let Some(c) = imp.auth.client()? {
-                let (id, secret) = c.split_once(':').ok_or("client credentials must be ID:SECRET")?;
+                let (id, secret) = c
+                    .split_once(':')
+                    .ok_or("client credentials must be ID:SECRET")?;
                 opts.auth = case_provider::Auth::Client {
                     id: id.into(),
                     secret: secret.into(),
@@ -150,7 +170,10 @@ fn run_claim(imp: &Implementation, claim: &Claim, o: &Options) -> Result<Vec<Doc
             Ok(files
                 .iter()
                 .map(|f| {
-                    let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    let name = f
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
                     match std::fs::read(f) {
                         Ok(b) => issuer::run(issuer_std(std), &name, &b, &opts),
                         Err(e) => {
@@ -193,7 +216,11 @@ fn payload(bytes: &[u8]) -> Result<Value, String> {
 }
 
 fn ask(client: &reqwest::blocking::Client, url: &str, vc: &Value) -> (Verdict, String) {
-    match client.post(url).json(&json!({"verifiableCredential": vc})).send() {
+    match client
+        .post(url)
+        .json(&json!({"verifiableCredential": vc}))
+        .send()
+    {
         Err(e) => (Verdict::Fail, format!("no answer: {e}")),
         Ok(r) => {
             let code = r.status().as_u16();
@@ -211,7 +238,13 @@ fn ask(client: &reqwest::blocking::Client, url: &str, vc: &Value) -> (Verdict, S
                     .and_then(|b| b.get("errors"))
                     .map(|e| e.to_string())
                     .unwrap_or_default();
-                (Verdict::Fail, format!("not verified (HTTP {code}) {}", why.chars().take(300).collect::<String>()))
+                (
+                    Verdict::Fail,
+                    format!(
+                        "not verified (HTTP {code}) {}",
+                        why.chars().take(300).collect::<String>()
+                    ),
+                )
             }
         }
     }
@@ -225,7 +258,12 @@ fn interop(subjects: &[Implementation], all: &[Implementation], o: &Options) -> 
             i.claims
                 .iter()
                 .filter(|c| c.role == "verifier")
-                .filter_map(move |c| c.verify_url.as_deref().and_then(|u| registry::expand(u).ok()).map(|u| (i.id.clone(), u)))
+                .filter_map(move |c| {
+                    c.verify_url
+                        .as_deref()
+                        .and_then(|u| registry::expand(u).ok())
+                        .map(|u| (i.id.clone(), u))
+                })
         })
         .collect();
     let client = reqwest::blocking::Client::builder()
@@ -235,16 +273,29 @@ fn interop(subjects: &[Implementation], all: &[Implementation], o: &Options) -> 
     let mut out = Vec::new();
     for imp in subjects {
         for claim in imp.claims.iter().filter(|c| c.role == "issuer") {
-            let Ok(files) = credential_files(imp, claim) else { continue };
+            let Ok(files) = credential_files(imp, claim) else {
+                continue;
+            };
             for f in files {
-                let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = f
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 let bytes = std::fs::read(&f).unwrap_or_default();
-                let core = wellspring_verify::verify_bytes(&name, &bytes, &wellspring_verify::Options::offline(o.now));
+                let core = wellspring_verify::verify_bytes(
+                    &name,
+                    &bytes,
+                    &wellspring_verify::Options::offline(o.now),
+                );
                 out.push(InteropCell {
                     issuer: imp.id.clone(),
                     credential: name.clone(),
                     verifier: "wellspring".into(),
-                    verdict: if core.passed() { Verdict::Pass } else { Verdict::Fail },
+                    verdict: if core.passed() {
+                        Verdict::Pass
+                    } else {
+                        Verdict::Fail
+                    },
                     message: if core.passed() {
                         "verified by the Wellspring core".into()
                     } else {
@@ -294,7 +345,9 @@ pub fn run(subjects: &[Implementation], all: &[Implementation], o: &Options) -> 
                         p(&imp.id, e);
                     }
                 };
-                tell(Event::Start { claims: imp.claims.len() });
+                tell(Event::Start {
+                    claims: imp.claims.len(),
+                });
                 for claim in &imp.claims {
                     let group = format!("{}/{}", claim.standard, claim.role);
                     tell(Event::Claim(group.clone()));

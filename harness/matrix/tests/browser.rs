@@ -10,12 +10,19 @@ use wellspring_matrix::{registry, run};
 fn chromium() -> Option<&'static str> {
     ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
-        .find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .find(|c| {
+            Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
 }
 
 /// Pixels that are neither white nor near-white, and distinct colours seen.
 fn ink(png_path: &Path) -> (usize, usize) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png_path).unwrap()));
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(png_path).unwrap(),
+    ));
     let mut reader = decoder.read_info().unwrap();
     let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).unwrap();
@@ -35,7 +42,9 @@ fn ink(png_path: &Path) -> (usize, usize) {
 #[test]
 fn matrix_page_renders_offline_in_headless_chromium() {
     let Some(browser) = chromium() else {
-        eprintln!("SKIPPED: no chromium on this machine (apt-get install chromium); .ci/run installs it");
+        eprintln!(
+            "SKIPPED: no chromium on this machine (apt-get install chromium); .ci/run installs it"
+        );
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
@@ -69,8 +78,15 @@ fn matrix_page_renders_offline_in_headless_chromium() {
         .arg(format!("file://{}", out.join("matrix.html").display()))
         .output()
         .unwrap();
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let (inked, colours) = ink(&shot);
-    assert!(inked > 20_000, "screenshot nearly blank: {inked} inked pixels");
+    assert!(
+        inked > 20_000,
+        "screenshot nearly blank: {inked} inked pixels"
+    );
     assert!(colours > 8, "screenshot has only {colours} colours");
 }

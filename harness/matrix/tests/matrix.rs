@@ -17,9 +17,16 @@ mod support;
 use support::{case_server, html_case_server, serve};
 
 fn online_verifier() -> Verifier {
-    let client = reqwest::blocking::Client::builder().timeout(std::time::Duration::from_secs(5)).build().unwrap();
+    let client = reqwest::blocking::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .unwrap();
     let fetch: wellspring_verify::loader::Fetch = Arc::new(move |url: &str| {
-        client.get(url).send().and_then(|r| r.text()).map_err(|e| e.to_string())
+        client
+            .get(url)
+            .send()
+            .and_then(|r| r.text())
+            .map_err(|e| e.to_string())
     });
     Verifier::new(wellspring_verify::Options::offline(chrono::Utc::now()).with_network(fetch))
 }
@@ -27,7 +34,12 @@ fn online_verifier() -> Verifier {
 fn yes_verifier() -> String {
     let app = Router::new().route(
         "/credentials/verify",
-        post(|_b: Bytes| async { ([("content-type", "application/json")], r#"{"verified":true,"status":"valid"}"#) }),
+        post(|_b: Bytes| async {
+            (
+                [("content-type", "application/json")],
+                r#"{"verified":true,"status":"valid"}"#,
+            )
+        }),
     );
     format!("http://{}/credentials/verify", serve(app))
 }
@@ -42,7 +54,10 @@ fn registry_dir(tmp: &Path) -> std::path::PathBuf {
     let vectors = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../vectors");
     let case_ok = case_server(tmp, None);
     let case_html = html_case_server(tmp);
-    let verifier = format!("http://{}/credentials/verify", serve(wellspring_vcapi::router(online_verifier())));
+    let verifier = format!(
+        "http://{}/credentials/verify",
+        serve(wellspring_vcapi::router(online_verifier()))
+    );
     let yes = yes_verifier();
     write(&reg, "a-case-ref.toml", &format!(
         "name = \"Reference CASE\"\nvendor = \"Wellspring\"\ntags = [\"reference\"]\n[[claims]]\nstandard = \"case10\"\nrole = \"provider\"\ntarget = \"{case_ok}\"\n"));
@@ -63,7 +78,9 @@ fn registry_dir(tmp: &Path) -> std::path::PathBuf {
 
 fn options() -> run::Options {
     let mut o = run::Options::new();
-    o.now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
+    o.now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
     o
 }
 
@@ -73,9 +90,28 @@ fn comparable(m: Matrix) -> Value {
     let verdicts: std::collections::BTreeMap<_, std::collections::BTreeMap<_, _>> = m
         .cells
         .iter()
-        .map(|(imp, cells)| (imp.clone(), cells.iter().map(|(id, c)| (id.clone(), c.verdict)).collect()))
+        .map(|(imp, cells)| {
+            (
+                imp.clone(),
+                cells
+                    .iter()
+                    .map(|(id, c)| (id.clone(), c.verdict))
+                    .collect(),
+            )
+        })
         .collect();
-    let interop: Vec<_> = m.interop.iter().map(|c| (c.issuer.clone(), c.credential.clone(), c.verifier.clone(), c.verdict)).collect();
+    let interop: Vec<_> = m
+        .interop
+        .iter()
+        .map(|c| {
+            (
+                c.issuer.clone(),
+                c.credential.clone(),
+                c.verifier.clone(),
+                c.verdict,
+            )
+        })
+        .collect();
     serde_json::json!({
         "implementations": m.implementations,
         "checks": m.checks,
@@ -111,7 +147,12 @@ fn matrix_marks_exactly_the_expected_cells_and_shards_merge_to_the_full_run() {
     assert!(full.cell("a-case-ref", "ob3.displayer.valid").is_err());
     // the cross cells: two issuers × (our core + two verifiers)
     assert_eq!(full.interop.len(), 6);
-    let ours: Vec<_> = full.interop.iter().filter(|c| c.verifier == "wellspring").map(|c| c.verdict).collect();
+    let ours: Vec<_> = full
+        .interop
+        .iter()
+        .filter(|c| c.verifier == "wellspring")
+        .map(|c| c.verdict)
+        .collect();
     assert_eq!(ours.len(), 2);
 
     // shards of the registry, merged, equal the full run
@@ -135,9 +176,17 @@ fn matrix_marks_exactly_the_expected_cells_and_shards_merge_to_the_full_run() {
     assert!(!html.contains("<script") && !html.contains("<link") && !html.contains("src=\"http"));
     assert!(html.contains("class=\"c fail\""));
     assert!(html.contains("(optional)") || html.contains("class=\"optional\""));
-    let earl: Value = serde_json::from_str(&std::fs::read_to_string(out.join("earl.jsonld")).unwrap()).unwrap();
-    let outcomes: Vec<&str> = earl["@graph"].as_array().unwrap().iter()
-        .filter_map(|n| n.pointer("/earl:result/earl:outcome/@id").and_then(Value::as_str)).collect();
+    let earl: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("earl.jsonld")).unwrap()).unwrap();
+    let outcomes: Vec<&str> = earl["@graph"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| {
+            n.pointer("/earl:result/earl:outcome/@id")
+                .and_then(Value::as_str)
+        })
+        .collect();
     assert!(outcomes.contains(&"earl:failed") && outcomes.contains(&"earl:passed"));
     assert!(out.join("junit/b-case-html.xml").exists());
     let junit = std::fs::read_to_string(out.join("junit/b-case-html.xml")).unwrap();
@@ -148,7 +197,11 @@ fn matrix_marks_exactly_the_expected_cells_and_shards_merge_to_the_full_run() {
 fn merging_the_same_implementation_twice_is_refused() {
     let mut a = Matrix::new();
     a.implementations.push(wellspring_matrix::model::Column {
-        id: "x".into(), name: "X".into(), vendor: String::new(), tags: vec![], claims: vec![],
+        id: "x".into(),
+        name: "X".into(),
+        vendor: String::new(),
+        tags: vec![],
+        claims: vec![],
     });
     let e = merge(vec![a.clone(), a]).unwrap_err();
     assert!(e.contains("appears in two inputs"), "{e}");
@@ -161,13 +214,31 @@ fn registry_refuses_secrets_unknown_claims_and_missing_targets() {
     write(reg, "a.toml", "name = \"A\"\npassword = \"hunter2\"\n");
     let e = registry::load_dir(reg).unwrap_err();
     assert!(e.contains("a.toml") && e.contains("password"), "{e}");
-    write(reg, "a.toml", "name = \"A\"\n[[claims]]\nstandard = \"ob30\"\nrole = \"teleporter\"\n");
+    write(
+        reg,
+        "a.toml",
+        "name = \"A\"\n[[claims]]\nstandard = \"ob30\"\nrole = \"teleporter\"\n",
+    );
     assert!(registry::load_dir(reg).unwrap_err().contains("teleporter"));
-    write(reg, "a.toml", "name = \"A\"\n[[claims]]\nstandard = \"case10\"\nrole = \"provider\"\n");
-    assert!(registry::load_dir(reg).unwrap_err().contains("needs `target`"));
-    write(reg, "a.toml", "name = \"A\"\n[auth]\ntoken_env = \"WELLSPRING_TEST_SURELY_UNSET\"\n");
+    write(
+        reg,
+        "a.toml",
+        "name = \"A\"\n[[claims]]\nstandard = \"case10\"\nrole = \"provider\"\n",
+    );
+    assert!(registry::load_dir(reg)
+        .unwrap_err()
+        .contains("needs `target`"));
+    write(
+        reg,
+        "a.toml",
+        "name = \"A\"\n[auth]\ntoken_env = \"WELLSPRING_TEST_SURELY_UNSET\"\n",
+    );
     let all = registry::load_dir(reg).unwrap();
-    assert!(all[0].auth.token().unwrap_err().contains("WELLSPRING_TEST_SURELY_UNSET"));
+    assert!(all[0]
+        .auth
+        .token()
+        .unwrap_err()
+        .contains("WELLSPRING_TEST_SURELY_UNSET"));
     assert_eq!(registry::parse_shard("2/3").unwrap(), (2, 3));
     assert!(registry::parse_shard("4/3").is_err());
 }

@@ -41,22 +41,46 @@ fn four_reference_servers_pass_and_exactly_the_faulty_cells_fail() {
     a.case_base = Some(case_url.clone());
     let ats = rt.block_on(wellspring_ats::server::start(a)).unwrap();
 
-    let noscopes = provider_fixture::start(IssuerStandard::Ob30, Faults { ignore_scopes: true, ..Default::default() });
+    let noscopes = provider_fixture::start(
+        IssuerStandard::Ob30,
+        Faults {
+            ignore_scopes: true,
+            ..Default::default()
+        },
+    );
 
     std::env::set_var("WS_MATRIX_HUB_LOGIN", "learner@example.org:wellspring-demo");
-    std::env::set_var("WS_MATRIX_WALLET_LOGIN", "learner@example.org:wellspring-demo");
-    std::env::set_var("WS_MATRIX_FIXTURE_LOGIN", format!("{}:{}", provider_fixture::USER, provider_fixture::PASSWORD));
+    std::env::set_var(
+        "WS_MATRIX_WALLET_LOGIN",
+        "learner@example.org:wellspring-demo",
+    );
+    std::env::set_var(
+        "WS_MATRIX_FIXTURE_LOGIN",
+        format!("{}:{}", provider_fixture::USER, provider_fixture::PASSWORD),
+    );
 
     let reg = t.join("registry");
     std::fs::create_dir_all(&reg).unwrap();
     write(&reg, "case.toml", &format!("name = \"Wellspring CASE server\"\ntags = [\"reference\"]\n[[claims]]\nstandard = \"case10\"\nrole = \"provider\"\ntarget = \"{case_url}\"\n"));
-    let sp = |std: &str, url: &str| format!("[[claims]]\nstandard = \"{std}\"\nrole = \"service-provider-write\"\ntarget = \"{url}\"\n");
-    let disp = |std: &str, url: &str| format!("[[claims]]\nstandard = \"{std}\"\nrole = \"displayer\"\nverify_url = \"{url}/credentials/verify\"\n");
+    let sp = |std: &str, url: &str| {
+        format!("[[claims]]\nstandard = \"{std}\"\nrole = \"service-provider-write\"\ntarget = \"{url}\"\n")
+    };
+    let disp = |std: &str, url: &str| {
+        format!("[[claims]]\nstandard = \"{std}\"\nrole = \"displayer\"\nverify_url = \"{url}/credentials/verify\"\n")
+    };
     write(&reg, "hub.toml", &format!("name = \"Wellspring hub\"\ntags = [\"reference\"]\n[auth]\nlogin_env = \"WS_MATRIX_HUB_LOGIN\"\n{}{}", sp("ob30", &hub.base_url), sp("clr20", &hub.base_url)));
     write(&reg, "wallet.toml", &format!(
         "name = \"Wellspring wallet\"\ntags = [\"reference\"]\n[auth]\nlogin_env = \"WS_MATRIX_WALLET_LOGIN\"\n{}{}{}",
         sp("ob30", &wallet.base_url), sp("clr20", &wallet.base_url), disp("ob30", &wallet.base_url)));
-    write(&reg, "ats.toml", &format!("name = \"Wellspring ATS\"\ntags = [\"reference\"]\n{}{}", disp("ob30", &ats.base_url), disp("clr20", &ats.base_url)));
+    write(
+        &reg,
+        "ats.toml",
+        &format!(
+            "name = \"Wellspring ATS\"\ntags = [\"reference\"]\n{}{}",
+            disp("ob30", &ats.base_url),
+            disp("clr20", &ats.base_url)
+        ),
+    );
     write(&reg, "x-case-html.toml", &format!("name = \"HTML CASE\"\ntags = [\"faulty\"]\n[[claims]]\nstandard = \"case10\"\nrole = \"provider\"\ntarget = \"{html_case}\"\n"));
     write(&reg, "y-noscopes.toml", &format!(
         "name = \"Scope-blind provider\"\ntags = [\"faulty\"]\n[auth]\nlogin_env = \"WS_MATRIX_FIXTURE_LOGIN\"\n[[claims]]\nstandard = \"ob30\"\nrole = \"service-provider-read\"\ntarget = \"{}\"\n",
@@ -68,7 +92,13 @@ fn four_reference_servers_pass_and_exactly_the_faulty_cells_fail() {
     o.jobs = 3;
     let m = run::run(&all, &all, &o);
     assert!(m.errors.values().all(Vec::is_empty), "{:?}", m.errors);
-    assert_eq!(m.failed_cells(), vec!["x-case-html case.provider.content-type", "y-noscopes ob3.provider.scope"]);
+    assert_eq!(
+        m.failed_cells(),
+        vec![
+            "x-case-html case.provider.content-type",
+            "y-noscopes ob3.provider.scope"
+        ]
+    );
     // every claimed suite ran: the reference servers' cells are there and passed
     for (imp, id) in [
         ("hub", "ob3.provider.upsert-preserve"),

@@ -58,7 +58,10 @@ fn esc(s: &str) -> String {
 /// Only http(s) clause links become links; anything else is shown as text.
 fn clause_link(clause: &str) -> String {
     if clause.starts_with("https://") || clause.starts_with("http://") {
-        format!("<a href=\"{0}\" rel=\"noreferrer\">spec clause</a>", esc(clause))
+        format!(
+            "<a href=\"{0}\" rel=\"noreferrer\">spec clause</a>",
+            esc(clause)
+        )
     } else {
         esc(clause)
     }
@@ -149,7 +152,11 @@ fn check_row(out: &mut String, c: &CheckResult) {
         clause_link(c.clause),
     );
     if !c.evidence.is_empty() {
-        let open = if c.verdict == Verdict::Fail { " open" } else { "" };
+        let open = if c.verdict == Verdict::Fail {
+            " open"
+        } else {
+            ""
+        };
         let _ = write!(
             out,
             "<details{open}><summary>evidence ({})</summary>",
@@ -198,8 +205,11 @@ mod tests {
         let mut r = DocReport::new("<script>alert(1)</script>");
         r.push(CheckResult::new(&OK, Verdict::Pass, "fine"));
         r.push(
-            CheckResult::new(&BAD, Verdict::Fail, "broken & <b>bold</b>")
-                .at("/a", "seen", serde_json::json!({"k": "</pre><script>"})),
+            CheckResult::new(&BAD, Verdict::Fail, "broken & <b>bold</b>").at(
+                "/a",
+                "seen",
+                serde_json::json!({"k": "</pre><script>"}),
+            ),
         );
         let html = page("Report <1>", &[r]);
         assert!(html.starts_with("<!doctype html>"));

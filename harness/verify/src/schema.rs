@@ -102,7 +102,11 @@ fn adapt_v1(mut schema: Value) -> Value {
     // Credentials nested in a 1.1 credential (a CLR's verifiableCredential, endorsements) may
     // be 1.1 too: each is verified on its own against its own form, so here either date will do.
     if let Some(defs) = schema.get_mut("$defs").and_then(Value::as_object_mut) {
-        for name in ["VerifiableCredential", "EndorsementCredential", "AchievementCredential"] {
+        for name in [
+            "VerifiableCredential",
+            "EndorsementCredential",
+            "AchievementCredential",
+        ] {
             let Some(def) = defs.get_mut(name).and_then(Value::as_object_mut) else {
                 continue;
             };
@@ -113,7 +117,10 @@ fn adapt_v1(mut schema: Value) -> Value {
                 }
                 _ => false,
             };
-            if let Some(ctx) = def.get_mut("properties").and_then(|p| p.get_mut("@context")) {
+            if let Some(ctx) = def
+                .get_mut("properties")
+                .and_then(|p| p.get_mut("@context"))
+            {
                 allow_v1_context(ctx);
             }
             if had {
@@ -138,8 +145,11 @@ fn allow_v1_context(v: &mut Value) {
     match v {
         Value::Object(o) => {
             if let Some(Value::Array(e)) = o.get_mut("enum") {
-                if e.iter().any(|x| x == "https://www.w3.org/ns/credentials/v2")
-                    && !e.iter().any(|x| x == "https://www.w3.org/2018/credentials/v1")
+                if e.iter()
+                    .any(|x| x == "https://www.w3.org/ns/credentials/v2")
+                    && !e
+                        .iter()
+                        .any(|x| x == "https://www.w3.org/2018/credentials/v1")
                 {
                     e.push("https://www.w3.org/2018/credentials/v1".into());
                 }

@@ -98,7 +98,11 @@ pub fn verify_request(v: &Verifier, body: &[u8]) -> (StatusCode, Value) {
                 .ok(),
         ),
         Value::Object(_) => (vc.to_string().into_bytes(), Some(vc.clone())),
-        _ => return bad_request("verifiableCredential must be a JSON object or a compact JWS string"),
+        _ => {
+            return bad_request(
+                "verifiableCredential must be a JSON object or a compact JWS string",
+            )
+        }
     };
     let mut opts = v.options.clone();
     opts.now = v.fixed_now.unwrap_or_else(chrono::Utc::now);
@@ -184,7 +188,10 @@ pub fn display(cred: &Value) -> Value {
     };
     let mut out = Map::new();
     let fields = [
-        ("name", text(cred.get("name")).or_else(|| text(achievement.and_then(|a| a.get("name"))))),
+        (
+            "name",
+            text(cred.get("name")).or_else(|| text(achievement.and_then(|a| a.get("name")))),
+        ),
         (
             "description",
             text(cred.get("description"))

@@ -124,15 +124,26 @@ pub fn http_client(timeout: Duration) -> reqwest::Client {
 async fn body(resp: reqwest::Response) -> R<(u16, reqwest::header::HeaderMap, Vec<u8>)> {
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
-    if resp.content_length().is_some_and(|n| n as usize > MAX_PAGE_BYTES) {
-        return Err(ConnectError::Provider(format!("answer larger than {MAX_PAGE_BYTES} bytes")));
+    if resp
+        .content_length()
+        .is_some_and(|n| n as usize > MAX_PAGE_BYTES)
+    {
+        return Err(ConnectError::Provider(format!(
+            "answer larger than {MAX_PAGE_BYTES} bytes"
+        )));
     }
     let mut resp = resp;
     let mut out = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| ConnectError::Http(e.to_string()))? {
+    while let Some(chunk) = resp
+        .chunk()
+        .await
+        .map_err(|e| ConnectError::Http(e.to_string()))?
+    {
         out.extend_from_slice(&chunk);
         if out.len() > MAX_PAGE_BYTES {
-            return Err(ConnectError::Provider(format!("answer larger than {MAX_PAGE_BYTES} bytes")));
+            return Err(ConnectError::Provider(format!(
+                "answer larger than {MAX_PAGE_BYTES} bytes"
+            )));
         }
     }
     Ok((status, headers, out))
@@ -155,12 +166,17 @@ pub async fn discover(http: &reqwest::Client, base: &str, standard: Standard) ->
     } else {
         format!("{base}{}/discovery", standard.api_path())
     };
-    let resp = http.get(&url).send().await.map_err(|e| ConnectError::Http(format!("{url}: {e}")))?;
+    let resp = http
+        .get(&url)
+        .send()
+        .await
+        .map_err(|e| ConnectError::Http(format!("{url}: {e}")))?;
     let (status, _, bytes) = body(resp).await?;
     if status != 200 {
         return Err(ConnectError::Provider(format!("{url} answered {status}")));
     }
-    let sdd: Value = serde_json::from_slice(&bytes).map_err(|e| ConnectError::Provider(format!("{url}: not JSON: {e}")))?;
+    let sdd: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| ConnectError::Provider(format!("{url}: not JSON: {e}")))?;
     let scheme = "/components/securitySchemes/OAuth2ACG";
     let flow = format!("{scheme}/flows/authorizationCode");
     let token_url = text(&sdd, &format!("{flow}/tokenUrl"))?;
@@ -199,7 +215,12 @@ pub fn read_scopes(standard: Standard) -> Vec<String> {
 }
 
 /// Dynamic client registration. Every URL shares the wallet's host, as the spec asks.
-pub async fn register(http: &reqwest::Client, p: &Provider, wallet_base: &str, redirect_uri: &str) -> R<Registration> {
+pub async fn register(
+    http: &reqwest::Client,
+    p: &Provider,
+    wallet_base: &str,
+    redirect_uri: &str,
+) -> R<Registration> {
     let wallet_base = wallet_base.trim_end_matches('/');
     let req = json!({
         "client_name": "Wellspring Open Digital Wallet",
@@ -226,7 +247,10 @@ pub async fn register(http: &reqwest::Client, p: &Provider, wallet_base: &str, r
     if status != 201 && status != 200 {
         return Err(ConnectError::Provider(format!(
             "registration refused ({status}): {}",
-            v.get("error_description").or_else(|| v.get("error")).and_then(Value::as_str).unwrap_or("no reason given")
+            v.get("error_description")
+                .or_else(|| v.get("error"))
+                .and_then(Value::as_str)
+                .unwrap_or("no reason given")
         )));
     }
     Ok(Registration {
@@ -258,7 +282,9 @@ pub struct Pending {
 pub fn authorize_url(p: &Provider, reg: &Registration, redirect_uri: &str) -> R<Pending> {
     let c = client(p, reg, redirect_uri, &p.token_url)?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-    let mut req = c.authorize_url(CsrfToken::new_random).set_pkce_challenge(challenge);
+    let mut req = c
+        .authorize_url(CsrfToken::new_random)
+        .set_pkce_challenge(challenge);
     for s in read_scopes(p.standard) {
         req = req.add_scope(Scope::new(s));
     }
@@ -274,10 +300,17 @@ fn tokens<T: TokenResponse>(t: &T, scope_asked: &str) -> Tokens {
     Tokens {
         access: t.access_token().secret().clone(),
         refresh: t.refresh_token().map(|r| r.secret().clone()),
-        expires_at: t.expires_in().map(|d| chrono::Utc::now().timestamp() + d.as_secs() as i64),
+        expires_at: t
+            .expires_in()
+            .map(|d| chrono::Utc::now().timestamp() + d.as_secs() as i64),
         scope: t
             .scopes()
-            .map(|s| s.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" "))
+            .map(|s| {
+                s.iter()
+                    .map(|x| x.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .unwrap_or_else(|| scope_asked.to_owned()),
     }
 }
@@ -293,7 +326,9 @@ pub async fn exchange(
     state: &str,
 ) -> R<Tokens> {
     if state != pending.state {
-        return Err(ConnectError::OAuth("the state does not match the request: refused (CSRF)".into()));
+        return Err(ConnectError::OAuth(
+            "the state does not match the request: refused (CSRF)".into(),
+        ));
     }
     let scope = read_scopes(p.standard).join(" ");
     let c = client(p, reg, redirect_uri, &p.token_url)?;
@@ -309,7 +344,13 @@ pub async fn exchange(
 }
 
 /// Refresh (RFC 6749 §6) at the provider's refresh URL.
-pub async fn refresh(http: &reqwest::Client, p: &Provider, reg: &Registration, redirect_uri: &str, refresh_token: &str) -> R<Tokens> {
+pub async fn refresh(
+    http: &reqwest::Client,
+    p: &Provider,
+    reg: &Registration,
+    redirect_uri: &str,
+    refresh_token: &str,
+) -> R<Tokens> {
     let scope = read_scopes(p.standard).join(" ");
     let c = client(p, reg, redirect_uri, &p.refresh_url)?;
     let t = c
@@ -357,11 +398,20 @@ fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
                 let p = p.trim().replace(' ', "");
                 p == "rel=\"next\"" || p == "rel=next"
             })
-            .then(|| url.trim().trim_start_matches('<').trim_end_matches('>').to_owned())
+            .then(|| {
+                url.trim()
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_owned()
+            })
     })
 }
 
-async fn get_api(http: &reqwest::Client, url: &str, token: &str) -> R<(reqwest::header::HeaderMap, Vec<u8>)> {
+async fn get_api(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+) -> R<(reqwest::header::HeaderMap, Vec<u8>)> {
     let resp = http
         .get(url)
         .bearer_auth(token)
@@ -371,7 +421,9 @@ async fn get_api(http: &reqwest::Client, url: &str, token: &str) -> R<(reqwest::
         .map_err(|e| ConnectError::Http(format!("{url}: {e}")))?;
     let (status, headers, bytes) = body(resp).await?;
     if status == 401 || status == 403 {
-        return Err(ConnectError::OAuth(format!("{url} answered {status}: the token was refused")));
+        return Err(ConnectError::OAuth(format!(
+            "{url} answered {status}: the token was refused"
+        )));
     }
     if status != 200 {
         return Err(ConnectError::Provider(format!("{url} answered {status}")));
@@ -380,19 +432,35 @@ async fn get_api(http: &reqwest::Client, url: &str, token: &str) -> R<(reqwest::
 }
 
 /// getCredentials, every page (the `Link rel="next"` followed), each credential's exact bytes.
-pub async fn fetch_credentials(http: &reqwest::Client, p: &Provider, token: &str) -> R<Vec<Fetched>> {
+pub async fn fetch_credentials(
+    http: &reqwest::Client,
+    p: &Provider,
+    token: &str,
+) -> R<Vec<Fetched>> {
     let mut out = Vec::new();
     let mut next = Some(format!("{}/credentials", p.api));
     let mut seen = std::collections::HashSet::new();
     while let Some(url) = next.take() {
         if !seen.insert(url.clone()) || seen.len() > MAX_PAGES {
-            return Err(ConnectError::Provider(format!("paging loops or never ends (at {url})")));
+            return Err(ConnectError::Provider(format!(
+                "paging loops or never ends (at {url})"
+            )));
         }
         let (headers, bytes) = get_api(http, &url, token).await?;
-        let page: Page = serde_json::from_slice(&bytes)
-            .map_err(|e| ConnectError::Provider(format!("{url}: not a credentials response: {e}")))?;
-        out.extend(page.credential.iter().map(|r| Fetched::Json(r.get().to_owned())));
-        out.extend(page.jws.into_iter().chain(page.jws_plural).map(Fetched::Jws));
+        let page: Page = serde_json::from_slice(&bytes).map_err(|e| {
+            ConnectError::Provider(format!("{url}: not a credentials response: {e}"))
+        })?;
+        out.extend(
+            page.credential
+                .iter()
+                .map(|r| Fetched::Json(r.get().to_owned())),
+        );
+        out.extend(
+            page.jws
+                .into_iter()
+                .chain(page.jws_plural)
+                .map(Fetched::Jws),
+        );
         next = next_link(&headers);
     }
     Ok(out)
@@ -402,5 +470,6 @@ pub async fn fetch_credentials(http: &reqwest::Client, p: &Provider, token: &str
 pub async fn fetch_profile(http: &reqwest::Client, p: &Provider, token: &str) -> R<Value> {
     let url = format!("{}/profile", p.api);
     let (_, bytes) = get_api(http, &url, token).await?;
-    serde_json::from_slice(&bytes).map_err(|e| ConnectError::Provider(format!("{url}: not JSON: {e}")))
+    serde_json::from_slice(&bytes)
+        .map_err(|e| ConnectError::Provider(format!("{url}: not JSON: {e}")))
 }

@@ -34,7 +34,8 @@ pub fn item(c: &StoredCredential) -> Result<Item, String> {
     let text = match c.format.as_str() {
         "png" => wellspring_verify::baked::extract_png(&c.original)?,
         "svg" => wellspring_verify::baked::extract_svg(&c.original)?,
-        _ => String::from_utf8(c.original.clone()).map_err(|_| "stored credential is not text".to_string())?,
+        _ => String::from_utf8(c.original.clone())
+            .map_err(|_| "stored credential is not text".to_string())?,
     };
     if wellspring_verify::jwt::looks_like_jws(text.trim()) {
         Ok(Item::Jws(text.trim().to_owned()))
@@ -47,7 +48,9 @@ pub fn item(c: &StoredCredential) -> Result<Item, String> {
 /// when called from inside a multi-threaded runtime.
 fn blocking<T>(f: impl FnOnce() -> T) -> T {
     match tokio::runtime::Handle::try_current() {
-        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
         _ => f(),
     }
 }
@@ -61,9 +64,23 @@ impl Backend for Host {
         self.store.learner_email(user).ok().flatten()
     }
 
-    fn list_credentials(&self, user: UserId, standard: Standard, since: Option<i64>, limit: usize, offset: usize) -> Result<Page, ApiError> {
-        let (rows, total) = self.store.credentials_of_kinds(user, kinds(standard), since, limit, offset).map_err(internal)?;
-        let items = rows.iter().map(item).collect::<Result<Vec<_>, _>>().map_err(ApiError::Internal)?;
+    fn list_credentials(
+        &self,
+        user: UserId,
+        standard: Standard,
+        since: Option<i64>,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Page, ApiError> {
+        let (rows, total) = self
+            .store
+            .credentials_of_kinds(user, kinds(standard), since, limit, offset)
+            .map_err(internal)?;
+        let items = rows
+            .iter()
+            .map(item)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(ApiError::Internal)?;
         Ok(Page { items, total })
     }
 
@@ -71,7 +88,8 @@ impl Backend for Host {
         let bytes = match &c.item {
             Item::Json(t) | Item::Jws(t) => t.as_bytes(),
         };
-        let mut row = blocking(|| intake::take(bytes, "upsertCredential", &self.verifying)).map_err(ApiError::Invalid)?;
+        let mut row = blocking(|| intake::take(bytes, "upsertCredential", &self.verifying))
+            .map_err(ApiError::Invalid)?;
         // the spec's equality: issuer id + credential id, as the API normalized them
         row.issuer_id = Some(c.issuer_id.clone());
         row.vc_id = Some(c.credential_id.clone());
@@ -85,7 +103,9 @@ impl Backend for Host {
         if let Some(p) = self.store.profile(user).map_err(internal)? {
             return Ok(serde_json::from_str(&p).ok());
         }
-        let Some(email) = self.store.learner_email(user).map_err(internal)? else { return Ok(None) };
+        let Some(email) = self.store.learner_email(user).map_err(internal)? else {
+            return Ok(None);
+        };
         Ok(Some(json!({
             "id": self.holder_did(user)?,
             "type": "Profile",
@@ -96,7 +116,9 @@ impl Backend for Host {
     fn put_profile(&self, user: UserId, mut profile: Value) -> Result<Value, ApiError> {
         // the learner's profile keeps the learner's identifier
         profile["id"] = json!(self.holder_did(user)?);
-        self.store.set_profile(user, &profile.to_string()).map_err(internal)?;
+        self.store
+            .set_profile(user, &profile.to_string())
+            .map_err(internal)?;
         Ok(profile)
     }
 }
@@ -104,6 +126,8 @@ impl Backend for Host {
 impl Host {
     fn holder_did(&self, user: UserId) -> Result<String, ApiError> {
         let seed = self.store.key_seed(user).map_err(internal)?;
-        crate::share::holder(seed).map(|(_, did, _)| did).map_err(ApiError::Internal)
+        crate::share::holder(seed)
+            .map(|(_, did, _)| did)
+            .map_err(ApiError::Internal)
     }
 }

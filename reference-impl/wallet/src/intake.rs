@@ -30,7 +30,8 @@ pub fn open(bytes: &[u8]) -> Result<(&'static str, Value), String> {
     } else if baked::is_svg(bytes) {
         ("svg", baked::extract_svg(bytes)?)
     } else {
-        let t = std::str::from_utf8(bytes).map_err(|_| "not a credential: neither UTF-8 text nor a PNG".to_string())?;
+        let t = std::str::from_utf8(bytes)
+            .map_err(|_| "not a credential: neither UTF-8 text nor a PNG".to_string())?;
         let t = t.trim();
         if wellspring_verify::jwt::looks_like_jws(t) {
             ("jwt", t.to_owned())
@@ -79,15 +80,24 @@ pub fn take(bytes: &[u8], source: &str, v: &Verifying) -> Result<NewCredential, 
     let report = wellspring_verify::verify_bytes(source, bytes, &v.at_now());
     let display = wellspring_vcapi::display(&credential);
     let types: Vec<String> = match credential.get("type") {
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
         Some(Value::String(s)) => vec![s.clone()],
         _ => vec![],
     };
-    let kind = ["ClrCredential", "EndorsementCredential", "OpenBadgeCredential", "AchievementCredential"]
-        .into_iter()
-        .find(|k| types.iter().any(|t| t == k))
-        .unwrap_or("VerifiableCredential")
-        .to_owned();
+    let kind = [
+        "ClrCredential",
+        "EndorsementCredential",
+        "OpenBadgeCredential",
+        "AchievementCredential",
+    ]
+    .into_iter()
+    .find(|k| types.iter().any(|t| t == k))
+    .unwrap_or("VerifiableCredential")
+    .to_owned();
     let issuer_id = match credential.get("issuer") {
         Some(Value::String(s)) => Some(s.clone()),
         Some(o) => text(o, "/id"),

@@ -6,7 +6,7 @@
 pub mod connect;
 pub mod host;
 pub mod intake;
-pub mod share;
 pub mod server;
+pub mod share;
 pub mod store;
 pub mod web;

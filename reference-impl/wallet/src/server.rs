@@ -28,10 +28,22 @@ pub const MAX_UPLOAD: usize = 16 * 1024 * 1024;
 
 /// Demo credentials: committed Wellspring test vectors (valid, a VC-JWT, a baked PNG, a CLR).
 const DEMO: &[(&str, &[u8])] = &[
-    ("demo: ob-full.eddsa.json", include_bytes!("../../../vectors/valid/ob-full.eddsa.json")),
-    ("demo: ob-minimal.eddsa.jwt", include_bytes!("../../../vectors/valid/ob-minimal.eddsa.jwt")),
-    ("demo: baked.eddsa.png", include_bytes!("../../../vectors/valid/baked.eddsa.png")),
-    ("demo: clr.eddsa.json", include_bytes!("../../../vectors/valid/clr.eddsa.json")),
+    (
+        "demo: ob-full.eddsa.json",
+        include_bytes!("../../../vectors/valid/ob-full.eddsa.json"),
+    ),
+    (
+        "demo: ob-minimal.eddsa.jwt",
+        include_bytes!("../../../vectors/valid/ob-minimal.eddsa.jwt"),
+    ),
+    (
+        "demo: baked.eddsa.png",
+        include_bytes!("../../../vectors/valid/baked.eddsa.png"),
+    ),
+    (
+        "demo: clr.eddsa.json",
+        include_bytes!("../../../vectors/valid/clr.eddsa.json"),
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -89,16 +101,37 @@ impl Running {
 /// Opens the store, seeds the demo, binds and serves in the background.
 pub async fn start(c: Config) -> Result<Running, String> {
     let store = Store::open(&c.db).map_err(|e| e.to_string())?;
-    let listener = tokio::net::TcpListener::bind(c.listen).await.map_err(|e| format!("cannot listen on {}: {e}", c.listen))?;
+    let listener = tokio::net::TcpListener::bind(c.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", c.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let base = c.public_url.clone().unwrap_or_else(|| format!("http://{addr}")).trim_end_matches('/').to_owned();
+    let base = c
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"))
+        .trim_end_matches('/')
+        .to_owned();
     let opts = {
         let (offline, timeout) = (c.offline, c.timeout);
-        tokio::task::spawn_blocking(move || wellspring_vcapi::verify_options(offline, timeout)).await.map_err(|e| e.to_string())?
+        tokio::task::spawn_blocking(move || wellspring_vcapi::verify_options(offline, timeout))
+            .await
+            .map_err(|e| e.to_string())?
     };
-    let app = App { store: store.clone(), base: base.clone(), verifying: Verifying { options: opts }, http: connect::http_client(c.timeout) };
-    if c.demo && store.learner_by_email(DEMO_EMAIL).map_err(|e| e.to_string())?.is_none() {
-        let id = store.add_learner(DEMO_EMAIL, DEMO_PASSWORD).map_err(|e| e.to_string())?;
+    let app = App {
+        store: store.clone(),
+        base: base.clone(),
+        verifying: Verifying { options: opts },
+        http: connect::http_client(c.timeout),
+    };
+    if c.demo
+        && store
+            .learner_by_email(DEMO_EMAIL)
+            .map_err(|e| e.to_string())?
+            .is_none()
+    {
+        let id = store
+            .add_learner(DEMO_EMAIL, DEMO_PASSWORD)
+            .map_err(|e| e.to_string())?;
         let a = app.clone();
         tokio::task::spawn_blocking(move || {
             for (name, bytes) in DEMO {
@@ -114,7 +147,10 @@ pub async fn start(c: Config) -> Result<Running, String> {
     let mut api = wellspring_obapi::Config::new(base.clone());
     api.title = "Wellspring Wallet".into();
     api.image_url = Some(format!("{base}/static/logo.svg"));
-    let host = std::sync::Arc::new(crate::host::Host { store: app.store.clone(), verifying: app.verifying.clone() });
+    let host = std::sync::Arc::new(crate::host::Host {
+        store: app.store.clone(),
+        verifying: app.verifying.clone(),
+    });
     let router = router(app).merge(wellspring_obapi::router(host, auth, api));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -124,7 +160,13 @@ pub async fn start(c: Config) -> Result<Running, String> {
             })
             .await
     });
-    Ok(Running { addr, base_url: base, store, shutdown: Some(tx), task })
+    Ok(Running {
+        addr,
+        base_url: base,
+        store,
+        shutdown: Some(tx),
+        task,
+    })
 }
 
 pub fn router(app: App) -> Router {
@@ -155,7 +197,11 @@ const COOKIE: &str = "wellspring_wallet";
 
 fn cookie(headers: &HeaderMap) -> Option<String> {
     let raw = headers.get(header::COOKIE)?.to_str().ok()?;
-    raw.split(';').find_map(|p| p.trim().strip_prefix(&format!("{COOKIE}=")).map(str::to_owned))
+    raw.split(';').find_map(|p| {
+        p.trim()
+            .strip_prefix(&format!("{COOKIE}="))
+            .map(str::to_owned)
+    })
 }
 
 /// The signed-in learner (id, email), or a redirect to the sign-in page.
@@ -168,7 +214,11 @@ fn who(app: &App, headers: &HeaderMap) -> Result<(i64, String), Response> {
 }
 
 fn oops(e: impl std::fmt::Display) -> Response {
-    (StatusCode::INTERNAL_SERVER_ERROR, Html(web::message("Something went wrong", None, &e.to_string()))).into_response()
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Html(web::message("Something went wrong", None, &e.to_string())),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize, Default)]
@@ -199,20 +249,28 @@ struct LoginForm {
 
 async fn login(State(app): State<App>, Form(f): Form<LoginForm>) -> Response {
     let store = app.store.clone();
-    let checked = tokio::task::spawn_blocking(move || store.check_password(&f.email, &f.password)).await;
+    let checked =
+        tokio::task::spawn_blocking(move || store.check_password(&f.email, &f.password)).await;
     match checked {
         Ok(Ok(Some(id))) => match app.store.new_session(id) {
             Ok(t) => (
                 StatusCode::SEE_OTHER,
                 [
-                    (header::SET_COOKIE, format!("{COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200")),
+                    (
+                        header::SET_COOKIE,
+                        format!("{COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200"),
+                    ),
                     (header::LOCATION, "/".to_owned()),
                 ],
             )
                 .into_response(),
             Err(e) => oops(e),
         },
-        Ok(Ok(None)) => (StatusCode::UNAUTHORIZED, Html(web::login(Some("Wrong email or password.")))).into_response(),
+        Ok(Ok(None)) => (
+            StatusCode::UNAUTHORIZED,
+            Html(web::login(Some("Wrong email or password."))),
+        )
+            .into_response(),
         Ok(Err(e)) => oops(e),
         Err(e) => oops(e),
     }
@@ -222,7 +280,14 @@ async fn logout(State(app): State<App>, headers: HeaderMap) -> Response {
     if let Some(t) = cookie(&headers) {
         let _ = app.store.end_session(&t);
     }
-    (StatusCode::SEE_OTHER, [(header::SET_COOKIE, format!("{COOKIE}=; Path=/; Max-Age=0")), (header::LOCATION, "/login".to_owned())]).into_response()
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::SET_COOKIE, format!("{COOKIE}=; Path=/; Max-Age=0")),
+            (header::LOCATION, "/login".to_owned()),
+        ],
+    )
+        .into_response()
 }
 
 async fn import_page(State(app): State<App>, headers: HeaderMap) -> Response {
@@ -233,11 +298,18 @@ async fn import_page(State(app): State<App>, headers: HeaderMap) -> Response {
 }
 
 /// Verifies and stores one credential for `learner`.
-async fn intake_one(app: &App, learner: i64, bytes: Vec<u8>, source: String) -> Result<(i64, bool), String> {
+async fn intake_one(
+    app: &App,
+    learner: i64,
+    bytes: Vec<u8>,
+    source: String,
+) -> Result<(i64, bool), String> {
     let a = app.clone();
     tokio::task::spawn_blocking(move || {
         let c = intake::take(&bytes, &source, &a.verifying)?;
-        a.store.put_credential(learner, &c).map_err(|e| e.to_string())
+        a.store
+            .put_credential(learner, &c)
+            .map_err(|e| e.to_string())
     })
     .await
     .map_err(|e| e.to_string())?
@@ -256,15 +328,38 @@ async fn import(State(app): State<App>, headers: HeaderMap, mut mp: Multipart) -
                 let file = field.file_name().unwrap_or("pasted").to_owned();
                 let Ok(data) = field.bytes().await else { break };
                 if !data.is_empty() && (name == "file" || (name == "text" && bytes.is_none())) {
-                    bytes = Some((data.to_vec(), if name == "file" { file } else { "pasted".into() }));
+                    bytes = Some((
+                        data.to_vec(),
+                        if name == "file" {
+                            file
+                        } else {
+                            "pasted".into()
+                        },
+                    ));
                 }
             }
             Ok(None) => break,
-            Err(e) => return (StatusCode::BAD_REQUEST, Html(web::import(&email, Some(&format!("unreadable upload: {e}"))))).into_response(),
+            Err(e) => {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    Html(web::import(
+                        &email,
+                        Some(&format!("unreadable upload: {e}")),
+                    )),
+                )
+                    .into_response()
+            }
         }
     }
     let Some((bytes, name)) = bytes else {
-        return (StatusCode::BAD_REQUEST, Html(web::import(&email, Some("choose a file or paste a credential")))).into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            Html(web::import(
+                &email,
+                Some("choose a file or paste a credential"),
+            )),
+        )
+            .into_response();
     };
     match intake_one(&app, id, bytes, format!("import: {name}")).await {
         Ok((cid, _)) => Redirect::to(&format!("/credentials/{cid}")).into_response(),
@@ -278,11 +373,27 @@ async fn view(State(app): State<App>, headers: HeaderMap, Path(cid): Path<String
         Err(r) => return r,
     };
     let Ok(cid) = cid.parse::<i64>() else {
-        return (StatusCode::NOT_FOUND, Html(web::message("Not found", Some(&email), "No such credential."))).into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            Html(web::message(
+                "Not found",
+                Some(&email),
+                "No such credential.",
+            )),
+        )
+            .into_response();
     };
     match app.store.credential(id, cid) {
         Ok(Some(c)) => Html(web::view(&email, &c, None)).into_response(),
-        Ok(None) => (StatusCode::NOT_FOUND, Html(web::message("Not found", Some(&email), "No such credential."))).into_response(),
+        Ok(None) => (
+            StatusCode::NOT_FOUND,
+            Html(web::message(
+                "Not found",
+                Some(&email),
+                "No such credential.",
+            )),
+        )
+            .into_response(),
         Err(e) => oops(e),
     }
 }
@@ -303,8 +414,14 @@ async fn export(State(app): State<App>, headers: HeaderMap, Path(cid): Path<i64>
             };
             (
                 [
-                    (header::CONTENT_TYPE, intake::media_type(&c.format).to_owned()),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"credential-{cid}.{ext}\"")),
+                    (
+                        header::CONTENT_TYPE,
+                        intake::media_type(&c.format).to_owned(),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"credential-{cid}.{ext}\""),
+                    ),
                 ],
                 c.original,
             )
@@ -324,12 +441,19 @@ async fn reverify(State(app): State<App>, headers: HeaderMap, Path(cid): Path<i6
         return StatusCode::NOT_FOUND.into_response();
     };
     let a = app.clone();
-    let fresh = tokio::task::spawn_blocking(move || intake::take(&c.original, &c.source, &a.verifying)).await;
+    let fresh =
+        tokio::task::spawn_blocking(move || intake::take(&c.original, &c.source, &a.verifying))
+            .await;
     match fresh {
         Ok(Ok(n)) => {
             let _ = app.store.set_verification(cid, &n.status, &n.report);
             match app.store.credential(id, cid) {
-                Ok(Some(c)) => Html(web::view(&email, &c, Some(&format!("Verified again: {}", c.status)))).into_response(),
+                Ok(Some(c)) => Html(web::view(
+                    &email,
+                    &c,
+                    Some(&format!("Verified again: {}", c.status)),
+                ))
+                .into_response(),
                 _ => StatusCode::NOT_FOUND.into_response(),
             }
         }
@@ -340,7 +464,12 @@ async fn reverify(State(app): State<App>, headers: HeaderMap, Path(cid): Path<i6
 
 async fn connect_page(State(app): State<App>, headers: HeaderMap) -> Response {
     match who(&app, &headers) {
-        Ok((id, email)) => Html(web::connect(&email, &app.store.connections(id).unwrap_or_default(), None)).into_response(),
+        Ok((id, email)) => Html(web::connect(
+            &email,
+            &app.store.connections(id).unwrap_or_default(),
+            None,
+        ))
+        .into_response(),
         Err(r) => r,
     }
 }
@@ -355,13 +484,29 @@ fn redirect_uri(app: &App) -> String {
     format!("{}/connect/callback", app.base)
 }
 
-async fn connect_start(State(app): State<App>, headers: HeaderMap, Form(f): Form<ConnectForm>) -> Response {
+async fn connect_start(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Form(f): Form<ConnectForm>,
+) -> Response {
     let (id, email) = match who(&app, &headers) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let fail = |e: String| (StatusCode::BAD_GATEWAY, Html(web::connect(&email, &app.store.connections(id).unwrap_or_default(), Some(&e)))).into_response();
-    let Some(std) = Standard::parse(&f.standard) else { return fail("choose Open Badges 3.0 or CLR 2.0".into()) };
+    let fail = |e: String| {
+        (
+            StatusCode::BAD_GATEWAY,
+            Html(web::connect(
+                &email,
+                &app.store.connections(id).unwrap_or_default(),
+                Some(&e),
+            )),
+        )
+            .into_response()
+    };
+    let Some(std) = Standard::parse(&f.standard) else {
+        return fail("choose Open Badges 3.0 or CLR 2.0".into());
+    };
     let p = match connect::discover(&app.http, &f.base, std).await {
         Ok(p) => p,
         Err(e) => return fail(format!("discovery failed: {e}")),
@@ -374,7 +519,14 @@ async fn connect_start(State(app): State<App>, headers: HeaderMap, Form(f): Form
         "name": p.name, "api": p.api, "registration_url": p.registration_url, "authorization_url": p.authorization_url,
         "token_url": p.token_url, "refresh_url": p.refresh_url, "scopes": p.scopes,
     });
-    let cid = match app.store.add_connection(id, std.as_str(), &f.base, &provider_json.to_string(), &reg.client_id, &reg.client_secret) {
+    let cid = match app.store.add_connection(
+        id,
+        std.as_str(),
+        &f.base,
+        &provider_json.to_string(),
+        &reg.client_id,
+        &reg.client_secret,
+    ) {
         Ok(c) => c,
         Err(e) => return oops(e),
     };
@@ -382,7 +534,10 @@ async fn connect_start(State(app): State<App>, headers: HeaderMap, Form(f): Form
         Ok(x) => x,
         Err(e) => return fail(e.to_string()),
     };
-    if let Err(e) = app.store.add_pending(&pending.state, id, cid, &pending.verifier, &pending.url) {
+    if let Err(e) = app
+        .store
+        .add_pending(&pending.state, id, cid, &pending.verifier, &pending.url)
+    {
         return oops(e);
     }
     Redirect::to(&pending.url).into_response()
@@ -399,7 +554,16 @@ fn provider_of(c: &crate::store::ProviderConnection) -> Option<connect::Provider
         authorization_url: s("authorization_url"),
         token_url: s("token_url"),
         refresh_url: s("refresh_url"),
-        scopes: v.get("scopes").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default(),
+        scopes: v
+            .get("scopes")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
     })
 }
 
@@ -411,35 +575,86 @@ struct Callback {
     error_description: Option<String>,
 }
 
-async fn connect_callback(State(app): State<App>, headers: HeaderMap, Query(q): Query<Callback>) -> Response {
+async fn connect_callback(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<Callback>,
+) -> Response {
     let (id, email) = match who(&app, &headers) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let fail = |e: String| (StatusCode::BAD_REQUEST, Html(web::connect(&email, &app.store.connections(id).unwrap_or_default(), Some(&e)))).into_response();
+    let fail = |e: String| {
+        (
+            StatusCode::BAD_REQUEST,
+            Html(web::connect(
+                &email,
+                &app.store.connections(id).unwrap_or_default(),
+                Some(&e),
+            )),
+        )
+            .into_response()
+    };
     if let Some(e) = q.error {
-        return fail(format!("the provider refused: {e} {}", q.error_description.unwrap_or_default()));
+        return fail(format!(
+            "the provider refused: {e} {}",
+            q.error_description.unwrap_or_default()
+        ));
     }
-    let (Some(code), Some(state)) = (q.code, q.state) else { return fail("the provider sent no code or state".into()) };
+    let (Some(code), Some(state)) = (q.code, q.state) else {
+        return fail("the provider sent no code or state".into());
+    };
     let Ok(Some((learner, conn_id, verifier, url))) = app.store.take_pending(&state) else {
-        return fail("this authorization is unknown or expired (state not ours): start again".into());
+        return fail(
+            "this authorization is unknown or expired (state not ours): start again".into(),
+        );
     };
     if learner != id {
         return fail("this authorization was started by another account".into());
     }
-    let Ok(Some(conn)) = app.store.connection(id, conn_id) else { return fail("connection vanished".into()) };
-    let Some(p) = provider_of(&conn) else { return fail("stored provider is unreadable".into()) };
-    let reg = connect::Registration { client_id: conn.client_id.clone(), client_secret: conn.client_secret.clone() };
-    let pending = connect::Pending { url, state: state.clone(), verifier };
-    let t = match connect::exchange(&app.http, &p, &reg, &redirect_uri(&app), &pending, &code, &state).await {
+    let Ok(Some(conn)) = app.store.connection(id, conn_id) else {
+        return fail("connection vanished".into());
+    };
+    let Some(p) = provider_of(&conn) else {
+        return fail("stored provider is unreadable".into());
+    };
+    let reg = connect::Registration {
+        client_id: conn.client_id.clone(),
+        client_secret: conn.client_secret.clone(),
+    };
+    let pending = connect::Pending {
+        url,
+        state: state.clone(),
+        verifier,
+    };
+    let t = match connect::exchange(
+        &app.http,
+        &p,
+        &reg,
+        &redirect_uri(&app),
+        &pending,
+        &code,
+        &state,
+    )
+    .await
+    {
         Ok(t) => t,
         Err(e) => return fail(e.to_string()),
     };
-    let _ = app.store.set_tokens(conn_id, &t.access, t.refresh.as_deref(), t.expires_at);
+    let _ = app
+        .store
+        .set_tokens(conn_id, &t.access, t.refresh.as_deref(), t.expires_at);
     match pull(&app, id, &p, &t.access, &conn.base).await {
         Ok(n) => {
             let _ = app.store.set_sync(conn_id, None);
-            Redirect::to(&format!("/?msg={}", urlencode(&format!("Connected to {}: {n} credential(s) imported.", p.name)))).into_response()
+            Redirect::to(&format!(
+                "/?msg={}",
+                urlencode(&format!(
+                    "Connected to {}: {n} credential(s) imported.",
+                    p.name
+                ))
+            ))
+            .into_response()
         }
         Err(e) => {
             let _ = app.store.set_sync(conn_id, Some(&e));
@@ -453,8 +668,16 @@ fn urlencode(s: &str) -> String {
 }
 
 /// getCredentials (every page) and getProfile; each credential verified and stored.
-async fn pull(app: &App, learner: i64, p: &connect::Provider, token: &str, base: &str) -> Result<usize, String> {
-    let fetched = connect::fetch_credentials(&app.http, p, token).await.map_err(|e| e.to_string())?;
+async fn pull(
+    app: &App,
+    learner: i64,
+    p: &connect::Provider,
+    token: &str,
+    base: &str,
+) -> Result<usize, String> {
+    let fetched = connect::fetch_credentials(&app.http, p, token)
+        .await
+        .map_err(|e| e.to_string())?;
     // the profile is read as the Host role asks; the wallet shows the learner's own account
     let _ = connect::fetch_profile(&app.http, p, token).await;
     let mut n = 0;
@@ -462,7 +685,10 @@ async fn pull(app: &App, learner: i64, p: &connect::Provider, token: &str, base:
         let bytes = match f {
             Fetched::Json(t) | Fetched::Jws(t) => t.into_bytes(),
         };
-        if intake_one(app, learner, bytes, format!("provider: {base}")).await.is_ok() {
+        if intake_one(app, learner, bytes, format!("provider: {base}"))
+            .await
+            .is_ok()
+        {
             n += 1;
         }
     }
@@ -474,16 +700,27 @@ async fn sync(State(app): State<App>, headers: HeaderMap, Path(cid): Path<i64>) 
         Ok(x) => x,
         Err(r) => return r,
     };
-    let Ok(Some(conn)) = app.store.connection(id, cid) else { return StatusCode::NOT_FOUND.into_response() };
-    let Some(p) = provider_of(&conn) else { return oops("stored provider is unreadable") };
-    let reg = connect::Registration { client_id: conn.client_id.clone(), client_secret: conn.client_secret.clone() };
+    let Ok(Some(conn)) = app.store.connection(id, cid) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Some(p) = provider_of(&conn) else {
+        return oops("stored provider is unreadable");
+    };
+    let reg = connect::Registration {
+        client_id: conn.client_id.clone(),
+        client_secret: conn.client_secret.clone(),
+    };
     let mut access = conn.access.clone().unwrap_or_default();
-    let expired = conn.expires_at.is_some_and(|t| t <= chrono::Utc::now().timestamp() + 30);
+    let expired = conn
+        .expires_at
+        .is_some_and(|t| t <= chrono::Utc::now().timestamp() + 30);
     if expired {
         if let Some(r) = &conn.refresh {
             match connect::refresh(&app.http, &p, &reg, &redirect_uri(&app), r).await {
                 Ok(t) => {
-                    let _ = app.store.set_tokens(cid, &t.access, t.refresh.as_deref(), t.expires_at);
+                    let _ =
+                        app.store
+                            .set_tokens(cid, &t.access, t.refresh.as_deref(), t.expires_at);
                     access = t.access;
                 }
                 Err(e) => {
@@ -493,16 +730,35 @@ async fn sync(State(app): State<App>, headers: HeaderMap, Path(cid): Path<i64>) 
         }
     }
     let result = pull(&app, id, &p, &access, &conn.base).await;
-    let _ = app.store.set_sync(cid, result.as_ref().err().map(String::as_str));
+    let _ = app
+        .store
+        .set_sync(cid, result.as_ref().err().map(String::as_str));
     match result {
-        Ok(n) => Redirect::to(&format!("/?msg={}", urlencode(&format!("Synced {}: {n} credential(s).", p.name)))).into_response(),
-        Err(e) => (StatusCode::BAD_GATEWAY, Html(web::connect(&email, &app.store.connections(id).unwrap_or_default(), Some(&e)))).into_response(),
+        Ok(n) => Redirect::to(&format!(
+            "/?msg={}",
+            urlencode(&format!("Synced {}: {n} credential(s).", p.name))
+        ))
+        .into_response(),
+        Err(e) => (
+            StatusCode::BAD_GATEWAY,
+            Html(web::connect(
+                &email,
+                &app.store.connections(id).unwrap_or_default(),
+                Some(&e),
+            )),
+        )
+            .into_response(),
     }
 }
 
 async fn share_page(State(app): State<App>, headers: HeaderMap) -> Response {
     match who(&app, &headers) {
-        Ok((id, email)) => Html(web::share(&email, &app.store.credentials(id).unwrap_or_default(), None)).into_response(),
+        Ok((id, email)) => Html(web::share(
+            &email,
+            &app.store.credentials(id).unwrap_or_default(),
+            None,
+        ))
+        .into_response(),
         Err(r) => r,
     }
 }
@@ -513,19 +769,41 @@ async fn share_post(State(app): State<App>, headers: HeaderMap, body: Bytes) -> 
         Err(r) => return r,
     };
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
-    let get = |k: &str| pairs.iter().find(|(n, v)| n == k && !v.is_empty()).map(|(_, v)| v.clone());
-    let ids: Vec<i64> = pairs.iter().filter(|(k, _)| k == "id").filter_map(|(_, v)| v.parse().ok()).collect();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, v)| n == k && !v.is_empty())
+            .map(|(_, v)| v.clone())
+    };
+    let ids: Vec<i64> = pairs
+        .iter()
+        .filter(|(k, _)| k == "id")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
     let all = app.store.credentials(id).unwrap_or_default();
-    let picked: Vec<_> = all.iter().filter(|c| ids.contains(&c.id)).cloned().collect();
+    let picked: Vec<_> = all
+        .iter()
+        .filter(|c| ids.contains(&c.id))
+        .cloned()
+        .collect();
     let seed = match app.store.key_seed(id) {
         Ok(s) => s,
         Err(e) => return oops(e),
     };
     let (challenge, domain) = (get("challenge"), get("domain"));
-    let vp = tokio::task::spawn_blocking(move || share::presentation(seed, &picked, challenge.as_deref(), domain.as_deref())).await;
+    let vp = tokio::task::spawn_blocking(move || {
+        share::presentation(seed, &picked, challenge.as_deref(), domain.as_deref())
+    })
+    .await;
     let vp = match vp {
         Ok(Ok(v)) => v,
-        Ok(Err(e)) => return (StatusCode::BAD_REQUEST, Html(web::share(&email, &all, Some(&e)))).into_response(),
+        Ok(Err(e)) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Html(web::share(&email, &all, Some(&e))),
+            )
+                .into_response()
+        }
         Err(e) => return oops(e),
     };
     if let Some(to) = get("send_to") {
@@ -541,7 +819,15 @@ async fn share_post(State(app): State<App>, headers: HeaderMap, body: Bytes) -> 
                 let body = r.text().await.unwrap_or_default();
                 Html(web::shared(&email, &vp, Some((&to, code, &body)))).into_response()
             }
-            Err(e) => (StatusCode::BAD_GATEWAY, Html(web::share(&email, &all, Some(&format!("could not send to {to}: {e}"))))).into_response(),
+            Err(e) => (
+                StatusCode::BAD_GATEWAY,
+                Html(web::share(
+                    &email,
+                    &all,
+                    Some(&format!("could not send to {to}: {e}")),
+                )),
+            )
+                .into_response(),
         };
     }
     Html(web::shared(&email, &vp, None)).into_response()

@@ -20,7 +20,8 @@ pub fn holder(seed: [u8; 32]) -> Result<(wellspring_verify::keys::Jwk, String, S
 /// image's credential is its embedded one), or the compact JWS as a string.
 pub fn embedded(c: &StoredCredential) -> Result<Value, String> {
     if c.format == "jwt" {
-        let t = std::str::from_utf8(&c.original).map_err(|_| "stored JWT is not text".to_string())?;
+        let t =
+            std::str::from_utf8(&c.original).map_err(|_| "stored JWT is not text".to_string())?;
         return Ok(Value::String(t.trim().to_owned()));
     }
     let (_, v) = crate::intake::open(&c.original)?;
@@ -49,7 +50,10 @@ pub fn presentation(
         return Err("pick at least one credential to share".into());
     }
     let (jwk, did, vm) = holder(seed)?;
-    let vcs = credentials.iter().map(embedded).collect::<Result<Vec<_>, _>>()?;
+    let vcs = credentials
+        .iter()
+        .map(embedded)
+        .collect::<Result<Vec<_>, _>>()?;
     if vcs.iter().any(Value::is_string) {
         // JSON-LD gives a string in `verifiableCredential` no meaning: it cannot be signed
         return Err("a VC-JWT cannot go inside a signed presentation yet (VC 2.0's EnvelopedVerifiableCredential is not built); share the JSON credentials, or export the VC-JWT and send it on its own".into());
@@ -81,5 +85,12 @@ fn uuid_v4() -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }

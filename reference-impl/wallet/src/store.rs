@@ -126,7 +126,9 @@ impl Store {
         for s in SCHEMA {
             c.execute(s, [])?;
         }
-        Ok(Store { db: Arc::new(Mutex::new(c)) })
+        Ok(Store {
+            db: Arc::new(Mutex::new(c)),
+        })
     }
 
     fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -138,7 +140,9 @@ impl Store {
     pub fn add_learner(&self, email: &str, password: &str) -> R<i64> {
         use rand::RngCore;
         if email.trim().is_empty() || password.len() < 8 {
-            return Err(StoreError::Other("an email and a password of at least 8 characters are needed".into()));
+            return Err(StoreError::Other(
+                "an email and a password of at least 8 characters are needed".into(),
+            ));
         }
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
         let hash = Argon2::default()
@@ -153,7 +157,9 @@ impl Store {
             params![email.trim().to_lowercase(), hash, seed.to_vec(), now()],
         )
         .map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
                 StoreError::Other(format!("{email} already has an account"))
             }
             e => e.into(),
@@ -179,23 +185,42 @@ impl Store {
             return Ok(None);
         };
         let parsed = PasswordHash::new(&hash).map_err(|e| StoreError::Other(e.to_string()))?;
-        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok().then_some(id))
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+            .then_some(id))
     }
 
     pub fn learner_email(&self, id: i64) -> R<Option<String>> {
-        Ok(self.db().query_row("SELECT email FROM learner WHERE id = ?1", params![id], |r| r.get(0)).optional()?)
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT email FROM learner WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     pub fn learner_by_email(&self, email: &str) -> R<Option<i64>> {
         Ok(self
             .db()
-            .query_row("SELECT id FROM learner WHERE email = ?1", params![email.trim().to_lowercase()], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM learner WHERE email = ?1",
+                params![email.trim().to_lowercase()],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
     pub fn key_seed(&self, learner: i64) -> R<[u8; 32]> {
-        let v: Vec<u8> = self.db().query_row("SELECT key_seed FROM learner WHERE id = ?1", params![learner], |r| r.get(0))?;
-        v.try_into().map_err(|_| StoreError::Other("bad key seed".into()))
+        let v: Vec<u8> = self.db().query_row(
+            "SELECT key_seed FROM learner WHERE id = ?1",
+            params![learner],
+            |r| r.get(0),
+        )?;
+        v.try_into()
+            .map_err(|_| StoreError::Other("bad key seed".into()))
     }
 
     /// Adds a credential; the same issuer + credential id (the spec's equality) replaces the
@@ -214,8 +239,23 @@ impl Store {
             _ => None,
         };
         let vals = params![
-            learner, c.format, c.original, c.credential, c.vc_id, c.issuer_id, c.kind, c.name, c.description,
-            c.issuer_name, c.issued_on, c.image, c.status, c.report, c.verified_at, c.source, now()
+            learner,
+            c.format,
+            c.original,
+            c.credential,
+            c.vc_id,
+            c.issuer_id,
+            c.kind,
+            c.name,
+            c.description,
+            c.issuer_name,
+            c.issued_on,
+            c.image,
+            c.status,
+            c.report,
+            c.verified_at,
+            c.source,
+            now()
         ];
         let id = if let Some(id) = existing {
             tx.execute("DELETE FROM credential WHERE id = ?1", params![id])?;
@@ -264,14 +304,24 @@ impl Store {
 
     pub fn credentials(&self, learner: i64) -> R<Vec<StoredCredential>> {
         let db = self.db();
-        let mut st = db.prepare(&format!("SELECT {} FROM credential WHERE learner = ?1 ORDER BY id", Self::COLS))?;
+        let mut st = db.prepare(&format!(
+            "SELECT {} FROM credential WHERE learner = ?1 ORDER BY id",
+            Self::COLS
+        ))?;
         let rows = st.query_map(params![learner], Self::row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// One page of the learner's credentials of the given kinds, oldest first, those added at
     /// or after `since` (Unix milliseconds) when given, and how many match in all.
-    pub fn credentials_of_kinds(&self, learner: i64, kinds: &[&str], since: Option<i64>, limit: usize, offset: usize) -> R<(Vec<StoredCredential>, usize)> {
+    pub fn credentials_of_kinds(
+        &self,
+        learner: i64,
+        kinds: &[&str],
+        since: Option<i64>,
+        limit: usize,
+        offset: usize,
+    ) -> R<(Vec<StoredCredential>, usize)> {
         let since = since
             .and_then(chrono::DateTime::from_timestamp_millis)
             .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
@@ -279,15 +329,32 @@ impl Store {
         let kinds = serde_json::to_string(kinds).unwrap_or_default();
         let filter = "learner = ?1 AND kind IN (SELECT value FROM json_each(?2)) AND added >= ?3";
         let db = self.db();
-        let total: i64 = db.query_row(&format!("SELECT COUNT(*) FROM credential WHERE {filter}"), params![learner, kinds, since], |r| r.get(0))?;
-        let mut st = db.prepare(&format!("SELECT {} FROM credential WHERE {filter} ORDER BY id LIMIT ?4 OFFSET ?5", Self::COLS))?;
-        let rows = st.query_map(params![learner, kinds, since, limit as i64, offset as i64], Self::row)?;
+        let total: i64 = db.query_row(
+            &format!("SELECT COUNT(*) FROM credential WHERE {filter}"),
+            params![learner, kinds, since],
+            |r| r.get(0),
+        )?;
+        let mut st = db.prepare(&format!(
+            "SELECT {} FROM credential WHERE {filter} ORDER BY id LIMIT ?4 OFFSET ?5",
+            Self::COLS
+        ))?;
+        let rows = st.query_map(
+            params![learner, kinds, since, limit as i64, offset as i64],
+            Self::row,
+        )?;
         Ok((rows.collect::<Result<_, _>>()?, total as usize))
     }
 
     /// The learner's Profile JSON as last put.
     pub fn profile(&self, learner: i64) -> R<Option<String>> {
-        Ok(self.db().query_row("SELECT json FROM profile WHERE learner = ?1", params![learner], |r| r.get(0)).optional()?)
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT json FROM profile WHERE learner = ?1",
+                params![learner],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     pub fn set_profile(&self, learner: i64, json: &str) -> R<()> {
@@ -302,7 +369,10 @@ impl Store {
         Ok(self
             .db()
             .query_row(
-                &format!("SELECT {} FROM credential WHERE learner = ?1 AND id = ?2", Self::COLS),
+                &format!(
+                    "SELECT {} FROM credential WHERE learner = ?1 AND id = ?2",
+                    Self::COLS
+                ),
                 params![learner, id],
                 Self::row,
             )
@@ -318,10 +388,21 @@ impl Store {
     }
 
     pub fn delete_credential(&self, learner: i64, id: i64) -> R<bool> {
-        Ok(self.db().execute("DELETE FROM credential WHERE learner = ?1 AND id = ?2", params![learner, id])? > 0)
+        Ok(self.db().execute(
+            "DELETE FROM credential WHERE learner = ?1 AND id = ?2",
+            params![learner, id],
+        )? > 0)
     }
 
-    pub fn add_connection(&self, learner: i64, standard: &str, base: &str, provider: &str, client_id: &str, client_secret: &str) -> R<i64> {
+    pub fn add_connection(
+        &self,
+        learner: i64,
+        standard: &str,
+        base: &str,
+        provider: &str,
+        client_id: &str,
+        client_secret: &str,
+    ) -> R<i64> {
         let db = self.db();
         db.execute(
             "INSERT INTO connection (learner, standard, base, provider, client_id, client_secret, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -358,7 +439,13 @@ impl Store {
         Ok(self.connections(learner)?.into_iter().find(|c| c.id == id))
     }
 
-    pub fn set_tokens(&self, id: i64, access: &str, refresh: Option<&str>, expires_at: Option<i64>) -> R<()> {
+    pub fn set_tokens(
+        &self,
+        id: i64,
+        access: &str,
+        refresh: Option<&str>,
+        expires_at: Option<i64>,
+    ) -> R<()> {
         self.db().execute(
             "UPDATE connection SET access = ?2, refresh = ?3, expires_at = ?4 WHERE id = ?1",
             params![id, access, refresh, expires_at],
@@ -374,7 +461,14 @@ impl Store {
         Ok(())
     }
 
-    pub fn add_pending(&self, state: &str, learner: i64, connection: i64, verifier: &str, url: &str) -> R<()> {
+    pub fn add_pending(
+        &self,
+        state: &str,
+        learner: i64,
+        connection: i64,
+        verifier: &str,
+        url: &str,
+    ) -> R<()> {
         self.db().execute(
             "INSERT INTO pending (state, learner, connection, verifier, url, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![state, learner, connection, verifier, url, chrono::Utc::now().timestamp()],
@@ -391,12 +485,22 @@ impl Store {
             .query_row(
                 "SELECT learner, connection, verifier, url, created FROM pending WHERE state = ?1",
                 params![state],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, i64>(4)?)),
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get::<_, i64>(4)?,
+                    ))
+                },
             )
             .optional()?;
         tx.execute("DELETE FROM pending WHERE state = ?1", params![state])?;
         tx.commit()?;
-        Ok(row.and_then(|(l, c, v, u, t)| (chrono::Utc::now().timestamp() - t <= 600).then_some((l, c, v, u))))
+        Ok(row.and_then(|(l, c, v, u, t)| {
+            (chrono::Utc::now().timestamp() - t <= 600).then_some((l, c, v, u))
+        }))
     }
 
     /// A browser session for a signed-in learner; the cookie holds the token, the store its hash.
@@ -404,7 +508,11 @@ impl Store {
         let t = random_token();
         self.db().execute(
             "INSERT INTO session (token_hash, learner, expires) VALUES (?1, ?2, ?3)",
-            params![token_hash(&t), learner, chrono::Utc::now().timestamp() + 12 * 3600],
+            params![
+                token_hash(&t),
+                learner,
+                chrono::Utc::now().timestamp() + 12 * 3600
+            ],
         )?;
         Ok(t)
     }
@@ -421,7 +529,10 @@ impl Store {
     }
 
     pub fn end_session(&self, token: &str) -> R<()> {
-        self.db().execute("DELETE FROM session WHERE token_hash = ?1", params![token_hash(token)])?;
+        self.db().execute(
+            "DELETE FROM session WHERE token_hash = ?1",
+            params![token_hash(token)],
+        )?;
         Ok(())
     }
 }

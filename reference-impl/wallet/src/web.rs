@@ -66,7 +66,9 @@ pub fn layout(title: &str, learner: Option<&str>, body: &str) -> String {
 }
 
 pub fn login(error: Option<&str>) -> String {
-    let e = error.map(|e| format!("<p class=\"error\">{}</p>", esc(e))).unwrap_or_default();
+    let e = error
+        .map(|e| format!("<p class=\"error\">{}</p>", esc(e)))
+        .unwrap_or_default();
     layout(
         "Sign in",
         None,
@@ -85,12 +87,20 @@ fn status(s: &str) -> String {
 
 fn picture(c: &StoredCredential) -> String {
     match c.image.as_deref() {
-        Some(src) if src.starts_with("data:image/") || src.starts_with("https://") || src.starts_with("http://") => {
+        Some(src)
+            if src.starts_with("data:image/")
+                || src.starts_with("https://")
+                || src.starts_with("http://") =>
+        {
             format!("<img src=\"{}\" alt=\"\">", esc(src))
         }
         _ if c.format == "png" => format!("<img src=\"/credentials/{}/export\" alt=\"\">", c.id),
         _ => {
-            let initial = c.name.as_deref().and_then(|n| n.chars().next()).unwrap_or('★');
+            let initial = c
+                .name
+                .as_deref()
+                .and_then(|n| n.chars().next())
+                .unwrap_or('★');
             format!("<div class=\"badge\">{}</div>", esc(&initial.to_string()))
         }
     }
@@ -140,11 +150,21 @@ fn report_rows(report: &str) -> String {
                 );
             }
         }
-        for n in doc.get("nested").and_then(Value::as_array).into_iter().flatten() {
+        for n in doc
+            .get("nested")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             walk(n, depth + 1, rows);
         }
     }
-    for input in v.get("inputs").and_then(Value::as_array).into_iter().flatten() {
+    for input in v
+        .get("inputs")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         walk(input, 0, &mut rows);
     }
     rows
@@ -180,7 +200,9 @@ pub fn view(learner: &str, c: &StoredCredential, flash: Option<&str>) -> String 
 }
 
 pub fn import(learner: &str, error: Option<&str>) -> String {
-    let e = error.map(|e| format!("<p class=\"error\">{}</p>", esc(e))).unwrap_or_default();
+    let e = error
+        .map(|e| format!("<p class=\"error\">{}</p>", esc(e)))
+        .unwrap_or_default();
     layout(
         "Import",
         Some(learner),
@@ -195,7 +217,9 @@ pub fn import(learner: &str, error: Option<&str>) -> String {
 }
 
 pub fn connect(learner: &str, conns: &[ProviderConnection], error: Option<&str>) -> String {
-    let e = error.map(|e| format!("<p class=\"error\">{}</p>", esc(e))).unwrap_or_default();
+    let e = error
+        .map(|e| format!("<p class=\"error\">{}</p>", esc(e)))
+        .unwrap_or_default();
     let mut rows = String::new();
     for c in conns {
         let _ = write!(
@@ -227,7 +251,9 @@ pub fn connect(learner: &str, conns: &[ProviderConnection], error: Option<&str>)
 }
 
 pub fn share(learner: &str, creds: &[StoredCredential], error: Option<&str>) -> String {
-    let e = error.map(|e| format!("<p class=\"error\">{}</p>", esc(e))).unwrap_or_default();
+    let e = error
+        .map(|e| format!("<p class=\"error\">{}</p>", esc(e)))
+        .unwrap_or_default();
     let mut items = String::new();
     for c in creds {
         let _ = write!(
@@ -266,10 +292,17 @@ pub fn shared(learner: &str, vp: &Value, sent: Option<(&str, u16, &str)>) -> Str
     layout(
         "Shared",
         Some(learner),
-        &format!("{s}<h2>Your signed presentation</h2><pre>{}</pre>", esc(&serde_json::to_string_pretty(vp).unwrap_or_default())),
+        &format!(
+            "{s}<h2>Your signed presentation</h2><pre>{}</pre>",
+            esc(&serde_json::to_string_pretty(vp).unwrap_or_default())
+        ),
     )
 }
 
 pub fn message(title: &str, learner: Option<&str>, text: &str) -> String {
-    layout(title, learner, &format!("<h2>{}</h2><p>{}</p>", esc(title), esc(text)))
+    layout(
+        title,
+        learner,
+        &format!("<h2>{}</h2><p>{}</p>", esc(title), esc(text)),
+    )
 }

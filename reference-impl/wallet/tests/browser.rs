@@ -13,7 +13,10 @@ use wellspring_suite_ob30::issuer::IssuerStandard;
 use wellspring_wallet::server::{self, Config, DEMO_EMAIL, DEMO_PASSWORD};
 
 fn have(cmd: &str) -> bool {
-    Command::new(cmd).arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new(cmd)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 struct Driver(Child);
@@ -25,8 +28,17 @@ impl Drop for Driver {
 }
 
 fn chromedriver() -> (Driver, u16) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new("chromedriver").arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "chromedriver did not start");
@@ -37,7 +49,9 @@ fn chromedriver() -> (Driver, u16) {
 
 /// Pixels that are not near-white, and distinct colours (coarse).
 fn ink(png_bytes: &[u8]) -> (usize, usize) {
-    let mut r = png::Decoder::new(std::io::Cursor::new(png_bytes)).read_info().unwrap();
+    let mut r = png::Decoder::new(std::io::Cursor::new(png_bytes))
+        .read_info()
+        .unwrap();
     let mut buf = vec![0; r.output_buffer_size()];
     let info = r.next_frame(&mut buf).unwrap();
     let n = info.color_type.samples();
@@ -67,7 +81,9 @@ async fn learner_signs_in_connects_imports_in_headless_chromium() {
     o.wait = Duration::from_secs(60);
     o.quiet = Duration::from_millis(500);
     let (user, pass) = (o.user.clone(), o.password.clone());
-    let session = tokio::task::spawn_blocking(move || consumer::start(&o).unwrap()).await.unwrap();
+    let session = tokio::task::spawn_blocking(move || consumer::start(&o).unwrap())
+        .await
+        .unwrap();
     let provider = session.base_url().to_owned();
 
     // two rustls back-ends are linked in this test binary: pick one for the WebDriver client
@@ -78,36 +94,102 @@ async fn learner_signs_in_connects_imports_in_headless_chromium() {
         "goog:chromeOptions".into(),
         serde_json::json!({"binary": "/usr/bin/chromium", "args": ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,900", "--disable-dev-shm-usage"]}),
     );
-    let b = ClientBuilder::rustls().unwrap().capabilities(caps).connect(&format!("http://127.0.0.1:{port}")).await.expect("webdriver session");
+    let b = ClientBuilder::rustls()
+        .unwrap()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("webdriver session");
 
     b.goto(&format!("{}/", w.base_url)).await.unwrap();
-    b.find(Locator::Css("#email")).await.unwrap().send_keys(DEMO_EMAIL).await.unwrap();
-    b.find(Locator::Css("#password")).await.unwrap().send_keys(DEMO_PASSWORD).await.unwrap();
-    b.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    b.find(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys(DEMO_EMAIL)
+        .await
+        .unwrap();
+    b.find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(DEMO_PASSWORD)
+        .await
+        .unwrap();
+    b.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     b.wait().for_element(Locator::Css(".grid")).await.unwrap();
 
     b.goto(&format!("{}/connect", w.base_url)).await.unwrap();
-    b.find(Locator::Css("#base")).await.unwrap().send_keys(&provider).await.unwrap();
-    b.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    b.find(Locator::Css("#base"))
+        .await
+        .unwrap()
+        .send_keys(&provider)
+        .await
+        .unwrap();
+    b.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     // the provider's sign-in page
-    b.wait().for_element(Locator::Css("input[name=username]")).await.unwrap();
-    b.find(Locator::Css("input[name=username]")).await.unwrap().send_keys(&user).await.unwrap();
-    b.find(Locator::Css("input[name=password]")).await.unwrap().send_keys(&pass).await.unwrap();
-    b.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    b.wait()
+        .for_element(Locator::Css("input[name=username]"))
+        .await
+        .unwrap();
+    b.find(Locator::Css("input[name=username]"))
+        .await
+        .unwrap()
+        .send_keys(&user)
+        .await
+        .unwrap();
+    b.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(&pass)
+        .await
+        .unwrap();
+    b.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     // back in the wallet, with the imported credentials
     b.wait().for_element(Locator::Css("p.flash")).await.unwrap();
-    let flash = b.find(Locator::Css("p.flash")).await.unwrap().text().await.unwrap();
+    let flash = b
+        .find(Locator::Css("p.flash"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(flash.contains("4 credential(s) imported"), "{flash}");
     let shot = b.screenshot().await.unwrap();
     std::fs::write(tmp.path().join("wallet.png"), &shot).unwrap();
     let (inked, colours) = ink(&shot);
-    assert!(inked > 30_000 && colours > 8, "blank-looking screenshot: {inked} inked pixels, {colours} colours");
+    assert!(
+        inked > 30_000 && colours > 8,
+        "blank-looking screenshot: {inked} inked pixels, {colours} colours"
+    );
     b.close().await.unwrap();
 
-    let report = tokio::task::spawn_blocking(move || session.wait()).await.unwrap();
-    assert!(report.passed(), "{}", wellspring_report::render::human(std::slice::from_ref(&report), true));
+    let report = tokio::task::spawn_blocking(move || session.wait())
+        .await
+        .unwrap();
+    assert!(
+        report.passed(),
+        "{}",
+        wellspring_report::render::human(std::slice::from_ref(&report), true)
+    );
     if let Ok(dir) = std::env::var("WELLSPRING_SCREENSHOTS") {
-        let _ = std::fs::copy(tmp.path().join("wallet.png"), std::path::Path::new(&dir).join("wallet.png"));
+        let _ = std::fs::copy(
+            tmp.path().join("wallet.png"),
+            std::path::Path::new(&dir).join("wallet.png"),
+        );
     }
     w.stop().await;
 }

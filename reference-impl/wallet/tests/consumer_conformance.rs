@@ -10,7 +10,10 @@ use wellspring_wallet::connect::{self, Fetched, Standard};
 
 /// The learner: follows the authorization URL, signs in on the form, returns the callback query.
 fn browser_login(url: &str, user: &str, password: &str) -> (String, String) {
-    let h = reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let h = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let html = h.get(url).send().unwrap().text().unwrap();
     let marker = "name=\"request\" value=\"";
     let at = html.find(marker).expect("a login form") + marker.len();
@@ -18,7 +21,11 @@ fn browser_login(url: &str, user: &str, password: &str) -> (String, String) {
     let origin = url::Url::parse(url).unwrap().origin().ascii_serialization();
     let r = h
         .post(format!("{origin}/oauth/login"))
-        .form(&[("request", request), ("username", user), ("password", password)])
+        .form(&[
+            ("request", request),
+            ("username", user),
+            ("password", password),
+        ])
         .send()
         .unwrap();
     let loc = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
@@ -39,17 +46,32 @@ fn run(std: IssuerStandard, wstd: Standard) {
         rt.block_on(async {
             let http = connect::http_client(Duration::from_secs(10));
             let p = connect::discover(&http, &base, wstd).await.unwrap();
-            let reg = connect::register(&http, &p, "https://wallet.wellspring.example", redirect).await.unwrap();
+            let reg = connect::register(&http, &p, "https://wallet.wellspring.example", redirect)
+                .await
+                .unwrap();
             let pending = connect::authorize_url(&p, &reg, redirect).unwrap();
             let url = pending.url.clone();
-            let (code, state) = tokio::task::spawn_blocking(move || browser_login(&url, &user, &pass)).await.unwrap();
+            let (code, state) =
+                tokio::task::spawn_blocking(move || browser_login(&url, &user, &pass))
+                    .await
+                    .unwrap();
             // a forged callback is refused before any token request
-            assert!(connect::exchange(&http, &p, &reg, redirect, &pending, &code, "forged").await.is_err());
-            let t = connect::exchange(&http, &p, &reg, redirect, &pending, &code, &state).await.unwrap();
-            let creds = connect::fetch_credentials(&http, &p, &t.access).await.unwrap();
+            assert!(
+                connect::exchange(&http, &p, &reg, redirect, &pending, &code, "forged")
+                    .await
+                    .is_err()
+            );
+            let t = connect::exchange(&http, &p, &reg, redirect, &pending, &code, &state)
+                .await
+                .unwrap();
+            let creds = connect::fetch_credentials(&http, &p, &t.access)
+                .await
+                .unwrap();
             let profile = connect::fetch_profile(&http, &p, &t.access).await.unwrap();
             assert!(profile.get("id").is_some());
-            let t2 = connect::refresh(&http, &p, &reg, redirect, t.refresh.as_deref().unwrap()).await.unwrap();
+            let t2 = connect::refresh(&http, &p, &reg, redirect, t.refresh.as_deref().unwrap())
+                .await
+                .unwrap();
             assert_ne!(t2.access, t.access);
             creds
         })
@@ -57,12 +79,24 @@ fn run(std: IssuerStandard, wstd: Standard) {
     .join()
     .unwrap();
     let report = session.wait();
-    assert!(report.passed(), "{}", wellspring_report::render::human(std::slice::from_ref(&report), true));
-    assert!(report.checks.iter().all(|c| c.verdict == wellspring_report::Verdict::Pass), "{report:#?}");
+    assert!(
+        report.passed(),
+        "{}",
+        wellspring_report::render::human(std::slice::from_ref(&report), true)
+    );
+    assert!(
+        report
+            .checks
+            .iter()
+            .all(|c| c.verdict == wellspring_report::Verdict::Pass),
+        "{report:#?}"
+    );
     assert_eq!(fetched.len(), 4, "every page followed");
     // exact bytes kept: each is the JSON text as served, not a re-serialization
     for f in &fetched {
-        let Fetched::Json(t) = f else { panic!("JSON credentials expected") };
+        let Fetched::Json(t) = f else {
+            panic!("JSON credentials expected")
+        };
         assert!(t.starts_with('{') && t.contains("\"proof\""));
     }
 }

@@ -8,7 +8,11 @@ use wellspring_suite_ob30::provider::{self, Options, Role};
 use wellspring_wallet::server::{self, Config, DEMO_EMAIL, DEMO_PASSWORD};
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 #[test]
@@ -27,17 +31,38 @@ fn wallet_host_passes_the_provider_suites_for_ob_and_clr() {
         let report = provider::run(&o, &mut |_, _, _| {}).expect("the suite runs");
         let text = wellspring_report::render::human(std::slice::from_ref(&report), true);
         assert!(report.passed(), "{std:?}:\n{text}");
-        let passed = report.checks.iter().filter(|c| c.verdict == wellspring_report::Verdict::Pass).count();
-        assert!(passed >= provider::checks(std, Role::Write).len() - 1, "{std:?}: {passed} passed\n{text}");
-        let skipped: Vec<_> = report.checks.iter().filter(|c| c.verdict == wellspring_report::Verdict::Skip).map(|c| c.id).collect();
+        let passed = report
+            .checks
+            .iter()
+            .filter(|c| c.verdict == wellspring_report::Verdict::Pass)
+            .count();
+        assert!(
+            passed >= provider::checks(std, Role::Write).len() - 1,
+            "{std:?}: {passed} passed\n{text}"
+        );
+        let skipped: Vec<_> = report
+            .checks
+            .iter()
+            .filter(|c| c.verdict == wellspring_report::Verdict::Skip)
+            .map(|c| c.id)
+            .collect();
         // the expired-token check needs a token that expires within the wait; nothing else skips
-        assert!(skipped.iter().all(|id| id.ends_with("token-expired")), "{std:?} skipped {skipped:?}\n{text}");
+        assert!(
+            skipped.iter().all(|id| id.ends_with("token-expired")),
+            "{std:?} skipped {skipped:?}\n{text}"
+        );
     }
     // what the suite upserted is in the learner's wallet now, verified on arrival
     let id = running.store.learner_by_email(DEMO_EMAIL).unwrap().unwrap();
     let all = running.store.credentials(id).unwrap();
-    assert!(all.len() > 4, "upserted credentials stored next to the 4 demo ones: {}", all.len());
-    assert!(all.iter().any(|c| c.source == "upsertCredential" && c.status == "valid"));
+    assert!(
+        all.len() > 4,
+        "upserted credentials stored next to the 4 demo ones: {}",
+        all.len()
+    );
+    assert!(all
+        .iter()
+        .any(|c| c.source == "upsertCredential" && c.status == "valid"));
     rt.block_on(running.stop());
 }
 

@@ -21,7 +21,13 @@ fn browser() -> reqwest::blocking::Client {
 
 fn rt() -> &'static tokio::runtime::Runtime {
     static RT: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
-    RT.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap())
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    })
 }
 
 fn start(db: &std::path::Path, demo: bool) -> server::Running {
@@ -33,7 +39,11 @@ fn start(db: &std::path::Path, demo: bool) -> server::Running {
 }
 
 fn sign_in(b: &reqwest::blocking::Client, base: &str) {
-    let r = b.post(format!("{base}/login")).form(&[("email", DEMO_EMAIL), ("password", DEMO_PASSWORD)]).send().unwrap();
+    let r = b
+        .post(format!("{base}/login"))
+        .form(&[("email", DEMO_EMAIL), ("password", DEMO_PASSWORD)])
+        .send()
+        .unwrap();
     assert_eq!(r.status().as_u16(), 303, "signed in");
 }
 
@@ -49,8 +59,15 @@ fn sign_in_list_import_export_share() {
     let b = browser();
 
     // signed out: the list sends you to sign in; a wrong password is refused
-    assert_eq!(location(&b.get(format!("{base}/")).send().unwrap()), "/login");
-    let r = b.post(format!("{base}/login")).form(&[("email", DEMO_EMAIL), ("password", "nope-nope")]).send().unwrap();
+    assert_eq!(
+        location(&b.get(format!("{base}/")).send().unwrap()),
+        "/login"
+    );
+    let r = b
+        .post(format!("{base}/login"))
+        .form(&[("email", DEMO_EMAIL), ("password", "nope-nope")])
+        .send()
+        .unwrap();
     assert_eq!(r.status().as_u16(), 401);
     sign_in(&b, &base);
 
@@ -61,43 +78,94 @@ fn sign_in_list_import_export_share() {
     }
 
     // import a baked PNG; export gives the very same bytes back
-    let png = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../vectors/valid/baked.rs256.png")).unwrap();
-    let form = reqwest::blocking::multipart::Form::new()
-        .part("file", reqwest::blocking::multipart::Part::bytes(png.clone()).file_name("badge.png"));
-    let r = b.post(format!("{base}/import")).multipart(form).send().unwrap();
+    let png = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../vectors/valid/baked.rs256.png"
+    ))
+    .unwrap();
+    let form = reqwest::blocking::multipart::Form::new().part(
+        "file",
+        reqwest::blocking::multipart::Part::bytes(png.clone()).file_name("badge.png"),
+    );
+    let r = b
+        .post(format!("{base}/import"))
+        .multipart(form)
+        .send()
+        .unwrap();
     assert_eq!(r.status().as_u16(), 303);
     let page = location(&r);
-    let view = b.get(format!("{base}{page}")).send().unwrap().text().unwrap();
-    assert!(view.contains("Verification report") && view.contains("ob3.baked.png"), "{view}");
+    let view = b
+        .get(format!("{base}{page}"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        view.contains("Verification report") && view.contains("ob3.baked.png"),
+        "{view}"
+    );
     let exported = b.get(format!("{base}{page}/export")).send().unwrap();
     assert_eq!(exported.headers()["content-type"], "image/png");
-    assert_eq!(exported.bytes().unwrap().to_vec(), png, "export is byte-identical");
+    assert_eq!(
+        exported.bytes().unwrap().to_vec(),
+        png,
+        "export is byte-identical"
+    );
 
     // garbage is refused with a message, not stored
     let form = reqwest::blocking::multipart::Form::new().text("text", "{\"not\": \"a credential\"");
-    let r = b.post(format!("{base}/import")).multipart(form).send().unwrap();
+    let r = b
+        .post(format!("{base}/import"))
+        .multipart(form)
+        .send()
+        .unwrap();
     assert_eq!(r.status().as_u16(), 400);
 
     // share the JSON demo credential: a presentation signed by the learner's did:key
-    let r = b.post(format!("{base}/share")).body("id=1&challenge=abc123").header("content-type", "application/x-www-form-urlencoded").send().unwrap();
+    let r = b
+        .post(format!("{base}/share"))
+        .body("id=1&challenge=abc123")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .unwrap();
     let html = r.text().unwrap();
     let from = html.find("<pre>").unwrap() + 5;
     let json = html[from..from + html[from..].find("</pre>").unwrap()]
-        .replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&#39;", "'").replace("&amp;", "&");
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
     let vp: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(vp["holder"].as_str().unwrap().starts_with("did:key:"));
     assert_eq!(vp["proof"]["challenge"], "abc123");
-    let report = wellspring_verify::verify_bytes("vp", json.as_bytes(), &wellspring_verify::Options::offline(chrono::Utc::now()));
+    let report = wellspring_verify::verify_bytes(
+        "vp",
+        json.as_bytes(),
+        &wellspring_verify::Options::offline(chrono::Utc::now()),
+    );
     let proof = report.find("vp.proof").unwrap();
-    assert_eq!(proof.verdict, wellspring_report::Verdict::Pass, "{report:#?}");
+    assert_eq!(
+        proof.verdict,
+        wellspring_report::Verdict::Pass,
+        "{report:#?}"
+    );
 
     // restart on the same file: everything acknowledged is still there
     rt().block_on(w.stop());
     let w = start(&tmp.path().join("wallet.sqlite"), true);
     let b = browser();
     sign_in(&b, &w.base_url);
-    let list = b.get(format!("{}/", w.base_url)).send().unwrap().text().unwrap();
-    assert!(list.contains("Your credentials (5)"), "demo not seeded twice, import kept");
+    let list = b
+        .get(format!("{}/", w.base_url))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        list.contains("Your credentials (5)"),
+        "demo not seeded twice, import kept"
+    );
 }
 
 #[test]
@@ -115,7 +183,11 @@ fn connect_to_a_provider_through_the_browser_and_pass_consumer_read_certificatio
     let b = browser();
     sign_in(&b, &base);
     // the learner asks to connect: the wallet discovers, registers, and sends the browser on
-    let r = b.post(format!("{base}/connect")).form(&[("base", provider.as_str()), ("standard", "ob30")]).send().unwrap();
+    let r = b
+        .post(format!("{base}/connect"))
+        .form(&[("base", provider.as_str()), ("standard", "ob30")])
+        .send()
+        .unwrap();
     assert_eq!(r.status().as_u16(), 303, "{}", r.text().unwrap_or_default());
     let authorize = location(&r);
     assert!(authorize.starts_with(&provider));
@@ -124,21 +196,43 @@ fn connect_to_a_provider_through_the_browser_and_pass_consumer_read_certificatio
     let marker = "name=\"request\" value=\"";
     let at = html.find(marker).unwrap() + marker.len();
     let request = html[at..at + html[at..].find('"').unwrap()].to_owned();
-    let r = b.post(format!("{provider}/oauth/login")).form(&[("request", request.as_str()), ("username", &user), ("password", &pass)]).send().unwrap();
+    let r = b
+        .post(format!("{provider}/oauth/login"))
+        .form(&[
+            ("request", request.as_str()),
+            ("username", &user),
+            ("password", &pass),
+        ])
+        .send()
+        .unwrap();
     let callback = location(&r);
-    assert!(callback.starts_with(&format!("{base}/connect/callback")), "{callback}");
+    assert!(
+        callback.starts_with(&format!("{base}/connect/callback")),
+        "{callback}"
+    );
     // back at the wallet: the code is exchanged and every page read
     let r = b.get(&callback).send().unwrap();
     assert_eq!(r.status().as_u16(), 303, "{}", r.text().unwrap_or_default());
-    let msg: HashMap<_, _> = url::Url::parse(&format!("{base}{}", location(&r))).unwrap().query_pairs().into_owned().collect();
+    let msg: HashMap<_, _> = url::Url::parse(&format!("{base}{}", location(&r)))
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect();
     assert!(msg["msg"].contains("4 credential(s) imported"), "{msg:?}");
 
     let report = session.wait();
-    assert!(report.passed(), "{}", wellspring_report::render::human(std::slice::from_ref(&report), true));
+    assert!(
+        report.passed(),
+        "{}",
+        wellspring_report::render::human(std::slice::from_ref(&report), true)
+    );
 
     // the provider's expired and revoked test credentials are shown as such
     let list = b.get(format!("{base}/")).send().unwrap().text().unwrap();
-    assert!(list.contains("s-expired") && list.contains("s-revoked"), "{list}");
+    assert!(
+        list.contains("s-expired") && list.contains("s-revoked"),
+        "{list}"
+    );
     // a replayed callback (state already used) is refused
     let r = b.get(&callback).send().unwrap();
     assert_eq!(r.status().as_u16(), 400);

@@ -75,8 +75,32 @@ pub enum Role {
 /// The checks of a role, in report order.
 pub fn checks(std: Standard, role: Role) -> Vec<CheckDef> {
     let all: [CheckDef; 11] = match std {
-        Standard::Ob30 => [ob3::DISCOVERY, ob3::REGISTER, ob3::SCOPES, ob3::PKCE, ob3::STATE, ob3::TOKEN, ob3::CREDENTIALS, ob3::PAGING, ob3::PROFILE, ob3::UPSERT, ob3::PUT_PROFILE],
-        Standard::Clr20 => [clr2::DISCOVERY, clr2::REGISTER, clr2::SCOPES, clr2::PKCE, clr2::STATE, clr2::TOKEN, clr2::CREDENTIALS, clr2::PAGING, clr2::PROFILE, clr2::UPSERT, clr2::PUT_PROFILE],
+        Standard::Ob30 => [
+            ob3::DISCOVERY,
+            ob3::REGISTER,
+            ob3::SCOPES,
+            ob3::PKCE,
+            ob3::STATE,
+            ob3::TOKEN,
+            ob3::CREDENTIALS,
+            ob3::PAGING,
+            ob3::PROFILE,
+            ob3::UPSERT,
+            ob3::PUT_PROFILE,
+        ],
+        Standard::Clr20 => [
+            clr2::DISCOVERY,
+            clr2::REGISTER,
+            clr2::SCOPES,
+            clr2::PKCE,
+            clr2::STATE,
+            clr2::TOKEN,
+            clr2::CREDENTIALS,
+            clr2::PAGING,
+            clr2::PROFILE,
+            clr2::UPSERT,
+            clr2::PUT_PROFILE,
+        ],
     };
     match role {
         Role::Read => all[..9].to_vec(),
@@ -148,14 +172,31 @@ struct Seen {
 
 impl Seen {
     fn evidence(&self) -> Value {
-        let mut q: Map<String, Value> = self.query.iter().map(|(k, v)| (k.clone(), json!(mask_field(k, v)))).collect();
+        let mut q: Map<String, Value> = self
+            .query
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(mask_field(k, v))))
+            .collect();
         q.sort_keys();
-        let auth = self.authorization.as_deref().map(|a| match a.split_once(' ') {
-            Some((scheme, _)) => format!("{scheme} ****"),
-            None => "****".into(),
-        });
-        let body = if self.content_type.as_deref().is_some_and(|c| c.contains("x-www-form-urlencoded")) {
-            let f: Map<String, Value> = form(&self.body).into_iter().map(|(k, v)| { let m = mask_field(&k, &v); (k, json!(m)) }).collect();
+        let auth = self
+            .authorization
+            .as_deref()
+            .map(|a| match a.split_once(' ') {
+                Some((scheme, _)) => format!("{scheme} ****"),
+                None => "****".into(),
+            });
+        let body = if self
+            .content_type
+            .as_deref()
+            .is_some_and(|c| c.contains("x-www-form-urlencoded"))
+        {
+            let f: Map<String, Value> = form(&self.body)
+                .into_iter()
+                .map(|(k, v)| {
+                    let m = mask_field(&k, &v);
+                    (k, json!(m))
+                })
+                .collect();
             Value::Object(f)
         } else {
             let t = String::from_utf8_lossy(&self.body[..self.body.len().min(1024)]).into_owned();
@@ -168,7 +209,8 @@ impl Seen {
 
 fn mask_field(k: &str, v: &str) -> String {
     match k {
-        "password" | "client_secret" | "code" | "code_verifier" | "refresh_token" | "access_token" | "token" => "****".into(),
+        "password" | "client_secret" | "code" | "code_verifier" | "refresh_token"
+        | "access_token" | "token" => "****".into(),
         _ => v.to_owned(),
     }
 }
@@ -209,13 +251,20 @@ struct Shared {
 impl Shared {
     fn fresh(&self, p: &mut Provider, what: &str) -> String {
         p.counter += 1;
-        let h = Sha256::digest(format!("{what}/{}/{:?}/{}", p.counter, Instant::now(), self.base).as_bytes());
+        let h = Sha256::digest(
+            format!("{what}/{}/{:?}/{}", p.counter, Instant::now(), self.base).as_bytes(),
+        );
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&h[..24])
     }
 
     fn record(&self, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8], status: u16) {
         let query = uri.query().map(|q| form(q.as_bytes())).unwrap_or_default();
-        let h = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let h = |n: &str| {
+            headers
+                .get(n)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
         let mut p = self.state.lock().unwrap_or_else(|e| e.into_inner());
         p.seen.push(Seen {
             method: method.to_string(),
@@ -232,7 +281,9 @@ impl Shared {
     /// The scopes of a bearer token, if it is one we issued.
     fn bearer(&self, headers: &HeaderMap) -> Option<String> {
         let a = headers.get("authorization")?.to_str().ok()?;
-        let t = a.strip_prefix("Bearer ").or_else(|| a.strip_prefix("bearer "))?;
+        let t = a
+            .strip_prefix("Bearer ")
+            .or_else(|| a.strip_prefix("bearer "))?;
         self.state.lock().ok()?.tokens.get(t.trim()).cloned()
     }
 }
@@ -249,7 +300,12 @@ fn imsx(status: StatusCode, minor: &str, description: &str) -> Response {
 }
 
 fn json_response(status: StatusCode, v: Value) -> Response {
-    (status, [("content-type", "application/json")], v.to_string()).into_response()
+    (
+        status,
+        [("content-type", "application/json")],
+        v.to_string(),
+    )
+        .into_response()
 }
 
 fn discovery(s: &Shared) -> Value {
@@ -257,7 +313,10 @@ fn discovery(s: &Shared) -> Value {
     let mut scopes = Map::new();
     for (n, d) in [
         ("credential.readonly", "Read the test account's credentials"),
-        ("credential.upsert", "Create or update the test account's credentials"),
+        (
+            "credential.upsert",
+            "Create or update the test account's credentials",
+        ),
         ("profile.readonly", "Read the test account's profile"),
         ("profile.update", "Update the test account's profile"),
     ] {
@@ -288,7 +347,13 @@ fn discovery(s: &Shared) -> Value {
     })
 }
 
-async fn handle(State(s): State<Arc<Shared>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn handle(
+    State(s): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let resp = route(&s, &method, &uri, &headers, &body);
     s.record(&method, &uri, &headers, &body, resp.status().as_u16());
     resp
@@ -297,9 +362,12 @@ async fn handle(State(s): State<Arc<Shared>>, method: Method, uri: Uri, headers:
 fn route(s: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Response {
     let api = api_path(s.o.standard);
     let path = uri.path();
-    let query: HashMap<String, String> = uri.query().map(|q| form(q.as_bytes())).unwrap_or_default();
+    let query: HashMap<String, String> =
+        uri.query().map(|q| form(q.as_bytes())).unwrap_or_default();
     match (method.as_str(), path) {
-        ("GET", p) if p == format!("{api}/discovery") => json_response(StatusCode::OK, discovery(s)),
+        ("GET", p) if p == format!("{api}/discovery") => {
+            json_response(StatusCode::OK, discovery(s))
+        }
         ("POST", "/oauth/register") => register(s, body),
         ("GET", "/oauth/authorize") => authorize(s, &query),
         ("POST", "/oauth/login") => login(s, body),
@@ -307,20 +375,48 @@ fn route(s: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8
         ("GET", p) if p == format!("{api}/credentials") => get_credentials(s, headers, &query),
         ("POST", p) if p == format!("{api}/credentials") => upsert(s, headers, body),
         ("GET", p) if p == format!("{api}/profile") => match s.bearer(headers) {
-            Some(sc) if sc.contains(&scope(s.o.standard, "profile.readonly")) => json_response(StatusCode::OK, test_profile(s)),
-            Some(_) => imsx(StatusCode::FORBIDDEN, "forbidden", "the token lacks profile.readonly"),
-            None => imsx(StatusCode::UNAUTHORIZED, "unauthorizedrequest", "a valid access token is required"),
+            Some(sc) if sc.contains(&scope(s.o.standard, "profile.readonly")) => {
+                json_response(StatusCode::OK, test_profile(s))
+            }
+            Some(_) => imsx(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "the token lacks profile.readonly",
+            ),
+            None => imsx(
+                StatusCode::UNAUTHORIZED,
+                "unauthorizedrequest",
+                "a valid access token is required",
+            ),
         },
         ("PUT", p) if p == format!("{api}/profile") => match s.bearer(headers) {
-            Some(sc) if sc.contains(&scope(s.o.standard, "profile.update")) => match serde_json::from_slice::<Value>(body) {
-                Ok(v) if v.is_object() => json_response(StatusCode::OK, v),
-                _ => imsx(StatusCode::BAD_REQUEST, "invalid_data", "the body is not a Profile JSON object"),
-            },
-            Some(_) => imsx(StatusCode::FORBIDDEN, "forbidden", "the token lacks profile.update"),
-            None => imsx(StatusCode::UNAUTHORIZED, "unauthorizedrequest", "a valid access token is required"),
+            Some(sc) if sc.contains(&scope(s.o.standard, "profile.update")) => {
+                match serde_json::from_slice::<Value>(body) {
+                    Ok(v) if v.is_object() => json_response(StatusCode::OK, v),
+                    _ => imsx(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_data",
+                        "the body is not a Profile JSON object",
+                    ),
+                }
+            }
+            Some(_) => imsx(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "the token lacks profile.update",
+            ),
+            None => imsx(
+                StatusCode::UNAUTHORIZED,
+                "unauthorizedrequest",
+                "a valid access token is required",
+            ),
         },
         _ if path.starts_with("/status/") || path.starts_with("/badges/") => status_list(s, path),
-        _ => imsx(StatusCode::NOT_FOUND, "not_found", "no such endpoint on the conformance provider"),
+        _ => imsx(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such endpoint on the conformance provider",
+        ),
     }
 }
 
@@ -338,11 +434,23 @@ fn status_list(s: &Shared, path: &str) -> Response {
 
 fn register(s: &Shared, body: &[u8]) -> Response {
     let Ok(req) = serde_json::from_slice::<Value>(body) else {
-        return json_response(StatusCode::BAD_REQUEST, json!({"error": "invalid_client_metadata", "error_description": "the body is not JSON"}));
+        return json_response(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "invalid_client_metadata", "error_description": "the body is not JSON"}),
+        );
     };
     let uris: Vec<String> = match req.get("redirect_uris") {
-        Some(Value::Array(a)) if !a.is_empty() => a.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
-        _ => return json_response(StatusCode::BAD_REQUEST, json!({"error": "invalid_redirect_uri", "error_description": "redirect_uris must be a non-empty array"})),
+        Some(Value::Array(a)) if !a.is_empty() => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        _ => {
+            return json_response(
+                StatusCode::BAD_REQUEST,
+                json!({"error": "invalid_redirect_uri", "error_description": "redirect_uris must be a non-empty array"}),
+            )
+        }
     };
     let mut p = s.state.lock().unwrap_or_else(|e| e.into_inner());
     let id = s.fresh(&mut p, "client");
@@ -351,7 +459,10 @@ fn register(s: &Shared, body: &[u8]) -> Response {
     let mut out = req.as_object().cloned().unwrap_or_default();
     out.insert("client_id".into(), json!(id));
     out.insert("client_secret".into(), json!(secret));
-    out.insert("client_id_issued_at".into(), json!(chrono::Utc::now().timestamp()));
+    out.insert(
+        "client_id_issued_at".into(),
+        json!(chrono::Utc::now().timestamp()),
+    );
     out.insert("client_secret_expires_at".into(), json!(0));
     json_response(StatusCode::CREATED, Value::Object(out))
 }
@@ -367,7 +478,10 @@ fn page(title: &str, inner: &str) -> Response {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn authorize(s: &Shared, q: &HashMap<String, String>) -> Response {
@@ -375,10 +489,16 @@ fn authorize(s: &Shared, q: &HashMap<String, String>) -> Response {
     let redirect_uri = q.get("redirect_uri").cloned().unwrap_or_default();
     let mut p = s.state.lock().unwrap_or_else(|e| e.into_inner());
     let Some((_, uris)) = p.clients.get(&client_id) else {
-        return page("Unknown client", "<p>This client_id was not registered with the conformance provider.</p>");
+        return page(
+            "Unknown client",
+            "<p>This client_id was not registered with the conformance provider.</p>",
+        );
     };
     if !uris.contains(&redirect_uri) {
-        return page("Unknown redirect URI", "<p>The redirect_uri is not one the client registered; it is not redirected to.</p>");
+        return page(
+            "Unknown redirect URI",
+            "<p>The redirect_uri is not one the client registered; it is not redirected to.</p>",
+        );
     }
     let req = AuthRequest {
         client_id,
@@ -405,7 +525,10 @@ fn login(s: &Shared, body: &[u8]) -> Response {
     let f = form(body);
     let mut p = s.state.lock().unwrap_or_else(|e| e.into_inner());
     let Some(req) = f.get("request").and_then(|r| p.pending.remove(r)) else {
-        return page("Expired", "<p>This sign-in request is unknown or was already used.</p>");
+        return page(
+            "Expired",
+            "<p>This sign-in request is unknown or was already used.</p>",
+        );
     };
     if f.get("username") != Some(&s.o.user) || f.get("password") != Some(&s.o.password) {
         let id = s.fresh(&mut p, "pending");
@@ -416,8 +539,12 @@ fn login(s: &Shared, body: &[u8]) -> Response {
              <button type=\"submit\" name=\"decision\" value=\"approve\">Sign in and allow</button></form>", esc(&id)));
     }
     let code = s.fresh(&mut p, "code");
-    let mut target = url::Url::parse(&req.redirect_uri).unwrap_or_else(|_| url::Url::parse("http://invalid.invalid/").unwrap());
-    target.query_pairs_mut().append_pair("code", &code).append_pair("scope", &req.scope);
+    let mut target = url::Url::parse(&req.redirect_uri)
+        .unwrap_or_else(|_| url::Url::parse("http://invalid.invalid/").unwrap());
+    target
+        .query_pairs_mut()
+        .append_pair("code", &code)
+        .append_pair("scope", &req.scope);
     if let Some(st) = &req.state {
         target.query_pairs_mut().append_pair("state", st);
     }
@@ -427,24 +554,44 @@ fn login(s: &Shared, body: &[u8]) -> Response {
 
 fn basic_client(headers: &HeaderMap) -> Option<(String, String)> {
     let a = headers.get("authorization")?.to_str().ok()?;
-    let b = a.strip_prefix("Basic ").or_else(|| a.strip_prefix("basic "))?;
-    let raw = base64::engine::general_purpose::STANDARD.decode(b.trim()).ok()?;
+    let b = a
+        .strip_prefix("Basic ")
+        .or_else(|| a.strip_prefix("basic "))?;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(b.trim())
+        .ok()?;
     let text = String::from_utf8(raw).ok()?;
     let (id, secret) = text.split_once(':')?;
-    let dec = |x: &str| url::form_urlencoded::parse(format!("x={x}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default();
+    let dec = |x: &str| {
+        url::form_urlencoded::parse(format!("x={x}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
     Some((dec(id), dec(secret)))
 }
 
 fn token_error(e: &str, d: &str) -> Response {
-    (StatusCode::BAD_REQUEST, [("content-type", "application/json"), ("cache-control", "no-store")], json!({"error": e, "error_description": d}).to_string()).into_response()
+    (
+        StatusCode::BAD_REQUEST,
+        [
+            ("content-type", "application/json"),
+            ("cache-control", "no-store"),
+        ],
+        json!({"error": e, "error_description": d}).to_string(),
+    )
+        .into_response()
 }
 
 fn token(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Response {
     let f = form(body);
     let mut p = s.state.lock().unwrap_or_else(|e| e.into_inner());
     // the client: Basic (as the spec says) or, leniently, in the body — judged later
-    let client = basic_client(headers).or_else(|| Some((f.get("client_id")?.clone(), f.get("client_secret")?.clone())));
-    let Some((id, secret)) = client else { return token_error("invalid_client", "client authentication is required") };
+    let client = basic_client(headers)
+        .or_else(|| Some((f.get("client_id")?.clone(), f.get("client_secret")?.clone())));
+    let Some((id, secret)) = client else {
+        return token_error("invalid_client", "client authentication is required");
+    };
     if p.clients.get(&id).map(|c| &c.0) != Some(&secret) {
         return token_error("invalid_client", "unknown client or wrong secret");
     }
@@ -458,10 +605,15 @@ fn token(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Response {
             }
             if let Some(ch) = &req.challenge {
                 let ok = f.get("code_verifier").is_some_and(|v| {
-                    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(v.as_bytes())) == *ch
+                    base64::engine::general_purpose::URL_SAFE_NO_PAD
+                        .encode(Sha256::digest(v.as_bytes()))
+                        == *ch
                 });
                 if !ok {
-                    return token_error("invalid_grant", "code_verifier does not match the code_challenge");
+                    return token_error(
+                        "invalid_grant",
+                        "code_verifier does not match the code_challenge",
+                    );
                 }
             }
             req.scope
@@ -470,7 +622,12 @@ fn token(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Response {
             Some(sc) => sc,
             None => return token_error("invalid_grant", "unknown refresh token"),
         },
-        _ => return token_error("unsupported_grant_type", "authorization_code or refresh_token"),
+        _ => {
+            return token_error(
+                "unsupported_grant_type",
+                "authorization_code or refresh_token",
+            )
+        }
     };
     let access = s.fresh(&mut p, "access");
     let refresh = s.fresh(&mut p, "refresh");
@@ -487,24 +644,64 @@ fn token(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Response {
 fn get_credentials(s: &Shared, headers: &HeaderMap, q: &HashMap<String, String>) -> Response {
     match s.bearer(headers) {
         Some(sc) if sc.contains(&scope(s.o.standard, "credential.readonly")) => {}
-        Some(_) => return imsx(StatusCode::FORBIDDEN, "forbidden", "the token lacks credential.readonly"),
-        None => return imsx(StatusCode::UNAUTHORIZED, "unauthorizedrequest", "a valid access token is required"),
+        Some(_) => {
+            return imsx(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "the token lacks credential.readonly",
+            )
+        }
+        None => {
+            return imsx(
+                StatusCode::UNAUTHORIZED,
+                "unauthorizedrequest",
+                "a valid access token is required",
+            )
+        }
     }
     let parse = |k: &str| q.get(k).map(|v| v.parse::<usize>());
     let limit = match parse("limit") {
         None => s.o.page_size,
         Some(Ok(n)) if n >= 1 => n.min(s.o.page_size),
-        _ => return imsx(StatusCode::BAD_REQUEST, "invalid_query_parameter", "limit must be a positive integer"),
+        _ => {
+            return imsx(
+                StatusCode::BAD_REQUEST,
+                "invalid_query_parameter",
+                "limit must be a positive integer",
+            )
+        }
     };
     let offset = match parse("offset") {
         None => 0,
         Some(Ok(n)) => n,
-        _ => return imsx(StatusCode::BAD_REQUEST, "invalid_query_parameter", "offset must be a non-negative integer"),
+        _ => {
+            return imsx(
+                StatusCode::BAD_REQUEST,
+                "invalid_query_parameter",
+                "offset must be a non-negative integer",
+            )
+        }
     };
     let total = s.credentials.len();
-    let items: Vec<Value> = s.credentials.iter().skip(offset).take(limit).cloned().collect();
-    let url = |o: usize| format!("<{}{}/credentials?limit={limit}&offset={o}>", s.base, api_path(s.o.standard));
-    let last = if total == 0 { 0 } else { (total - 1) / limit * limit };
+    let items: Vec<Value> = s
+        .credentials
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .cloned()
+        .collect();
+    let url = |o: usize| {
+        format!(
+            "<{}{}/credentials?limit={limit}&offset={o}>",
+            s.base,
+            api_path(s.o.standard)
+        )
+    };
+    let last = if total == 0 {
+        0
+    } else {
+        (total - 1) / limit * limit
+    };
     let mut links = Vec::new();
     if offset + limit < total {
         links.push(format!("{}; rel=\"next\"", url(offset + limit)));
@@ -512,11 +709,18 @@ fn get_credentials(s: &Shared, headers: &HeaderMap, q: &HashMap<String, String>)
     links.push(format!("{}; rel=\"last\"", url(last)));
     links.push(format!("{}; rel=\"first\"", url(0)));
     if offset > 0 {
-        links.push(format!("{}; rel=\"prev\"", url(offset.saturating_sub(limit))));
+        links.push(format!(
+            "{}; rel=\"prev\"",
+            url(offset.saturating_sub(limit))
+        ));
     }
     (
         StatusCode::OK,
-        [("content-type", "application/json".to_owned()), ("x-total-count", total.to_string()), ("link", links.join(", "))],
+        [
+            ("content-type", "application/json".to_owned()),
+            ("x-total-count", total.to_string()),
+            ("link", links.join(", ")),
+        ],
         json!({"credential": items, "compactJwsString": []}).to_string(),
     )
         .into_response()
@@ -525,10 +729,26 @@ fn get_credentials(s: &Shared, headers: &HeaderMap, q: &HashMap<String, String>)
 fn upsert(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Response {
     match s.bearer(headers) {
         Some(sc) if sc.contains(&scope(s.o.standard, "credential.upsert")) => {}
-        Some(_) => return imsx(StatusCode::FORBIDDEN, "forbidden", "the token lacks credential.upsert"),
-        None => return imsx(StatusCode::UNAUTHORIZED, "unauthorizedrequest", "a valid access token is required"),
+        Some(_) => {
+            return imsx(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "the token lacks credential.upsert",
+            )
+        }
+        None => {
+            return imsx(
+                StatusCode::UNAUTHORIZED,
+                "unauthorizedrequest",
+                "a valid access token is required",
+            )
+        }
     }
-    let ct = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let ct = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     let text = String::from_utf8_lossy(body);
     let ok = if ct.starts_with("text/plain") {
         wellspring_verify::jwt::looks_like_jws(text.trim())
@@ -536,9 +756,25 @@ fn upsert(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Response {
         serde_json::from_slice::<Value>(body).is_ok_and(|v| v.is_object())
     };
     if !ok {
-        return imsx(StatusCode::BAD_REQUEST, "invalid_data", "the body is not a credential (JSON object, or a compact JWS as text/plain)");
+        return imsx(
+            StatusCode::BAD_REQUEST,
+            "invalid_data",
+            "the body is not a credential (JSON object, or a compact JWS as text/plain)",
+        );
     }
-    (StatusCode::CREATED, [("content-type", if ct.is_empty() { "application/json".to_owned() } else { ct })], body.to_vec()).into_response()
+    (
+        StatusCode::CREATED,
+        [(
+            "content-type",
+            if ct.is_empty() {
+                "application/json".to_owned()
+            } else {
+                ct
+            },
+        )],
+        body.to_vec(),
+    )
+        .into_response()
 }
 
 /// A running conformance provider, waiting for a consumer.
@@ -555,7 +791,11 @@ impl Session {
     }
 
     pub fn discovery_url(&self) -> String {
-        format!("{}{}/discovery", self.shared.base, api_path(self.shared.o.standard))
+        format!(
+            "{}{}/discovery",
+            self.shared.base,
+            api_path(self.shared.o.standard)
+        )
     }
 
     /// Has the consumer made the calls its role requires, and been quiet since?
@@ -564,7 +804,10 @@ impl Session {
         let api = api_path(self.shared.o.standard);
         let called = |m: &str, path: String| p.seen.iter().any(|x| x.method == m && x.path == path);
         let required = match self.shared.o.role {
-            Role::Read => called("GET", format!("{api}/credentials")) && called("GET", format!("{api}/profile")),
+            Role::Read => {
+                called("GET", format!("{api}/credentials"))
+                    && called("GET", format!("{api}/profile"))
+            }
             Role::Write => called("POST", format!("{api}/credentials")),
         };
         required && p.last.is_some_and(|t| t.elapsed() >= self.shared.o.quiet)
@@ -576,7 +819,13 @@ impl Session {
             std::thread::sleep(Duration::from_millis(100));
         }
         let timed_out = !self.finished();
-        let seen = self.shared.state.lock().unwrap_or_else(|e| e.into_inner()).seen.clone();
+        let seen = self
+            .shared
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .seen
+            .clone();
         self.rt.shutdown_timeout(Duration::from_secs(1));
         judge(&self.shared, &seen, timed_out)
     }
@@ -593,7 +842,12 @@ pub fn start(o: &Options) -> Result<Session, String> {
         .block_on(tokio::net::TcpListener::bind(o.listen))
         .map_err(|e| format!("cannot listen on {}: {e}", o.listen))?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
-    let base = o.public_base.clone().unwrap_or_else(|| format!("http://{bound}")).trim_end_matches('/').to_owned();
+    let base = o
+        .public_base
+        .clone()
+        .unwrap_or_else(|| format!("http://{bound}"))
+        .trim_end_matches('/')
+        .to_owned();
     let badges = displayer::badges(o.standard, &base)?;
     let credentials: Vec<Value> = badges
         .items
@@ -610,7 +864,10 @@ pub fn start(o: &Options) -> Result<Session, String> {
         state: Mutex::new(Provider::default()),
     });
     let app = Router::new()
-        .route("/", get(|| async { Html("Wellspring conformance provider") }))
+        .route(
+            "/",
+            get(|| async { Html("Wellspring conformance provider") }),
+        )
         .fallback(handle)
         .route("/oauth/token", post(handle))
         .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
@@ -618,7 +875,11 @@ pub fn start(o: &Options) -> Result<Session, String> {
     rt.spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    Ok(Session { shared, rt, started: Instant::now() })
+    Ok(Session {
+        shared,
+        rt,
+        started: Instant::now(),
+    })
 }
 
 fn defs(s: &Shared) -> HashMap<&'static str, CheckDef> {
@@ -636,14 +897,31 @@ fn judge(s: &Shared, seen: &[Seen], timed_out: bool) -> DocReport {
     let mut r = DocReport::new(format!("consumer certification: provider at {}", s.base));
     r.kind = format!(
         "{} Service Consumer ({})",
-        match std { Standard::Ob30 => "OB 3.0", Standard::Clr20 => "CLR 2.0" },
-        match s.o.role { Role::Read => "Read", Role::Write => "Write" }
+        match std {
+            Standard::Ob30 => "OB 3.0",
+            Standard::Clr20 => "CLR 2.0",
+        },
+        match s.o.role {
+            Role::Read => "Read",
+            Role::Write => "Write",
+        }
     );
     let first = |pred: &dyn Fn(&Seen) -> bool| seen.iter().position(pred);
     let disc = first(&|x| x.method == "GET" && x.path == format!("{api}/discovery"));
     let reg = first(&|x| x.method == "POST" && x.path == "/oauth/register");
     let nothing = |k: &str, what: &str| {
-        CheckResult::new(&def(k), Verdict::Fail, format!("the consumer never {what}{}", if timed_out { " before the wait ran out" } else { "" }))
+        CheckResult::new(
+            &def(k),
+            Verdict::Fail,
+            format!(
+                "the consumer never {what}{}",
+                if timed_out {
+                    " before the wait ran out"
+                } else {
+                    ""
+                }
+            ),
+        )
     };
 
     // discovery
@@ -651,12 +929,31 @@ fn judge(s: &Shared, seen: &[Seen], timed_out: bool) -> DocReport {
         (Some(i), reg) if reg.is_none_or(|j| i < j) => {
             let x = &seen[i];
             if x.authorization.is_some() {
-                CheckResult::new(&def("discovery"), Verdict::Warn, "discovery fetched first, but with an Authorization header (it is public)").with("request", x.evidence())
+                CheckResult::new(
+                    &def("discovery"),
+                    Verdict::Warn,
+                    "discovery fetched first, but with an Authorization header (it is public)",
+                )
+                .with("request", x.evidence())
             } else {
-                CheckResult::new(&def("discovery"), Verdict::Pass, "service description fetched first").with("request", x.evidence())
+                CheckResult::new(
+                    &def("discovery"),
+                    Verdict::Pass,
+                    "service description fetched first",
+                )
+                .with("request", x.evidence())
             }
         }
-        (Some(_), Some(j)) | (None, Some(j)) if disc.is_none_or(|i| i > j) => CheckResult::new(&def("discovery"), Verdict::Fail, if disc.is_some() { "the consumer registered before fetching the service description" } else { "the consumer registered without fetching the service description" }).with("registration", seen[j].evidence()),
+        (Some(_), Some(j)) | (None, Some(j)) if disc.is_none_or(|i| i > j) => CheckResult::new(
+            &def("discovery"),
+            Verdict::Fail,
+            if disc.is_some() {
+                "the consumer registered before fetching the service description"
+            } else {
+                "the consumer registered without fetching the service description"
+            },
+        )
+        .with("registration", seen[j].evidence()),
         _ => nothing("discovery", "fetched the service description"),
     });
 
@@ -666,66 +963,170 @@ fn judge(s: &Shared, seen: &[Seen], timed_out: bool) -> DocReport {
         Some(j) => {
             let x = &seen[j];
             let body: Value = serde_json::from_slice(&x.body).unwrap_or(Value::Null);
-            let mut missing: Vec<&str> = ["client_name", "client_uri", "logo_uri", "tos_uri", "policy_uri", "software_id", "software_version", "scope"]
-                .into_iter()
-                .filter(|k| !body.get(*k).and_then(Value::as_str).is_some_and(|v| !v.is_empty()))
-                .collect();
-            if !body.get("redirect_uris").and_then(Value::as_array).is_some_and(|a| !a.is_empty()) {
+            let mut missing: Vec<&str> = [
+                "client_name",
+                "client_uri",
+                "logo_uri",
+                "tos_uri",
+                "policy_uri",
+                "software_id",
+                "software_version",
+                "scope",
+            ]
+            .into_iter()
+            .filter(|k| {
+                !body
+                    .get(*k)
+                    .and_then(Value::as_str)
+                    .is_some_and(|v| !v.is_empty())
+            })
+            .collect();
+            if !body
+                .get("redirect_uris")
+                .and_then(Value::as_array)
+                .is_some_and(|a| !a.is_empty())
+            {
                 missing.push("redirect_uris (an array)");
             }
             if missing.is_empty() {
-                CheckResult::new(&def("register"), Verdict::Pass, "every required registration field present").with("request", x.evidence())
+                CheckResult::new(
+                    &def("register"),
+                    Verdict::Pass,
+                    "every required registration field present",
+                )
+                .with("request", x.evidence())
             } else {
-                CheckResult::new(&def("register"), Verdict::Fail, format!("registration lacks: {}", missing.join(", "))).with("request", x.evidence())
+                CheckResult::new(
+                    &def("register"),
+                    Verdict::Fail,
+                    format!("registration lacks: {}", missing.join(", ")),
+                )
+                .with("request", x.evidence())
             }
         }
     });
 
     // the authorization request, the one the token was finally obtained from
-    let auth = seen.iter().rev().find(|x| x.method == "GET" && x.path == "/oauth/authorize");
+    let auth = seen
+        .iter()
+        .rev()
+        .find(|x| x.method == "GET" && x.path == "/oauth/authorize");
     let needed: Vec<String> = match s.o.role {
-        Role::Read => vec![scope(std, "credential.readonly"), scope(std, "profile.readonly")],
+        Role::Read => vec![
+            scope(std, "credential.readonly"),
+            scope(std, "profile.readonly"),
+        ],
         Role::Write => vec![scope(std, "credential.upsert")],
     };
     r.push(match auth {
         None => nothing("scopes", "sent the learner to the authorization endpoint"),
         Some(x) => {
-            let asked: Vec<&str> = x.query.get("scope").map(|s| s.split_whitespace().collect()).unwrap_or_default();
-            let offered: Vec<String> = ["credential.readonly", "credential.upsert", "profile.readonly", "profile.update"].iter().map(|n| scope(std, n)).collect();
-            let lacking: Vec<&String> = needed.iter().filter(|n| !asked.contains(&n.as_str())).collect();
-            let unknown: Vec<&&str> = asked.iter().filter(|a| **a != "offline_access" && !offered.iter().any(|o| o == *a)).collect();
+            let asked: Vec<&str> = x
+                .query
+                .get("scope")
+                .map(|s| s.split_whitespace().collect())
+                .unwrap_or_default();
+            let offered: Vec<String> = [
+                "credential.readonly",
+                "credential.upsert",
+                "profile.readonly",
+                "profile.update",
+            ]
+            .iter()
+            .map(|n| scope(std, n))
+            .collect();
+            let lacking: Vec<&String> = needed
+                .iter()
+                .filter(|n| !asked.contains(&n.as_str()))
+                .collect();
+            let unknown: Vec<&&str> = asked
+                .iter()
+                .filter(|a| **a != "offline_access" && !offered.iter().any(|o| o == *a))
+                .collect();
             if lacking.is_empty() && unknown.is_empty() {
-                CheckResult::new(&def("scopes"), Verdict::Pass, format!("asked: {}", asked.join(" "))).with("request", x.evidence())
+                CheckResult::new(
+                    &def("scopes"),
+                    Verdict::Pass,
+                    format!("asked: {}", asked.join(" ")),
+                )
+                .with("request", x.evidence())
             } else {
                 let mut why = Vec::new();
                 if !lacking.is_empty() {
-                    why.push(format!("missing {}", lacking.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+                    why.push(format!(
+                        "missing {}",
+                        lacking
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
                 }
                 if !unknown.is_empty() {
-                    why.push(format!("not offered: {}", unknown.iter().map(|s| **s).collect::<Vec<_>>().join(", ")));
+                    why.push(format!(
+                        "not offered: {}",
+                        unknown.iter().map(|s| **s).collect::<Vec<_>>().join(", ")
+                    ));
                 }
-                CheckResult::new(&def("scopes"), Verdict::Fail, why.join("; ")).with("request", x.evidence())
+                CheckResult::new(&def("scopes"), Verdict::Fail, why.join("; "))
+                    .with("request", x.evidence())
             }
         }
     });
 
     // PKCE: on the authorization request, then its verifier at the token endpoint
-    let token_req = seen.iter().find(|x| x.method == "POST" && x.path == "/oauth/token" && form(&x.body).get("grant_type").is_some_and(|g| g == "authorization_code"));
+    let token_req = seen.iter().find(|x| {
+        x.method == "POST"
+            && x.path == "/oauth/token"
+            && form(&x.body)
+                .get("grant_type")
+                .is_some_and(|g| g == "authorization_code")
+    });
     r.push(match auth {
         None => nothing("pkce", "sent an authorization request"),
         Some(x) => {
             let method = x.query.get("code_challenge_method").map(String::as_str);
             let challenge = x.query.get("code_challenge");
             match (challenge, method) {
-                (None, _) => CheckResult::new(&def("pkce"), Verdict::Fail, "no code_challenge: PKCE is required").with("request", x.evidence()),
-                (Some(_), m) if m != Some("S256") => CheckResult::new(&def("pkce"), Verdict::Fail, format!("code_challenge_method is {}, S256 is required", m.unwrap_or("absent (plain)"))).with("request", x.evidence()),
+                (None, _) => CheckResult::new(
+                    &def("pkce"),
+                    Verdict::Fail,
+                    "no code_challenge: PKCE is required",
+                )
+                .with("request", x.evidence()),
+                (Some(_), m) if m != Some("S256") => CheckResult::new(
+                    &def("pkce"),
+                    Verdict::Fail,
+                    format!(
+                        "code_challenge_method is {}, S256 is required",
+                        m.unwrap_or("absent (plain)")
+                    ),
+                )
+                .with("request", x.evidence()),
                 (Some(ch), _) => match token_req.map(|t| form(&t.body)) {
                     None => nothing("pkce", "exchanged the code at the token endpoint"),
                     Some(f) => match f.get("code_verifier") {
-                        Some(v) if base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(v.as_bytes())) == *ch =>
-                            CheckResult::new(&def("pkce"), Verdict::Pass, "S256 challenge, and the verifier matches"),
-                        Some(_) => CheckResult::new(&def("pkce"), Verdict::Fail, "the code_verifier does not hash to the code_challenge"),
-                        None => CheckResult::new(&def("pkce"), Verdict::Fail, "the token request has no code_verifier"),
+                        Some(v)
+                            if base64::engine::general_purpose::URL_SAFE_NO_PAD
+                                .encode(Sha256::digest(v.as_bytes()))
+                                == *ch =>
+                        {
+                            CheckResult::new(
+                                &def("pkce"),
+                                Verdict::Pass,
+                                "S256 challenge, and the verifier matches",
+                            )
+                        }
+                        Some(_) => CheckResult::new(
+                            &def("pkce"),
+                            Verdict::Fail,
+                            "the code_verifier does not hash to the code_challenge",
+                        ),
+                        None => CheckResult::new(
+                            &def("pkce"),
+                            Verdict::Fail,
+                            "the token request has no code_verifier",
+                        ),
                     },
                 },
             }
@@ -736,19 +1137,39 @@ fn judge(s: &Shared, seen: &[Seen], timed_out: bool) -> DocReport {
     r.push(match auth {
         None => nothing("state", "sent an authorization request"),
         Some(x) => match x.query.get("state") {
-            Some(st) if st.len() >= 8 => CheckResult::new(&def("state"), Verdict::Pass, format!("state of {} characters", st.len())),
-            Some(st) => CheckResult::new(&def("state"), Verdict::Warn, format!("state of only {} characters: guessable", st.len())),
-            None => CheckResult::new(&def("state"), Verdict::Fail, "no state parameter: the spec requires one against CSRF").with("request", x.evidence()),
+            Some(st) if st.len() >= 8 => CheckResult::new(
+                &def("state"),
+                Verdict::Pass,
+                format!("state of {} characters", st.len()),
+            ),
+            Some(st) => CheckResult::new(
+                &def("state"),
+                Verdict::Warn,
+                format!("state of only {} characters: guessable", st.len()),
+            ),
+            None => CheckResult::new(
+                &def("state"),
+                Verdict::Fail,
+                "no state parameter: the spec requires one against CSRF",
+            )
+            .with("request", x.evidence()),
         },
     });
 
     // token request
     r.push(match token_req {
-        None => nothing("token-request", "exchanged an authorization code for a token"),
+        None => nothing(
+            "token-request",
+            "exchanged an authorization code for a token",
+        ),
         Some(t) => {
             let f = form(&t.body);
             let mut wrong = Vec::new();
-            if !t.authorization.as_deref().is_some_and(|a| a.to_ascii_lowercase().starts_with("basic ")) {
+            if !t
+                .authorization
+                .as_deref()
+                .is_some_and(|a| a.to_ascii_lowercase().starts_with("basic "))
+            {
                 wrong.push("no HTTP Basic client authentication (client_secret_basic)".to_owned());
             }
             for k in ["code", "redirect_uri", "code_verifier"] {
@@ -765,29 +1186,68 @@ fn judge(s: &Shared, seen: &[Seen], timed_out: bool) -> DocReport {
                 wrong.push(format!("the provider refused it ({})", t.status));
             }
             if wrong.is_empty() {
-                let v = if f.contains_key("scope") { Verdict::Pass } else { Verdict::Warn };
-                CheckResult::new(&def("token-request"), v, if v == Verdict::Pass { "well-formed token request".to_owned() } else { "well-formed, but without the scope parameter the spec lists as required".to_owned() }).with("request", t.evidence())
+                let v = if f.contains_key("scope") {
+                    Verdict::Pass
+                } else {
+                    Verdict::Warn
+                };
+                CheckResult::new(
+                    &def("token-request"),
+                    v,
+                    if v == Verdict::Pass {
+                        "well-formed token request".to_owned()
+                    } else {
+                        "well-formed, but without the scope parameter the spec lists as required"
+                            .to_owned()
+                    },
+                )
+                .with("request", t.evidence())
             } else {
-                CheckResult::new(&def("token-request"), Verdict::Fail, wrong.join("; ")).with("request", t.evidence())
+                CheckResult::new(&def("token-request"), Verdict::Fail, wrong.join("; "))
+                    .with("request", t.evidence())
             }
         }
     });
 
-    let api_calls = |m: &str, p: &str| -> Vec<&Seen> { seen.iter().filter(|x| x.method == m && x.path == format!("{api}{p}")).collect() };
+    let api_calls = |m: &str, p: &str| -> Vec<&Seen> {
+        seen.iter()
+            .filter(|x| x.method == m && x.path == format!("{api}{p}"))
+            .collect()
+    };
     match s.o.role {
         Role::Read => {
             let gets = api_calls("GET", "/credentials");
             let ok: Vec<&&Seen> = gets.iter().filter(|x| x.status == 200).collect();
             r.push(match (gets.is_empty(), ok.is_empty()) {
                 (true, _) => nothing("get-credentials", "called getCredentials"),
-                (false, true) => CheckResult::new(&def("get-credentials"), Verdict::Fail, "getCredentials was called, never with a valid token and scope").with("request", gets[0].evidence()),
-                _ => CheckResult::new(&def("get-credentials"), Verdict::Pass, format!("{} successful call(s)", ok.len())).with("first", ok[0].evidence()),
+                (false, true) => CheckResult::new(
+                    &def("get-credentials"),
+                    Verdict::Fail,
+                    "getCredentials was called, never with a valid token and scope",
+                )
+                .with("request", gets[0].evidence()),
+                _ => CheckResult::new(
+                    &def("get-credentials"),
+                    Verdict::Pass,
+                    format!("{} successful call(s)", ok.len()),
+                )
+                .with("first", ok[0].evidence()),
             });
             let total = s.credentials.len();
             let mut got = std::collections::BTreeSet::new();
             for x in &ok {
-                let offset: usize = x.query.get("offset").and_then(|o| o.parse().ok()).unwrap_or(0);
-                let limit: usize = x.query.get("limit").and_then(|o| o.parse().ok()).unwrap_or(s.o.page_size).min(s.o.page_size).max(1);
+                let offset: usize = x
+                    .query
+                    .get("offset")
+                    .and_then(|o| o.parse().ok())
+                    .unwrap_or(0);
+                let limit: usize = x
+                    .query
+                    .get("limit")
+                    .and_then(|o| o.parse().ok())
+                    .unwrap_or(s.o.page_size)
+                    .min(s.o.page_size)
+                    .max(1);
                 for i in offset..(offset + limit).min(total) {
                     got.insert(i);
                 }
@@ -802,8 +1262,14 @@ fn judge(s: &Shared, seen: &[Seen], timed_out: bool) -> DocReport {
             });
             let prof = api_calls("GET", "/profile");
             r.push(match prof.iter().find(|x| x.status == 200) {
-                Some(x) => CheckResult::new(&def("get-profile"), Verdict::Pass, "profile fetched").with("request", x.evidence()),
-                None if !prof.is_empty() => CheckResult::new(&def("get-profile"), Verdict::Fail, "getProfile was called, never with a valid token and scope").with("request", prof[0].evidence()),
+                Some(x) => CheckResult::new(&def("get-profile"), Verdict::Pass, "profile fetched")
+                    .with("request", x.evidence()),
+                None if !prof.is_empty() => CheckResult::new(
+                    &def("get-profile"),
+                    Verdict::Fail,
+                    "getProfile was called, never with a valid token and scope",
+                )
+                .with("request", prof[0].evidence()),
                 None => nothing("get-profile", "called getProfile"),
             });
         }
@@ -811,15 +1277,49 @@ fn judge(s: &Shared, seen: &[Seen], timed_out: bool) -> DocReport {
             let ups = api_calls("POST", "/credentials");
             r.push(match ups.last() {
                 None => nothing("upsert", "called upsertCredential"),
-                Some(x) if x.status >= 300 => CheckResult::new(&def("upsert"), Verdict::Fail, format!("upsertCredential was refused ({}): token, scope or body", x.status)).with("request", x.evidence()),
+                Some(x) if x.status >= 300 => CheckResult::new(
+                    &def("upsert"),
+                    Verdict::Fail,
+                    format!(
+                        "upsertCredential was refused ({}): token, scope or body",
+                        x.status
+                    ),
+                )
+                .with("request", x.evidence()),
                 Some(x) => {
-                    let std_issuer = crate::issuer::run(std, "upserted credential", &x.body, &wellspring_verify::Options::offline(chrono::Utc::now()));
-                    let failed: Vec<&str> = std_issuer.checks.iter().filter(|c| c.verdict == Verdict::Fail).map(|c| c.id).collect();
+                    let std_issuer = crate::issuer::run(
+                        std,
+                        "upserted credential",
+                        &x.body,
+                        &wellspring_verify::Options::offline(chrono::Utc::now()),
+                    );
+                    let failed: Vec<&str> = std_issuer
+                        .checks
+                        .iter()
+                        .filter(|c| c.verdict == Verdict::Fail)
+                        .map(|c| c.id)
+                        .collect();
                     if failed.is_empty() {
-                        CheckResult::new(&def("upsert"), Verdict::Pass, format!("the credential verifies and is issued to {CONFORMANCE_RECIPIENT}")).with("request", x.evidence())
+                        CheckResult::new(
+                            &def("upsert"),
+                            Verdict::Pass,
+                            format!(
+                                "the credential verifies and is issued to {CONFORMANCE_RECIPIENT}"
+                            ),
+                        )
+                        .with("request", x.evidence())
                     } else {
-                        let mut c = CheckResult::new(&def("upsert"), Verdict::Fail, format!("the upserted credential fails {}", failed.join(", "))).with("request", x.evidence());
-                        for f in std_issuer.checks.iter().filter(|c| c.verdict == Verdict::Fail) {
+                        let mut c = CheckResult::new(
+                            &def("upsert"),
+                            Verdict::Fail,
+                            format!("the upserted credential fails {}", failed.join(", ")),
+                        )
+                        .with("request", x.evidence());
+                        for f in std_issuer
+                            .checks
+                            .iter()
+                            .filter(|c| c.verdict == Verdict::Fail)
+                        {
                             c = c.with(f.id, f.message.clone());
                         }
                         c

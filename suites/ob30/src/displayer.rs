@@ -147,11 +147,14 @@ pub fn badges(std: Standard, base: &str) -> Result<Badges, String> {
             format!("A {label} test badge the harness issued to judge a displayer."),
             "Be shown by a displayer under certification.",
         );
-        a.extra.insert("tag".into(), json!(["wellspring", "displayer"]));
+        a.extra
+            .insert("tag".into(), json!(["wellspring", "displayer"]));
         let subject = AchievementSubject::new("did:example:wellspring-displayer-learner", a);
         let mut c = Credential::new_ob(urn(&run, label), issuer.clone(), subject, from);
         c.name = Some(format!("Wellspring Displayer Test {kind} ({label})"));
-        c.description = Some(format!("The {label} badge of a Wellspring displayer certification run."));
+        c.description = Some(format!(
+            "The {label} badge of a Wellspring displayer certification run."
+        ));
         c.valid_until = until.map(str::to_owned);
         c.credential_status = Some(CredentialStatus::revocation_list(list_url.clone()));
         c.context.push(CONTEXT_OB_EXTENSIONS.to_owned());
@@ -186,12 +189,21 @@ pub fn badges(std: Standard, base: &str) -> Result<Badges, String> {
                 let mut c = Credential::new_clr(
                     urn(&run, &format!("clr/{label}")),
                     issuer.clone(),
-                    ClrSubject::new("did:example:wellspring-displayer-learner", vec![signed_inner]),
+                    ClrSubject::new(
+                        "did:example:wellspring-displayer-learner",
+                        vec![signed_inner],
+                    ),
                     from.as_str().unwrap_or("2025-01-01T00:00:00Z"),
                     format!("Wellspring Displayer Test CLR ({label})"),
                 );
-                c.description = Some(format!("The {label} CLR of a Wellspring displayer certification run."));
-                c.valid_until = inner.get("validUntil").or_else(|| inner.get("expirationDate")).and_then(Value::as_str).map(str::to_owned);
+                c.description = Some(format!(
+                    "The {label} CLR of a Wellspring displayer certification run."
+                ));
+                c.valid_until = inner
+                    .get("validUntil")
+                    .or_else(|| inner.get("expirationDate"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
                 c.credential_status = Some(CredentialStatus::revocation_list(list_url.clone()));
                 c.context.push(CONTEXT_OB_EXTENSIONS.to_owned());
                 if v1 {
@@ -275,12 +287,26 @@ fn read_answer(code: u16, body: &[u8]) -> (Option<bool>, String, Option<Value>) 
         .and_then(|j| j.get("verified"))
         .and_then(Value::as_bool)
         .or(Some((200..300).contains(&code)));
-    if let Some(s) = json.as_ref().and_then(|j| j.get("status")).and_then(Value::as_str) {
-        return (verified, s.to_ascii_lowercase(), json.as_ref().and_then(|j| j.get("display")).cloned());
+    if let Some(s) = json
+        .as_ref()
+        .and_then(|j| j.get("status"))
+        .and_then(Value::as_str)
+    {
+        return (
+            verified,
+            s.to_ascii_lowercase(),
+            json.as_ref().and_then(|j| j.get("display")).cloned(),
+        );
     }
     let words = json
         .as_ref()
-        .map(|j| format!("{} {}", j.get("errors").cloned().unwrap_or(Value::Null), j.get("warnings").cloned().unwrap_or(Value::Null)))
+        .map(|j| {
+            format!(
+                "{} {}",
+                j.get("errors").cloned().unwrap_or(Value::Null),
+                j.get("warnings").cloned().unwrap_or(Value::Null)
+            )
+        })
         .unwrap_or_else(|| String::from_utf8_lossy(&body[..body.len().min(4096)]).into_owned())
         .to_ascii_lowercase();
     let status = match verified {
@@ -290,7 +316,11 @@ fn read_answer(code: u16, body: &[u8]) -> (Option<bool>, String, Option<Value>) 
         Some(false) => "invalid",
         None => "unknown",
     };
-    (verified, status.to_owned(), json.as_ref().and_then(|j| j.get("display")).cloned())
+    (
+        verified,
+        status.to_owned(),
+        json.as_ref().and_then(|j| j.get("display")).cloned(),
+    )
 }
 
 fn ask(client: &reqwest::blocking::Client, url: &str, cred: &Value) -> Reported {
@@ -299,7 +329,12 @@ fn ask(client: &reqwest::blocking::Client, url: &str, cred: &Value) -> Reported 
     match client.post(url).json(&request).send() {
         Err(e) => {
             exchange["error"] = json!(describe(&e));
-            Reported { status: "unreachable".into(), verified: None, display: None, exchange }
+            Reported {
+                status: "unreachable".into(),
+                verified: None,
+                display: None,
+                exchange,
+            }
         }
         Ok(resp) => {
             let code = resp.status().as_u16();
@@ -316,7 +351,12 @@ fn ask(client: &reqwest::blocking::Client, url: &str, cred: &Value) -> Reported 
                 }
                 Err(e) => exchange["error"] = json!(e),
             }
-            Reported { status, verified, display, exchange }
+            Reported {
+                status,
+                verified,
+                display,
+                exchange,
+            }
         }
     }
 }
@@ -351,7 +391,10 @@ fn read_capped(mut resp: reqwest::blocking::Response, cap: usize) -> Result<Vec<
 fn judge(def: &CheckDef, want: &str, r: &Reported, cred: &Value) -> CheckResult {
     let ok = match want {
         "valid" => r.status == "valid" && r.verified != Some(false),
-        "invalid" => r.verified == Some(false) || !matches!(r.status.as_str(), "valid" | "unreachable" | "unknown"),
+        "invalid" => {
+            r.verified == Some(false)
+                || !matches!(r.status.as_str(), "valid" | "unreachable" | "unknown")
+        }
         w => r.status == w,
     };
     let msg = if ok {
@@ -359,7 +402,13 @@ fn judge(def: &CheckDef, want: &str, r: &Reported, cred: &Value) -> CheckResult 
     } else if r.status == "unreachable" {
         "the displayer's verify endpoint could not be reached".to_owned()
     } else {
-        format!("expected {want}, the displayer reported {} (verified: {})", r.status, r.verified.map(|b| b.to_string()).unwrap_or_else(|| "not said".into()))
+        format!(
+            "expected {want}, the displayer reported {} (verified: {})",
+            r.status,
+            r.verified
+                .map(|b| b.to_string())
+                .unwrap_or_else(|| "not said".into())
+        )
     };
     CheckResult::new(def, if ok { Verdict::Pass } else { Verdict::Fail }, msg)
         .with("badge id", cred.get("id").cloned().unwrap_or(Value::Null))
@@ -383,11 +432,19 @@ fn judge_display(def: &CheckDef, r: &Reported, cred: &Value) -> CheckResult {
         }
     }
     if wrong.is_empty() {
-        CheckResult::new(def, Verdict::Pass, "name, description, issuer name and issued-on date shown as the badge carries them")
-            .with("display", shown.clone())
+        CheckResult::new(
+            def,
+            Verdict::Pass,
+            "name, description, issuer name and issued-on date shown as the badge carries them",
+        )
+        .with("display", shown.clone())
     } else {
-        CheckResult::new(def, Verdict::Fail, format!("{} field(s) shown differently from the badge", wrong.len()))
-            .with("differences", Value::Array(wrong))
+        CheckResult::new(
+            def,
+            Verdict::Fail,
+            format!("{} field(s) shown differently from the badge", wrong.len()),
+        )
+        .with("differences", Value::Array(wrong))
     }
 }
 
@@ -432,7 +489,9 @@ fn judge_all(o: &Options, badges: &Badges) -> Result<DocReport, String> {
         Standard::Ob30 => "OB 3.0 Displayer".into(),
         Standard::Clr20 => "CLR 2.0 Displayer".into(),
     };
-    let wants = ["valid", "expired", "revoked", "valid", "expired", "revoked", "invalid"];
+    let wants = [
+        "valid", "expired", "revoked", "valid", "expired", "revoked", "invalid",
+    ];
     let mut answers = Vec::new();
     for (i, (label, cred)) in badges.items.iter().enumerate() {
         let answer = ask(&client, &o.verify_url, cred);
@@ -440,10 +499,17 @@ fn judge_all(o: &Options, badges: &Badges) -> Result<DocReport, String> {
             return Err(format!(
                 "the displayer's verify endpoint {} cannot be reached: {}",
                 o.verify_url,
-                answer.exchange.get("error").and_then(Value::as_str).unwrap_or("no answer")
+                answer
+                    .exchange
+                    .get("error")
+                    .and_then(Value::as_str)
+                    .unwrap_or("no answer")
             ));
         }
-        r.push(judge(&defs[i], wants[i], &answer, cred).with("badge", format!("{}/badges/{label}.json", badges.base)));
+        r.push(
+            judge(&defs[i], wants[i], &answer, cred)
+                .with("badge", format!("{}/badges/{label}.json", badges.base)),
+        );
         answers.push(answer);
     }
     r.push(judge_display(&defs[7], &answers[0], &badges.items[0].1));

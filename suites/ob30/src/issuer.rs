@@ -88,7 +88,11 @@ pub fn run(std: IssuerStandard, name: &str, bytes: &[u8], opts: &Options) -> Doc
     r.push(
         CheckResult::new(
             type_,
-            if ok_type { Verdict::Pass } else { Verdict::Fail },
+            if ok_type {
+                Verdict::Pass
+            } else {
+                Verdict::Fail
+            },
             if ok_type {
                 format!("found {kind}")
             } else {
@@ -108,19 +112,36 @@ pub fn run(std: IssuerStandard, name: &str, bytes: &[u8], opts: &Options) -> Doc
         .map(|(s, c)| Value::from(format!("{} ({s}): {}", c.id, c.message)))
         .collect();
     r.push(if failed.is_empty() {
-        CheckResult::new(verifies, Verdict::Pass, format!("{} checks of the verification core passed or were not applicable", all.len()))
+        CheckResult::new(
+            verifies,
+            Verdict::Pass,
+            format!(
+                "{} checks of the verification core passed or were not applicable",
+                all.len()
+            ),
+        )
     } else {
-        CheckResult::new(verifies, Verdict::Fail, format!("{} check(s) of the verification core failed", failed.len()))
-            .with("failed checks", Value::Array(failed))
+        CheckResult::new(
+            verifies,
+            Verdict::Fail,
+            format!("{} check(s) of the verification core failed", failed.len()),
+        )
+        .with("failed checks", Value::Array(failed))
     });
 
     // Recipient: the core's recipient check on the top-level credential.
     let rec = inner.checks.iter().find(|c| c.id == "ob3.recipient");
     r.push(match rec {
-        Some(c) if c.verdict == Verdict::Pass => CheckResult::new(recipient, Verdict::Pass, c.message.clone()),
+        Some(c) if c.verdict == Verdict::Pass => {
+            CheckResult::new(recipient, Verdict::Pass, c.message.clone())
+        }
         Some(c) => CheckResult::new(recipient, Verdict::Fail, c.message.clone())
             .with("recipient expected", CONFORMANCE_RECIPIENT),
-        None => CheckResult::new(recipient, Verdict::Fail, "the credential could not be read far enough to find its recipient"),
+        None => CheckResult::new(
+            recipient,
+            Verdict::Fail,
+            "the credential could not be read far enough to find its recipient",
+        ),
     });
 
     // Proof format: read from the kind line, e.g. "OpenBadgeCredential (eddsa-rdfc-2022)".

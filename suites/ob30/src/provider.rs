@@ -81,10 +81,19 @@ provider_checks! {
 
 /// The write-only checks.
 fn write_only(d: &Defs) -> Vec<&'static str> {
-    [d.UPSERT_CREATE, d.UPSERT_REPLACE, d.UPSERT_PRESERVE, d.UPSERT_JWS, d.UPSERT_MALFORMED, d.UPSERT_SCOPE, d.PROFILE_PUT, d.PROFILE_PUT_MALFORMED]
-        .iter()
-        .map(|c| c.id)
-        .collect()
+    [
+        d.UPSERT_CREATE,
+        d.UPSERT_REPLACE,
+        d.UPSERT_PRESERVE,
+        d.UPSERT_JWS,
+        d.UPSERT_MALFORMED,
+        d.UPSERT_SCOPE,
+        d.PROFILE_PUT,
+        d.PROFILE_PUT_MALFORMED,
+    ]
+    .iter()
+    .map(|c| c.id)
+    .collect()
 }
 
 /// Which provider role is certified (write runs read + write).
@@ -133,10 +142,15 @@ impl Api {
         format!("{}{name}", self.scope_base)
     }
     fn all_scopes(&self) -> Vec<String> {
-        let mut v: Vec<String> = ["credential.readonly", "credential.upsert", "profile.readonly", "profile.update"]
-            .iter()
-            .map(|s| self.scope(s))
-            .collect();
+        let mut v: Vec<String> = [
+            "credential.readonly",
+            "credential.upsert",
+            "profile.readonly",
+            "profile.update",
+        ]
+        .iter()
+        .map(|s| self.scope(s))
+        .collect();
         v.push("offline_access".into());
         v
     }
@@ -146,7 +160,10 @@ impl Api {
 pub fn checks(standard: Standard, role: Role) -> Vec<CheckDef> {
     let d = Api::of(standard).defs;
     let w = write_only(&d);
-    d.all().into_iter().filter(|c| role == Role::Write || !w.contains(&c.id)).collect()
+    d.all()
+        .into_iter()
+        .filter(|c| role == Role::Write || !w.contains(&c.id))
+        .collect()
 }
 
 /// How a run is configured.
@@ -212,7 +229,11 @@ impl Run<'_> {
     /// Records a result with the exchanges since `mark` as evidence.
     fn done(&mut self, mark: usize, r: CheckResult) {
         let ex = self.c.since(mark);
-        let r = if ex.is_empty() { r } else { r.with("http", ev(ex)) };
+        let r = if ex.is_empty() {
+            r
+        } else {
+            r.with("http", ev(ex))
+        };
         self.results.push(r);
     }
     fn skip(&mut self, d: CheckDef, why: &str) {
@@ -233,7 +254,20 @@ impl Run<'_> {
 
 fn schema_problems(url: &str, v: &Value) -> Vec<String> {
     match schema::validate(url, Form::V2, v) {
-        Some(Ok(errs)) => errs.iter().map(|e| format!("{}: {}", if e.pointer.is_empty() { "/" } else { &e.pointer }, e.message)).collect(),
+        Some(Ok(errs)) => errs
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}: {}",
+                    if e.pointer.is_empty() {
+                        "/"
+                    } else {
+                        &e.pointer
+                    },
+                    e.message
+                )
+            })
+            .collect(),
         Some(Err(e)) => vec![format!("schema unusable: {e}")],
         None => vec![format!("schema {url} not shipped")],
     }
@@ -281,7 +315,12 @@ impl Listing {
     fn keys(&self) -> Vec<String> {
         self.json
             .iter()
-            .map(|c| c.get("id").and_then(Value::as_str).map(str::to_owned).unwrap_or_else(|| c.to_string()))
+            .map(|c| {
+                c.get("id")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| c.to_string())
+            })
             .chain(self.jws.iter().cloned())
             .collect()
     }
@@ -304,7 +343,11 @@ fn listing(v: &Value) -> Listing {
         }
     };
     if let Some(a) = jws.and_then(Value::as_array) {
-        l.jws = a.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+        l.jws = a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
     }
     l
 }
@@ -346,7 +389,12 @@ pub fn run(o: &Options, progress: Progress) -> Result<DocReport, String> {
     // report in declared order
     let order = checks(o.standard, o.role);
     let mut results = std::mem::take(&mut r.results);
-    results.sort_by_key(|x| order.iter().position(|d| d.id == x.id).unwrap_or(usize::MAX));
+    results.sort_by_key(|x| {
+        order
+            .iter()
+            .position(|d| d.id == x.id)
+            .unwrap_or(usize::MAX)
+    });
     doc.checks = results;
     Ok(doc)
 }
@@ -361,11 +409,25 @@ fn engine(r: &mut Run) {
     } else {
         None
     };
-    let mut main: Option<Grant> = r.o.token.clone().map(|t| Grant { access: t, refresh: None, expires_in: None });
+    let mut main: Option<Grant> = r.o.token.clone().map(|t| Grant {
+        access: t,
+        refresh: None,
+        expires_in: None,
+    });
     let mut narrow: Option<Grant> = None;
     let mut flow: Option<(Registration, OAuthClient, Sdd)> = None;
     if let Some(why) = oauth_skip {
-        for x in [d.REGISTER, d.REGISTER_INVALID, d.AUTHORIZE, d.AUTHORIZE_REDIRECT, d.AUTHORIZE_PKCE, d.TOKEN, d.TOKEN_VERIFIER, d.TOKEN_REUSE, d.SCOPE] {
+        for x in [
+            d.REGISTER,
+            d.REGISTER_INVALID,
+            d.AUTHORIZE,
+            d.AUTHORIZE_REDIRECT,
+            d.AUTHORIZE_PKCE,
+            d.TOKEN,
+            d.TOKEN_VERIFIER,
+            d.TOKEN_REUSE,
+            d.SCOPE,
+        ] {
             r.skip(x, why);
         }
     } else {
@@ -385,16 +447,28 @@ fn check_discovery(r: &mut Run) -> Sdd {
     let mut sdd = Sdd::default();
     match r.c.get(&r.url("/discovery"), None) {
         Err(e) => p.push(e.0),
-        Ok(resp) if resp.status != 200 => p.push(format!("GET /discovery answered {} (it must not be protected)", resp.status)),
+        Ok(resp) if resp.status != 200 => p.push(format!(
+            "GET /discovery answered {} (it must not be protected)",
+            resp.status
+        )),
         Ok(resp) => match resp.json() {
             Err(e) => p.push(e),
             Ok(v) => {
-                for ptr in ["/openapi", "/info/title", "/info/version", "/info/termsOfService", "/info/x-imssf-privacyPolicyUrl"] {
+                for ptr in [
+                    "/openapi",
+                    "/info/title",
+                    "/info/version",
+                    "/info/termsOfService",
+                    "/info/x-imssf-privacyPolicyUrl",
+                ] {
                     if v.pointer(ptr).is_none() {
                         p.push(format!("{ptr} missing"));
                     }
                 }
-                let s = v.pointer("/components/securitySchemes/OAuth2ACG").cloned().unwrap_or(Value::Null);
+                let s = v
+                    .pointer("/components/securitySchemes/OAuth2ACG")
+                    .cloned()
+                    .unwrap_or(Value::Null);
                 if s.is_null() {
                     p.push("/components/securitySchemes/OAuth2ACG missing".into());
                 }
@@ -406,15 +480,27 @@ fn check_discovery(r: &mut Run) -> Sdd {
                 if !s.is_null() && s.get("type").and_then(Value::as_str) != Some("oauth2") {
                     p.push("OAuth2ACG.type is not oauth2".into());
                 }
-                for (name, val) in [("x-imssf-registrationUrl", &sdd.registration), ("authorizationUrl", &sdd.authorize), ("tokenUrl", &sdd.token)] {
+                for (name, val) in [
+                    ("x-imssf-registrationUrl", &sdd.registration),
+                    ("authorizationUrl", &sdd.authorize),
+                    ("tokenUrl", &sdd.token),
+                ] {
                     if val.is_none() && !s.is_null() {
                         p.push(format!("OAuth2ACG {name} missing"));
                     }
                 }
-                if let Some(o) = s.pointer("/flows/authorizationCode/scopes").and_then(Value::as_object) {
+                if let Some(o) = s
+                    .pointer("/flows/authorizationCode/scopes")
+                    .and_then(Value::as_object)
+                {
                     sdd.scopes = o.keys().cloned().collect();
                 }
-                for sc in ["credential.readonly", "credential.upsert", "profile.readonly", "profile.update"] {
+                for sc in [
+                    "credential.readonly",
+                    "credential.upsert",
+                    "profile.readonly",
+                    "profile.update",
+                ] {
                     let full = r.api.scope(sc);
                     if !sdd.scopes.contains(&full) && !s.is_null() {
                         p.push(format!("scope {full} not offered"));
@@ -431,7 +517,11 @@ fn check_discovery(r: &mut Run) -> Sdd {
 /// The SDD's endpoints, made absolute against the target.
 fn abs(r: &Run, u: &Option<String>) -> Option<String> {
     let u = u.as_ref()?;
-    url::Url::parse(&r.base).ok()?.join(u).ok().map(|x| x.to_string())
+    url::Url::parse(&r.base)
+        .ok()?
+        .join(u)
+        .ok()
+        .map(|x| x.to_string())
 }
 
 fn endpoints(r: &Run, sdd: &Sdd) -> Option<oauth::Endpoints> {
@@ -444,24 +534,46 @@ fn endpoints(r: &Run, sdd: &Sdd) -> Option<oauth::Endpoints> {
 }
 
 /// Runs one authorization flow for `scopes`: Ok((code, verifier)) or the reason.
-fn authorize(r: &Run, oc: &OAuthClient, scopes: &[String], pkce: bool, redirect: Option<&str>) -> Result<(String, Option<oauth::Verifier>, String), String> {
+fn authorize(
+    r: &Run,
+    oc: &OAuthClient,
+    scopes: &[String],
+    pkce: bool,
+    redirect: Option<&str>,
+) -> Result<(String, Option<oauth::Verifier>, String), String> {
     let (user, pass) = r.o.login.clone().unwrap_or_default();
     let req = oauth::auth_request(oc, scopes, pkce, redirect);
     r.c.clear_cookies();
-    match oauth::drive_login(&r.c, &req.url, &user, &pass, "https://harness.wellspring.example/") {
+    match oauth::drive_login(
+        &r.c,
+        &req.url,
+        &user,
+        &pass,
+        "https://harness.wellspring.example/",
+    ) {
         LoginEnd::Redirect(loc) => {
             let (code, state, error) = oauth::code_and_state(&loc);
             if let Some(code) = code {
                 r.c.add_secret(&code);
                 if state.as_deref() != Some(req.state.as_str()) {
-                    return Err(format!("the redirect carries state {:?}, not the one sent", state));
+                    return Err(format!(
+                        "the redirect carries state {:?}, not the one sent",
+                        state
+                    ));
                 }
                 Ok((code, req.verifier, oauth::mask_loc(&loc)))
             } else {
-                Err(format!("redirected to {} without a code (error {:?})", oauth::mask_loc(&loc), error))
+                Err(format!(
+                    "redirected to {} without a code (error {:?})",
+                    oauth::mask_loc(&loc),
+                    error
+                ))
             }
         }
-        LoginEnd::Stopped(status, why) => Err(format!("the flow stopped{}: {why}", status.map(|s| format!(" at HTTP {s}")).unwrap_or_default())),
+        LoginEnd::Stopped(status, why) => Err(format!(
+            "the flow stopped{}: {why}",
+            status.map(|s| format!(" at HTTP {s}")).unwrap_or_default()
+        )),
     }
 }
 
@@ -474,7 +586,12 @@ fn grant_of(t: &oauth2::basic::BasicTokenResponse, _code: &str) -> Grant {
     }
 }
 
-fn oauth_checks(r: &mut Run, sdd: &Sdd, main: &mut Option<Grant>, narrow: &mut Option<Grant>) -> Option<(Registration, OAuthClient, Sdd)> {
+fn oauth_checks(
+    r: &mut Run,
+    sdd: &Sdd,
+    main: &mut Option<Grant>,
+    narrow: &mut Option<Grant>,
+) -> Option<(Registration, OAuthClient, Sdd)> {
     let d = r.api.defs;
     let scopes = r.api.all_scopes();
     // register
@@ -484,25 +601,30 @@ fn oauth_checks(r: &mut Run, sdd: &Sdd, main: &mut Option<Grant>, narrow: &mut O
     let mut p = Vec::new();
     match &reg_url {
         None => p.push("no x-imssf-registrationUrl in the service description".into()),
-        Some(u) => match oauth::register_raw(&r.c, u, oauth::registration_request(&scopes.join(" "))) {
-            Err(e) => p.push(e),
-            Ok(resp) => {
-                if resp.status != 201 {
-                    p.push(format!("registration answered {} (201 expected)", resp.status));
-                }
-                match oauth::parse_registration(&r.c, &resp) {
-                    Err(e) => p.push(e),
-                    Ok(g) => {
-                        for f in ["client_id_issued_at", "client_secret_expires_at"] {
-                            if g.response.get(f).and_then(Value::as_u64).is_none() {
-                                p.push(format!("{f} missing or not a number"));
+        Some(u) => {
+            match oauth::register_raw(&r.c, u, oauth::registration_request(&scopes.join(" "))) {
+                Err(e) => p.push(e),
+                Ok(resp) => {
+                    if resp.status != 201 {
+                        p.push(format!(
+                            "registration answered {} (201 expected)",
+                            resp.status
+                        ));
+                    }
+                    match oauth::parse_registration(&r.c, &resp) {
+                        Err(e) => p.push(e),
+                        Ok(g) => {
+                            for f in ["client_id_issued_at", "client_secret_expires_at"] {
+                                if g.response.get(f).and_then(Value::as_u64).is_none() {
+                                    p.push(format!("{f} missing or not a number"));
+                                }
                             }
+                            reg = Some(g);
                         }
-                        reg = Some(g);
                     }
                 }
             }
-        },
+        }
     }
     let res = result(d.REGISTER, p, "client registered");
     r.done(m, res);
@@ -519,9 +641,18 @@ fn oauth_checks(r: &mut Run, sdd: &Sdd, main: &mut Option<Grant>, narrow: &mut O
             Err(e) => p.push(e),
             Ok(resp) => {
                 if resp.status != 400 {
-                    p.push(format!("a registration without redirect_uris answered {} (400 expected)", resp.status));
+                    p.push(format!(
+                        "a registration without redirect_uris answered {} (400 expected)",
+                        resp.status
+                    ));
                 }
-                if resp.status == 400 && resp.json().ok().and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_owned)).is_none() {
+                if resp.status == 400
+                    && resp
+                        .json()
+                        .ok()
+                        .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_owned))
+                        .is_none()
+                {
                     p.push("the 400 body has no {\"error\": …}".into());
                 }
                 if resp.status < 300 {
@@ -538,7 +669,15 @@ fn oauth_checks(r: &mut Run, sdd: &Sdd, main: &mut Option<Grant>, narrow: &mut O
     let eps = endpoints(r, sdd);
     let (Some(reg), Some(eps)) = (reg, eps) else {
         let why = "no registered client or no authorization/token URL: cannot run the flow";
-        for x in [d.AUTHORIZE, d.AUTHORIZE_REDIRECT, d.AUTHORIZE_PKCE, d.TOKEN, d.TOKEN_VERIFIER, d.TOKEN_REUSE, d.SCOPE] {
+        for x in [
+            d.AUTHORIZE,
+            d.AUTHORIZE_REDIRECT,
+            d.AUTHORIZE_PKCE,
+            d.TOKEN,
+            d.TOKEN_VERIFIER,
+            d.TOKEN_REUSE,
+            d.SCOPE,
+        ] {
             let m = r.start(x);
             r.done(m, CheckResult::new(&x, Verdict::Fail, why));
         }
@@ -547,7 +686,15 @@ fn oauth_checks(r: &mut Run, sdd: &Sdd, main: &mut Option<Grant>, narrow: &mut O
     let oc = match oauth::oauth_client(&reg, &eps, &eps.token) {
         Ok(oc) => oc,
         Err(e) => {
-            for x in [d.AUTHORIZE, d.AUTHORIZE_REDIRECT, d.AUTHORIZE_PKCE, d.TOKEN, d.TOKEN_VERIFIER, d.TOKEN_REUSE, d.SCOPE] {
+            for x in [
+                d.AUTHORIZE,
+                d.AUTHORIZE_REDIRECT,
+                d.AUTHORIZE_PKCE,
+                d.TOKEN,
+                d.TOKEN_VERIFIER,
+                d.TOKEN_REUSE,
+                d.SCOPE,
+            ] {
                 let m = r.start(x);
                 r.done(m, CheckResult::new(&x, Verdict::Fail, e.clone()));
             }
@@ -559,7 +706,12 @@ fn oauth_checks(r: &mut Run, sdd: &Sdd, main: &mut Option<Grant>, narrow: &mut O
     let m = r.start(d.AUTHORIZE);
     let first = authorize(r, &oc, &scopes, true, None);
     let res = match &first {
-        Ok((_, _, loc)) => CheckResult::new(&d.AUTHORIZE, Verdict::Pass, "redirected with a code and the same state").with("redirect", loc.clone()),
+        Ok((_, _, loc)) => CheckResult::new(
+            &d.AUTHORIZE,
+            Verdict::Pass,
+            "redirected with a code and the same state",
+        )
+        .with("redirect", loc.clone()),
         Err(e) => CheckResult::new(&d.AUTHORIZE, Verdict::Fail, e.clone()),
     };
     r.done(m, res);
@@ -570,10 +722,37 @@ fn oauth_checks(r: &mut Run, sdd: &Sdd, main: &mut Option<Grant>, narrow: &mut O
     let req = oauth::auth_request(&oc, &scopes, true, Some(bad));
     let (user, pass) = r.o.login.clone().unwrap_or_default();
     r.c.clear_cookies();
-    let res = match oauth::drive_login(&r.c, &req.url, &user, &pass, "https://harness.wellspring.example/") {
-        LoginEnd::Redirect(loc) if loc.starts_with(bad) => CheckResult::new(&d.AUTHORIZE_REDIRECT, Verdict::Fail, format!("redirected to the unregistered URI: {}", oauth::mask_loc(&loc))),
-        LoginEnd::Redirect(loc) => CheckResult::new(&d.AUTHORIZE_REDIRECT, Verdict::Pass, format!("not redirected to the unregistered URI (went to {})", oauth::mask_loc(&loc))),
-        LoginEnd::Stopped(s, why) => CheckResult::new(&d.AUTHORIZE_REDIRECT, Verdict::Pass, format!("refused ({}): {why}", s.map(|x| x.to_string()).unwrap_or_default())),
+    let res = match oauth::drive_login(
+        &r.c,
+        &req.url,
+        &user,
+        &pass,
+        "https://harness.wellspring.example/",
+    ) {
+        LoginEnd::Redirect(loc) if loc.starts_with(bad) => CheckResult::new(
+            &d.AUTHORIZE_REDIRECT,
+            Verdict::Fail,
+            format!(
+                "redirected to the unregistered URI: {}",
+                oauth::mask_loc(&loc)
+            ),
+        ),
+        LoginEnd::Redirect(loc) => CheckResult::new(
+            &d.AUTHORIZE_REDIRECT,
+            Verdict::Pass,
+            format!(
+                "not redirected to the unregistered URI (went to {})",
+                oauth::mask_loc(&loc)
+            ),
+        ),
+        LoginEnd::Stopped(s, why) => CheckResult::new(
+            &d.AUTHORIZE_REDIRECT,
+            Verdict::Pass,
+            format!(
+                "refused ({}): {why}",
+                s.map(|x| x.to_string()).unwrap_or_default()
+            ),
+        ),
     };
     r.done(m, res);
 
@@ -591,43 +770,69 @@ fn oauth_checks(r: &mut Run, sdd: &Sdd, main: &mut Option<Grant>, narrow: &mut O
     // token
     let m = r.start(d.TOKEN);
     let res = match first {
-        Err(_) => CheckResult::new(&d.TOKEN, Verdict::Fail, "no authorization code (see authorize)"),
-        Ok((code, verifier, _)) => match oauth::exchange_code(&r.c, &oc, &code, verifier, &scopes) {
-            Err(e) => CheckResult::new(&d.TOKEN, Verdict::Fail, e),
-            Ok(t) => {
-                let mut p = Vec::new();
-                if let Some(ex) = r.c.last() {
-                    let cc = ex.response_headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("cache-control")).map(|(_, v)| v.to_ascii_lowercase());
-                    if !cc.as_deref().unwrap_or("").contains("no-store") {
-                        p.push(format!("Cache-Control is {:?}, not no-store", cc));
+        Err(_) => CheckResult::new(
+            &d.TOKEN,
+            Verdict::Fail,
+            "no authorization code (see authorize)",
+        ),
+        Ok((code, verifier, _)) => {
+            match oauth::exchange_code(&r.c, &oc, &code, verifier, &scopes) {
+                Err(e) => CheckResult::new(&d.TOKEN, Verdict::Fail, e),
+                Ok(t) => {
+                    let mut p = Vec::new();
+                    if let Some(ex) = r.c.last() {
+                        let cc = ex
+                            .response_headers
+                            .iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case("cache-control"))
+                            .map(|(_, v)| v.to_ascii_lowercase());
+                        if !cc.as_deref().unwrap_or("").contains("no-store") {
+                            p.push(format!("Cache-Control is {:?}, not no-store", cc));
+                        }
+                        let body: Value =
+                            serde_json::from_str(&ex.response_body).unwrap_or(Value::Null);
+                        if !body
+                            .get("token_type")
+                            .and_then(Value::as_str)
+                            .is_some_and(|s| s.eq_ignore_ascii_case("bearer"))
+                        {
+                            p.push("token_type is not Bearer".into());
+                        }
+                        if body.get("scope").and_then(Value::as_str).is_none() {
+                            p.push("scope missing from the token response".into());
+                        }
+                        if body.get("expires_in").and_then(Value::as_u64).is_none() {
+                            p.push("expires_in missing".into());
+                        }
                     }
-                    let body: Value = serde_json::from_str(&ex.response_body).unwrap_or(Value::Null);
-                    if !body.get("token_type").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case("bearer")) {
-                        p.push("token_type is not Bearer".into());
-                    }
-                    if body.get("scope").and_then(Value::as_str).is_none() {
-                        p.push("scope missing from the token response".into());
-                    }
-                    if body.get("expires_in").and_then(Value::as_u64).is_none() {
-                        p.push("expires_in missing".into());
-                    }
+                    *main = Some(grant_of(&t, &code));
+                    result(d.TOKEN, p, "access token issued")
                 }
-                *main = Some(grant_of(&t, &code));
-                result(d.TOKEN, p, "access token issued")
             }
-        },
+        }
     };
     r.done(m, res);
 
     // token-wrong-verifier
     let m = r.start(d.TOKEN_VERIFIER);
     let res = match authorize(r, &oc, &scopes, true, None) {
-        Err(e) => CheckResult::new(&d.TOKEN_VERIFIER, Verdict::Fail, format!("could not get a code: {e}")),
+        Err(e) => CheckResult::new(
+            &d.TOKEN_VERIFIER,
+            Verdict::Fail,
+            format!("could not get a code: {e}"),
+        ),
         Ok((code, _, _)) => {
-            let wrong = oauth::Verifier::new(format!("wellspring-wrong-verifier-{}", random_hex(16)));
+            let wrong =
+                oauth::Verifier::new(format!("wellspring-wrong-verifier-{}", random_hex(16)));
             match oauth::exchange_code(&r.c, &oc, &code, Some(wrong), &scopes) {
-                Err(e) => CheckResult::new(&d.TOKEN_VERIFIER, Verdict::Pass, format!("rejected: {e}")),
-                Ok(_) => CheckResult::new(&d.TOKEN_VERIFIER, Verdict::Fail, "a wrong code_verifier was accepted"),
+                Err(e) => {
+                    CheckResult::new(&d.TOKEN_VERIFIER, Verdict::Pass, format!("rejected: {e}"))
+                }
+                Ok(_) => CheckResult::new(
+                    &d.TOKEN_VERIFIER,
+                    Verdict::Fail,
+                    "a wrong code_verifier was accepted",
+                ),
             }
         }
     };
@@ -636,20 +841,41 @@ fn oauth_checks(r: &mut Run, sdd: &Sdd, main: &mut Option<Grant>, narrow: &mut O
     // token-code-reuse
     let m = r.start(d.TOKEN_REUSE);
     let res = match authorize(r, &oc, &scopes, true, None) {
-        Err(e) => CheckResult::new(&d.TOKEN_REUSE, Verdict::Fail, format!("could not get a code: {e}")),
+        Err(e) => CheckResult::new(
+            &d.TOKEN_REUSE,
+            Verdict::Fail,
+            format!("could not get a code: {e}"),
+        ),
         Ok((code, verifier, _)) => {
-            let v2 = verifier.as_ref().map(|v| oauth::Verifier::new(v.secret().clone()));
+            let v2 = verifier
+                .as_ref()
+                .map(|v| oauth::Verifier::new(v.secret().clone()));
             match oauth::exchange_code(&r.c, &oc, &code, verifier, &scopes) {
-                Err(e) => CheckResult::new(&d.TOKEN_REUSE, Verdict::Fail, format!("the first exchange failed: {e}")),
+                Err(e) => CheckResult::new(
+                    &d.TOKEN_REUSE,
+                    Verdict::Fail,
+                    format!("the first exchange failed: {e}"),
+                ),
                 Ok(t) => match oauth::exchange_code(&r.c, &oc, &code, v2, &scopes) {
-                    Ok(_) => CheckResult::new(&d.TOKEN_REUSE, Verdict::Fail, "the same code was exchanged twice"),
+                    Ok(_) => CheckResult::new(
+                        &d.TOKEN_REUSE,
+                        Verdict::Fail,
+                        "the same code was exchanged twice",
+                    ),
                     Err(e) => {
                         let g = grant_of(&t, &code);
-                        let still = r.c.get(&r.url("/credentials"), Some(&g.access)).map(|x| x.status).unwrap_or(0);
+                        let still =
+                            r.c.get(&r.url("/credentials"), Some(&g.access))
+                                .map(|x| x.status)
+                                .unwrap_or(0);
                         if (200..300).contains(&still) {
                             CheckResult::new(&d.TOKEN_REUSE, Verdict::Warn, format!("reuse rejected ({e}), but the token from the first exchange still works (SHOULD be revoked)"))
                         } else {
-                            CheckResult::new(&d.TOKEN_REUSE, Verdict::Pass, format!("reuse rejected ({e}); the first token was revoked"))
+                            CheckResult::new(
+                                &d.TOKEN_REUSE,
+                                Verdict::Pass,
+                                format!("reuse rejected ({e}); the first token was revoked"),
+                            )
                         }
                     }
                 },
@@ -661,8 +887,14 @@ fn oauth_checks(r: &mut Run, sdd: &Sdd, main: &mut Option<Grant>, narrow: &mut O
     // a token granted only profile.readonly (used by scope and upsert-scope)
     let m = r.start(d.SCOPE);
     let only = vec![r.api.scope("profile.readonly")];
-    let res = match authorize(r, &oc, &only, true, None).and_then(|(code, v, _)| oauth::exchange_code(&r.c, &oc, &code, v, &only).map(|t| grant_of(&t, &code))) {
-        Err(e) => CheckResult::new(&d.SCOPE, Verdict::Fail, format!("could not get a profile.readonly token: {e}")),
+    let res = match authorize(r, &oc, &only, true, None).and_then(|(code, v, _)| {
+        oauth::exchange_code(&r.c, &oc, &code, v, &only).map(|t| grant_of(&t, &code))
+    }) {
+        Err(e) => CheckResult::new(
+            &d.SCOPE,
+            Verdict::Fail,
+            format!("could not get a profile.readonly token: {e}"),
+        ),
         Ok(g) => {
             let resp = r.c.get(&r.url("/credentials"), Some(&g.access));
             *narrow = Some(g);
@@ -670,9 +902,20 @@ fn oauth_checks(r: &mut Run, sdd: &Sdd, main: &mut Option<Grant>, narrow: &mut O
                 Err(e) => CheckResult::new(&d.SCOPE, Verdict::Fail, e.0),
                 Ok(x) if x.status == 403 => {
                     let p = r.imsx_problems(&x);
-                    result(d.SCOPE, p.into_iter().map(|s| format!("403 body: {s}")).collect(), "403 for a token without credential.readonly")
+                    result(
+                        d.SCOPE,
+                        p.into_iter().map(|s| format!("403 body: {s}")).collect(),
+                        "403 for a token without credential.readonly",
+                    )
                 }
-                Ok(x) => CheckResult::new(&d.SCOPE, Verdict::Fail, format!("getCredentials with a profile.readonly token answered {} (403 expected)", x.status)),
+                Ok(x) => CheckResult::new(
+                    &d.SCOPE,
+                    Verdict::Fail,
+                    format!(
+                        "getCredentials with a profile.readonly token answered {} (403 expected)",
+                        x.status
+                    ),
+                ),
             }
         }
     };
@@ -689,7 +932,11 @@ fn random_hex(n: usize) -> String {
 
 /// GET credentials with a query; (response, listing) or the problem.
 fn get_list(r: &Run, token: &str, query: &str) -> Result<(Response, Listing), String> {
-    let u = if query.is_empty() { r.url("/credentials") } else { format!("{}?{query}", r.url("/credentials")) };
+    let u = if query.is_empty() {
+        r.url("/credentials")
+    } else {
+        format!("{}?{query}", r.url("/credentials"))
+    };
     let resp = r.c.get(&u, Some(token)).map_err(|e| e.0)?;
     if resp.status != 200 {
         return Err(format!("GET {u} answered {}", resp.status));
@@ -704,23 +951,49 @@ fn api_read_checks(r: &mut Run, main: Option<&Grant>, _narrow: Option<&Grant>) {
     let m = r.start(d.AUTH_REQUIRED);
     let res = match r.c.get(&r.url("/credentials"), None) {
         Err(e) => CheckResult::new(&d.AUTH_REQUIRED, Verdict::Fail, e.0),
-        Ok(x) if x.status == 401 => result(d.AUTH_REQUIRED, r.imsx_problems(&x), "401 with imsx_StatusInfo"),
-        Ok(x) => CheckResult::new(&d.AUTH_REQUIRED, Verdict::Fail, format!("answered {} without a token (401 expected)", x.status)),
+        Ok(x) if x.status == 401 => result(
+            d.AUTH_REQUIRED,
+            r.imsx_problems(&x),
+            "401 with imsx_StatusInfo",
+        ),
+        Ok(x) => CheckResult::new(
+            &d.AUTH_REQUIRED,
+            Verdict::Fail,
+            format!("answered {} without a token (401 expected)", x.status),
+        ),
     };
     r.done(m, res);
     let m = r.start(d.AUTH_INVALID);
     let bogus = format!("wellspring-invalid-{}", random_hex(12));
     let res = match r.c.get(&r.url("/credentials"), Some(&bogus)) {
         Err(e) => CheckResult::new(&d.AUTH_INVALID, Verdict::Fail, e.0),
-        Ok(x) if x.status == 401 => result(d.AUTH_INVALID, r.imsx_problems(&x), "401 with imsx_StatusInfo"),
-        Ok(x) => CheckResult::new(&d.AUTH_INVALID, Verdict::Fail, format!("answered {} with an unknown token (401 expected)", x.status)),
+        Ok(x) if x.status == 401 => result(
+            d.AUTH_INVALID,
+            r.imsx_problems(&x),
+            "401 with imsx_StatusInfo",
+        ),
+        Ok(x) => CheckResult::new(
+            &d.AUTH_INVALID,
+            Verdict::Fail,
+            format!("answered {} with an unknown token (401 expected)", x.status),
+        ),
     };
     r.done(m, res);
 
     let Some(g) = main else {
-        for x in [d.CREDENTIALS, d.CREDENTIALS_VERIFY, d.PAGING, d.SINCE, d.BAD_QUERY, d.PROFILE] {
+        for x in [
+            d.CREDENTIALS,
+            d.CREDENTIALS_VERIFY,
+            d.PAGING,
+            d.SINCE,
+            d.BAD_QUERY,
+            d.PROFILE,
+        ] {
             let m = r.start(x);
-            r.done(m, CheckResult::new(&x, Verdict::Fail, "no access token (see token)"));
+            r.done(
+                m,
+                CheckResult::new(&x, Verdict::Fail, "no access token (see token)"),
+            );
         }
         return;
     };
@@ -733,12 +1006,22 @@ fn api_read_checks(r: &mut Run, main: Option<&Grant>, _narrow: Option<&Grant>) {
     let mut p = Vec::new();
     match get_list(r, &token, "since=2999-01-01T00:00:00Z") {
         Err(e) => p.push(e),
-        Ok((_, l)) if l.len() > 0 => p.push(format!("since=2999-01-01T00:00:00Z returned {} credential(s)", l.len())),
+        Ok((_, l)) if l.len() > 0 => p.push(format!(
+            "since=2999-01-01T00:00:00Z returned {} credential(s)",
+            l.len()
+        )),
         Ok(_) => {}
     }
-    match (get_list(r, &token, "since=1900-01-01T00:00:00Z&limit=1000"), &all) {
+    match (
+        get_list(r, &token, "since=1900-01-01T00:00:00Z&limit=1000"),
+        &all,
+    ) {
         (Err(e), _) => p.push(e),
-        (Ok((_, l)), Some(a)) if l.len() < a.len().min(1000) => p.push(format!("since=1900-01-01T00:00:00Z returned {} of {} credentials", l.len(), a.len())),
+        (Ok((_, l)), Some(a)) if l.len() < a.len().min(1000) => p.push(format!(
+            "since=1900-01-01T00:00:00Z returned {} of {} credentials",
+            l.len(),
+            a.len()
+        )),
         _ => {}
     }
     let res = result(d.SINCE, p, "since filters by issue date");
@@ -747,9 +1030,14 @@ fn api_read_checks(r: &mut Run, main: Option<&Grant>, _narrow: Option<&Grant>) {
     let m = r.start(d.BAD_QUERY);
     let mut p = Vec::new();
     for q in ["limit=0", "limit=abc", "offset=-1"] {
-        match r.c.get(&format!("{}?{q}", r.url("/credentials")), Some(&token)) {
+        match r
+            .c
+            .get(&format!("{}?{q}", r.url("/credentials")), Some(&token))
+        {
             Err(e) => p.push(e.0),
-            Ok(x) if x.status == 400 => p.extend(r.imsx_problems(&x).into_iter().map(|s| format!("{q}: {s}"))),
+            Ok(x) if x.status == 400 => {
+                p.extend(r.imsx_problems(&x).into_iter().map(|s| format!("{q}: {s}")))
+            }
             Ok(x) => p.push(format!("{q} answered {} (400 expected)", x.status)),
         }
     }
@@ -769,7 +1057,10 @@ fn read_credentials(r: &mut Run, token: &str, def: CheckDef) -> Option<Listing> 
         Ok(x) if x.status != 200 => p.push(format!("getCredentials answered {}", x.status)),
         Ok(x) => {
             if !x.header("content-type").unwrap_or("").contains("json") {
-                p.push(format!("Content-Type {:?} is not JSON", x.header("content-type")));
+                p.push(format!(
+                    "Content-Type {:?} is not JSON",
+                    x.header("content-type")
+                ));
             }
             match x.json() {
                 Err(e) => p.push(e),
@@ -810,7 +1101,14 @@ fn read_credentials(r: &mut Run, token: &str, def: CheckDef) -> Option<Listing> 
             }
         }
     }
-    let mut res = result(def, p, &format!("200, valid response ({} credential(s))", out.as_ref().map(Listing::len).unwrap_or(0)));
+    let mut res = result(
+        def,
+        p,
+        &format!(
+            "200, valid response ({} credential(s))",
+            out.as_ref().map(Listing::len).unwrap_or(0)
+        ),
+    );
     if let (Some(w), Verdict::Pass) = (warn, res.verdict) {
         res.verdict = Verdict::Warn;
         res.message = w;
@@ -823,7 +1121,10 @@ fn verify_credentials(r: &mut Run, all: Option<&Listing>) {
     let d = r.api.defs.CREDENTIALS_VERIFY;
     let Some(l) = all else {
         let m = r.start(d);
-        r.done(m, CheckResult::new(&d, Verdict::Fail, "no credentials read (see credentials)"));
+        r.done(
+            m,
+            CheckResult::new(&d, Verdict::Fail, "no credentials read (see credentials)"),
+        );
         return;
     };
     if l.len() == 0 {
@@ -850,8 +1151,18 @@ fn verify_credentials(r: &mut Run, all: Option<&Listing>) {
         .json
         .iter()
         .enumerate()
-        .map(|(i, c)| (format!("credential[{i}]"), serde_json::to_vec(c).unwrap_or_default()))
-        .chain(l.jws.iter().enumerate().map(|(i, j)| (format!("compactJwsString[{i}]"), j.as_bytes().to_vec())))
+        .map(|(i, c)| {
+            (
+                format!("credential[{i}]"),
+                serde_json::to_vec(c).unwrap_or_default(),
+            )
+        })
+        .chain(
+            l.jws
+                .iter()
+                .enumerate()
+                .map(|(i, j)| (format!("compactJwsString[{i}]"), j.as_bytes().to_vec())),
+        )
         .collect();
     for (name, bytes) in &items {
         let rep = wellspring_verify::verify_bytes(name, bytes, &opts);
@@ -864,9 +1175,18 @@ fn verify_credentials(r: &mut Run, all: Option<&Listing>) {
         }
     }
     let res = if failed.is_empty() {
-        CheckResult::new(&d, Verdict::Pass, format!("{} credential(s) verified", items.len()))
+        CheckResult::new(
+            &d,
+            Verdict::Pass,
+            format!("{} credential(s) verified", items.len()),
+        )
     } else {
-        CheckResult::new(&d, Verdict::Fail, format!("{} verification check(s) failed", failed.len())).with("failures", Value::Array(failed))
+        CheckResult::new(
+            &d,
+            Verdict::Fail,
+            format!("{} verification check(s) failed", failed.len()),
+        )
+        .with("failures", Value::Array(failed))
     };
     r.done(m, res);
 }
@@ -881,7 +1201,11 @@ fn links(resp: &Response) -> Vec<(String, String)> {
         for part in v.split(',') {
             let mut segs = part.split(';');
             let Some(u) = segs.next() else { continue };
-            let u = u.trim().trim_start_matches('<').trim_end_matches('>').to_owned();
+            let u = u
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_owned();
             for s in segs {
                 let s = s.trim();
                 if let Some(rel) = s.strip_prefix("rel=") {
@@ -897,7 +1221,11 @@ fn links(resp: &Response) -> Vec<(String, String)> {
 
 fn next_link(resp: &Response) -> Option<String> {
     let l = links(resp).into_iter().find(|(r, _)| r == "next")?.1;
-    url::Url::parse(&resp.url).ok()?.join(&l).ok().map(|u| u.to_string())
+    url::Url::parse(&resp.url)
+        .ok()?
+        .join(&l)
+        .ok()
+        .map(|u| u.to_string())
 }
 
 fn paging(r: &mut Run, token: &str, all: Option<&Listing>) {
@@ -925,10 +1253,16 @@ fn paging(r: &mut Run, token: &str, all: Option<&Listing>) {
         if l.len() > 1 {
             p.push(format!("limit=1 returned {} items", l.len()));
         }
-        match resp.header("x-total-count").map(|s| s.trim().parse::<usize>()) {
+        match resp
+            .header("x-total-count")
+            .map(|s| s.trim().parse::<usize>())
+        {
             Some(Ok(n)) => {
                 if total.is_some_and(|t| t != n) {
-                    p.push(format!("X-Total-Count changed between pages ({:?} then {n})", total));
+                    p.push(format!(
+                        "X-Total-Count changed between pages ({:?} then {n})",
+                        total
+                    ));
                 }
                 total = Some(n);
             }
@@ -942,7 +1276,9 @@ fn paging(r: &mut Run, token: &str, all: Option<&Listing>) {
             p.push(format!("no Link rel=\"next\" at offset {offset} of {t}"));
         }
         if !incomplete && rels.iter().any(|x| x == "next") {
-            p.push(format!("Link rel=\"next\" on the last page (offset {offset} of {t})"));
+            p.push(format!(
+                "Link rel=\"next\" on the last page (offset {offset} of {t})"
+            ));
         }
         if !rels.is_empty() || incomplete {
             for must in ["first", "last"] {
@@ -969,11 +1305,17 @@ fn paging(r: &mut Run, token: &str, all: Option<&Listing>) {
     }
     let uniq: BTreeSet<&String> = seen.iter().collect();
     if uniq.len() != seen.len() {
-        p.push(format!("{} duplicate item(s) across pages", seen.len() - uniq.len()));
+        p.push(format!(
+            "{} duplicate item(s) across pages",
+            seen.len() - uniq.len()
+        ));
     }
     if let Some(t) = total.or(total_known) {
         if uniq.len() != t {
-            p.push(format!("the pages hold {} distinct item(s), the total is {t}", uniq.len()));
+            p.push(format!(
+                "the pages hold {} distinct item(s), the total is {t}",
+                uniq.len()
+            ));
         }
     }
     p.dedup();
@@ -1040,13 +1382,27 @@ pub fn upsert_payloads(standard: Standard) -> Result<(Value, String), String> {
             (sign(&clr("json")?)?, clr("jwt")?)
         }
     };
-    let jws = jwt::sign(&jwt_source, &key, "EdDSA", Some(&vm), false, jwt::PayloadForm::Direct)?;
+    let jws = jwt::sign(
+        &jwt_source,
+        &key,
+        "EdDSA",
+        Some(&vm),
+        false,
+        jwt::PayloadForm::Direct,
+    )?;
     Ok((json_cred, jws))
 }
 
 fn uuid_urn() -> String {
     let x = random_hex(16);
-    format!("urn:uuid:{}-{}-4{}-8{}-{}", &x[0..8], &x[8..12], &x[13..16], &x[17..20], &x[20..32])
+    format!(
+        "urn:uuid:{}-{}-4{}-8{}-{}",
+        &x[0..8],
+        &x[8..12],
+        &x[13..16],
+        &x[17..20],
+        &x[20..32]
+    )
 }
 
 /// JSON pointers of every leaf of `sent` that is missing or different in `got`.
@@ -1077,7 +1433,10 @@ fn post_credential(r: &Run, token: &str, ctype: &str, body: Vec<u8>) -> Result<R
     r.c.send(
         "POST",
         &r.url("/credentials"),
-        vec![("Authorization".into(), format!("Bearer {token}")), ("Accept".into(), "application/json".into())],
+        vec![
+            ("Authorization".into(), format!("Bearer {token}")),
+            ("Accept".into(), "application/json".into()),
+        ],
         Body::Raw(ctype.to_owned(), body),
     )
     .map_err(|e| e.0)
@@ -1086,9 +1445,21 @@ fn post_credential(r: &Run, token: &str, ctype: &str, body: Vec<u8>) -> Result<R
 fn write_checks(r: &mut Run, main: Option<&Grant>, narrow: Option<&Grant>) {
     let d = r.api.defs;
     let Some(g) = main else {
-        for x in [d.UPSERT_CREATE, d.UPSERT_REPLACE, d.UPSERT_PRESERVE, d.UPSERT_JWS, d.UPSERT_MALFORMED, d.UPSERT_SCOPE, d.PROFILE_PUT, d.PROFILE_PUT_MALFORMED] {
+        for x in [
+            d.UPSERT_CREATE,
+            d.UPSERT_REPLACE,
+            d.UPSERT_PRESERVE,
+            d.UPSERT_JWS,
+            d.UPSERT_MALFORMED,
+            d.UPSERT_SCOPE,
+            d.PROFILE_PUT,
+            d.PROFILE_PUT_MALFORMED,
+        ] {
             let m = r.start(x);
-            r.done(m, CheckResult::new(&x, Verdict::Fail, "no access token (see token)"));
+            r.done(
+                m,
+                CheckResult::new(&x, Verdict::Fail, "no access token (see token)"),
+            );
         }
         return;
     };
@@ -1096,8 +1467,16 @@ fn write_checks(r: &mut Run, main: Option<&Grant>, narrow: Option<&Grant>) {
     let (cred, jws) = match upsert_payloads(r.api.standard) {
         Ok(x) => x,
         Err(e) => {
-            for x in [d.UPSERT_CREATE, d.UPSERT_REPLACE, d.UPSERT_PRESERVE, d.UPSERT_JWS] {
-                r.skip(x, &format!("the harness could not sign its credential: {e}"));
+            for x in [
+                d.UPSERT_CREATE,
+                d.UPSERT_REPLACE,
+                d.UPSERT_PRESERVE,
+                d.UPSERT_JWS,
+            ] {
+                r.skip(
+                    x,
+                    &format!("the harness could not sign its credential: {e}"),
+                );
             }
             (Value::Null, String::new())
         }
@@ -1110,7 +1489,10 @@ fn write_checks(r: &mut Run, main: Option<&Grant>, narrow: Option<&Grant>) {
             Ok(x) => {
                 let mut p = Vec::new();
                 if x.status != 201 {
-                    p.push(format!("answered {} (201 expected for a new credential)", x.status));
+                    p.push(format!(
+                        "answered {} (201 expected for a new credential)",
+                        x.status
+                    ));
                 }
                 match x.json() {
                     Ok(v) if v.get("id") == cred.get("id") => {}
@@ -1124,8 +1506,17 @@ fn write_checks(r: &mut Run, main: Option<&Grant>, narrow: Option<&Grant>) {
         let m = r.start(d.UPSERT_REPLACE);
         let res = match post_credential(r, &token, "application/json", bytes) {
             Err(e) => CheckResult::new(&d.UPSERT_REPLACE, Verdict::Fail, e),
-            Ok(x) if x.status == 200 => CheckResult::new(&d.UPSERT_REPLACE, Verdict::Pass, "200, replaced"),
-            Ok(x) => CheckResult::new(&d.UPSERT_REPLACE, Verdict::Fail, format!("answered {} (200 expected for an existing credential)", x.status)),
+            Ok(x) if x.status == 200 => {
+                CheckResult::new(&d.UPSERT_REPLACE, Verdict::Pass, "200, replaced")
+            }
+            Ok(x) => CheckResult::new(
+                &d.UPSERT_REPLACE,
+                Verdict::Fail,
+                format!(
+                    "answered {} (200 expected for an existing credential)",
+                    x.status
+                ),
+            ),
         };
         r.done(m, res);
         // preserve
@@ -1164,9 +1555,17 @@ fn write_checks(r: &mut Run, main: Option<&Grant>, narrow: Option<&Grant>) {
             (Some(got), _) => {
                 let lost = lost_values(&cred, &got);
                 if lost.is_empty() {
-                    CheckResult::new(&d.UPSERT_PRESERVE, Verdict::Pass, "read back equal, every property unchanged")
+                    CheckResult::new(
+                        &d.UPSERT_PRESERVE,
+                        Verdict::Pass,
+                        "read back equal, every property unchanged",
+                    )
                 } else {
-                    let mut res = CheckResult::new(&d.UPSERT_PRESERVE, Verdict::Fail, format!("{} value(s) lost or changed", lost.len()));
+                    let mut res = CheckResult::new(
+                        &d.UPSERT_PRESERVE,
+                        Verdict::Fail,
+                        format!("{} value(s) lost or changed", lost.len()),
+                    );
                     for (ptr, s, g) in lost.into_iter().take(50) {
                         res = res.at(&ptr, "sent / returned", json!({"sent": s, "returned": g}));
                     }
@@ -1174,7 +1573,11 @@ fn write_checks(r: &mut Run, main: Option<&Grant>, narrow: Option<&Grant>) {
                 }
             }
             (None, Some(e)) => CheckResult::new(&d.UPSERT_PRESERVE, Verdict::Fail, e),
-            (None, None) => CheckResult::new(&d.UPSERT_PRESERVE, Verdict::Fail, "the upserted credential is not returned by getCredentials (same issuer id and id)"),
+            (None, None) => CheckResult::new(
+                &d.UPSERT_PRESERVE,
+                Verdict::Fail,
+                "the upserted credential is not returned by getCredentials (same issuer id and id)",
+            ),
         };
         r.done(m, res);
         let m = r.start(d.UPSERT_JWS);
@@ -1182,63 +1585,140 @@ fn write_checks(r: &mut Run, main: Option<&Grant>, narrow: Option<&Grant>) {
             Err(e) => CheckResult::new(&d.UPSERT_JWS, Verdict::Fail, e),
             Ok(x) if x.status == 200 || x.status == 201 => {
                 if x.text().trim() == jws {
-                    CheckResult::new(&d.UPSERT_JWS, Verdict::Pass, format!("{}, echoed", x.status))
+                    CheckResult::new(
+                        &d.UPSERT_JWS,
+                        Verdict::Pass,
+                        format!("{}, echoed", x.status),
+                    )
                 } else {
-                    CheckResult::new(&d.UPSERT_JWS, Verdict::Warn, format!("{}, but the body does not echo the compact JWS", x.status))
+                    CheckResult::new(
+                        &d.UPSERT_JWS,
+                        Verdict::Warn,
+                        format!("{}, but the body does not echo the compact JWS", x.status),
+                    )
                 }
             }
-            Ok(x) => CheckResult::new(&d.UPSERT_JWS, Verdict::Fail, format!("answered {} (201 expected)", x.status)),
+            Ok(x) => CheckResult::new(
+                &d.UPSERT_JWS,
+                Verdict::Fail,
+                format!("answered {} (201 expected)", x.status),
+            ),
         };
         r.done(m, res);
     }
     let m = r.start(d.UPSERT_MALFORMED);
     let res = match post_credential(r, &token, "application/json", b"{\"@context\": [".to_vec()) {
         Err(e) => CheckResult::new(&d.UPSERT_MALFORMED, Verdict::Fail, e),
-        Ok(x) if x.status == 400 => result(d.UPSERT_MALFORMED, r.imsx_problems(&x), "400 with imsx_StatusInfo"),
-        Ok(x) => CheckResult::new(&d.UPSERT_MALFORMED, Verdict::Fail, format!("answered {} (400 expected)", x.status)),
+        Ok(x) if x.status == 400 => result(
+            d.UPSERT_MALFORMED,
+            r.imsx_problems(&x),
+            "400 with imsx_StatusInfo",
+        ),
+        Ok(x) => CheckResult::new(
+            &d.UPSERT_MALFORMED,
+            Verdict::Fail,
+            format!("answered {} (400 expected)", x.status),
+        ),
     };
     r.done(m, res);
     match narrow {
-        None => r.skip(d.UPSERT_SCOPE, "no token with a narrower scope (OAuth flow not run)"),
+        None => r.skip(
+            d.UPSERT_SCOPE,
+            "no token with a narrower scope (OAuth flow not run)",
+        ),
         Some(n) => {
             let m = r.start(d.UPSERT_SCOPE);
-            let body = if cred.is_null() { b"{}".to_vec() } else { serde_json::to_vec(&cred).unwrap_or_default() };
+            let body = if cred.is_null() {
+                b"{}".to_vec()
+            } else {
+                serde_json::to_vec(&cred).unwrap_or_default()
+            };
             let res = match post_credential(r, &n.access, "application/json", body) {
                 Err(e) => CheckResult::new(&d.UPSERT_SCOPE, Verdict::Fail, e),
-                Ok(x) if x.status == 403 => CheckResult::new(&d.UPSERT_SCOPE, Verdict::Pass, "403 without credential.upsert"),
-                Ok(x) => CheckResult::new(&d.UPSERT_SCOPE, Verdict::Fail, format!("answered {} with a profile.readonly token (403 expected)", x.status)),
+                Ok(x) if x.status == 403 => CheckResult::new(
+                    &d.UPSERT_SCOPE,
+                    Verdict::Pass,
+                    "403 without credential.upsert",
+                ),
+                Ok(x) => CheckResult::new(
+                    &d.UPSERT_SCOPE,
+                    Verdict::Fail,
+                    format!(
+                        "answered {} with a profile.readonly token (403 expected)",
+                        x.status
+                    ),
+                ),
             };
             r.done(m, res);
         }
     }
     // profile-put
     let m = r.start(d.PROFILE_PUT);
-    let current = r.c.get(&r.url("/profile"), Some(&token)).ok().filter(|x| x.status == 200).and_then(|x| x.json().ok());
+    let current =
+        r.c.get(&r.url("/profile"), Some(&token))
+            .ok()
+            .filter(|x| x.status == 200)
+            .and_then(|x| x.json().ok());
     let res = match current {
-        None => CheckResult::new(&d.PROFILE_PUT, Verdict::Fail, "could not read the profile to put it back"),
-        Some(p) => match r.c.send("PUT", &r.url("/profile"), vec![("Authorization".into(), format!("Bearer {token}"))], Body::Json(p)) {
+        None => CheckResult::new(
+            &d.PROFILE_PUT,
+            Verdict::Fail,
+            "could not read the profile to put it back",
+        ),
+        Some(p) => match r.c.send(
+            "PUT",
+            &r.url("/profile"),
+            vec![("Authorization".into(), format!("Bearer {token}"))],
+            Body::Json(p),
+        ) {
             Err(e) => CheckResult::new(&d.PROFILE_PUT, Verdict::Fail, e.0),
             Ok(x) if x.status == 200 => {
                 let v = x.json().unwrap_or(Value::Null);
-                result(d.PROFILE_PUT, schema_problems(r.api.profile_schema, &v), "200 with a valid Profile")
+                result(
+                    d.PROFILE_PUT,
+                    schema_problems(r.api.profile_schema, &v),
+                    "200 with a valid Profile",
+                )
             }
-            Ok(x) if x.status == 202 => CheckResult::new(&d.PROFILE_PUT, Verdict::Pass, "202 accepted"),
-            Ok(x) => CheckResult::new(&d.PROFILE_PUT, Verdict::Fail, format!("answered {} (200 or 202 expected)", x.status)),
+            Ok(x) if x.status == 202 => {
+                CheckResult::new(&d.PROFILE_PUT, Verdict::Pass, "202 accepted")
+            }
+            Ok(x) => CheckResult::new(
+                &d.PROFILE_PUT,
+                Verdict::Fail,
+                format!("answered {} (200 or 202 expected)", x.status),
+            ),
         },
     };
     r.done(m, res);
     let m = r.start(d.PROFILE_PUT_MALFORMED);
-    let res = match r.c.send("PUT", &r.url("/profile"), vec![("Authorization".into(), format!("Bearer {token}"))], Body::Raw("application/json".into(), b"[1, 2".to_vec())) {
+    let res = match r.c.send(
+        "PUT",
+        &r.url("/profile"),
+        vec![("Authorization".into(), format!("Bearer {token}"))],
+        Body::Raw("application/json".into(), b"[1, 2".to_vec()),
+    ) {
         Err(e) => CheckResult::new(&d.PROFILE_PUT_MALFORMED, Verdict::Fail, e.0),
-        Ok(x) if x.status == 400 => CheckResult::new(&d.PROFILE_PUT_MALFORMED, Verdict::Pass, "400"),
-        Ok(x) => CheckResult::new(&d.PROFILE_PUT_MALFORMED, Verdict::Fail, format!("answered {} (400 expected)", x.status)),
+        Ok(x) if x.status == 400 => {
+            CheckResult::new(&d.PROFILE_PUT_MALFORMED, Verdict::Pass, "400")
+        }
+        Ok(x) => CheckResult::new(
+            &d.PROFILE_PUT_MALFORMED,
+            Verdict::Fail,
+            format!("answered {} (400 expected)", x.status),
+        ),
     };
     r.done(m, res);
 }
 
 // ---------- refresh, revoke, expiry ----------
 
-fn lifecycle_checks(r: &mut Run, flow: Option<(Registration, OAuthClient, Sdd)>, main: Option<Grant>, oauth_skip: Option<&str>) {
+fn lifecycle_checks(
+    r: &mut Run,
+    flow: Option<(Registration, OAuthClient, Sdd)>,
+    main: Option<Grant>,
+    oauth_skip: Option<&str>,
+) {
     let d = r.api.defs;
     let Some((reg, oc, sdd)) = flow else {
         let why = oauth_skip.unwrap_or("the OAuth flow did not complete");
@@ -1254,8 +1734,16 @@ fn lifecycle_checks(r: &mut Run, flow: Option<(Registration, OAuthClient, Sdd)>,
         Some(rt) => {
             let m = r.start(d.REFRESH);
             let eps = endpoints(r, &sdd);
-            let refresh_url = sdd.refresh.as_ref().and_then(|_| abs(r, &sdd.refresh)).or(eps.as_ref().map(|e| e.token.clone()));
-            let res = match eps.zip(refresh_url).ok_or("no token URL".to_owned()).and_then(|(e, u)| oauth::oauth_client(&reg, &e, &u)) {
+            let refresh_url = sdd
+                .refresh
+                .as_ref()
+                .and_then(|_| abs(r, &sdd.refresh))
+                .or(eps.as_ref().map(|e| e.token.clone()));
+            let res = match eps
+                .zip(refresh_url)
+                .ok_or("no token URL".to_owned())
+                .and_then(|(e, u)| oauth::oauth_client(&reg, &e, &u))
+            {
                 Err(e) => CheckResult::new(&d.REFRESH, Verdict::Fail, e),
                 Ok(rc) => match oauth::refresh(&r.c, &rc, &rt) {
                     Err(e) => CheckResult::new(&d.REFRESH, Verdict::Fail, e),
@@ -1269,23 +1757,38 @@ fn lifecycle_checks(r: &mut Run, flow: Option<(Registration, OAuthClient, Sdd)>,
                             Err(e) => p.push(format!("getCredentials with the new token: {e}")),
                             Ok((resp, _)) => {
                                 if let Ok(v) = resp.json() {
-                                    p.extend(schema_problems(r.api.response_schema, &v).into_iter().map(|s| format!("getCredentials again: {s}")));
+                                    p.extend(
+                                        schema_problems(r.api.response_schema, &v)
+                                            .into_iter()
+                                            .map(|s| format!("getCredentials again: {s}")),
+                                    );
                                 }
                             }
                         }
                         match r.c.get(&r.url("/profile"), Some(&g.access)) {
                             Ok(x) if x.status == 200 => {}
-                            Ok(x) => p.push(format!("getProfile with the new token answered {}", x.status)),
+                            Ok(x) => p.push(format!(
+                                "getProfile with the new token answered {}",
+                                x.status
+                            )),
                             Err(e) => p.push(e.0),
                         }
-                        let mut res = result(d.REFRESH, p, "new access token; the read calls pass with it");
-                        if res.verdict == Verdict::Pass && g.refresh.as_deref().is_some_and(|n| n != rt) {
+                        let mut res = result(
+                            d.REFRESH,
+                            p,
+                            "new access token; the read calls pass with it",
+                        );
+                        if res.verdict == Verdict::Pass
+                            && g.refresh.as_deref().is_some_and(|n| n != rt)
+                        {
                             // rotated: the old refresh token should now be rejected
                             if oauth::refresh(&r.c, &rc, &rt).is_ok() {
                                 res.verdict = Verdict::Warn;
-                                res.message = "refresh token rotated, but the old one still works".into();
+                                res.message =
+                                    "refresh token rotated, but the old one still works".into();
                             } else {
-                                res.message.push_str("; rotated refresh token, old one rejected");
+                                res.message
+                                    .push_str("; rotated refresh token, old one rejected");
                             }
                         }
                         if res.verdict != Verdict::Fail {
@@ -1301,24 +1804,38 @@ fn lifecycle_checks(r: &mut Run, flow: Option<(Registration, OAuthClient, Sdd)>,
     // revoke
     let revocation = r.o.revocation_url.clone().or_else(|| {
         let tok = abs(r, &sdd.token)?;
-        oauth::metadata(&r.c, &tok)?.get("revocation_endpoint").and_then(Value::as_str).map(str::to_owned)
+        oauth::metadata(&r.c, &tok)?
+            .get("revocation_endpoint")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
     });
     match (revocation, current) {
-        (None, _) => r.skip(d.REVOKE, "no --revocation-url and no revocation_endpoint in RFC 8414 metadata"),
+        (None, _) => r.skip(
+            d.REVOKE,
+            "no --revocation-url and no revocation_endpoint in RFC 8414 metadata",
+        ),
         (_, None) => r.skip(d.REVOKE, "no token to revoke"),
         (Some(u), Some(g)) => {
             let m = r.start(d.REVOKE);
-            let res = match endpoints(r, &sdd).ok_or("no token URL".to_owned()).and_then(|mut e| {
-                e.revocation = Some(u.clone());
-                let t = e.token.clone();
-                oauth::oauth_client(&reg, &e, &t)
-            }) {
+            let res = match endpoints(r, &sdd)
+                .ok_or("no token URL".to_owned())
+                .and_then(|mut e| {
+                    e.revocation = Some(u.clone());
+                    let t = e.token.clone();
+                    oauth::oauth_client(&reg, &e, &t)
+                }) {
                 Err(e) => CheckResult::new(&d.REVOKE, Verdict::Fail, e),
                 Ok(rc) => match oauth::revoke(&r.c, &rc, &reg, &u, &g.access) {
                     Err(e) => CheckResult::new(&d.REVOKE, Verdict::Fail, e),
                     Ok(()) => match r.c.get(&r.url("/credentials"), Some(&g.access)) {
-                        Ok(x) if x.status == 401 => CheckResult::new(&d.REVOKE, Verdict::Pass, "revoked; calls answer 401"),
-                        Ok(x) => CheckResult::new(&d.REVOKE, Verdict::Fail, format!("after revocation getCredentials answered {}", x.status)),
+                        Ok(x) if x.status == 401 => {
+                            CheckResult::new(&d.REVOKE, Verdict::Pass, "revoked; calls answer 401")
+                        }
+                        Ok(x) => CheckResult::new(
+                            &d.REVOKE,
+                            Verdict::Fail,
+                            format!("after revocation getCredentials answered {}", x.status),
+                        ),
                         Err(e) => CheckResult::new(&d.REVOKE, Verdict::Fail, e.0),
                     },
                 },
@@ -1330,25 +1847,48 @@ fn lifecycle_checks(r: &mut Run, flow: Option<(Registration, OAuthClient, Sdd)>,
     let wait = r.o.expiry_wait.as_secs();
     let m = r.start(d.TOKEN_EXPIRED);
     let scopes = r.api.all_scopes();
-    let fresh = authorize(r, &oc, &scopes, true, None).and_then(|(code, v, _)| oauth::exchange_code(&r.c, &oc, &code, v, &scopes).map(|t| grant_of(&t, &code)));
+    let fresh = authorize(r, &oc, &scopes, true, None).and_then(|(code, v, _)| {
+        oauth::exchange_code(&r.c, &oc, &code, v, &scopes).map(|t| grant_of(&t, &code))
+    });
     match fresh {
-        Err(e) => r.done(m, CheckResult::new(&d.TOKEN_EXPIRED, Verdict::Fail, format!("could not get a token: {e}"))),
+        Err(e) => r.done(
+            m,
+            CheckResult::new(
+                &d.TOKEN_EXPIRED,
+                Verdict::Fail,
+                format!("could not get a token: {e}"),
+            ),
+        ),
         Ok(g) => match g.expires_in {
             Some(s) if s <= wait => {
                 std::thread::sleep(Duration::from_secs(s + 1));
                 let res = match r.c.get(&r.url("/credentials"), Some(&g.access)) {
-                    Ok(x) if x.status == 401 => CheckResult::new(&d.TOKEN_EXPIRED, Verdict::Pass, format!("401 after {s} s")),
-                    Ok(x) => CheckResult::new(&d.TOKEN_EXPIRED, Verdict::Fail, format!("after expires_in ({s} s) the token still gets {}", x.status)),
+                    Ok(x) if x.status == 401 => CheckResult::new(
+                        &d.TOKEN_EXPIRED,
+                        Verdict::Pass,
+                        format!("401 after {s} s"),
+                    ),
+                    Ok(x) => CheckResult::new(
+                        &d.TOKEN_EXPIRED,
+                        Verdict::Fail,
+                        format!("after expires_in ({s} s) the token still gets {}", x.status),
+                    ),
                     Err(e) => CheckResult::new(&d.TOKEN_EXPIRED, Verdict::Fail, e.0),
                 };
                 r.done(m, res);
             }
             other => {
                 let _ = r.c.since(m);
-                r.results.push(CheckResult::new(&d.TOKEN_EXPIRED, Verdict::Skip, format!(
-                    "expires_in is {} s, more than --expiry-wait {wait} s",
-                    other.map(|s| s.to_string()).unwrap_or_else(|| "absent".into())
-                )));
+                r.results.push(CheckResult::new(
+                    &d.TOKEN_EXPIRED,
+                    Verdict::Skip,
+                    format!(
+                        "expires_in is {} s, more than --expiry-wait {wait} s",
+                        other
+                            .map(|s| s.to_string())
+                            .unwrap_or_else(|| "absent".into())
+                    ),
+                ));
             }
         },
     }

@@ -9,6 +9,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::issuer::IssuerStandard as Standard;
+use crate::provider::upsert_payloads;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
@@ -17,8 +19,6 @@ use axum::Router;
 use base64::Engine;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use crate::issuer::IssuerStandard as Standard;
-use crate::provider::upsert_payloads;
 
 pub const USER: &str = "tester@example.org";
 pub const PASSWORD: &str = "pa55-w0rd-suite";
@@ -89,7 +89,10 @@ fn rand_token(prefix: &str) -> String {
     use rand::RngCore;
     let mut b = [0u8; 18];
     rand::thread_rng().fill_bytes(&mut b);
-    format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b))
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+    )
 }
 
 fn imsx(status: StatusCode, minor: &str, desc: &str) -> Response {
@@ -99,11 +102,21 @@ fn imsx(status: StatusCode, minor: &str, desc: &str) -> Response {
         "imsx_description": desc,
         "imsx_codeMinor": {"imsx_codeMinorField": [{"imsx_codeMinorFieldName": "sourcedId", "imsx_codeMinorFieldValue": minor}]}
     });
-    (status, [("content-type", "application/json")], body.to_string()).into_response()
+    (
+        status,
+        [("content-type", "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 fn json_resp(status: StatusCode, v: Value) -> Response {
-    (status, [("content-type", "application/json")], v.to_string()).into_response()
+    (
+        status,
+        [("content-type", "application/json")],
+        v.to_string(),
+    )
+        .into_response()
 }
 
 fn form(body: &[u8]) -> HashMap<String, String> {
@@ -113,26 +126,49 @@ fn form(body: &[u8]) -> HashMap<String, String> {
 fn hidden(q: &HashMap<String, String>) -> String {
     q.iter()
         .filter(|(k, _)| *k != "username" && *k != "password" && *k != "decision")
-        .map(|(k, v)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", esc(k), esc(v)))
+        .map(|(k, v)| {
+            format!(
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                esc(k),
+                esc(v)
+            )
+        })
         .collect()
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
 }
 
 fn html(s: String) -> Response {
-    (StatusCode::OK, [("content-type", "text/html; charset=utf-8")], s).into_response()
+    (
+        StatusCode::OK,
+        [("content-type", "text/html; charset=utf-8")],
+        s,
+    )
+        .into_response()
 }
 
 fn key_of(v: &Value) -> String {
-    let iss = v.get("issuer").map(|i| i.get("id").unwrap_or(i)).and_then(Value::as_str).unwrap_or("");
-    format!("{}|{}", iss, v.get("id").and_then(Value::as_str).unwrap_or(""))
+    let iss = v
+        .get("issuer")
+        .map(|i| i.get("id").unwrap_or(i))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    format!(
+        "{}|{}",
+        iss,
+        v.get("id").and_then(Value::as_str).unwrap_or("")
+    )
 }
 
 fn jws_payload(jws: &str) -> Option<Value> {
     let p = jws.split('.').nth(1)?;
-    let b = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p).ok()?;
+    let b = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(p)
+        .ok()?;
     let v: Value = serde_json::from_slice(&b).ok()?;
     Some(v.get("vc").cloned().unwrap_or(v))
 }
@@ -144,8 +180,14 @@ pub fn start(standard: Standard, faults: Faults) -> Provider {
     let addr: SocketAddr = listener.local_addr().unwrap();
     let base = format!("http://{addr}");
     let (path, scope_base) = match standard {
-        Standard::Ob30 => ("/ims/ob/v3p0", "https://purl.imsglobal.org/spec/ob/v3p0/scope/"),
-        Standard::Clr20 => ("/ims/clr/v2p0", "https://purl.imsglobal.org/spec/clr/v2p0/scope/"),
+        Standard::Ob30 => (
+            "/ims/ob/v3p0",
+            "https://purl.imsglobal.org/spec/ob/v3p0/scope/",
+        ),
+        Standard::Clr20 => (
+            "/ims/clr/v2p0",
+            "https://purl.imsglobal.org/spec/clr/v2p0/scope/",
+        ),
     };
     let mut inner = Inner::default();
     // seed: two JSON credentials and two VC-JWTs
@@ -155,24 +197,50 @@ pub fn start(standard: Standard, faults: Faults) -> Provider {
         if faults.tamper && i == 0 {
             c["name"] = json!("changed after signing");
         }
-        inner.creds.push((key_of(&c), c, now - chrono::Duration::days(2 - i)));
+        inner
+            .creds
+            .push((key_of(&c), c, now - chrono::Duration::days(2 - i)));
         let p = jws_payload(&jws).unwrap();
-        inner.creds.push((key_of(&p), Value::String(jws), now - chrono::Duration::days(1)));
+        inner.creds.push((
+            key_of(&p),
+            Value::String(jws),
+            now - chrono::Duration::days(1),
+        ));
     }
     inner.profile = json!({"id": format!("{base}/profile/tester"), "type": ["Profile"], "name": "Suite Tester", "email": USER});
-    let state = Arc::new(Shared { inner: Mutex::new(inner), faults, path, scope_base, base: base.clone() });
+    let state = Arc::new(Shared {
+        inner: Mutex::new(inner),
+        faults,
+        path,
+        scope_base,
+        base: base.clone(),
+    });
     let app = Router::new().fallback(handle).with_state(state.clone());
     std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
         rt.block_on(async move {
             let l = tokio::net::TcpListener::from_std(listener).unwrap();
             axum::serve(l, app).await.unwrap();
         });
     });
-    Provider { base, standard, state }
+    Provider {
+        base,
+        standard,
+        state,
+    }
 }
 
-async fn handle(State(s): State<Arc<Shared>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn handle(
+    State(s): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let path = uri.path().to_owned();
     let q: HashMap<String, String> = uri.query().map(|q| form(q.as_bytes())).unwrap_or_default();
     let api = s.path;
@@ -203,10 +271,20 @@ async fn handle(State(s): State<Arc<Shared>>, method: Method, uri: Uri, headers:
 
 fn discovery(s: &Shared) -> Response {
     let b = &s.base;
-    let scopes: serde_json::Map<String, Value> = ["credential.readonly", "credential.upsert", "profile.readonly", "profile.update"]
-        .iter()
-        .map(|x| (format!("{}{x}", s.scope_base), Value::String(format!("{x} access"))))
-        .collect();
+    let scopes: serde_json::Map<String, Value> = [
+        "credential.readonly",
+        "credential.upsert",
+        "profile.readonly",
+        "profile.update",
+    ]
+    .iter()
+    .map(|x| {
+        (
+            format!("{}{x}", s.scope_base),
+            Value::String(format!("{x} access")),
+        )
+    })
+    .collect();
     json_resp(
         StatusCode::OK,
         json!({
@@ -228,11 +306,26 @@ fn discovery(s: &Shared) -> Response {
 
 fn register(s: &Shared, body: &[u8]) -> Response {
     let Ok(v) = serde_json::from_slice::<Value>(body) else {
-        return json_resp(StatusCode::BAD_REQUEST, json!({"error": "invalid_client_metadata"}));
+        return json_resp(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "invalid_client_metadata"}),
+        );
     };
-    let uris: Vec<String> = v.get("redirect_uris").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default();
+    let uris: Vec<String> = v
+        .get("redirect_uris")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
     if uris.is_empty() {
-        return json_resp(StatusCode::BAD_REQUEST, json!({"error": "invalid_redirect_uri", "error_description": "redirect_uris is required"}));
+        return json_resp(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "invalid_redirect_uri", "error_description": "redirect_uris is required"}),
+        );
     }
     let id = rand_token("client-");
     let secret = rand_token("secret-");
@@ -257,8 +350,13 @@ fn authorize(s: &Shared, q: &HashMap<String, String>) -> Response {
     if !uris.contains(&redirect) {
         return (StatusCode::BAD_REQUEST, "redirect_uri is not registered").into_response();
     }
-    if q.get("code_challenge").is_none() || q.get("code_challenge_method").map(String::as_str) != Some("S256") {
-        let loc = format!("{redirect}?error=invalid_request&state={}", q.get("state").cloned().unwrap_or_default());
+    if q.get("code_challenge").is_none()
+        || q.get("code_challenge_method").map(String::as_str) != Some("S256")
+    {
+        let loc = format!(
+            "{redirect}?error=invalid_request&state={}",
+            q.get("state").cloned().unwrap_or_default()
+        );
         return (StatusCode::FOUND, [("location", loc)]).into_response();
     }
     html(format!(
@@ -268,8 +366,15 @@ fn authorize(s: &Shared, q: &HashMap<String, String>) -> Response {
 }
 
 fn login(_s: &Shared, f: &HashMap<String, String>) -> Response {
-    if f.get("username").map(String::as_str) != Some(USER) || f.get("password").map(String::as_str) != Some(PASSWORD) {
-        return (StatusCode::UNAUTHORIZED, [("content-type", "text/html")], "<p>wrong login</p>").into_response();
+    if f.get("username").map(String::as_str) != Some(USER)
+        || f.get("password").map(String::as_str) != Some(PASSWORD)
+    {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [("content-type", "text/html")],
+            "<p>wrong login</p>",
+        )
+            .into_response();
     }
     html(format!(
         "<!doctype html><title>Consent</title><p>Allow access?</p><form method=\"post\" action=\"/consent\">{}<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button><button type=\"submit\" name=\"decision\" value=\"approve\">Approve</button></form>",
@@ -281,10 +386,20 @@ fn consent(s: &Shared, f: &HashMap<String, String>) -> Response {
     let redirect = f.get("redirect_uri").cloned().unwrap_or_default();
     let state = f.get("state").cloned().unwrap_or_default();
     if f.get("decision").map(String::as_str) != Some("approve") {
-        return (StatusCode::FOUND, [("location", format!("{redirect}?error=access_denied&state={state}"))]).into_response();
+        return (
+            StatusCode::FOUND,
+            [(
+                "location",
+                format!("{redirect}?error=access_denied&state={state}"),
+            )],
+        )
+            .into_response();
     }
     let mut g = s.inner.lock().unwrap();
-    let ok = f.get("client_id").and_then(|c| g.clients.get(c)).is_some_and(|(_, u)| u.contains(&redirect));
+    let ok = f
+        .get("client_id")
+        .and_then(|c| g.clients.get(c))
+        .is_some_and(|(_, u)| u.contains(&redirect));
     if !ok {
         return (StatusCode::BAD_REQUEST, "bad client").into_response();
     }
@@ -296,13 +411,18 @@ fn consent(s: &Shared, f: &HashMap<String, String>) -> Response {
             client: f["client_id"].clone(),
             redirect: redirect.clone(),
             challenge: f.get("code_challenge").cloned().unwrap_or_default(),
-            scopes: f.get("scope").map(|x| x.split_whitespace().map(str::to_owned).collect()).unwrap_or_default(),
+            scopes: f
+                .get("scope")
+                .map(|x| x.split_whitespace().map(str::to_owned).collect())
+                .unwrap_or_default(),
             used: false,
             tokens: Vec::new(),
         },
     );
     let mut loc = url::Url::parse(&redirect).unwrap();
-    loc.query_pairs_mut().append_pair("code", &code).append_pair("state", &state);
+    loc.query_pairs_mut()
+        .append_pair("code", &code)
+        .append_pair("state", &state);
     (StatusCode::FOUND, [("location", loc.to_string())]).into_response()
 }
 
@@ -317,20 +437,38 @@ fn token(s: &Shared, h: &HeaderMap, f: &HashMap<String, String>) -> Response {
         .and_then(|v| v.strip_prefix("Basic "))
         .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
         .and_then(|b| String::from_utf8(b).ok());
-    let Some((id, secret)) = basic.as_deref().and_then(|b| b.split_once(':')).map(|(a, b)| (
-        url::form_urlencoded::parse(a.as_bytes()).map(|(k, _)| k.into_owned()).next().unwrap_or_default(),
-        url::form_urlencoded::parse(b.as_bytes()).map(|(k, _)| k.into_owned()).next().unwrap_or_default(),
-    )) else {
+    let Some((id, secret)) = basic
+        .as_deref()
+        .and_then(|b| b.split_once(':'))
+        .map(|(a, b)| {
+            (
+                url::form_urlencoded::parse(a.as_bytes())
+                    .map(|(k, _)| k.into_owned())
+                    .next()
+                    .unwrap_or_default(),
+                url::form_urlencoded::parse(b.as_bytes())
+                    .map(|(k, _)| k.into_owned())
+                    .next()
+                    .unwrap_or_default(),
+            )
+        })
+    else {
         return json_resp(StatusCode::UNAUTHORIZED, json!({"error": "invalid_client"}));
     };
     let mut g = s.inner.lock().unwrap();
-    if g.clients.get(&id).map(|(sec, _)| sec != &secret).unwrap_or(true) {
+    if g.clients
+        .get(&id)
+        .map(|(sec, _)| sec != &secret)
+        .unwrap_or(true)
+    {
         return json_resp(StatusCode::UNAUTHORIZED, json!({"error": "invalid_client"}));
     }
     let scopes = match f.get("grant_type").map(String::as_str) {
         Some("authorization_code") => {
             let code = f.get("code").cloned().unwrap_or_default();
-            let Some(c) = g.codes.get_mut(&code) else { return token_error("invalid_grant") };
+            let Some(c) = g.codes.get_mut(&code) else {
+                return token_error("invalid_grant");
+            };
             if c.client != id || f.get("redirect_uri") != Some(&c.redirect) {
                 return token_error("invalid_grant");
             }
@@ -344,7 +482,8 @@ fn token(s: &Shared, h: &HeaderMap, f: &HashMap<String, String>) -> Response {
                 return token_error("invalid_grant");
             }
             let verifier = f.get("code_verifier").cloned().unwrap_or_default();
-            let ch = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+            let ch = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(Sha256::digest(verifier.as_bytes()));
             if ch != c.challenge {
                 return token_error("invalid_grant");
             }
@@ -363,7 +502,14 @@ fn token(s: &Shared, h: &HeaderMap, f: &HashMap<String, String>) -> Response {
     let access = rand_token("at-");
     let refresh = rand_token("rt-");
     let life = s.faults.short_expiry.unwrap_or(3600);
-    g.tokens.insert(access.clone(), Token { scopes: scopes.clone(), until: Instant::now() + Duration::from_secs(life), revoked: false });
+    g.tokens.insert(
+        access.clone(),
+        Token {
+            scopes: scopes.clone(),
+            until: Instant::now() + Duration::from_secs(life),
+            revoked: false,
+        },
+    );
     g.refresh.insert(refresh.clone(), scopes.clone());
     g.secrets.push(access.clone());
     g.secrets.push(refresh.clone());
@@ -374,40 +520,72 @@ fn token(s: &Shared, h: &HeaderMap, f: &HashMap<String, String>) -> Response {
         StatusCode::OK,
         json!({"access_token": access, "token_type": "Bearer", "expires_in": life, "refresh_token": refresh, "scope": scopes.join(" ")}),
     );
-    r.headers_mut().insert("cache-control", HeaderValue::from_static("no-store"));
-    r.headers_mut().insert("pragma", HeaderValue::from_static("no-cache"));
+    r.headers_mut()
+        .insert("cache-control", HeaderValue::from_static("no-store"));
+    r.headers_mut()
+        .insert("pragma", HeaderValue::from_static("no-cache"));
     r
 }
 
 /// The bearer token's scopes, or the error response.
 #[allow(clippy::result_large_err)]
 fn authz(s: &Shared, h: &HeaderMap, need: &str) -> Result<(), Response> {
-    let t = h.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::to_owned);
+    let t = h
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned);
     let g = s.inner.lock().unwrap();
     let Some(tok) = t.and_then(|t| g.tokens.get(&t)) else {
-        return Err(imsx(StatusCode::UNAUTHORIZED, "unauthorizedrequest", "a valid access token is required"));
+        return Err(imsx(
+            StatusCode::UNAUTHORIZED,
+            "unauthorizedrequest",
+            "a valid access token is required",
+        ));
     };
     if tok.revoked || Instant::now() >= tok.until {
-        return Err(imsx(StatusCode::UNAUTHORIZED, "unauthorizedrequest", "the access token is revoked or expired"));
+        return Err(imsx(
+            StatusCode::UNAUTHORIZED,
+            "unauthorizedrequest",
+            "the access token is revoked or expired",
+        ));
     }
-    if !s.faults.ignore_scopes && !tok.scopes.iter().any(|x| x == &format!("{}{need}", s.scope_base)) {
+    if !s.faults.ignore_scopes
+        && !tok
+            .scopes
+            .iter()
+            .any(|x| x == &format!("{}{need}", s.scope_base))
+    {
         return Err(imsx(StatusCode::FORBIDDEN, "forbidden", "scope missing"));
     }
     Ok(())
 }
 
-fn credentials(s: &Shared, m: &str, h: &HeaderMap, q: &HashMap<String, String>, body: &[u8]) -> Response {
+fn credentials(
+    s: &Shared,
+    m: &str,
+    h: &HeaderMap,
+    q: &HashMap<String, String>,
+    body: &[u8],
+) -> Response {
     if m == "POST" {
         if let Err(e) = authz(s, h, "credential.upsert") {
             return e;
         }
-        let ctype = h.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+        let ctype = h
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         let (key, stored, echo, ct) = if ctype.starts_with("text/plain") {
             let text = String::from_utf8_lossy(body).trim().to_owned();
-            let Some(p) = jws_payload(&text) else { return imsx(StatusCode::BAD_REQUEST, "invalid_data", "not a compact JWS") };
+            let Some(p) = jws_payload(&text) else {
+                return imsx(StatusCode::BAD_REQUEST, "invalid_data", "not a compact JWS");
+            };
             (key_of(&p), Value::String(text.clone()), text, "text/plain")
         } else {
-            let Ok(v) = serde_json::from_slice::<Value>(body) else { return imsx(StatusCode::BAD_REQUEST, "invalid_data", "malformed JSON") };
+            let Ok(v) = serde_json::from_slice::<Value>(body) else {
+                return imsx(StatusCode::BAD_REQUEST, "invalid_data", "malformed JSON");
+            };
             if v.get("id").is_none() || v.get("issuer").is_none() {
                 return imsx(StatusCode::BAD_REQUEST, "invalid_data", "not a credential");
             }
@@ -431,7 +609,11 @@ fn credentials(s: &Shared, m: &str, h: &HeaderMap, q: &HashMap<String, String>, 
         return (status, [("content-type", ct)], echo).into_response();
     }
     if m != "GET" {
-        return imsx(StatusCode::METHOD_NOT_ALLOWED, "not_allowed", "method not allowed");
+        return imsx(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "not_allowed",
+            "method not allowed",
+        );
     }
     if let Err(e) = authz(s, h, "credential.readonly") {
         return e;
@@ -439,21 +621,41 @@ fn credentials(s: &Shared, m: &str, h: &HeaderMap, q: &HashMap<String, String>, 
     let parse = |k: &str, min: i64| -> Result<Option<i64>, ()> {
         match q.get(k) {
             None => Ok(None),
-            Some(v) => v.parse::<i64>().ok().filter(|n| *n >= min).map(Some).ok_or(()),
+            Some(v) => v
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= min)
+                .map(Some)
+                .ok_or(()),
         }
     };
     let (Ok(limit), Ok(offset)) = (parse("limit", 1), parse("offset", 0)) else {
-        return imsx(StatusCode::BAD_REQUEST, "invalid_query_parameter", "limit must be ≥ 1, offset ≥ 0");
+        return imsx(
+            StatusCode::BAD_REQUEST,
+            "invalid_query_parameter",
+            "limit must be ≥ 1, offset ≥ 0",
+        );
     };
     let since = match q.get("since") {
         None => None,
         Some(v) => match chrono::DateTime::parse_from_rfc3339(v) {
             Ok(d) => Some(d.with_timezone(&chrono::Utc)),
-            Err(_) => return imsx(StatusCode::BAD_REQUEST, "invalid_query_parameter", "since is not a date-time"),
+            Err(_) => {
+                return imsx(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_query_parameter",
+                    "since is not a date-time",
+                )
+            }
         },
     };
     let g = s.inner.lock().unwrap();
-    let items: Vec<&Value> = g.creds.iter().filter(|(_, _, at)| since.is_none_or(|d| *at > d)).map(|(_, v, _)| v).collect();
+    let items: Vec<&Value> = g
+        .creds
+        .iter()
+        .filter(|(_, _, at)| since.is_none_or(|d| *at > d))
+        .map(|(_, v, _)| v)
+        .collect();
     let total = items.len();
     let offset = offset.unwrap_or(0) as usize;
     let limit = limit.unwrap_or(100) as usize;
@@ -464,17 +666,31 @@ fn credentials(s: &Shared, m: &str, h: &HeaderMap, q: &HashMap<String, String>, 
     });
     let mut r = json_resp(StatusCode::OK, body);
     if !s.faults.bad_paging {
-        let u = |o: usize| format!("<{}{}/credentials?limit={limit}&offset={o}>", s.base, s.path);
-        let last = if total == 0 { 0 } else { (total - 1) / limit * limit };
-        let mut l = vec![format!("{}; rel=\"first\"", u(0)), format!("{}; rel=\"last\"", u(last))];
+        let u = |o: usize| {
+            format!(
+                "<{}{}/credentials?limit={limit}&offset={o}>",
+                s.base, s.path
+            )
+        };
+        let last = if total == 0 {
+            0
+        } else {
+            (total - 1) / limit * limit
+        };
+        let mut l = vec![
+            format!("{}; rel=\"first\"", u(0)),
+            format!("{}; rel=\"last\"", u(last)),
+        ];
         if offset + page.len() < total {
             l.push(format!("{}; rel=\"next\"", u(offset + limit)));
         }
         if offset > 0 {
             l.push(format!("{}; rel=\"prev\"", u(offset.saturating_sub(limit))));
         }
-        r.headers_mut().insert("x-total-count", HeaderValue::from(total));
-        r.headers_mut().insert("link", HeaderValue::from_str(&l.join(", ")).unwrap());
+        r.headers_mut()
+            .insert("x-total-count", HeaderValue::from(total));
+        r.headers_mut()
+            .insert("link", HeaderValue::from_str(&l.join(", ")).unwrap());
     }
     r
 }
@@ -491,13 +707,19 @@ fn profile(s: &Shared, m: &str, h: &HeaderMap, body: &[u8]) -> Response {
             if let Err(e) = authz(s, h, "profile.update") {
                 return e;
             }
-            let Ok(v) = serde_json::from_slice::<Value>(body) else { return imsx(StatusCode::BAD_REQUEST, "invalid_data", "malformed JSON") };
+            let Ok(v) = serde_json::from_slice::<Value>(body) else {
+                return imsx(StatusCode::BAD_REQUEST, "invalid_data", "malformed JSON");
+            };
             if !v.is_object() {
                 return imsx(StatusCode::BAD_REQUEST, "invalid_data", "not a Profile");
             }
             s.inner.lock().unwrap().profile = v.clone();
             json_resp(StatusCode::OK, v)
         }
-        _ => imsx(StatusCode::METHOD_NOT_ALLOWED, "not_allowed", "method not allowed"),
+        _ => imsx(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "not_allowed",
+            "method not allowed",
+        ),
     }
 }

@@ -8,7 +8,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use oauth2::basic::BasicClient;
-use oauth2::{AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, PkceCodeChallenge, RedirectUrl, Scope, TokenResponse, TokenUrl};
+use oauth2::{
+    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, PkceCodeChallenge, RedirectUrl,
+    Scope, TokenResponse, TokenUrl,
+};
 use serde_json::{json, Value};
 use wellspring_report::DocReport;
 use wellspring_suite_ob30::consumer::{self, Options, Role};
@@ -31,14 +34,23 @@ fn http() -> reqwest::blocking::Client {
 }
 
 fn next_link(link: &str) -> Option<String> {
-    link.split(',').find(|p| p.contains("rel=\"next\"")).and_then(|p| {
-        let p = p.trim();
-        Some(p[p.find('<')? + 1..p.find('>')?].to_owned())
-    })
+    link.split(',')
+        .find(|p| p.contains("rel=\"next\""))
+        .and_then(|p| {
+            let p = p.trim();
+            Some(p[p.find('<')? + 1..p.find('>')?].to_owned())
+        })
 }
 
 /// A Service Consumer: discovery → registration → authorize (login form) → token → API calls.
-fn consume(discovery_url: &str, api: &str, std: Standard, role: Role, f: Faults, upsert: Option<Value>) {
+fn consume(
+    discovery_url: &str,
+    api: &str,
+    std: Standard,
+    role: Role,
+    f: Faults,
+    upsert: Option<Value>,
+) {
     let h = http();
     let sdd: Value = h.get(discovery_url).send().unwrap().json().unwrap();
     let scheme = &sdd["components"]["securitySchemes"]["OAuth2ACG"];
@@ -53,7 +65,11 @@ fn consume(discovery_url: &str, api: &str, std: Standard, role: Role, f: Faults,
         (Role::Read, _) => &["credential.readonly", "profile.readonly"],
         (Role::Write, _) => &["credential.upsert", "profile.update"],
     };
-    let scopes = names.iter().map(|n| format!("{prefix}{n}")).collect::<Vec<_>>().join(" ");
+    let scopes = names
+        .iter()
+        .map(|n| format!("{prefix}{n}"))
+        .collect::<Vec<_>>()
+        .join(" ");
     let reg: Value = h
         .post(scheme["x-imssf-registrationUrl"].as_str().unwrap())
         .json(&json!({
@@ -68,7 +84,9 @@ fn consume(discovery_url: &str, api: &str, std: Standard, role: Role, f: Faults,
         .json()
         .unwrap();
     let client = BasicClient::new(ClientId::new(reg["client_id"].as_str().unwrap().into()))
-        .set_client_secret(ClientSecret::new(reg["client_secret"].as_str().unwrap().into()))
+        .set_client_secret(ClientSecret::new(
+            reg["client_secret"].as_str().unwrap().into(),
+        ))
         .set_auth_uri(AuthUrl::new(flow["authorizationUrl"].as_str().unwrap().into()).unwrap())
         .set_token_uri(TokenUrl::new(flow["tokenUrl"].as_str().unwrap().into()).unwrap())
         .set_redirect_uri(RedirectUrl::new(redirect.into()).unwrap());
@@ -82,7 +100,11 @@ fn consume(discovery_url: &str, api: &str, std: Standard, role: Role, f: Faults,
     }
     let (mut url, state) = req.url();
     if f.no_state {
-        let pairs: Vec<(String, String)> = url.query_pairs().filter(|(k, _)| k != "state").map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| k != "state")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
         url.query_pairs_mut().clear().extend_pairs(pairs);
     }
     // the login page: a form with a hidden request id
@@ -93,7 +115,11 @@ fn consume(discovery_url: &str, api: &str, std: Standard, role: Role, f: Faults,
     let base = url.origin().ascii_serialization();
     let resp = h
         .post(format!("{base}/oauth/login"))
-        .form(&[("request", request), ("username", "conformance@imsglobal.org"), ("password", "wellspring-conformance")])
+        .form(&[
+            ("request", request),
+            ("username", "conformance@imsglobal.org"),
+            ("password", "wellspring-conformance"),
+        ])
         .send()
         .unwrap();
     let location = url::Url::parse(resp.headers()["location"].to_str().unwrap()).unwrap();
@@ -102,7 +128,9 @@ fn consume(discovery_url: &str, api: &str, std: Standard, role: Role, f: Faults,
         assert_eq!(q.get("state"), Some(state.secret()), "state round-trips");
     }
     // security.html lists scope among the token request's parameters; RFC 6749 does not
-    let mut exchange = client.exchange_code(AuthorizationCode::new(q["code"].clone())).add_extra_param("scope", scopes.clone());
+    let mut exchange = client
+        .exchange_code(AuthorizationCode::new(q["code"].clone()))
+        .add_extra_param("scope", scopes.clone());
     if !f.no_pkce {
         exchange = exchange.set_pkce_verifier(verifier);
     }
@@ -113,16 +141,27 @@ fn consume(discovery_url: &str, api: &str, std: Standard, role: Role, f: Faults,
             let mut next = Some(format!("{api}/credentials"));
             while let Some(u) = next.take() {
                 let r = h.get(&u).bearer_auth(&bearer).send().unwrap();
-                let link = r.headers().get("link").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default();
+                let link = r
+                    .headers()
+                    .get("link")
+                    .map(|l| l.to_str().unwrap().to_owned())
+                    .unwrap_or_default();
                 if !f.ignore_paging {
                     next = next_link(&link);
                 }
             }
-            h.get(format!("{api}/profile")).bearer_auth(&bearer).send().unwrap();
+            h.get(format!("{api}/profile"))
+                .bearer_auth(&bearer)
+                .send()
+                .unwrap();
         }
         Role::Write => {
             let body = upsert.unwrap();
-            h.post(format!("{api}/credentials")).bearer_auth(&bearer).json(&body).send().unwrap();
+            h.post(format!("{api}/credentials"))
+                .bearer_auth(&bearer)
+                .json(&body)
+                .send()
+                .unwrap();
             h.put(format!("{api}/profile"))
                 .bearer_auth(&bearer)
                 .json(&json!({"id": "https://1edtech.org/issuers/cert", "type": ["Profile"], "name": "Certification Issuer"}))
@@ -146,7 +185,9 @@ fn certify(std: Standard, role: Role, f: Faults, upsert: Option<Value>) -> DocRe
 }
 
 fn vector(name: &str) -> Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../vectors").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../vectors")
+        .join(name);
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
@@ -159,7 +200,13 @@ fn careful_read_consumer_passes_every_check() {
     let r = certify(Standard::Ob30, Role::Read, Faults::default(), None);
     assert!(r.passed(), "{}", show(&r));
     assert_eq!(r.checks.len(), 9);
-    assert!(r.checks.iter().all(|c| c.verdict == wellspring_report::Verdict::Pass), "{}", show(&r));
+    assert!(
+        r.checks
+            .iter()
+            .all(|c| c.verdict == wellspring_report::Verdict::Pass),
+        "{}",
+        show(&r)
+    );
 }
 
 #[test]
@@ -171,17 +218,43 @@ fn careful_clr_read_consumer_passes() {
 
 #[test]
 fn consumer_without_pkce_fails_pkce_only() {
-    let r = certify(Standard::Ob30, Role::Read, Faults { no_pkce: true, ..Default::default() }, None);
-    assert_eq!(r.failed_ids(), vec!["ob3.consumer.pkce", "ob3.consumer.token-request"], "{}", show(&r));
+    let r = certify(
+        Standard::Ob30,
+        Role::Read,
+        Faults {
+            no_pkce: true,
+            ..Default::default()
+        },
+        None,
+    );
+    assert_eq!(
+        r.failed_ids(),
+        vec!["ob3.consumer.pkce", "ob3.consumer.token-request"],
+        "{}",
+        show(&r)
+    );
 }
 
 #[test]
 fn consumer_asking_wrong_scopes_fails_scopes_and_cannot_read() {
-    let r = certify(Standard::Ob30, Role::Read, Faults { wrong_scopes: true, ..Default::default() }, None);
+    let r = certify(
+        Standard::Ob30,
+        Role::Read,
+        Faults {
+            wrong_scopes: true,
+            ..Default::default()
+        },
+        None,
+    );
     // without credential.readonly and profile.readonly the provider refuses the reads
     assert_eq!(
         r.failed_ids(),
-        vec!["ob3.consumer.get-credentials", "ob3.consumer.get-profile", "ob3.consumer.paging", "ob3.consumer.scopes"],
+        vec![
+            "ob3.consumer.get-credentials",
+            "ob3.consumer.get-profile",
+            "ob3.consumer.paging",
+            "ob3.consumer.scopes"
+        ],
         "{}",
         show(&r)
     );
@@ -189,26 +262,55 @@ fn consumer_asking_wrong_scopes_fails_scopes_and_cannot_read() {
 
 #[test]
 fn consumer_ignoring_paging_fails_paging_only() {
-    let r = certify(Standard::Ob30, Role::Read, Faults { ignore_paging: true, ..Default::default() }, None);
+    let r = certify(
+        Standard::Ob30,
+        Role::Read,
+        Faults {
+            ignore_paging: true,
+            ..Default::default()
+        },
+        None,
+    );
     assert_eq!(r.failed_ids(), vec!["ob3.consumer.paging"], "{}", show(&r));
 }
 
 #[test]
 fn consumer_without_state_fails_state_only() {
-    let r = certify(Standard::Ob30, Role::Read, Faults { no_state: true, ..Default::default() }, None);
+    let r = certify(
+        Standard::Ob30,
+        Role::Read,
+        Faults {
+            no_state: true,
+            ..Default::default()
+        },
+        None,
+    );
     assert_eq!(r.failed_ids(), vec!["ob3.consumer.state"], "{}", show(&r));
 }
 
 #[test]
 fn write_consumer_upserting_a_conformance_credential_passes() {
-    let r = certify(Standard::Ob30, Role::Write, Faults::default(), Some(vector("valid/ob-full.eddsa.json")));
+    let r = certify(
+        Standard::Ob30,
+        Role::Write,
+        Faults::default(),
+        Some(vector("valid/ob-full.eddsa.json")),
+    );
     assert!(r.passed(), "{}", show(&r));
-    assert_eq!(r.find("ob3.consumer.put-profile").unwrap().verdict, wellspring_report::Verdict::Pass);
+    assert_eq!(
+        r.find("ob3.consumer.put-profile").unwrap().verdict,
+        wellspring_report::Verdict::Pass
+    );
 }
 
 #[test]
 fn write_consumer_upserting_someone_elses_credential_fails_upsert() {
-    let r = certify(Standard::Ob30, Role::Write, Faults::default(), Some(vector("invalid/ob3.recipient.email-mismatch.json")));
+    let r = certify(
+        Standard::Ob30,
+        Role::Write,
+        Faults::default(),
+        Some(vector("invalid/ob3.recipient.email-mismatch.json")),
+    );
     assert_eq!(r.failed_ids(), vec!["ob3.consumer.upsert"], "{}", show(&r));
 }
 
@@ -217,6 +319,13 @@ fn a_consumer_that_never_comes_fails_for_lack_of_calls() {
     let mut o = Options::new(Standard::Ob30, Role::Read);
     o.wait = Duration::from_millis(300);
     let r = consumer::start(&o).unwrap().wait();
-    assert!(r.failed_ids().contains(&"ob3.consumer.discovery"), "{}", show(&r));
-    assert!(r.checks.iter().all(|c| c.verdict == wellspring_report::Verdict::Fail));
+    assert!(
+        r.failed_ids().contains(&"ob3.consumer.discovery"),
+        "{}",
+        show(&r)
+    );
+    assert!(r
+        .checks
+        .iter()
+        .all(|c| c.verdict == wellspring_report::Verdict::Fail));
 }

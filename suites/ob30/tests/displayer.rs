@@ -55,13 +55,21 @@ fn faulty(v: Verifier, rewrite: fn(Value) -> Value) -> String {
         post(move |body: Bytes| {
             let v = v.clone();
             async move {
-                let (code, answer) =
-                    tokio::task::spawn_blocking(move || wellspring_vcapi::verify_request(&v, &body))
-                        .await
-                        .unwrap();
+                let (code, answer) = tokio::task::spawn_blocking(move || {
+                    wellspring_vcapi::verify_request(&v, &body)
+                })
+                .await
+                .unwrap();
                 let answer = rewrite(answer);
-                let code = if answer["verified"] == Value::Bool(true) { 200 } else { code.as_u16() };
-                (axum::http::StatusCode::from_u16(code).unwrap(), answer.to_string())
+                let code = if answer["verified"] == Value::Bool(true) {
+                    200
+                } else {
+                    code.as_u16()
+                };
+                (
+                    axum::http::StatusCode::from_u16(code).unwrap(),
+                    answer.to_string(),
+                )
             }
         }),
     ))
@@ -79,8 +87,15 @@ fn run(std: Standard, url: &str) -> DocReport {
 fn reference_verifier_passes_every_displayer_check() {
     let url = serve(wellspring_vcapi::router(online_verifier()));
     let r = run(Standard::Ob30, &url);
-    assert!(r.passed(), "{}", wellspring_report::render::human(&[r.clone()], true));
-    assert!(r.checks.iter().all(|c| c.verdict == Verdict::Pass), "{r:#?}");
+    assert!(
+        r.passed(),
+        "{}",
+        wellspring_report::render::human(&[r.clone()], true)
+    );
+    assert!(
+        r.checks.iter().all(|c| c.verdict == Verdict::Pass),
+        "{r:#?}"
+    );
     assert_eq!(r.checks.len(), 8);
 }
 
@@ -88,7 +103,11 @@ fn reference_verifier_passes_every_displayer_check() {
 fn reference_verifier_passes_the_clr_displayer_checks() {
     let url = serve(wellspring_vcapi::router(online_verifier()));
     let r = run(Standard::Clr20, &url);
-    assert!(r.passed(), "{}", wellspring_report::render::human(&[r.clone()], true));
+    assert!(
+        r.passed(),
+        "{}",
+        wellspring_report::render::human(&[r.clone()], true)
+    );
     assert!(r.checks.iter().all(|c| c.id.starts_with("clr2.displayer.")));
 }
 
@@ -98,7 +117,10 @@ fn a_displayer_that_never_fetches_status_misses_revocation() {
     let offline = Verifier::new(wellspring_verify::Options::offline(chrono::Utc::now()));
     let url = serve(wellspring_vcapi::router(offline));
     let r = run(Standard::Ob30, &url);
-    assert_eq!(failed(&r), vec!["ob3.displayer.revoked", "ob3.displayer.v1-revoked"]);
+    assert_eq!(
+        failed(&r),
+        vec!["ob3.displayer.revoked", "ob3.displayer.v1-revoked"]
+    );
 }
 
 #[test]
@@ -111,7 +133,10 @@ fn a_displayer_that_ignores_expiry_fails_the_expired_checks() {
         a
     });
     let r = run(Standard::Ob30, &url);
-    assert_eq!(failed(&r), vec!["ob3.displayer.expired", "ob3.displayer.v1-expired"]);
+    assert_eq!(
+        failed(&r),
+        vec!["ob3.displayer.expired", "ob3.displayer.v1-expired"]
+    );
 }
 
 #[test]
@@ -153,11 +178,19 @@ fn a_displayer_that_shows_the_wrong_issuer_fails_display_and_one_without_display
     let d = r.find("ob3.displayer.display").unwrap();
     assert_eq!(d.verdict, Verdict::Skip, "{d:?}");
     // without `status`, the words of the errors still tell expired from revoked
-    assert!(r.passed(), "{}", wellspring_report::render::human(&[r.clone()], true));
+    assert!(
+        r.passed(),
+        "{}",
+        wellspring_report::render::human(&[r.clone()], true)
+    );
 }
 
 #[test]
 fn an_unreachable_displayer_is_a_run_error_not_a_verdict() {
-    let e = displayer::run(&Options::new(Standard::Ob30, "http://127.0.0.1:9/credentials/verify")).unwrap_err();
+    let e = displayer::run(&Options::new(
+        Standard::Ob30,
+        "http://127.0.0.1:9/credentials/verify",
+    ))
+    .unwrap_err();
     assert!(e.contains("cannot be reached"), "{e}");
 }

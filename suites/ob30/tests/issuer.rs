@@ -30,13 +30,22 @@ fn run(std: IssuerStandard, file: &str) -> wellspring_report::DocReport {
 }
 
 fn verdict(r: &wellspring_report::DocReport, id: &str) -> Verdict {
-    r.checks.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("{id} missing")).verdict
+    r.checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("{id} missing"))
+        .verdict
 }
 
 #[test]
 fn credential_for_the_conformance_recipient_passes_but_is_not_baked() {
     let r = run(IssuerStandard::Ob30, "valid/ob-full.eddsa.json");
-    for id in ["ob3.issuer.credential-type", "ob3.issuer.verifies", "ob3.issuer.recipient", "ob3.issuer.proof-format"] {
+    for id in [
+        "ob3.issuer.credential-type",
+        "ob3.issuer.verifies",
+        "ob3.issuer.recipient",
+        "ob3.issuer.proof-format",
+    ] {
         assert_eq!(verdict(&r, id), Verdict::Pass, "{id}: {r:#?}");
     }
     assert_eq!(verdict(&r, "ob3.issuer.baked"), Verdict::Warn);
@@ -47,37 +56,71 @@ fn credential_for_the_conformance_recipient_passes_but_is_not_baked() {
 #[test]
 fn vc_jwt_is_an_accepted_proof_format() {
     let r = run(IssuerStandard::Ob30, "valid/ob-full.eddsa.jwt");
-    assert_eq!(verdict(&r, "ob3.issuer.proof-format"), Verdict::Pass, "{r:#?}");
+    assert_eq!(
+        verdict(&r, "ob3.issuer.proof-format"),
+        Verdict::Pass,
+        "{r:#?}"
+    );
     assert_eq!(verdict(&r, "ob3.issuer.recipient"), Verdict::Pass);
 }
 
 #[test]
 fn another_recipient_fails_the_recipient_check_only() {
-    let r = run(IssuerStandard::Ob30, "invalid/ob3.recipient.email-mismatch.json");
+    let r = run(
+        IssuerStandard::Ob30,
+        "invalid/ob3.recipient.email-mismatch.json",
+    );
     assert_eq!(verdict(&r, "ob3.issuer.recipient"), Verdict::Fail);
     assert_eq!(verdict(&r, "ob3.issuer.verifies"), Verdict::Pass, "{r:#?}");
-    assert_eq!(r.failed_ids().into_iter().filter(|i| i.starts_with("ob3.issuer")).collect::<Vec<_>>(), vec!["ob3.issuer.recipient"]);
+    assert_eq!(
+        r.failed_ids()
+            .into_iter()
+            .filter(|i| i.starts_with("ob3.issuer"))
+            .collect::<Vec<_>>(),
+        vec!["ob3.issuer.recipient"]
+    );
 }
 
 #[test]
 fn legacy_cryptosuite_fails_the_proof_format() {
     let r = run(IssuerStandard::Ob30, "valid/legacy.eddsa-2022.json");
-    assert_eq!(verdict(&r, "ob3.issuer.proof-format"), Verdict::Fail, "{r:#?}");
+    assert_eq!(
+        verdict(&r, "ob3.issuer.proof-format"),
+        Verdict::Fail,
+        "{r:#?}"
+    );
 }
 
 #[test]
 fn tampered_credential_fails_verifies() {
-    let r = run(IssuerStandard::Ob30, "invalid/ob3.proof.eddsa-rdfc-2022.tampered-name.json");
+    let r = run(
+        IssuerStandard::Ob30,
+        "invalid/ob3.proof.eddsa-rdfc-2022.tampered-name.json",
+    );
     assert_eq!(verdict(&r, "ob3.issuer.verifies"), Verdict::Fail);
-    let ev = &r.checks.iter().find(|c| c.id == "ob3.issuer.verifies").unwrap().evidence;
-    assert!(ev[0].value.to_string().contains("ob3.proof.eddsa-rdfc-2022"), "{ev:?}");
+    let ev = &r
+        .checks
+        .iter()
+        .find(|c| c.id == "ob3.issuer.verifies")
+        .unwrap()
+        .evidence;
+    assert!(
+        ev[0]
+            .value
+            .to_string()
+            .contains("ob3.proof.eddsa-rdfc-2022"),
+        "{ev:?}"
+    );
 }
 
 #[test]
 fn baked_png_passes_baked() {
     let r = run(IssuerStandard::Ob30, "valid/baked.eddsa.png");
     assert_eq!(verdict(&r, "ob3.issuer.baked"), Verdict::Pass, "{r:#?}");
-    let r = run(IssuerStandard::Ob30, "invalid/ob3.baked.png.no-credential.png");
+    let r = run(
+        IssuerStandard::Ob30,
+        "invalid/ob3.baked.png.no-credential.png",
+    );
     assert_eq!(verdict(&r, "ob3.issuer.baked"), Verdict::Fail);
     assert_eq!(verdict(&r, "ob3.issuer.credential-type"), Verdict::Fail);
 }
@@ -85,7 +128,11 @@ fn baked_png_passes_baked() {
 #[test]
 fn clr_issuer_wants_a_clr_credential() {
     let r = run(IssuerStandard::Clr20, "valid/clr.eddsa.json");
-    assert_eq!(verdict(&r, "clr2.issuer.credential-type"), Verdict::Pass, "{r:#?}");
+    assert_eq!(
+        verdict(&r, "clr2.issuer.credential-type"),
+        Verdict::Pass,
+        "{r:#?}"
+    );
     assert_eq!(verdict(&r, "clr2.issuer.verifies"), Verdict::Pass, "{r:#?}");
     let r = run(IssuerStandard::Clr20, "valid/ob-full.eddsa.json");
     assert_eq!(verdict(&r, "clr2.issuer.credential-type"), Verdict::Fail);

@@ -134,7 +134,8 @@ pub fn compact(
 /// HMAC-SHA256 (RFC 2104, the `hmac` crate), for the HS256 vector (a symmetric alg OB does not allow).
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
     use hmac::{Mac, SimpleHmac};
-    let mut mac = SimpleHmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    let mut mac =
+        SimpleHmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
     mac.update(message);
     mac.finalize().into_bytes().to_vec()
 }
