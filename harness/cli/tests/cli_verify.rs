@@ -1063,16 +1063,21 @@ fn checks_lists_every_id() {
     let o = run(&["checks"]);
     assert_eq!(code(&o), 0, "{}", show(&o));
     let out = stdout(&o);
-    let lines: Vec<&str> = out.lines().collect();
+    // group headers start with '#', groups end with a blank line
+    let lines: Vec<&str> = out.lines().filter(|l| !l.is_empty()).collect();
     let listed: Vec<&str> = lines
         .iter()
-        .filter(|l| !l.starts_with(' '))
+        .filter(|l| !l.starts_with(' ') && !l.starts_with('#'))
         .map(|l| l.split_whitespace().next().unwrap())
         .collect();
-    assert_eq!(listed, ALL_IDS, "{out}");
+    // the credential checks come first, in report order; the suites' checks follow
+    assert_eq!(&listed[..ALL_IDS.len()], ALL_IDS, "{out}");
+    assert!(listed.len() > ALL_IDS.len(), "the suites' checks are listed too");
+    let ids = run(&["checks", "--ids"]);
+    assert_eq!(stdout(&ids).lines().collect::<Vec<_>>(), listed);
     // Each ID is followed by its clause.
     for (i, l) in lines.iter().enumerate() {
-        if !l.starts_with(' ') {
+        if !l.starts_with(' ') && !l.starts_with('#') {
             let clause = lines.get(i + 1).map(|c| c.trim()).unwrap_or_default();
             assert!(
                 clause.starts_with("https://"),
