@@ -1072,7 +1072,10 @@ fn checks_lists_every_id() {
         .collect();
     // the credential checks come first, in report order; the suites' checks follow
     assert_eq!(&listed[..ALL_IDS.len()], ALL_IDS, "{out}");
-    assert!(listed.len() > ALL_IDS.len(), "the suites' checks are listed too");
+    assert!(
+        listed.len() > ALL_IDS.len(),
+        "the suites' checks are listed too"
+    );
     let ids = run(&["checks", "--ids"]);
     assert_eq!(stdout(&ids).lines().collect::<Vec<_>>(), listed);
     // Each ID is followed by its clause.
