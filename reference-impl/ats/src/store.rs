@@ -5,8 +5,6 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -136,11 +134,7 @@ impl Store {
         if email.trim().is_empty() || password.len() < 8 {
             return Err("an e-mail and a password of at least 8 characters are needed".into());
         }
-        let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        let h = Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map_err(|x| x.to_string())?
-            .to_string();
+        let h = wellspring_serverkit::password::hash(password)?;
         let db = self.db();
         db.execute(
             "INSERT INTO recruiter (email, password_hash) VALUES (?1, ?2)",
@@ -173,14 +167,11 @@ impl Store {
             )
             .optional()
             .map_err(e)?;
-        let Some((id, h)) = row else { return Ok(None) };
-        let Ok(parsed) = PasswordHash::new(&h) else {
-            return Ok(None);
-        };
-        Ok(Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-            .then_some(id))
+        let ok = wellspring_serverkit::password::matches(
+            row.as_ref().map(|(_, h)| h.as_str()),
+            password,
+        );
+        Ok(row.filter(|_| ok).map(|(id, _)| id))
     }
 
     pub fn new_session(&self, recruiter: i64) -> R<String> {

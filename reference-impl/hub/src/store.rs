@@ -8,8 +8,6 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
@@ -216,11 +214,7 @@ impl Store {
                 "the password must have at least 8 characters".into(),
             ));
         }
-        let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        let hash = Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map_err(|e| StoreError(e.to_string()))?
-            .to_string();
+        let hash = wellspring_serverkit::password::hash(password).map_err(StoreError)?;
         let id_salt = hex::encode(uuid_urn().as_bytes())[..16].to_owned();
         let db = self.db();
         db.execute(
@@ -244,17 +238,11 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let Some((id, hash)) = row else {
-            if let Ok(salt) = SaltString::from_b64("d2VsbHNwcmluZ2h1YmR1bW15") {
-                let _ = Argon2::default().hash_password(password.as_bytes(), &salt);
-            }
-            return Ok(None);
-        };
-        let parsed = PasswordHash::new(&hash).map_err(|e| StoreError(e.to_string()))?;
-        Ok(Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-            .then_some(id))
+        let ok = wellspring_serverkit::password::matches(
+            row.as_ref().map(|(_, h)| h.as_str()),
+            password,
+        );
+        Ok(row.filter(|_| ok).map(|(id, _)| id))
     }
 
     fn learner_row(r: &rusqlite::Row) -> rusqlite::Result<Learner> {

@@ -7,8 +7,6 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
@@ -144,11 +142,7 @@ impl Store {
                 "an email and a password of at least 8 characters are needed".into(),
             ));
         }
-        let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        let hash = Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map_err(|e| StoreError::Other(e.to_string()))?
-            .to_string();
+        let hash = wellspring_serverkit::password::hash(password).map_err(StoreError::Other)?;
         let mut seed = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut seed);
         let db = self.db();
@@ -177,18 +171,11 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let Some((id, hash)) = row else {
-            // spend the same work on unknown accounts as on known ones
-            if let Ok(salt) = SaltString::from_b64("d2VsbHNwcmluZ3dhbGxldA") {
-                let _ = Argon2::default().hash_password(password.as_bytes(), &salt);
-            }
-            return Ok(None);
-        };
-        let parsed = PasswordHash::new(&hash).map_err(|e| StoreError::Other(e.to_string()))?;
-        Ok(Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-            .then_some(id))
+        let ok = wellspring_serverkit::password::matches(
+            row.as_ref().map(|(_, h)| h.as_str()),
+            password,
+        );
+        Ok(row.filter(|_| ok).map(|(id, _)| id))
     }
 
     pub fn learner_email(&self, id: i64) -> R<Option<String>> {
