@@ -4,67 +4,14 @@
 //! the screenshot of the list is checked to be non-blank. Without chromium the test says so
 //! and stops.
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::{ClientBuilder, Locator};
 use wellspring_suite_ob30::consumer::{self, Options, Role};
 use wellspring_suite_ob30::issuer::IssuerStandard;
 use wellspring_wallet::server::{self, Config, DEMO_EMAIL, DEMO_PASSWORD};
 
-fn have(cmd: &str) -> bool {
-    Command::new(cmd)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-struct Driver(Child);
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn chromedriver() -> (Driver, u16) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new("chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "chromedriver did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (Driver(child), port)
-}
-
-/// Pixels that are not near-white, and distinct colours (coarse).
-fn ink(png_bytes: &[u8]) -> (usize, usize) {
-    let mut r = png::Decoder::new(std::io::Cursor::new(png_bytes))
-        .read_info()
-        .unwrap();
-    let mut buf = vec![0; r.output_buffer_size()];
-    let info = r.next_frame(&mut buf).unwrap();
-    let n = info.color_type.samples();
-    let mut colours = std::collections::HashSet::new();
-    let mut inked = 0;
-    for px in buf[..info.buffer_size()].chunks(n) {
-        if px[0] < 235 || px[1] < 235 || px[2] < 235 {
-            inked += 1;
-        }
-        colours.insert((px[0] / 16, px[1] / 16, px[2] / 16));
-    }
-    (inked, colours.len())
-}
+use wellspring_testkit::{chromedriver, have, ink};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn learner_signs_in_connects_imports_in_headless_chromium() {
