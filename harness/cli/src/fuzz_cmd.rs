@@ -115,6 +115,11 @@ pub struct FuzzArgs {
     /// Most target runs spent shrinking one finding.
     #[arg(long, value_name = "N", default_value_t = 256)]
     shrink_steps: u32,
+    /// Mutants re-signed by their issuer kept per seed (when its private key is in the seed
+    /// folder's keys/): a quarter of the cases start from one and mutate on. Each costs a
+    /// signature the first time it is used; 0 = never re-sign.
+    #[arg(long, value_name = "N", default_value_t = wellspring_fuzz::mutate::RESIGN_POOL)]
+    resign_pool: usize,
     /// Judge validity windows at this instant (default: the manifest's `now`, else the clock).
     #[arg(long, value_name = "RFC3339")]
     now: Option<String>,
@@ -189,6 +194,7 @@ fn go(a: FuzzArgs) -> Result<u8, String> {
         },
         max_findings: a.max_findings,
         shrink_steps: a.shrink_steps,
+        resign_pool: a.resign_pool,
     };
     let campaign = Arc::new(Campaign::new(set, target, config)?);
     println!(

@@ -82,6 +82,7 @@ fn main() {
             limits,
             max_findings: 20,
             shrink_steps: 0,
+            resign_pool: wellspring_fuzz::mutate::RESIGN_POOL,
         };
         let c = Arc::new(Campaign::new(set, target, config).expect("campaign"));
         let sm = c.run(&|_, _| {});

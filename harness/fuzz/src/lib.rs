@@ -100,6 +100,8 @@ pub struct Config {
     pub max_findings: usize,
     /// Most target runs spent shrinking one finding.
     pub shrink_steps: u32,
+    /// Mutants re-signed by their issuer kept per seed ([`mutate::ResignPool`]; 0 = none).
+    pub resign_pool: usize,
 }
 
 impl Default for Config {
@@ -112,6 +114,7 @@ impl Default for Config {
             limits: Limits::default(),
             max_findings: 20,
             shrink_steps: 256,
+            resign_pool: mutate::RESIGN_POOL,
         }
     }
 }
@@ -168,12 +171,22 @@ fn case_rng(seed: u64, case: u64) -> TestRng {
 
 /// Draws case `case` of campaign `seed`: the plan's value tree (for shrinking).
 pub fn draw(seed: u64, case: u64, limits: Limits) -> Box<dyn ValueTree<Value = Plan>> {
+    // The strategy is a tree of boxed alternatives: built once per thread and limits.
+    thread_local! {
+        static STRATEGY: std::cell::RefCell<Option<(Limits, proptest::strategy::BoxedStrategy<Plan>)>> =
+            const { std::cell::RefCell::new(None) };
+    }
     let mut runner = TestRunner::new_with_rng(PtConfig::default(), case_rng(seed, case));
-    Box::new(
-        mutate::plan_strategy(limits)
+    STRATEGY.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if cell.as_ref().is_none_or(|(l, _)| *l != limits) {
+            *cell = Some((limits, mutate::plan_strategy(limits).boxed()));
+        }
+        let (_, strategy) = cell.as_ref().expect("just set");
+        strategy
             .new_tree(&mut runner)
-            .expect("the plan strategy never rejects"),
-    )
+            .expect("the plan strategy never rejects")
+    })
 }
 
 /// The campaign: seeds, options per seed, target.
@@ -185,7 +198,8 @@ pub struct Campaign {
 }
 
 impl Campaign {
-    pub fn new(set: SeedSet, target: Target, config: Config) -> Result<Campaign, String> {
+    pub fn new(mut set: SeedSet, target: Target, config: Config) -> Result<Campaign, String> {
+        set.resigned = mutate::ResignPool::new(set.seeds.len(), config.seed, config.resign_pool);
         let options = set
             .seeds
             .iter()

@@ -116,14 +116,15 @@ pub enum Layout {
 pub struct Plan {
     pub seed: Index,
     pub ops: Vec<ValueOp>,
-    /// Re-sign as the real issuer after the value changes (when its private key is known).
-    pub resign: bool,
+    /// Start from one of the seed's mutants re-signed by its real issuer (the seed's
+    /// [`ResignPool`] entry), rather than from the seed itself.
+    pub resign: Option<Index>,
     pub proof: ProofOp,
     pub layout: Layout,
 }
 
 /// Bounds for the size-related strategies.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest huge string, in bytes.
     pub max_string: usize,
@@ -204,7 +205,7 @@ pub fn plan_strategy(l: Limits) -> impl Strategy<Value = Plan> {
     (
         any::<Index>(),
         proptest::collection::vec(value_op(l), 0..=3),
-        any::<bool>(),
+        prop_oneof![3 => Just(None), 1 => any::<Index>().prop_map(Some)],
         proof_op(),
         layout(),
     )
@@ -248,7 +249,7 @@ impl Mutant {
 }
 
 /// What the ops did, accumulated.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 struct Effects {
     /// The signed content changed (cleared by a re-signature by the real issuer).
     changed: bool,
@@ -339,35 +340,160 @@ const REMOTE_CONTEXTS: &[&str] = &[
     "https://www.w3.org/ns/credentials/v2#",
 ];
 
-/// Every pointer below `v` (not `v` itself), depth first, skipping the `exclude` prefix.
-fn pointers(v: &Value, base: &str, exclude: Option<&str>, out: &mut Vec<String>) {
+/// What a walk saw at one place in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    Object,
+    Array,
+    String,
+    Other,
+}
+
+/// One place in the document: its JSON pointer, and enough about it that the ops can choose
+/// where to act without looking the pointer up again.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    ptr: String,
+    /// Where the last reference token starts in `ptr`.
+    key_at: usize,
+    shape: Shape,
+    /// A member of an object (not an array element).
+    in_object: bool,
+}
+
+impl Node {
+    /// The last reference token, still escaped (`~0`, `~1`): compare it only with names that
+    /// hold neither `~` nor `/`.
+    fn key(&self) -> &str {
+        &self.ptr[self.key_at..]
+    }
+}
+
+fn shape(v: &Value) -> Shape {
+    match v {
+        Value::Object(_) => Shape::Object,
+        Value::Array(_) => Shape::Array,
+        Value::String(_) => Shape::String,
+        _ => Shape::Other,
+    }
+}
+
+/// Every place below `v` (not `v` itself), depth first, skipping the `exclude` prefix.
+fn pointers(v: &Value, base: &str, exclude: Option<&str>, out: &mut Vec<Node>) {
+    pointers_at(v, base, 0, exclude, out)
+}
+
+fn pointers_at(v: &Value, base: &str, depth: usize, exclude: Option<&str>, out: &mut Vec<Node>) {
     // Bounded: a mutant is never walked deeper than 64 levels or past 4096 members.
-    if out.len() > 4096 || base.matches('/').count() > 64 {
+    if out.len() > 4096 || depth > 64 {
         return;
     }
-    let children: Vec<(String, &Value)> = match v {
-        Value::Object(o) => o
-            .iter()
-            .map(|(k, c)| {
-                (
-                    format!("{base}/{}", k.replace('~', "~0").replace('/', "~1")),
-                    c,
-                )
-            })
-            .collect(),
-        Value::Array(a) => a
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (format!("{base}/{i}"), c))
-            .collect(),
-        _ => return,
-    };
-    for (p, c) in children {
-        if exclude.is_some_and(|e| p == e || p.starts_with(&format!("{e}/"))) {
-            continue;
+    let visit = |token: &str, c: &Value, in_object: bool, out: &mut Vec<Node>| {
+        let mut ptr = String::with_capacity(base.len() + 1 + token.len());
+        ptr.push_str(base);
+        ptr.push('/');
+        let key_at = ptr.len();
+        if in_object && token.contains(['~', '/']) {
+            ptr.push_str(&token.replace('~', "~0").replace('/', "~1"));
+        } else {
+            ptr.push_str(token);
         }
-        out.push(p.clone());
-        pointers(c, &p, exclude, out);
+        if exclude.is_some_and(|e| {
+            ptr.starts_with(e) && matches!(ptr.as_bytes().get(e.len()), None | Some(b'/'))
+        }) {
+            return;
+        }
+        out.push(Node {
+            ptr: ptr.clone(),
+            key_at,
+            shape: shape(c),
+            in_object,
+        });
+        pointers_at(c, &ptr, depth + 1, exclude, out);
+    };
+    match v {
+        Value::Object(o) => {
+            for (k, c) in o {
+                visit(k, c, true, out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, c) in a.iter().enumerate() {
+                visit(&i.to_string(), c, false, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The pointers of the document being mutated: the seed's own list until something changes it,
+/// then walked again on demand (walking is most of a small mutant's cost).
+struct Walk<'a> {
+    pristine: Option<&'a [Node]>,
+    own: Option<Vec<Node>>,
+    exclude: Option<&'static str>,
+}
+
+impl<'a> Walk<'a> {
+    fn new(pristine: Option<&'a [Node]>, jws: bool) -> Walk<'a> {
+        Walk {
+            pristine,
+            own: None,
+            exclude: exclude_for(jws),
+        }
+    }
+
+    fn get(&mut self, doc: &Value) -> &[Node] {
+        if let Some(p) = self.pristine {
+            return p;
+        }
+        self.own.get_or_insert_with(|| {
+            let mut all = Vec::new();
+            pointers(doc, "", self.exclude, &mut all);
+            all
+        })
+    }
+
+    /// The document changed.
+    fn invalidate(&mut self) {
+        self.pristine = None;
+        self.own = None;
+    }
+}
+
+/// Data Integrity: the proof is changed only by the proof tricks, never by a value op.
+fn exclude_for(jws: bool) -> Option<&'static str> {
+    if jws {
+        None
+    } else {
+        Some("/proof")
+    }
+}
+
+/// Every place in a decoded credential (the JWT payload of a JWS).
+fn walk_of(inner: &Inner) -> Vec<Node> {
+    let (doc, jws) = match inner {
+        Inner::Json(v) => (v, false),
+        Inner::Jws { payload, .. } => (payload, true),
+    };
+    let mut all = Vec::new();
+    pointers(doc, "", exclude_for(jws), &mut all);
+    all
+}
+
+/// The places of a seed's unmutated document (walked once per seed).
+fn seed_walk(seed: &Seed) -> &[Node] {
+    seed.walk.get_or_init(|| walk_of(&seed.inner))
+}
+
+/// Applies each op's early (`late = false`) or late half, keeping the walk current.
+fn apply_pass(doc: &mut Value, ops: &[ValueOp], cx: &Ctx, late: bool, fx: &mut Effects, walk: &mut Walk) {
+    for op in ops {
+        let before = fx.steps.len();
+        apply_value_op(doc, op, cx, late, fx, walk);
+        if fx.steps.len() != before {
+            walk.invalidate();
+        }
     }
 }
 
@@ -425,12 +551,21 @@ struct Ctx<'a> {
     signed: bool,
 }
 
-fn apply_value_op(doc: &mut Value, op: &ValueOp, cx: &Ctx, late: bool, fx: &mut Effects) {
+fn apply_value_op(
+    doc: &mut Value,
+    op: &ValueOp,
+    cx: &Ctx,
+    late: bool,
+    fx: &mut Effects,
+    walk: &mut Walk,
+) {
+    let is_late = matches!(op, ValueOp::DuplicateKey(_))
+        || matches!(op, ValueOp::Unicode(_, u) if UNICODE[u.index(UNICODE.len())] == LONE);
+    if is_late != late {
+        return;
+    }
     let root = cred_root(doc, cx.jws);
-    // Data Integrity: the proof is changed only by the proof tricks.
-    let exclude = if cx.jws { None } else { Some("/proof") };
-    let mut all = Vec::new();
-    pointers(doc, "", exclude, &mut all);
+    let all = walk.get(doc);
     if all.is_empty() {
         return;
     }
@@ -446,11 +581,6 @@ fn apply_value_op(doc: &mut Value, op: &ValueOp, cx: &Ctx, late: bool, fx: &mut 
             fx.unknown = true;
         }
     };
-    let is_late = matches!(op, ValueOp::DuplicateKey(_))
-        || matches!(op, ValueOp::Unicode(_, u) if UNICODE[u.index(UNICODE.len())] == LONE);
-    if is_late != late {
-        return;
-    }
     match op {
         ValueOp::DropRequired(i) => {
             let ts = doc
@@ -477,17 +607,11 @@ fn apply_value_op(doc: &mut Value, op: &ValueOp, cx: &Ctx, late: bool, fx: &mut 
             fx.steps.push(format!("drop-required {p}"));
         }
         ValueOp::DuplicateKey(i) => {
-            let members: Vec<&String> = all
-                .iter()
-                .filter(|p| {
-                    let (parent, _) = parent_and_key(p);
-                    doc.pointer(parent).is_some_and(Value::is_object)
-                })
-                .collect();
+            let members: Vec<&Node> = all.iter().filter(|n| n.in_object).collect();
             if members.is_empty() {
                 return;
             }
-            let p = members[i.index(members.len())].clone();
+            let p = members[i.index(members.len())].ptr.clone();
             let (parent, key) = parent_and_key(&p);
             let old = doc.pointer(&p).cloned().unwrap_or(Value::Null);
             let new = confuse(&old, Kind::Str);
@@ -498,7 +622,7 @@ fn apply_value_op(doc: &mut Value, op: &ValueOp, cx: &Ctx, late: bool, fx: &mut 
             fx.steps.push(format!("duplicate-key {p}"));
         }
         ValueOp::TypeConfusion(i, k) => {
-            let p = &all[i.index(all.len())];
+            let p = &all[i.index(all.len())].ptr;
             let old = doc.pointer(p).cloned().unwrap_or(Value::Null);
             let new = confuse(&old, *k);
             if new == old {
@@ -509,17 +633,14 @@ fn apply_value_op(doc: &mut Value, op: &ValueOp, cx: &Ctx, late: bool, fx: &mut 
             fx.steps.push(format!("type-confusion {p} -> {k:?}"));
         }
         ValueOp::Date(i, d) => {
-            let dates: Vec<&String> = all
+            let dates: Vec<&Node> = all
                 .iter()
-                .filter(|p| {
-                    let (_, key) = parent_and_key(p);
-                    DATE_KEYS.contains(&key.as_str())
-                })
+                .filter(|n| n.in_object && DATE_KEYS.contains(&n.key()))
                 .collect();
             if dates.is_empty() {
                 return;
             }
-            let p = dates[i.index(dates.len())].clone();
+            let p = dates[i.index(dates.len())].ptr.clone();
             let (text, malformed) = DATES[d.index(DATES.len())];
             let slot = doc.pointer_mut(&p).expect("pointer exists");
             if slot.as_str() == Some(text) {
@@ -541,13 +662,13 @@ fn apply_value_op(doc: &mut Value, op: &ValueOp, cx: &Ctx, late: bool, fx: &mut 
             fx.steps.push(format!("date {p} = {text:?}"));
         }
         ValueOp::HugeString(i, n) => {
-            let p = &all[i.index(all.len())];
+            let p = &all[i.index(all.len())].ptr;
             *doc.pointer_mut(p).expect("pointer exists") = Value::from("A".repeat(*n));
             changed_signed(fx, late);
             fx.steps.push(format!("huge-string {p} ({n} bytes)"));
         }
         ValueOp::HugeArray(i, n) => {
-            let p = &all[i.index(all.len())];
+            let p = &all[i.index(all.len())].ptr;
             let a: Vec<Value> = (0..*n)
                 .map(|k| Value::from(format!("wellspring-fuzz-{k}")))
                 .collect();
@@ -556,7 +677,7 @@ fn apply_value_op(doc: &mut Value, op: &ValueOp, cx: &Ctx, late: bool, fx: &mut 
             fx.steps.push(format!("huge-array {p} ({n} elements)"));
         }
         ValueOp::DeepNesting(i, n) => {
-            let p = &all[i.index(all.len())];
+            let p = &all[i.index(all.len())].ptr;
             let mut v = doc.pointer(p).cloned().unwrap_or(Value::Null);
             for k in 0..*n {
                 v = if k % 2 == 0 {
@@ -575,18 +696,18 @@ fn apply_value_op(doc: &mut Value, op: &ValueOp, cx: &Ctx, late: bool, fx: &mut 
             fx.steps.push(format!("deep-nesting {p} ({n} levels)"));
         }
         ValueOp::Unicode(i, u) => {
-            let names: Vec<&String> = all
+            let names: Vec<&Node> = all
                 .iter()
-                .filter(|p| {
-                    let (_, key) = parent_and_key(p);
-                    matches!(key.as_str(), "name" | "id" | "description" | "narrative")
-                        && doc.pointer(p).is_some_and(Value::is_string)
+                .filter(|n| {
+                    n.in_object
+                        && n.shape == Shape::String
+                        && matches!(n.key(), "name" | "id" | "description" | "narrative")
                 })
                 .collect();
             if names.is_empty() {
                 return;
             }
-            let p = names[i.index(names.len())].clone();
+            let p = names[i.index(names.len())].ptr.clone();
             let add = UNICODE[u.index(UNICODE.len())];
             let slot = doc.pointer_mut(&p).expect("pointer exists");
             let old = slot.as_str().unwrap_or_default().to_owned();
@@ -595,14 +716,14 @@ fn apply_value_op(doc: &mut Value, op: &ValueOp, cx: &Ctx, late: bool, fx: &mut 
             fx.steps.push(format!("unicode {p} += {add:?}"));
         }
         ValueOp::ExtraTerm(i) => {
-            let objects: Vec<String> = std::iter::once(String::new())
+            let objects: Vec<&str> = std::iter::once("")
                 .chain(
                     all.iter()
-                        .filter(|p| doc.pointer(p).is_some_and(Value::is_object))
-                        .cloned(),
+                        .filter(|n| n.shape == Shape::Object)
+                        .map(|n| n.ptr.as_str()),
                 )
                 .collect();
-            let p = &objects[i.index(objects.len())];
+            let p = objects[i.index(objects.len())];
             if let Some(Value::Object(o)) = doc.pointer_mut(p) {
                 o.insert("wellspringFuzzUndefined".into(), Value::from("extra"));
             }
@@ -641,9 +762,8 @@ fn apply_value_op(doc: &mut Value, op: &ValueOp, cx: &Ctx, late: bool, fx: &mut 
         ValueOp::IdCollision(a, b) => {
             let ids: Vec<&String> = all
                 .iter()
-                .filter(|p| {
-                    parent_and_key(p).1 == "id" && doc.pointer(p).is_some_and(Value::is_string)
-                })
+                .filter(|n| n.in_object && n.shape == Shape::String && n.key() == "id")
+                .map(|n| &n.ptr)
                 .collect();
             if ids.len() < 2 {
                 return;
@@ -662,14 +782,14 @@ fn apply_value_op(doc: &mut Value, op: &ValueOp, cx: &Ctx, late: bool, fx: &mut 
             fx.steps.push(format!("id-collision {pb} = {pa}"));
         }
         ValueOp::ReorderMembers(i) => {
-            let objects: Vec<String> = std::iter::once(String::new())
+            let objects: Vec<&str> = std::iter::once("")
                 .chain(
                     all.iter()
-                        .filter(|p| doc.pointer(p).is_some_and(Value::is_object))
-                        .cloned(),
+                        .filter(|n| n.shape == Shape::Object)
+                        .map(|n| n.ptr.as_str()),
                 )
                 .collect();
-            let p = &objects[i.index(objects.len())];
+            let p = objects[i.index(objects.len())];
             let Some(Value::Object(o)) = doc.pointer_mut(p) else {
                 return;
             };
@@ -690,6 +810,7 @@ fn apply_value_op(doc: &mut Value, op: &ValueOp, cx: &Ctx, late: bool, fx: &mut 
         ValueOp::NestedTamper(i) => {
             let nested: Vec<String> = all
                 .iter()
+                .map(|n| &n.ptr)
                 .filter(|p| {
                     let (parent, _) = parent_and_key(p);
                     parent.ends_with("/verifiableCredential")
@@ -772,8 +893,17 @@ fn render_json(v: &Value, layout: &Layout) -> String {
         _ => serde_json::to_string(v),
     }
     .expect("a JSON value serializes");
-    let text = text.replace(&format!("\"{DUP}"), "\"");
-    let text = text.replace(LONE, "\\ud800");
+    // Most mutants hold no marker: no copy for them.
+    let text = if text.contains(DUP) {
+        text.replace(&format!("\"{DUP}"), "\"")
+    } else {
+        text
+    };
+    let text = if text.contains(LONE) {
+        text.replace(LONE, "\\ud800")
+    } else {
+        text
+    };
     match layout {
         Layout::Padded => format!("\n \t{text}\r\n"),
         _ => text,
@@ -815,18 +945,28 @@ const ALGS: &[&str] = &[
 ];
 const NONE_ALGS: &[&str] = &["none", "None", "NONE", "nOnE"];
 
-/// Applies `plan` to the seed set: the mutant, or None when the set is empty.
+/// Applies `plan` to the seed set: the mutant.
 pub fn build(set: &SeedSet, plan: &Plan) -> Mutant {
-    let seed = &set.seeds[plan.seed.index(set.seeds.len())];
-    let mut fx = Effects::default();
+    let at = plan.seed.index(set.seeds.len());
+    let seed = &set.seeds[at];
     let cx = Ctx {
         set,
         seed,
         jws: matches!(seed.inner, Inner::Jws { .. }),
         signed: seed.inner.is_signed(),
     };
-    let text = match &seed.inner {
-        Inner::Json(v) => build_json(v, plan, &cx, &mut fx),
+    // The starting point: the seed, or one of its mutants re-signed by the issuer.
+    let (inner, mut fx, pristine) = match plan.resign.and_then(|i| set.resigned.get(set, at, i)) {
+        Some(v) => (
+            &v.inner,
+            v.effects.clone(),
+            Some(v.walk.get_or_init(|| walk_of(&v.inner)).as_slice()),
+        ),
+        None => (&seed.inner, Effects::default(), Some(seed_walk(seed))),
+    };
+    let mut walk = Walk::new(pristine, cx.jws);
+    let text = match inner {
+        Inner::Json(v) => build_json(v, plan, &cx, &mut fx, &mut walk),
         Inner::Jws {
             header,
             payload,
@@ -840,6 +980,7 @@ pub fn build(set: &SeedSet, plan: &Plan) -> Mutant {
             plan,
             &cx,
             &mut fx,
+            &mut walk,
         ),
     };
     let mut bytes = match seed.format {
@@ -875,35 +1016,10 @@ pub fn build(set: &SeedSet, plan: &Plan) -> Mutant {
     }
 }
 
-/// Re-signing is for size-neutral changes: huge or deep mutants test robustness, and signing
-/// them would only cost time.
-fn resigns(plan: &Plan) -> bool {
-    plan.resign
-        && !plan.ops.iter().any(|o| {
-            matches!(
-                o,
-                ValueOp::HugeString(..) | ValueOp::HugeArray(..) | ValueOp::DeepNesting(..)
-            )
-        })
-}
-
-fn build_json(v: &Value, plan: &Plan, cx: &Ctx, fx: &mut Effects) -> String {
+fn build_json(v: &Value, plan: &Plan, cx: &Ctx, fx: &mut Effects, walk: &mut Walk) -> String {
     let mut doc = v.clone();
-    for op in &plan.ops {
-        apply_value_op(&mut doc, op, cx, false, fx);
-    }
-    if resigns(plan) && cx.signed && fx.changed {
-        if let Some(d) = di_resign(&doc, cx.set, None, None) {
-            // Signed again by the issuer: the content is new, either answer may be right.
-            doc = d;
-            fx.changed = false;
-            fx.unknown = true;
-            fx.steps.push("re-signed-by-issuer".into());
-        }
-    }
-    for op in &plan.ops {
-        apply_value_op(&mut doc, op, cx, true, fx);
-    }
+    apply_pass(&mut doc, &plan.ops, cx, false, fx, walk);
+    apply_pass(&mut doc, &plan.ops, cx, true, fx, walk);
     let is_di = doc.get("proof").is_some_and(Value::is_object);
     match &plan.proof {
         ProofOp::None => {}
@@ -935,16 +1051,22 @@ fn build_json(v: &Value, plan: &Plan, cx: &Ctx, fx: &mut Effects) -> String {
             let (akey, _, avm) = attacker();
             let variants = 5;
             match i.index(variants) {
-                0 => {
-                    if let Some(d) = di_resign(&doc, cx.set, Some(&akey), Some(&avm)) {
-                        doc = d;
+                // The attacker signs the seed itself (made once per seed: signing costs far
+                // more than mutating); a document already changed is pointed at the
+                // attacker's key instead (variant 1).
+                0 if fx.steps.is_empty() => {
+                    let signed = cx.seed.attacker_signed.get_or_init(|| {
+                        di_resign(&doc, cx.set, Some(akey), Some(avm))
+                    });
+                    if let Some(d) = signed {
+                        doc = d.clone();
                         fx.tampered = true;
                         fx.steps.push("verification-method-elsewhere attacker did:key, re-signed by the attacker".into());
                     }
                 }
                 k => {
                     let to = match k {
-                        1 => avm.clone(),
+                        0 | 1 => avm.clone(),
                         2 => "https://attacker.example/keys/1".into(),
                         3 => "did:web:attacker.example#key-1".into(),
                         _ => format!(
@@ -1010,6 +1132,7 @@ fn build_json(v: &Value, plan: &Plan, cx: &Ctx, fx: &mut Effects) -> String {
     render_json(&doc, &plan.layout)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn build_jws(
     header: &Map<String, Value>,
     payload: &Value,
@@ -1017,16 +1140,14 @@ fn build_jws(
     plan: &Plan,
     cx: &Ctx,
     fx: &mut Effects,
+    walk: &mut Walk,
 ) -> String {
     let mut doc = payload.clone();
-    for op in &plan.ops {
-        apply_value_op(&mut doc, op, cx, false, fx);
-    }
-    for op in &plan.ops {
-        apply_value_op(&mut doc, op, cx, true, fx);
-    }
+    let before = fx.steps.len();
+    apply_pass(&mut doc, &plan.ops, cx, false, fx, walk);
+    apply_pass(&mut doc, &plan.ops, cx, true, fx, walk);
     // Bytes are what a JWS signs: an untouched payload is kept byte for byte.
-    let payload_b64 = if fx.steps.is_empty() {
+    let payload_b64 = if fx.steps.len() == before {
         parts[1].clone()
     } else {
         fx.changed = true;
@@ -1041,17 +1162,6 @@ fn build_jws(
         .unwrap_or("")
         .to_owned();
     let kid = header.get("kid").and_then(Value::as_str).map(str::to_owned);
-    if resigns(plan) && fx.changed {
-        if let Some(key) = kid.as_deref().and_then(|k| cx.set.signers.get(k)) {
-            if let Some(s) = jws_sign(&alg, &format!("{header_b64}.{payload_b64}"), key) {
-                sig = s;
-                // Signed again by the issuer: the content is new, either answer may be right.
-                fx.changed = false;
-                fx.unknown = true;
-                fx.steps.push("re-signed-by-issuer".into());
-            }
-        }
-    }
     let enc_header =
         |h: &Map<String, Value>| b64(serde_json::to_string(h).expect("JSON").as_bytes());
     match &plan.proof {
@@ -1078,7 +1188,7 @@ fn build_jws(
         }
         ProofOp::KeyElsewhere(i) => {
             let (akey, adid, avm) = attacker();
-            let (_, ajwk_vm) = wellspring_verify::keys::did_jwk_of(&akey);
+            let (_, ajwk_vm) = wellspring_verify::keys::did_jwk_of(akey);
             let variants: [(&str, bool); 7] = [
                 (avm.as_str(), true),
                 (ajwk_vm.as_str(), true),
@@ -1096,7 +1206,7 @@ fn build_jws(
             }
             header_b64 = enc_header(&header);
             if resign {
-                if let Some(s) = jws_sign("EdDSA", &format!("{header_b64}.{payload_b64}"), &akey) {
+                if let Some(s) = jws_sign("EdDSA", &format!("{header_b64}.{payload_b64}"), akey) {
                     sig = s;
                 }
             }
@@ -1147,10 +1257,11 @@ fn build_jws(
         }
         ProofOp::HmacConfusion(i) => {
             // The issuer's public key, as the verifier would find it, used as an HMAC secret.
-            let public = kid
-                .as_deref()
-                .and_then(|k| cx.seed.options.to_options().ok()?.keys.resolve(k).ok())
-                .map(|r| r.jwk.to_public());
+            let public = cx.seed.kid_public.get_or_init(|| {
+                let k = kid.as_deref()?;
+                let r = cx.seed.options.to_options().ok()?.keys.resolve(k).ok()?;
+                Some(r.jwk.to_public())
+            });
             if let Some(public) = public {
                 let secret: Vec<u8> = match i.index(2) {
                     0 => serde_json::to_vec(&public).expect("JSON"),
@@ -1186,6 +1297,157 @@ fn build_jws(
         }
         _ => text,
     }
+}
+
+/// Entries per seed in a campaign's [`ResignPool`] (`wellspring fuzz --resign-pool`).
+pub const RESIGN_POOL: usize = 16;
+
+/// A seed mutated and then signed again by its real issuer: the content is new and the
+/// signature valid, so only the verifier's other checks (schema, dates, nesting…) can judge it.
+#[derive(Debug)]
+pub struct Variant {
+    inner: Inner,
+    effects: Effects,
+    walk: std::sync::OnceLock<Vec<Node>>,
+}
+
+/// Re-signed mutants, a fixed number per seed, each made the first time a plan asks for it.
+///
+/// Signing costs far more than mutating (canonicalizing a Data Integrity document takes
+/// milliseconds, an RSA signature one or two), so a plan does not re-sign its own changes: it
+/// starts from entry `k` of its seed's pool and mutates on from there. Entry `k` depends only on
+/// the campaign seed, the seed and `k`, so a case is the same whatever the order cases run in.
+pub struct ResignPool {
+    campaign_seed: u64,
+    slots: Vec<Vec<std::sync::OnceLock<Option<Variant>>>>,
+}
+
+impl ResignPool {
+    pub fn new(seeds: usize, campaign_seed: u64, per_seed: usize) -> ResignPool {
+        ResignPool {
+            campaign_seed,
+            slots: (0..seeds)
+                .map(|_| (0..per_seed).map(|_| Default::default()).collect())
+                .collect(),
+        }
+    }
+
+    /// Entries per seed.
+    pub fn per_seed(&self) -> usize {
+        self.slots.first().map_or(0, Vec::len)
+    }
+
+    /// Entry `k` of seed `at` (None when the seed cannot be re-signed: unsigned, or its
+    /// issuer's private key is unknown).
+    fn get(&self, set: &SeedSet, at: usize, k: Index) -> Option<&Variant> {
+        let slots = self.slots.get(at)?;
+        if slots.is_empty() {
+            return None;
+        }
+        let i = k.index(slots.len());
+        slots[i]
+            .get_or_init(|| make_variant(set, at, self.campaign_seed, i as u64))
+            .as_ref()
+    }
+}
+
+/// Value ops a re-signed entry may start from: the size-neutral ones (huge and deep mutants
+/// test robustness; signing them would only cost time).
+fn resignable_ops() -> impl Strategy<Value = Vec<ValueOp>> {
+    let tiny = Limits {
+        max_string: 1,
+        max_array: 1,
+        max_depth: 1,
+    };
+    proptest::collection::vec(
+        value_op(tiny).prop_filter("size-neutral", |o| {
+            !matches!(
+                o,
+                ValueOp::HugeString(..) | ValueOp::HugeArray(..) | ValueOp::DeepNesting(..)
+            )
+        }),
+        1..=2,
+    )
+}
+
+fn make_variant(set: &SeedSet, at: usize, campaign_seed: u64, k: u64) -> Option<Variant> {
+    use sha2::Digest;
+    let seed = &set.seeds[at];
+    if !seed.inner.is_signed() {
+        return None;
+    }
+    let cx = Ctx {
+        set,
+        seed,
+        jws: matches!(seed.inner, Inner::Jws { .. }),
+        signed: true,
+    };
+    // A few tries: an op can find nothing to change (no date in the document…).
+    for attempt in 0u64..4 {
+        let mut h = sha2::Sha256::new();
+        h.update(b"wellspring-fuzz resign");
+        h.update(campaign_seed.to_le_bytes());
+        h.update(seed.name.as_bytes());
+        h.update(k.to_le_bytes());
+        h.update(attempt.to_le_bytes());
+        let digest: [u8; 32] = h.finalize().into();
+        let rng = proptest::test_runner::TestRng::from_seed(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+            &digest,
+        );
+        let mut runner =
+            proptest::test_runner::TestRunner::new_with_rng(Default::default(), rng);
+        let ops = proptest::strategy::ValueTree::current(&resignable_ops().new_tree(&mut runner).ok()?);
+        let mut fx = Effects::default();
+        let mut walk = Walk::new(Some(seed_walk(seed)), cx.jws);
+        let inner = match &seed.inner {
+            Inner::Json(v) => {
+                let mut doc = v.clone();
+                apply_pass(&mut doc, &ops, &cx, false, &mut fx, &mut walk);
+                if !fx.changed {
+                    continue;
+                }
+                Inner::Json(di_resign(&doc, set, None, None)?)
+            }
+            Inner::Jws {
+                header,
+                payload,
+                header_b64,
+                ..
+            } => {
+                // A JWS signs bytes: its late (textual) tricks are signed too.
+                let mut doc = payload.clone();
+                apply_pass(&mut doc, &ops, &cx, false, &mut fx, &mut walk);
+                apply_pass(&mut doc, &ops, &cx, true, &mut fx, &mut walk);
+                if fx.steps.is_empty() {
+                    continue;
+                }
+                let alg = header.get("alg").and_then(Value::as_str)?;
+                let key = set.signers.get(header.get("kid").and_then(Value::as_str)?)?;
+                let payload_b64 = b64(render_json(&doc, &Layout::Compact).as_bytes());
+                let signature_b64 = jws_sign(alg, &format!("{header_b64}.{payload_b64}"), key)?;
+                Inner::Jws {
+                    header: header.clone(),
+                    payload: doc,
+                    header_b64: header_b64.clone(),
+                    payload_b64,
+                    signature_b64,
+                }
+            }
+        };
+        // Signed again by the issuer: the content is new, either answer may be right (unless
+        // a step removed a required property, or tampered with what the signature does not
+        // cover, such as a nested credential).
+        fx.changed = false;
+        fx.unknown = true;
+        fx.steps.push("re-signed-by-issuer".into());
+        return Some(Variant {
+            inner,
+            effects: fx,
+            walk: Default::default(),
+        });
+    }
+    None
 }
 
 #[cfg(test)]

@@ -125,6 +125,12 @@ pub struct Seed {
     pub text: String,
     pub inner: Inner,
     pub options: SeedOptions,
+    /// Every JSON pointer of the unmutated document, made on first use (the mutator's walk).
+    pub(crate) walk: std::sync::OnceLock<Vec<crate::mutate::Node>>,
+    /// The public key its JWS `kid` resolves to, made on first use (the HMAC confusion trick).
+    pub(crate) kid_public: std::sync::OnceLock<Option<JWK>>,
+    /// The seed signed by the attacker's key (a Data Integrity seed), made on first use.
+    pub(crate) attacker_signed: std::sync::OnceLock<Option<Value>>,
 }
 
 /// Private keys by verification method / `kid`: what re-signing "as the issuer" uses.
@@ -157,12 +163,15 @@ impl Signers {
 }
 
 /// The attacker: a fixed Ed25519 key nobody's issuer controls, and its did:key method.
-pub fn attacker() -> (JWK, String, String) {
-    use sha2::Digest;
-    let seed: [u8; 32] = sha2::Sha256::digest(b"wellspring-fuzz attacker key").into();
-    let jwk = keys::ed25519_from_seed(seed);
-    let (did, vm) = keys::did_key_of(&jwk).expect("Ed25519 did:key");
-    (jwk, did, vm)
+pub fn attacker() -> &'static (JWK, String, String) {
+    static A: std::sync::OnceLock<(JWK, String, String)> = std::sync::OnceLock::new();
+    A.get_or_init(|| {
+        use sha2::Digest;
+        let seed: [u8; 32] = sha2::Sha256::digest(b"wellspring-fuzz attacker key").into();
+        let jwk = keys::ed25519_from_seed(seed);
+        let (did, vm) = keys::did_key_of(&jwk).expect("Ed25519 did:key");
+        (jwk, did, vm)
+    })
 }
 
 /// The seed set and what comes with it.
@@ -172,6 +181,8 @@ pub struct SeedSet {
     pub signers: Signers,
     /// Shared JSON-LD context loader (pinned contexts, offline) used for re-signing.
     pub loader: ContextLoader,
+    /// Mutants re-signed by their issuer, made on first use (see [`crate::mutate::ResignPool`]).
+    pub resigned: crate::mutate::ResignPool,
 }
 
 #[derive(Deserialize)]
@@ -280,6 +291,9 @@ pub fn load(dir: &Path, now: Option<&str>) -> Result<SeedSet, String> {
                 text,
                 inner,
                 options,
+                walk: Default::default(),
+                kid_public: Default::default(),
+                attacker_signed: Default::default(),
             });
         }
     } else {
@@ -313,6 +327,9 @@ pub fn load(dir: &Path, now: Option<&str>) -> Result<SeedSet, String> {
                     now: now.clone(),
                     ..SeedOptions::default()
                 },
+                walk: Default::default(),
+                kid_public: Default::default(),
+                attacker_signed: Default::default(),
             });
         }
     }
@@ -350,10 +367,12 @@ pub fn load(dir: &Path, now: Option<&str>) -> Result<SeedSet, String> {
             signers.add(jwk, &extra);
         }
     }
+    let resigned = crate::mutate::ResignPool::new(seeds.len(), 0, crate::mutate::RESIGN_POOL);
     Ok(SeedSet {
         root,
         seeds,
         signers,
         loader: ContextLoader::offline(),
+        resigned,
     })
 }

@@ -38,6 +38,7 @@ fn config(seed: u64, cases: u64) -> Config {
         },
         max_findings: 60,
         shrink_steps: 64,
+        resign_pool: wellspring_fuzz::mutate::RESIGN_POOL,
     }
 }
 
@@ -278,6 +279,37 @@ fn finds_a_verifier_that_ignores_the_signature() {
     let sm = c.run(&|_, _| {});
     caught(&sm, &spec, Oracle::RejectTampered, "proof-bit-flip");
     caught(&sm, &spec, Oracle::RejectSchemaViolation, "drop-required");
+}
+
+#[test]
+fn finds_a_verifier_that_checks_only_the_signature() {
+    // Wellspring's verdict with every schema check ignored: a mutant that lost a required
+    // property passes if its signature holds, which only a mutant re-signed by its issuer does.
+    let spec = TargetSpec::Url(weak_endpoint(|req, _| {
+        let bytes = match req.get("verifiableCredential")? {
+            Value::String(jws) => jws.clone().into_bytes(),
+            other => other.to_string().into_bytes(),
+        };
+        let v = verifier();
+        let mut opts = v.options.clone();
+        opts.now = v.fixed_now?;
+        let report = wellspring_verify::verify_bytes("vc", &bytes, &opts);
+        let failed = report.failed_ids();
+        Some(if failed.iter().all(|id| id.contains(".schema")) {
+            200
+        } else {
+            400
+        })
+    }));
+    let c = campaign(&vectors(), spec.clone(), config(16, 400));
+    let sm = c.run(&|_, _| {});
+    caught(&sm, &spec, Oracle::RejectSchemaViolation, "drop-required");
+    assert!(
+        sm.findings.iter().all(|f| f.oracle == Oracle::RejectSchemaViolation
+            && f.mutant.steps.iter().any(|s| s == "re-signed-by-issuer")),
+        "{}",
+        describe(&sm)
+    );
 }
 
 #[test]
