@@ -501,7 +501,8 @@ pub struct Reproducer {
     pub replay: String,
 }
 
-/// Writes each finding as `NNN-ORACLE.json` + the mutant file; returns the reproducer paths.
+/// Writes each finding as `NNN-ORACLE-KIND.json` + the mutant file
+/// (`NNN-ORACLE-KIND.mutant.EXT`); returns the reproducer paths.
 pub fn write_reproducers(
     dir: &Path,
     findings: &[Finding],
@@ -512,7 +513,8 @@ pub fn write_reproducers(
     let mut out = Vec::new();
     for (i, f) in findings.iter().enumerate() {
         let stem = format!("{:03}-{}-{}", i + 1, f.oracle.name(), f.mutant.kind());
-        let input = format!("{stem}.{}", f.mutant.format.ext());
+        // `.mutant.` keeps a JSON mutant from sharing its name with the reproducer.
+        let input = format!("{stem}.mutant.{}", f.mutant.format.ext());
         let file = dir.join(format!("{stem}.json"));
         std::fs::write(dir.join(&input), &f.mutant.bytes)
             .map_err(|e| format!("{}: {e}", dir.join(&input).display()))?;

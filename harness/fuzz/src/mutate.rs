@@ -154,6 +154,19 @@ fn kind() -> impl Strategy<Value = Kind> {
     ]
 }
 
+/// A size in `1..=max`, as likely in each power-of-two band as in any other (1–2, 64–127,
+/// 65,536–131,071…): limits are met at every scale, and a megabyte mutant stays the rarity it
+/// should be (a uniform draw would make half of them larger than max/2). Shrinks toward 1.
+fn size(max: usize) -> impl Strategy<Value = usize> {
+    let max = max.max(1);
+    let bands = usize::BITS - max.leading_zeros(); // max < 2^bands
+    (0..bands, any::<usize>()).prop_map(move |(band, r)| {
+        let lo = 1usize << band;
+        let hi = ((lo << 1) - 1).min(max);
+        lo + r % (hi - lo + 1)
+    })
+}
+
 fn value_op(l: Limits) -> impl Strategy<Value = ValueOp> {
     let i = any::<Index>;
     prop_oneof![
@@ -161,9 +174,9 @@ fn value_op(l: Limits) -> impl Strategy<Value = ValueOp> {
         2 => i().prop_map(ValueOp::DuplicateKey),
         3 => (i(), kind()).prop_map(|(a, k)| ValueOp::TypeConfusion(a, k)),
         3 => (i(), i()).prop_map(|(a, b)| ValueOp::Date(a, b)),
-        1 => (i(), 1..=l.max_string.max(1)).prop_map(|(a, n)| ValueOp::HugeString(a, n)),
-        1 => (i(), 1..=l.max_array.max(1)).prop_map(|(a, n)| ValueOp::HugeArray(a, n)),
-        1 => (i(), 1..=l.max_depth.max(1)).prop_map(|(a, n)| ValueOp::DeepNesting(a, n)),
+        1 => (i(), size(l.max_string)).prop_map(|(a, n)| ValueOp::HugeString(a, n)),
+        1 => (i(), size(l.max_array)).prop_map(|(a, n)| ValueOp::HugeArray(a, n)),
+        1 => (i(), size(l.max_depth)).prop_map(|(a, n)| ValueOp::DeepNesting(a, n)),
         3 => (i(), i()).prop_map(|(a, b)| ValueOp::Unicode(a, b)),
         2 => i().prop_map(ValueOp::ExtraTerm),
         1 => Just(ValueOp::ContextReorder),
@@ -487,7 +500,14 @@ fn seed_walk(seed: &Seed) -> &[Node] {
 }
 
 /// Applies each op's early (`late = false`) or late half, keeping the walk current.
-fn apply_pass(doc: &mut Value, ops: &[ValueOp], cx: &Ctx, late: bool, fx: &mut Effects, walk: &mut Walk) {
+fn apply_pass(
+    doc: &mut Value,
+    ops: &[ValueOp],
+    cx: &Ctx,
+    late: bool,
+    fx: &mut Effects,
+    walk: &mut Walk,
+) {
     for op in ops {
         let before = fx.steps.len();
         apply_value_op(doc, op, cx, late, fx, walk);
@@ -683,7 +703,10 @@ fn apply_value_op(
                 v = if k % 2 == 0 {
                     Value::Array(vec![v])
                 } else {
-                    serde_json::json!({ "nested": v })
+                    // Moved in, never copied (`json!` would serialize `v` again at every level).
+                    let mut o = Map::new();
+                    o.insert("nested".into(), v);
+                    Value::Object(o)
                 };
             }
             *doc.pointer_mut(p).expect("pointer exists") = v;
@@ -1055,9 +1078,10 @@ fn build_json(v: &Value, plan: &Plan, cx: &Ctx, fx: &mut Effects, walk: &mut Wal
                 // more than mutating); a document already changed is pointed at the
                 // attacker's key instead (variant 1).
                 0 if fx.steps.is_empty() => {
-                    let signed = cx.seed.attacker_signed.get_or_init(|| {
-                        di_resign(&doc, cx.set, Some(akey), Some(avm))
-                    });
+                    let signed = cx
+                        .seed
+                        .attacker_signed
+                        .get_or_init(|| di_resign(&doc, cx.set, Some(akey), Some(avm)));
                     if let Some(d) = signed {
                         doc = d.clone();
                         fx.tampered = true;
@@ -1395,9 +1419,9 @@ fn make_variant(set: &SeedSet, at: usize, campaign_seed: u64, k: u64) -> Option<
             proptest::test_runner::RngAlgorithm::ChaCha,
             &digest,
         );
-        let mut runner =
-            proptest::test_runner::TestRunner::new_with_rng(Default::default(), rng);
-        let ops = proptest::strategy::ValueTree::current(&resignable_ops().new_tree(&mut runner).ok()?);
+        let mut runner = proptest::test_runner::TestRunner::new_with_rng(Default::default(), rng);
+        let ops =
+            proptest::strategy::ValueTree::current(&resignable_ops().new_tree(&mut runner).ok()?);
         let mut fx = Effects::default();
         let mut walk = Walk::new(Some(seed_walk(seed)), cx.jws);
         let inner = match &seed.inner {
@@ -1423,7 +1447,9 @@ fn make_variant(set: &SeedSet, at: usize, campaign_seed: u64, k: u64) -> Option<
                     continue;
                 }
                 let alg = header.get("alg").and_then(Value::as_str)?;
-                let key = set.signers.get(header.get("kid").and_then(Value::as_str)?)?;
+                let key = set
+                    .signers
+                    .get(header.get("kid").and_then(Value::as_str)?)?;
                 let payload_b64 = b64(render_json(&doc, &Layout::Compact).as_bytes());
                 let signature_b64 = jws_sign(alg, &format!("{header_b64}.{payload_b64}"), key)?;
                 Inner::Jws {
@@ -1453,6 +1479,22 @@ fn make_variant(set: &SeedSet, at: usize, campaign_seed: u64, k: u64) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_cover_every_scale_within_the_limit() {
+        use proptest::strategy::ValueTree;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let mut seen = std::collections::BTreeSet::new();
+        for _ in 0..2000 {
+            let n = size(100_000).new_tree(&mut runner).unwrap().current();
+            assert!((1..=100_000).contains(&n), "{n}");
+            seen.insert(usize::BITS - n.leading_zeros());
+        }
+        // 1, 2–3, 4–7 … 65,536–100,000: all 17 bands drawn.
+        assert_eq!(seen.len(), 17, "{seen:?}");
+        let one = size(1).new_tree(&mut runner).unwrap().current();
+        assert_eq!(one, 1);
+    }
 
     #[test]
     fn markers_become_duplicate_keys_and_lone_surrogates() {

@@ -187,6 +187,10 @@ fn caught(sm: &Summary, spec: &TargetSpec, oracle: Oracle, kind: &str) {
     let files = write_reproducers(dir.path(), std::slice::from_ref(f), spec, 1).unwrap();
     let (r, bytes) = read_reproducer(&files[0]).unwrap();
     assert_eq!(r.oracle, oracle);
+    assert!(
+        bytes == f.mutant.bytes,
+        "the reproducer's mutant file is not the mutant"
+    );
     assert!(r.replay.contains("--replay"), "{}", r.replay);
     let weak = Target::new(spec.clone(), Duration::from_secs(20), None).unwrap();
     let (answer, broken) = replay(&r, &bytes, &weak).unwrap();
@@ -305,8 +309,10 @@ fn finds_a_verifier_that_checks_only_the_signature() {
     let sm = c.run(&|_, _| {});
     caught(&sm, &spec, Oracle::RejectSchemaViolation, "drop-required");
     assert!(
-        sm.findings.iter().all(|f| f.oracle == Oracle::RejectSchemaViolation
-            && f.mutant.steps.iter().any(|s| s == "re-signed-by-issuer")),
+        sm.findings
+            .iter()
+            .all(|f| f.oracle == Oracle::RejectSchemaViolation
+                && f.mutant.steps.iter().any(|s| s == "re-signed-by-issuer")),
         "{}",
         describe(&sm)
     );
