@@ -90,6 +90,11 @@ pub struct FuzzArgs {
     /// An OB/CLR service provider's upsert endpoint (POST the credential; 200/201 = accepted).
     #[arg(long, value_name = "URL", group = "tgt")]
     target_upsert: Option<String>,
+    /// With --target-upsert: the provider verifies what it stores (as a wallet should), so a
+    /// tampered or schema-breaking credential it accepts is a finding. Without it only crash,
+    /// hang and 5xx are (the API does not require a provider to verify).
+    #[arg(long, requires = "target_upsert")]
+    upsert_verifies: bool,
     /// Built-in target: `core` (Wellspring's verification core, the default) or `parse`
     /// (its parsers only: baked extraction, JWS split, JSON under the depth bound).
     #[arg(long, value_name = "NAME", group = "tgt")]
@@ -135,7 +140,11 @@ fn spec_of(a: &FuzzArgs) -> Result<Option<TargetSpec>, String> {
     } else if let Some(u) = &a.target_url {
         Some(TargetSpec::Url(u.clone()))
     } else if let Some(u) = &a.target_upsert {
-        Some(TargetSpec::Upsert(u.clone()))
+        Some(if a.upsert_verifies {
+            TargetSpec::UpsertVerifying(u.clone())
+        } else {
+            TargetSpec::Upsert(u.clone())
+        })
     } else {
         match a.target.as_deref() {
             None => None,

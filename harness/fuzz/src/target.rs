@@ -24,8 +24,12 @@ pub enum TargetSpec {
     /// A VC-API verify endpoint: `POST URL {"verifiableCredential": …}`; 200 = accepted.
     Url(String),
     /// An OB 3.0 / CLR 2.0 service provider's upsert endpoint (`POST …/credentials`, bearer
-    /// token); 200 / 201 = accepted.
+    /// token); 200 / 201 = accepted. The API does not require a provider to verify what it
+    /// stores, so only crash / hang / 5xx apply.
     Upsert(String),
+    /// The same, for a provider that verifies what it stores (a wallet): the reject oracles
+    /// apply too.
+    UpsertVerifying(String),
 }
 
 impl std::fmt::Display for TargetSpec {
@@ -36,6 +40,9 @@ impl std::fmt::Display for TargetSpec {
             TargetSpec::Cmd(c) => write!(f, "command `{c}`"),
             TargetSpec::Url(u) => write!(f, "VC-API verify endpoint {u}"),
             TargetSpec::Upsert(u) => write!(f, "upsert endpoint {u}"),
+            TargetSpec::UpsertVerifying(u) => {
+                write!(f, "upsert endpoint {u} (must refuse what does not verify)")
+            }
         }
     }
 }
@@ -43,7 +50,7 @@ impl std::fmt::Display for TargetSpec {
 impl TargetSpec {
     /// Does the target judge validity (so that the reject oracles apply)?
     pub fn judges(&self) -> bool {
-        !matches!(self, TargetSpec::Parse)
+        !matches!(self, TargetSpec::Parse | TargetSpec::Upsert(_))
     }
 
     /// The `wellspring fuzz` flags that select it.
@@ -55,6 +62,10 @@ impl TargetSpec {
             TargetSpec::Cmd(c) => format!(" --target-cmd {}", q(c)),
             TargetSpec::Url(u) => format!(" --target-url {}", q(u)),
             TargetSpec::Upsert(u) => format!(" --target-upsert {} --token \"$TOKEN\"", q(u)),
+            TargetSpec::UpsertVerifying(u) => format!(
+                " --target-upsert {} --upsert-verifies --token \"$TOKEN\"",
+                q(u)
+            ),
         }
     }
 }
@@ -108,7 +119,7 @@ impl Target {
         token: Option<String>,
     ) -> Result<Target, String> {
         let http = match spec {
-            TargetSpec::Url(_) | TargetSpec::Upsert(_) => Some(
+            TargetSpec::Url(_) | TargetSpec::Upsert(_) | TargetSpec::UpsertVerifying(_) => Some(
                 reqwest::blocking::Client::builder()
                     .timeout(timeout)
                     .redirect(reqwest::redirect::Policy::none())
@@ -179,7 +190,7 @@ impl Target {
                 let body = format!("{{\"verifiableCredential\": {vc}}}");
                 self.post(url, body, "application/json", |c| c == 200)
             }
-            TargetSpec::Upsert(url) => {
+            TargetSpec::Upsert(url) | TargetSpec::UpsertVerifying(url) => {
                 let text = credential_text(bytes, format);
                 let ct = if jwt::looks_like_jws(&text) {
                     "text/plain"
