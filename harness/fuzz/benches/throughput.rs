@@ -13,6 +13,9 @@ use wellspring_fuzz::mutate::Limits;
 use wellspring_fuzz::target::{Target, TargetSpec};
 use wellspring_fuzz::{Campaign, Config};
 
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Time per mutation kind (one thread, mutate + parse stage): where the time goes.
 fn by_kind(vectors: &Path, limits: Limits, cases: u64) {
     let set = wellspring_fuzz::seed::load(vectors, None).expect("seeds");
@@ -93,5 +96,15 @@ fn main() {
             sm.cases_per_sec(),
             sm.findings.len()
         );
+        for f in &sm.findings {
+            println!(
+                "  finding: {} — {} (seed {}, case {}, answer {})",
+                f.oracle.name(),
+                f.mutant.steps.join("; "),
+                f.mutant.seed,
+                f.case,
+                f.answer
+            );
+        }
     }
 }

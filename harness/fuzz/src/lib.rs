@@ -301,6 +301,25 @@ impl Campaign {
     fn worker(&self, slot: usize, sh: &Shared, deadline: Option<Instant>, limit: u64) {
         let judges = self.target.spec.judges();
         let busy = &sh.busy[slot];
+        // Counted here and added to the shared summary at the end (and before each shrink, the
+        // slow part): no lock shared with the other workers on the per-case path.
+        let mut local = Summary::default();
+        let flush = |local: &mut Summary| {
+            let local = std::mem::take(local);
+            let mut sm = sh.summary.lock().unwrap();
+            for (k, n) in local.kinds {
+                *sm.kinds.entry(k).or_default() += n;
+            }
+            for (k, n) in local.failures {
+                *sm.failures.entry(k).or_default() += n;
+            }
+            sm.expected_accept += local.expected_accept;
+            sm.accepted_as_expected += local.accepted_as_expected;
+            sm.expected_reject += local.expected_reject;
+            sm.rejected_as_expected += local.rejected_as_expected;
+            sm.expected_any += local.expected_any;
+            sm.not_run += local.not_run;
+        };
         loop {
             if sh.stop.load(Ordering::Relaxed) {
                 break;
@@ -313,11 +332,20 @@ impl Campaign {
             *busy.lock().unwrap() = Some((case, Instant::now()));
             let (m, a) = self.execute(&plan, slot);
             *busy.lock().unwrap() = None;
-            sh.done.fetch_add(1, Ordering::Relaxed);
+            // A worker stuck in a later case (the in-process watchdog gives up on it) still
+            // had its counts added up to here.
+            if sh.done.fetch_add(1, Ordering::Relaxed) % 1024 == 1023 {
+                flush(&mut local);
+            }
             let broken = judge(m.expect, &a, judges);
             {
-                let mut sm = sh.summary.lock().unwrap();
-                *sm.kinds.entry(m.kind().to_owned()).or_default() += 1;
+                let sm = &mut local;
+                match sm.kinds.get_mut(m.kind()) {
+                    Some(n) => *n += 1,
+                    None => {
+                        sm.kinds.insert(m.kind().to_owned(), 1);
+                    }
+                }
                 match m.expect {
                     Expect::Accept => {
                         sm.expected_accept += 1;
@@ -349,6 +377,7 @@ impl Campaign {
                 }
             };
             if fresh {
+                flush(&mut local);
                 if let Some(f) = self.shrink(case, oracle, slot, busy) {
                     // Two cases may shrink to the same finding: keep one.
                     let mut found = sh.found.lock().unwrap();
@@ -363,6 +392,7 @@ impl Campaign {
                 }
             }
         }
+        flush(&mut local);
     }
 
     /// Runs the campaign. `progress` is called about once a second with (cases, findings).

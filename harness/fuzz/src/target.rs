@@ -366,18 +366,19 @@ fn too_deep(text: &str) -> bool {
 /// The verifier's front end: baked extraction, then a compact JWS split and decoded, or a JSON
 /// object parsed under the depth bound. True when a credential object came out.
 pub fn parse_front(bytes: &[u8]) -> bool {
-    let text = if baked::is_png(bytes) {
+    use std::borrow::Cow;
+    let text: Cow<str> = if baked::is_png(bytes) {
         match baked::extract_png(bytes) {
-            Ok(t) => t,
+            Ok(t) => Cow::Owned(t),
             Err(_) => return false,
         }
     } else {
         match std::str::from_utf8(bytes) {
             Ok(t) if t.trim_start().starts_with('<') => match baked::extract_svg(bytes) {
-                Ok(t) => t,
+                Ok(t) => Cow::Owned(t),
                 Err(_) => return false,
             },
-            Ok(t) => t.to_owned(),
+            Ok(t) => Cow::Borrowed(t),
             Err(_) => return false,
         }
     };
