@@ -3,7 +3,9 @@
 //!     parse stage (baked extraction, JWS split, JSON under the depth bound);
 //! (2) the whole verification core (context, schema, canonicalization, signature).
 //!
-//! `cargo bench -p wellspring-fuzz` (WELLSPRING_BENCH_SECS, default 10 s per stage; jobs = CPUs).
+//! `cargo bench -p wellspring-fuzz` (WELLSPRING_BENCH_SECS, default 10 s per stage; jobs = CPUs;
+//! WELLSPRING_BENCH_KINDS=1 first shows where one thread's time goes, stage by stage and kind
+//! by kind). Target: 20,000 mutants/s through (1) with small limits on 2 cores.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -16,19 +18,38 @@ use wellspring_fuzz::{Campaign, Config};
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Time per mutation kind (one thread, mutate + parse stage): where the time goes.
+/// Where the time goes (one thread): draw, mutate and parse per case, and mutate + parse per
+/// mutation kind, after an untimed pass that fills the re-signed pool.
 fn by_kind(vectors: &Path, limits: Limits, cases: u64) {
     let set = wellspring_fuzz::seed::load(vectors, None).expect("seeds");
-    let mut t: std::collections::BTreeMap<String, (u64, Duration)> = Default::default();
     for case in 0..cases {
-        let start = std::time::Instant::now();
+        let plan = wellspring_fuzz::draw(8, case, limits).current();
+        let _ = wellspring_fuzz::mutate::build(&set, &plan);
+    }
+    let mut t: std::collections::BTreeMap<String, (u64, Duration)> = Default::default();
+    let mut stage = [Duration::ZERO; 3];
+    for case in 0..cases {
+        let t0 = std::time::Instant::now();
         let plan = wellspring_fuzz::draw(7, case, limits).current();
+        let t1 = std::time::Instant::now();
         let m = wellspring_fuzz::mutate::build(&set, &plan);
+        let t2 = std::time::Instant::now();
         let _ = wellspring_fuzz::target::parse_front(&m.bytes);
+        let t3 = std::time::Instant::now();
+        for (s, d) in stage.iter_mut().zip([t1 - t0, t2 - t1, t3 - t2]) {
+            *s += d;
+        }
         let e = t.entry(m.kind().to_owned()).or_default();
         e.0 += 1;
-        e.1 += start.elapsed();
+        e.1 += t3 - t1;
     }
+    let per = |d: Duration| d.as_secs_f64() * 1e6 / cases as f64;
+    println!(
+        "  {limits:?}: per case draw {:.1} µs, mutate {:.1} µs, parse {:.1} µs",
+        per(stage[0]),
+        per(stage[1]),
+        per(stage[2])
+    );
     let mut rows: Vec<_> = t.into_iter().collect();
     rows.sort_by_key(|(_, (_, d))| std::cmp::Reverse(*d));
     for (k, (n, d)) in rows.iter().take(8) {
@@ -59,8 +80,8 @@ fn main() {
         max_depth: 100,
     };
     if std::env::var("WELLSPRING_BENCH_KINDS").is_ok() {
-        by_kind(&vectors, Limits::default(), 500);
-        by_kind(&vectors, small, 2000);
+        by_kind(&vectors, Limits::default(), 2_000);
+        by_kind(&vectors, small, 20_000);
     }
     for (label, spec, limits) in [
         (

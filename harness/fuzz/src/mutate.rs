@@ -777,7 +777,12 @@ fn apply_value_op(
                 return;
             }
             a.rotate_left(1);
-            changed_signed(fx, late);
+            if cx.jws {
+                changed_signed(fx, late); // the signed bytes changed
+            }
+            // Data Integrity signs the RDF, which the order of contexts may leave as it was:
+            // whether the base context still comes first is judged on the finished document
+            // (`build_json`), as several rotations may bring it back.
             fx.steps.push(format!("context-reorder {p}"));
         }
         ValueOp::RemoteContext(i) => {
@@ -1057,6 +1062,19 @@ fn build_json(v: &Value, plan: &Plan, cx: &Ctx, fx: &mut Effects, walk: &mut Wal
     apply_pass(&mut doc, &plan.ops, cx, true, fx, walk);
     if fx.changed && may_cancel(&plan.ops) && doc == *v {
         fx.changed = false;
+    }
+    // The VC data model requires its base context first: moved away, the document must be
+    // refused whatever its signature says.
+    if let Inner::Json(seed_doc) = &cx.seed.inner {
+        let first = |d: &Value| match d.get("@context") {
+            Some(Value::Array(a)) => a.first().cloned(),
+            Some(other) => Some(other.clone()),
+            None => None,
+        };
+        let before = first(seed_doc);
+        if before.is_some() && first(&doc) != before {
+            fx.schema = true;
+        }
     }
     let is_di = doc.get("proof").is_some_and(Value::is_object);
     match &plan.proof {

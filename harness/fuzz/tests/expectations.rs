@@ -41,8 +41,9 @@ fn plan(ops: Vec<ValueOp>) -> Plan {
 #[test]
 fn two_rotations_of_a_two_element_context_change_nothing() {
     let set = only("ob-endorsed.eddsa.json");
+    // Once: the base context is no longer first, which the data model forbids.
     let once = build(&set, &plan(vec![ValueOp::ContextReorder]));
-    assert_eq!(once.expect, Expect::RejectTampered, "{:?}", once.steps);
+    assert_eq!(once.expect, Expect::RejectSchema, "{:?}", once.steps);
     let twice = build(
         &set,
         &plan(vec![ValueOp::ContextReorder, ValueOp::ContextReorder]),

@@ -318,33 +318,7 @@ fn verify_credential(
     } else {
         Form::V2
     };
-    match ctx.first().map(String::as_str) {
-        Some(VC_V2) => r.push(res(
-            &checks::CONTEXT_BASE,
-            Verdict::Pass,
-            "VC Data Model 2.0 context first",
-        )),
-        Some(VC_V1) => r.push(res(
-            &checks::CONTEXT_BASE,
-            Verdict::Pass,
-            "VC Data Model 1.1 context first (legacy form, accepted for verification)",
-        )),
-        other => r.push(
-            res(
-                &checks::CONTEXT_BASE,
-                Verdict::Fail,
-                format!(
-                    "first @context must be {VC_V2} (or {VC_V1}); found {}",
-                    other.unwrap_or("nothing")
-                ),
-            )
-            .at(
-                "/@context/0",
-                "@context[0]",
-                other.map(Value::from).unwrap_or(Value::Null),
-            ),
-        ),
-    }
+    base_context(r, &ctx);
     let (std_ok, std_name) = if kind == Kind::Clr {
         (ctx.iter().any(|c| is_clr_context(c)), "CLR 2.0")
     } else {
@@ -1240,8 +1214,41 @@ fn clr(r: &mut DocReport, cred: &Value, opts: &Options, level: usize) {
     }
 }
 
+/// `ob3.context.base`: the W3C credentials context first (a credential's, a presentation's).
+fn base_context(r: &mut DocReport, ctx: &[String]) {
+    match ctx.first().map(String::as_str) {
+        Some(VC_V2) => r.push(res(
+            &checks::CONTEXT_BASE,
+            Verdict::Pass,
+            "VC Data Model 2.0 context first",
+        )),
+        Some(VC_V1) => r.push(res(
+            &checks::CONTEXT_BASE,
+            Verdict::Pass,
+            "VC Data Model 1.1 context first (legacy form, accepted for verification)",
+        )),
+        other => r.push(
+            res(
+                &checks::CONTEXT_BASE,
+                Verdict::Fail,
+                format!(
+                    "first @context must be {VC_V2} (or {VC_V1}); found {}",
+                    other.unwrap_or("nothing")
+                ),
+            )
+            .at(
+                "/@context/0",
+                "@context[0]",
+                other.map(Value::from).unwrap_or(Value::Null),
+            ),
+        ),
+    }
+}
+
 fn verify_presentation(r: &mut DocReport, vp: &Value, opts: &Options, level: usize) {
     r.kind = "VerifiablePresentation".into();
+    // The data model's rule holds for presentations too, signed or not.
+    base_context(r, &contexts(vp));
     let proofs = as_list(vp.get("proof"));
     if proofs.is_empty() {
         r.push(res(

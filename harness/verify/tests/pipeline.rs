@@ -405,3 +405,32 @@ fn hostile_inputs_fail_cleanly() {
     let r = verify_bytes("big", &[b' '; 11], &small);
     assert_eq!(verdict(&r, "ob3.parse.json"), Verdict::Fail);
 }
+
+#[test]
+fn a_presentation_needs_the_base_context_first_signed_or_not() {
+    // Found by `wellspring fuzz`: an unsigned presentation with its contexts rotated was accepted.
+    let opts = Options::offline(now());
+    let vp = |ctx: Value| {
+        json!({
+            "@context": ctx,
+            "type": ["VerifiablePresentation"],
+            "verifiableCredential": [signed()]
+        })
+    };
+    let good = run(&vp(json!(["https://www.w3.org/ns/credentials/v2"])), &opts);
+    assert_eq!(
+        verdict(&good, "ob3.context.base"),
+        Verdict::Pass,
+        "{good:#?}"
+    );
+    assert!(good.passed(), "{good:#?}");
+    let rotated = run(
+        &vp(json!([
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+            "https://www.w3.org/ns/credentials/v2"
+        ])),
+        &opts,
+    );
+    assert_eq!(verdict(&rotated, "ob3.context.base"), Verdict::Fail);
+    assert!(!rotated.passed());
+}
