@@ -196,12 +196,7 @@ pub fn router(app: App) -> Router {
 const COOKIE: &str = "wellspring_wallet";
 
 fn cookie(headers: &HeaderMap) -> Option<String> {
-    let raw = headers.get(header::COOKIE)?.to_str().ok()?;
-    raw.split(';').find_map(|p| {
-        p.trim()
-            .strip_prefix(&format!("{COOKIE}="))
-            .map(str::to_owned)
-    })
+    wellspring_serverkit::session::cookie(headers, COOKIE)
 }
 
 /// The signed-in learner (id, email), or a redirect to the sign-in page.
@@ -253,17 +248,7 @@ async fn login(State(app): State<App>, Form(f): Form<LoginForm>) -> Response {
         tokio::task::spawn_blocking(move || store.check_password(&f.email, &f.password)).await;
     match checked {
         Ok(Ok(Some(id))) => match app.store.new_session(id) {
-            Ok(t) => (
-                StatusCode::SEE_OTHER,
-                [
-                    (
-                        header::SET_COOKIE,
-                        format!("{COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age=43200"),
-                    ),
-                    (header::LOCATION, "/".to_owned()),
-                ],
-            )
-                .into_response(),
+            Ok(t) => wellspring_serverkit::session::started(COOKIE, &t, "/"),
             Err(e) => oops(e),
         },
         Ok(Ok(None)) => (
@@ -280,14 +265,7 @@ async fn logout(State(app): State<App>, headers: HeaderMap) -> Response {
     if let Some(t) = cookie(&headers) {
         let _ = app.store.end_session(&t);
     }
-    (
-        StatusCode::SEE_OTHER,
-        [
-            (header::SET_COOKIE, format!("{COOKIE}=; Path=/; Max-Age=0")),
-            (header::LOCATION, "/login".to_owned()),
-        ],
-    )
-        .into_response()
+    wellspring_serverkit::session::ended(COOKIE, "/login")
 }
 
 async fn import_page(State(app): State<App>, headers: HeaderMap) -> Response {
