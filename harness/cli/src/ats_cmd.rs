@@ -51,6 +51,9 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8440")]
     listen: SocketAddr,
+    /// Port to listen on, replacing the port of --listen (0 = any free port).
+    #[arg(long, value_name = "P")]
+    port: Option<u16>,
     /// The URL candidates and recruiters reach the ATS at; also the presentations' domain
     /// (default http://ADDR).
     #[arg(long, value_name = "URL")]
@@ -82,7 +85,7 @@ pub fn run(c: AtsCmd) -> u8 {
                 return 2;
             }
             let mut cfg = Config::new(a.db);
-            cfg.listen = a.listen;
+            cfg.listen = crate::with_port(a.listen, a.port);
             cfg.public_url = a.public_url;
             cfg.demo = a.demo;
             cfg.case_base = Some(a.case_base);

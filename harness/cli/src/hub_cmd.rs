@@ -57,6 +57,9 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8470")]
     listen: SocketAddr,
+    /// Port to listen on, replacing the port of --listen (0 = any free port).
+    #[arg(long, value_name = "P")]
+    port: Option<u16>,
     /// The URL clients reach the hub at (default http://ADDR).
     #[arg(long, value_name = "URL")]
     public_url: Option<String>,
@@ -112,7 +115,7 @@ pub fn run(c: HubCmd) -> u8 {
         }
         HubCmd::Serve(a) => {
             let mut cfg = Config::new(a.db);
-            cfg.listen = a.listen;
+            cfg.listen = crate::with_port(a.listen, a.port);
             cfg.public_url = a.public_url;
             cfg.demo = a.demo;
             cfg.admin_token = a

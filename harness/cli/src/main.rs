@@ -17,6 +17,17 @@ mod wallet_cmd;
 
 use std::process::ExitCode;
 
+/// `--listen ADDR` with the port `--port P` gives, if it gives one.
+pub(crate) fn with_port(
+    mut listen: std::net::SocketAddr,
+    port: Option<u16>,
+) -> std::net::SocketAddr {
+    if let Some(p) = port {
+        listen.set_port(p);
+    }
+    listen
+}
+
 use clap::{Parser, Subcommand};
 
 /// JSON-LD context processing is allocation-bound: mimalloc more than doubles throughput

@@ -33,6 +33,9 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8490")]
     listen: SocketAddr,
+    /// Port to listen on, replacing the port of --listen (0 = any free port).
+    #[arg(long, value_name = "P")]
+    port: Option<u16>,
     /// Allow the network for status lists, keys (did:web, HTTPS) and contexts not pinned.
     #[arg(long)]
     online: bool,
@@ -65,10 +68,11 @@ pub fn run(c: VerifierCmd) -> u8 {
         }
     };
     rt.block_on(async move {
-        let listener = match tokio::net::TcpListener::bind(a.listen).await {
+        let listen = crate::with_port(a.listen, a.port);
+        let listener = match tokio::net::TcpListener::bind(listen).await {
             Ok(l) => l,
             Err(e) => {
-                eprintln!("wellspring verifier: cannot listen on {}: {e}", a.listen);
+                eprintln!("wellspring verifier: cannot listen on {listen}: {e}");
                 return 2;
             }
         };
