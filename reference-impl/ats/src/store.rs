@@ -158,20 +158,13 @@ impl Store {
 
     /// The recruiter's id when the password is right.
     pub fn check_password(&self, email: &str, password: &str) -> R<Option<i64>> {
-        let row: Option<(i64, String)> = self
-            .db()
-            .query_row(
-                "SELECT id, password_hash FROM recruiter WHERE email = ?1",
-                [email.trim()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(e)?;
-        let ok = wellspring_serverkit::password::matches(
-            row.as_ref().map(|(_, h)| h.as_str()),
+        wellspring_serverkit::password::login(
+            &self.db(),
+            "SELECT id, password_hash FROM recruiter WHERE email = ?1",
+            email.trim(),
             password,
-        );
-        Ok(row.filter(|_| ok).map(|(id, _)| id))
+        )
+        .map_err(e)
     }
 
     pub fn new_session(&self, recruiter: i64) -> R<String> {

@@ -16,6 +16,23 @@ pub mod password {
             .map_err(|e| e.to_string())
     }
 
+    /// The account whose password is `password`: `query` selects `(id, password_hash)` for the
+    /// account key `?1` (already normalized by the caller). An unknown account costs the same
+    /// hashing work as a wrong password.
+    pub fn login(
+        conn: &rusqlite::Connection,
+        query: &str,
+        key: &str,
+        password: &str,
+    ) -> rusqlite::Result<Option<i64>> {
+        use rusqlite::OptionalExtension;
+        let row: Option<(i64, String)> = conn
+            .query_row(query, [key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let ok = matches(row.as_ref().map(|(_, h)| h.as_str()), password);
+        Ok(row.filter(|_| ok).map(|(id, _)| id))
+    }
+
     /// Whether `password` matches the `stored` hash. `None` (no such account) or an unreadable
     /// hash is `false`, after the same hashing work as a real check.
     pub fn matches(stored: Option<&str>, password: &str) -> bool {

@@ -163,19 +163,12 @@ impl Store {
 
     /// The learner id when the password is right.
     pub fn check_password(&self, email: &str, password: &str) -> R<Option<i64>> {
-        let row: Option<(i64, String)> = self
-            .db()
-            .query_row(
-                "SELECT id, password_hash FROM learner WHERE email = ?1",
-                params![email.trim().to_lowercase()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let ok = wellspring_serverkit::password::matches(
-            row.as_ref().map(|(_, h)| h.as_str()),
+        Ok(wellspring_serverkit::password::login(
+            &self.db(),
+            "SELECT id, password_hash FROM learner WHERE email = ?1",
+            &email.trim().to_lowercase(),
             password,
-        );
-        Ok(row.filter(|_| ok).map(|(id, _)| id))
+        )?)
     }
 
     pub fn learner_email(&self, id: i64) -> R<Option<String>> {
