@@ -155,6 +155,22 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Adds another summary's per-case counts (kinds, failures, expectations) to these.
+    fn add_counts(&mut self, other: Summary) {
+        for (k, n) in other.kinds {
+            *self.kinds.entry(k).or_default() += n;
+        }
+        for (k, n) in other.failures {
+            *self.failures.entry(k).or_default() += n;
+        }
+        self.expected_accept += other.expected_accept;
+        self.accepted_as_expected += other.accepted_as_expected;
+        self.expected_reject += other.expected_reject;
+        self.rejected_as_expected += other.rejected_as_expected;
+        self.expected_any += other.expected_any;
+        self.not_run += other.not_run;
+    }
+
     pub fn cases_per_sec(&self) -> f64 {
         self.cases as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
@@ -304,22 +320,8 @@ impl Campaign {
         // Counted here and added to the shared summary at the end (and before each shrink, the
         // slow part): no lock shared with the other workers on the per-case path.
         let mut local = Summary::default();
-        let flush = |local: &mut Summary| {
-            let local = std::mem::take(local);
-            let mut sm = sh.summary.lock().unwrap();
-            for (k, n) in local.kinds {
-                *sm.kinds.entry(k).or_default() += n;
-            }
-            for (k, n) in local.failures {
-                *sm.failures.entry(k).or_default() += n;
-            }
-            sm.expected_accept += local.expected_accept;
-            sm.accepted_as_expected += local.accepted_as_expected;
-            sm.expected_reject += local.expected_reject;
-            sm.rejected_as_expected += local.rejected_as_expected;
-            sm.expected_any += local.expected_any;
-            sm.not_run += local.not_run;
-        };
+        let flush =
+            |local: &mut Summary| sh.summary.lock().unwrap().add_counts(std::mem::take(local));
         loop {
             if sh.stop.load(Ordering::Relaxed) {
                 break;
