@@ -392,10 +392,6 @@ fn shape(v: &Value) -> Shape {
 }
 
 /// Every place below `v` (not `v` itself), depth first, skipping the `exclude` prefix.
-fn pointers(v: &Value, base: &str, exclude: Option<&str>, out: &mut Vec<Node>) {
-    pointers_at(v, base, 0, exclude, out)
-}
-
 fn pointers_at(v: &Value, base: &str, depth: usize, exclude: Option<&str>, out: &mut Vec<Node>) {
     // Bounded: a mutant is never walked deeper than 64 levels or past 4096 members.
     if out.len() > 4096 || depth > 64 {
@@ -460,11 +456,8 @@ impl<'a> Walk<'a> {
         if let Some(p) = self.pristine {
             return p;
         }
-        self.own.get_or_insert_with(|| {
-            let mut all = Vec::new();
-            pointers(doc, "", self.exclude, &mut all);
-            all
-        })
+        let exclude = self.exclude;
+        self.own.get_or_insert_with(|| nodes(doc, exclude))
     }
 
     /// The document changed.
@@ -489,8 +482,13 @@ fn walk_of(inner: &Inner) -> Vec<Node> {
         Inner::Json(v) => (v, false),
         Inner::Jws { payload, .. } => (payload, true),
     };
+    nodes(doc, exclude_for(jws))
+}
+
+/// Every place in `doc` but those under `exclude`.
+fn nodes(doc: &Value, exclude: Option<&str>) -> Vec<Node> {
     let mut all = Vec::new();
-    pointers(doc, "", exclude_for(jws), &mut all);
+    pointers_at(doc, "", 0, exclude, &mut all);
     all
 }
 
