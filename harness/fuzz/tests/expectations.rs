@@ -69,3 +69,19 @@ fn two_reversals_of_a_jwt_payload_give_back_its_signed_bytes() {
     assert_eq!(text.trim(), seed_text.trim());
     assert_eq!(twice.expect, Expect::Accept, "{:?}", twice.steps);
 }
+
+#[test]
+fn a_presentation_stripped_of_its_proof_has_no_signature_to_break() {
+    let set = only("vp.clr.signed.eddsa.json");
+    let changed = Plan {
+        proof: ProofOp::Strip,
+        ..plan(vec![ValueOp::RemoteContext(first())])
+    };
+    let m = build(&set, &changed);
+    assert_eq!(m.steps.len(), 2, "{:?}", m.steps);
+    // An unsigned presentation is valid; what changed in it broke no signature.
+    assert_eq!(m.expect, Expect::Any, "{:?}", m.steps);
+    // Still signed, the same change must be refused.
+    let m = build(&set, &plan(vec![ValueOp::RemoteContext(first())]));
+    assert_eq!(m.expect, Expect::RejectTampered, "{:?}", m.steps);
+}
