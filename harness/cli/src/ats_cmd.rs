@@ -91,36 +91,22 @@ pub fn run(c: AtsCmd) -> u8 {
             cfg.case_base = Some(a.case_base);
             cfg.offline = a.offline;
             cfg.timeout = Duration::from_secs(a.timeout.max(1));
-            let rt = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("wellspring ats: cannot start the runtime: {e}");
-                    return 2;
-                }
-            };
-            rt.block_on(async move {
-                let running = match server::start(cfg).await {
-                    Ok(r) => r,
-                    Err(e) => {
-                        eprintln!("wellspring ats: {e}");
-                        return 2;
+            crate::serve_until_ctrl_c(
+                "ats",
+                server::start(cfg),
+                |r| {
+                    let mut lines = Vec::new();
+                    if a.demo {
+                        lines.push(format!(
+                            "demo recruiter: {} / {}",
+                            server::DEMO_EMAIL,
+                            server::DEMO_PASSWORD
+                        ));
                     }
-                };
-                eprintln!("wellspring ats: {} (Ctrl-C stops)", running.base_url);
-                if a.demo {
-                    eprintln!(
-                        "  demo recruiter: {} / {}",
-                        server::DEMO_EMAIL,
-                        server::DEMO_PASSWORD
-                    );
-                }
-                let _ = tokio::signal::ctrl_c().await;
-                running.stop().await;
-                0
-            })
+                    (r.base_url.clone(), lines)
+                },
+                |r| r.stop(),
+            )
         }
     }
 }

@@ -128,52 +128,34 @@ pub fn run(c: HubCmd) -> u8 {
                 DidArg::Web => IssuerDid::Web,
             };
             cfg.access_ttl = Duration::from_secs(a.token_ttl.max(1));
-            let rt = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("wellspring hub: cannot start the runtime: {e}");
-                    return 2;
-                }
-            };
-            rt.block_on(async move {
-                let running = match server::start(cfg).await {
-                    Ok(r) => r,
-                    Err(e) => {
-                        eprintln!("wellspring hub: {e}");
-                        return 2;
+            crate::serve_until_ctrl_c(
+                "hub",
+                server::start(cfg),
+                |r| {
+                    let base = &r.base_url;
+                    let mut lines = vec![
+                        format!("OB 3.0 discovery:  {base}/ims/ob/v3p0/discovery"),
+                        format!("CLR 2.0 discovery: {base}/ims/clr/v2p0/discovery"),
+                        format!("issuer: {}", r.hub.issuer.id),
+                    ];
+                    if a.demo {
+                        lines.push(format!(
+                            "demo learner: {} / {}",
+                            server::DEMO_EMAIL,
+                            server::DEMO_PASSWORD
+                        ));
                     }
-                };
-                eprintln!("wellspring hub: {} (Ctrl-C stops)", running.base_url);
-                eprintln!(
-                    "  OB 3.0 discovery:  {}/ims/ob/v3p0/discovery",
-                    running.base_url
-                );
-                eprintln!(
-                    "  CLR 2.0 discovery: {}/ims/clr/v2p0/discovery",
-                    running.base_url
-                );
-                eprintln!("  issuer: {}", running.hub.issuer.id);
-                if a.demo {
-                    eprintln!(
-                        "  demo learner: {} / {}",
-                        server::DEMO_EMAIL,
-                        server::DEMO_PASSWORD
-                    );
-                }
-                match &running.admin_token {
-                    Some(t) if a.demo && t == server::DEMO_ADMIN_TOKEN => {
-                        eprintln!("  admin token: {t} (demo default)")
-                    }
-                    Some(_) => eprintln!("  admin API on (POST /admin/results)"),
-                    None => eprintln!("  admin API off (no --admin-token)"),
-                }
-                let _ = tokio::signal::ctrl_c().await;
-                running.stop().await;
-                0
-            })
+                    lines.push(match &r.admin_token {
+                        Some(t) if a.demo && t == server::DEMO_ADMIN_TOKEN => {
+                            format!("admin token: {t} (demo default)")
+                        }
+                        Some(_) => "admin API on (POST /admin/results)".into(),
+                        None => "admin API off (no --admin-token)".into(),
+                    });
+                    (base.clone(), lines)
+                },
+                |r| r.stop(),
+            )
         }
     }
 }

@@ -17,6 +17,47 @@ mod wallet_cmd;
 
 use std::process::ExitCode;
 
+/// Runs a reference server until Ctrl-C: exit 0 after a clean stop, 2 when it cannot start.
+/// `describe` gives its URL and the lines to print under it once it listens.
+pub(crate) fn serve_until_ctrl_c<R, E, Stop>(
+    name: &str,
+    start: impl std::future::Future<Output = Result<R, E>>,
+    describe: impl FnOnce(&R) -> (String, Vec<String>),
+    stop: impl FnOnce(R) -> Stop,
+) -> u8
+where
+    E: std::fmt::Display,
+    Stop: std::future::Future<Output = ()>,
+{
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("wellspring {name}: cannot start the runtime: {e}");
+            return 2;
+        }
+    };
+    rt.block_on(async move {
+        let running = match start.await {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("wellspring {name}: {e}");
+                return 2;
+            }
+        };
+        let (url, lines) = describe(&running);
+        eprintln!("wellspring {name}: {url} (Ctrl-C stops)");
+        for l in lines {
+            eprintln!("  {l}");
+        }
+        let _ = tokio::signal::ctrl_c().await;
+        stop(running).await;
+        0
+    })
+}
+
 /// `--listen ADDR` with the port `--port P` gives, if it gives one.
 pub(crate) fn with_port(
     mut listen: std::net::SocketAddr,

@@ -91,36 +91,22 @@ pub fn run(c: WalletCmd) -> u8 {
             cfg.demo = a.demo;
             cfg.offline = a.offline;
             cfg.timeout = Duration::from_secs(a.timeout.max(1));
-            let rt = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("wellspring wallet: cannot start the runtime: {e}");
-                    return 2;
-                }
-            };
-            rt.block_on(async move {
-                let running = match server::start(cfg).await {
-                    Ok(r) => r,
-                    Err(e) => {
-                        eprintln!("wellspring wallet: {e}");
-                        return 2;
+            crate::serve_until_ctrl_c(
+                "wallet",
+                server::start(cfg),
+                |r| {
+                    let mut lines = Vec::new();
+                    if a.demo {
+                        lines.push(format!(
+                            "demo learner: {} / {}",
+                            server::DEMO_EMAIL,
+                            server::DEMO_PASSWORD
+                        ));
                     }
-                };
-                eprintln!("wellspring wallet: {} (Ctrl-C stops)", running.base_url);
-                if a.demo {
-                    eprintln!(
-                        "  demo learner: {} / {}",
-                        server::DEMO_EMAIL,
-                        server::DEMO_PASSWORD
-                    );
-                }
-                let _ = tokio::signal::ctrl_c().await;
-                running.stop().await;
-                0
-            })
+                    (r.base_url.clone(), lines)
+                },
+                |r| r.stop(),
+            )
         }
     }
 }
