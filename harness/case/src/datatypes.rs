@@ -75,8 +75,12 @@ pub fn is_date(s: &str) -> bool {
 /// RFC 3339 `date-time` (what JSON Schema `format: date-time` means): `YYYY-MM-DDThh:mm:ss`,
 /// optional fraction, then `Z` or `±hh:mm`. A missing offset is an error.
 pub fn is_date_time(s: &str) -> bool {
+    if !s.is_ascii() {
+        return false;
+    }
     let b = s.as_bytes();
-    if b.len() < 20 || !is_date(&s[..10]) || !matches!(b[10], b'T' | b't') {
+    // `get`, not `[..10]`: a multi-byte character may straddle byte 10 (non-ASCII input).
+    if b.len() < 20 || !s.get(..10).is_some_and(is_date) || !matches!(b[10], b'T' | b't') {
         return false;
     }
     if b[13] != b':' || b[16] != b':' {
@@ -144,5 +148,8 @@ mod tests {
         assert!(!is_date_time("2017-05-25T24:05:33Z"));
         assert!(!is_date_time("2017-05-25T18:05:33.Z"));
         assert!(!is_date_time("2017-05-25"));
+        // a multi-byte character across byte 10 (used to panic on `&s[..10]`)
+        assert!(!is_date_time("2017-05-2é5T18:05:33Z"));
+        assert!(!is_date_time("２０１７-05-25T18:05:33Z"));
     }
 }

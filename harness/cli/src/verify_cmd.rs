@@ -13,6 +13,16 @@ use wellspring_verify::{verify_bytes, Options, Recipient};
 /// An INPUT is a file (JSON credential or presentation, compact JWS / VC-JWT, baked PNG or
 /// SVG), `-` for standard input, or with --online an http(s) URL. The kind is detected.
 ///
+/// Each input gets one headline:
+///   VERIFIED                                   every check passed, the issuer is authenticated
+///   signature valid — issuer NOT authenticated  conforms, but nothing binds the key to the issuer
+///   signature valid — status not checked        conforms, but the revocation list was not read
+///   NOT VERIFIED                               a check failed (exit code 1)
+/// The issuer is authenticated when a document the verifier read binds the proof's key to the
+/// issuer id: the issuer's own did:key / did:jwk, its did:web document (--online), a --key given
+/// for the issuer's URL, its https profile listing the key (--online), or a --trust file entry.
+/// Relying parties use --strict (= --require-bound-key --require-status) to fail the caveats.
+///
 /// Examples:
 ///   wellspring verify vectors/valid/ob3-minimal.eddsa.json
 ///   wellspring verify --now 2026-01-01T00:00:00Z --format json badge.png
@@ -42,6 +52,18 @@ pub struct VerifyArgs {
     /// Status list document for a URL, read from a file. Repeatable.
     #[arg(long = "status-file", value_name = "URL=PATH")]
     status_files: Vec<String>,
+    /// Fail (not just warn) when the proof's key is not bound to the issuer.
+    #[arg(long)]
+    require_bound_key: bool,
+    /// Fail (not just warn) when a credential's revocation status cannot be determined.
+    #[arg(long)]
+    require_status: bool,
+    /// What a relying party needs: --require-bound-key and --require-status.
+    #[arg(long)]
+    strict: bool,
+    /// Trust file binding issuer ids to their keys: {"issuers":[{"id":URL,"name":…,"keys":["z6Mk…"]}]}.
+    #[arg(long, value_name = "FILE")]
+    trust: Option<PathBuf>,
     /// Check the credential was issued to this recipient: TYPE:VALUE, e.g. email:someone@example.org or did:example:123.
     #[arg(long, value_name = "TYPE:VALUE")]
     recipient: Option<String>,
@@ -123,6 +145,14 @@ pub fn run(a: VerifyArgs) -> u8 {
     };
     opts.max_bytes = a.max_bytes;
     opts.max_depth = a.max_depth;
+    opts.require_bound_key = a.require_bound_key || a.strict;
+    opts.require_status = a.require_status || a.strict;
+    if let Some(path) = &a.trust {
+        match read_trust(path) {
+            Ok(t) => opts.trust = t,
+            Err(e) => return usage(e),
+        }
+    }
     let fetch = if a.online {
         match crate::fetch::http_fetch_bytes(Duration::from_secs(a.timeout)) {
             Ok(f) => {
@@ -178,6 +208,14 @@ pub fn run(a: VerifyArgs) -> u8 {
     } else {
         1
     }
+}
+
+/// Reads a `--trust FILE` (verify, and the wallet and ATS servers).
+pub fn read_trust(path: &std::path::Path) -> Result<wellspring_verify::trust::TrustList, String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| e.to_string())
+        .and_then(|t| wellspring_verify::trust::TrustList::parse(&t))
+        .map_err(|e| format!("--trust {}: {e}", path.display()))
 }
 
 /// Reads at most `max + 1` bytes, so a huge file is judged (too large) without loading it.

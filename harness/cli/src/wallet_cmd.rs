@@ -55,6 +55,11 @@ pub struct ServeArgs {
     /// Deadline of each request to a provider, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 20)]
     timeout: u64,
+    /// Trust file: issuer ids and their keys ({"issuers":[{"id":URL,"keys":["z6Mk…"]}]}).
+    /// Credentials count as verified only with a key bound to their issuer (by this file, the
+    /// issuer's did:key / DID document, or its profile).
+    #[arg(long, value_name = "FILE")]
+    trust: Option<PathBuf>,
 }
 
 pub fn run(c: WalletCmd) -> u8 {
@@ -90,6 +95,15 @@ pub fn run(c: WalletCmd) -> u8 {
             cfg.public_url = a.public_url;
             cfg.demo = a.demo;
             cfg.offline = a.offline;
+            if let Some(path) = &a.trust {
+                match crate::verify_cmd::read_trust(path) {
+                    Ok(t) => cfg.trust = t,
+                    Err(e) => {
+                        eprintln!("wellspring wallet: {e}");
+                        return 2;
+                    }
+                }
+            }
             cfg.timeout = Duration::from_secs(a.timeout.max(1));
             crate::serve_until_ctrl_c(
                 "wallet",

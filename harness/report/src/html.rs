@@ -127,7 +127,11 @@ fn doc(out: &mut String, r: &DocReport) {
         "<section class=\"doc\"><h2>{} <small>— {} — {}</small></h2><table>",
         esc(&r.subject),
         esc(&r.kind),
-        if r.passed() { "passed" } else { "failed" }
+        esc(&match (r.passed(), r.all_caveats()) {
+            (false, _) => "failed".to_owned(),
+            (true, c) if c.is_empty() => "passed".to_owned(),
+            (true, c) => format!("passed — {}", c.join("; ")),
+        })
     );
     for c in &r.checks {
         check_row(out, c);

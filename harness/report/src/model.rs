@@ -92,9 +92,18 @@ pub struct DocReport {
     /// Detected kind, e.g. "OpenBadgeCredential (VC-JWT)".
     pub kind: String,
     pub checks: Vec<CheckResult>,
+    /// What a passing verdict does NOT establish, in words every output repeats (e.g.
+    /// [`CAVEAT_ISSUER`], [`CAVEAT_STATUS`]). Empty when nothing is held back.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub caveats: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nested: Vec<DocReport>,
 }
+
+/// The caveat of a credential whose proof verifies with a key nothing binds to its issuer.
+pub const CAVEAT_ISSUER: &str = "issuer NOT authenticated";
+/// The caveat of a credential whose revocation status could not be determined.
+pub const CAVEAT_STATUS: &str = "status not checked";
 
 impl DocReport {
     pub fn new(subject: impl Into<String>) -> Self {
@@ -102,7 +111,54 @@ impl DocReport {
             subject: subject.into(),
             kind: String::from("unknown"),
             checks: Vec::new(),
+            caveats: Vec::new(),
             nested: Vec::new(),
+        }
+    }
+
+    /// Records a caveat once.
+    pub fn caveat(&mut self, c: &str) {
+        if !self.caveats.iter().any(|x| x == c) {
+            self.caveats.push(c.to_owned());
+        }
+    }
+
+    /// The caveats here and in every nested document, each once, in order of appearance.
+    pub fn all_caveats(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        self.collect_caveats(&mut out);
+        out
+    }
+
+    fn collect_caveats<'a>(&'a self, out: &mut Vec<&'a str>) {
+        for c in &self.caveats {
+            if !out.contains(&c.as_str()) {
+                out.push(c);
+            }
+        }
+        for n in &self.nested {
+            n.collect_caveats(out);
+        }
+    }
+
+    /// Passed, with every issuer authenticated (no [`CAVEAT_ISSUER`] here or below): what a
+    /// relying party (the reference wallet and ATS) counts as verified.
+    pub fn authenticated(&self) -> bool {
+        self.passed() && !self.all_caveats().contains(&CAVEAT_ISSUER)
+    }
+
+    /// The one-line verdict every output shows: "NOT VERIFIED", "VERIFIED", or — when checks
+    /// passed but something was not established — "signature valid — issuer NOT authenticated".
+    /// Never a bare "VERIFIED" while a caveat stands.
+    pub fn headline(&self) -> String {
+        if !self.passed() {
+            return "NOT VERIFIED".into();
+        }
+        let caveats = self.all_caveats();
+        if caveats.is_empty() {
+            "VERIFIED".into()
+        } else {
+            format!("signature valid — {}", caveats.join("; "))
         }
     }
 

@@ -43,7 +43,7 @@ pub fn human(reports: &[DocReport], evidence: bool) -> String {
     let t = Tally::of(reports);
     let _ = writeln!(
         out,
-        "\n{} of {} input(s) verified — checks: {} passed, {} failed, {} warnings, {} skipped",
+        "\n{} of {} input(s) passed every check — checks: {} passed, {} failed, {} warnings, {} skipped",
         ok,
         reports.len(),
         t.pass,
@@ -51,17 +51,21 @@ pub fn human(reports: &[DocReport], evidence: bool) -> String {
         t.warn,
         t.skip
     );
+    for caveat in [crate::CAVEAT_ISSUER, crate::CAVEAT_STATUS] {
+        let n = reports
+            .iter()
+            .filter(|r| r.passed() && r.all_caveats().contains(&caveat))
+            .count();
+        if n > 0 {
+            let _ = writeln!(out, "{n} of those: {caveat}");
+        }
+    }
     out
 }
 
 fn doc_lines(out: &mut String, r: &DocReport, indent: usize, evidence: bool) {
     let pad = "  ".repeat(indent);
-    let verdict = if r.passed() {
-        "VERIFIED"
-    } else {
-        "NOT VERIFIED"
-    };
-    let _ = writeln!(out, "{pad}{} — {} — {verdict}", r.subject, r.kind);
+    let _ = writeln!(out, "{pad}{} — {} — {}", r.subject, r.kind, r.headline());
     for c in &r.checks {
         let _ = writeln!(
             out,
@@ -93,10 +97,24 @@ fn doc_lines(out: &mut String, r: &DocReport, indent: usize, evidence: bool) {
 
 /// The machine-readable report.
 pub fn json(reports: &[DocReport]) -> serde_json::Value {
+    let headlines: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "subject": r.subject,
+                "headline": r.headline(),
+                "passed": r.passed(),
+                "issuerAuthenticated": r.passed() && !r.all_caveats().contains(&crate::CAVEAT_ISSUER),
+                "statusChecked": !r.all_caveats().contains(&crate::CAVEAT_STATUS),
+            })
+        })
+        .collect();
     serde_json::json!({
         "tool": "wellspring",
         "verified": reports.iter().all(|r| r.passed()),
+        "issuerAuthenticated": reports.iter().all(|r| r.authenticated()),
         "summary": Tally::of(reports),
+        "headlines": headlines,
         "inputs": reports,
     })
 }
@@ -138,6 +156,11 @@ pub fn junit(reports: &[DocReport]) -> String {
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\">",
             xml(&r.subject),
             all.len()
+        );
+        let _ = writeln!(
+            out,
+            "    <properties><property name=\"headline\" value=\"{}\"/></properties>",
+            xml(&r.headline())
         );
         for (subject, c) in all {
             let _ = write!(

@@ -53,11 +53,49 @@ pub fn extract_png(bytes: &[u8]) -> Result<String, String> {
     }
 }
 
+/// Most text XML entity references may expand to in one SVG (a "billion laughs" bound).
+pub const MAX_ENTITY_EXPANSION: usize = 4 * 1024 * 1024;
+/// Most XML nodes parsed from one SVG.
+const MAX_SVG_NODES: u32 = 1_000_000;
+
+/// An upper bound on the text entity references in `text` can expand to: the largest
+/// expansion of any declared internal entity (each `&` in its value counted as a reference to
+/// the largest entity declared before it) times the number of `&` in the document. Declared
+/// entities are common in real badges (illustration tools declare namespace entities); what is
+/// refused is only an expansion beyond [`MAX_ENTITY_EXPANSION`].
+fn entity_expansion_bound(text: &str) -> usize {
+    let mut largest = 0usize;
+    for decl in text.split("<!ENTITY").skip(1) {
+        let value = decl
+            .find(['"', '\''])
+            .and_then(|i| {
+                let q = decl[i..].chars().next()?;
+                let rest = &decl[i + q.len_utf8()..];
+                rest.find(q).map(|j| &rest[..j])
+            })
+            .unwrap_or("");
+        let refs = value.matches('&').count();
+        let size = value.len().saturating_add(refs.saturating_mul(largest));
+        largest = largest.max(size);
+    }
+    largest.saturating_mul(text.matches('&').count())
+}
+
 /// The credential text baked in an SVG: the `verify` attribute (JWS) or the element text (JSON).
+/// A DOCTYPE is allowed (the SVG 1.1 DTD declaration is common); entity expansion is bounded.
 pub fn extract_svg(bytes: &[u8]) -> Result<String, String> {
     let text = std::str::from_utf8(bytes).map_err(|_| "SVG is not UTF-8".to_string())?;
-    let doc =
-        roxmltree::Document::parse(text).map_err(|e| format!("SVG is not well-formed XML: {e}"))?;
+    if text.contains("<!ENTITY") && entity_expansion_bound(text) > MAX_ENTITY_EXPANSION {
+        return Err(format!(
+            "SVG declares XML entities that could expand past {MAX_ENTITY_EXPANSION} bytes (entity expansion attack): refused"
+        ));
+    }
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        nodes_limit: MAX_SVG_NODES,
+    };
+    let doc = roxmltree::Document::parse_with_options(text, options)
+        .map_err(|e| format!("SVG is not well-formed XML: {e}"))?;
     let found: Vec<_> = doc
         .descendants()
         .filter(|n| n.tag_name().namespace() == Some(SVG_NS) && n.tag_name().name() == "credential")

@@ -14,6 +14,10 @@ use crate::loader::{is_known_offline, ContextLoader};
 /// Limits on what we canonicalize.
 pub const MAX_QUADS: usize = 20_000;
 pub const MAX_BLANK_NODES: usize = 2_000;
+/// RDFC-1.0 work budget (Hash N-Degree Quads calls + blank-node permutations; see
+/// `vendor/ssi-rdf`). Real credentials need a handful of units; a clique of 10
+/// indistinguishable blank nodes needs millions. Exhausting it fails in well under a second.
+pub const MAX_CANON_WORK: u64 = 20_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CanonError {
@@ -25,6 +29,13 @@ pub enum CanonError {
     Expansion(String),
     /// The graph is too large to canonicalize safely.
     TooLarge(String),
+    /// Canonicalization ran out of its work budget (a poison graph).
+    Budget(String),
+    /// The JSON-LD stack failed internally (a dependency's panic, caught).
+    Internal(String),
+    /// A node id, type or property that is not a well-formed IRI (nor a blank node id):
+    /// JSON-LD to RDF would drop its statements, so a signature would not cover them.
+    InvalidIri(String),
 }
 
 impl std::fmt::Display for CanonError {
@@ -37,16 +48,74 @@ impl std::fmt::Display for CanonError {
             CanonError::Context(m) => write!(f, "could not load a @context: {m}"),
             CanonError::Expansion(m) => write!(f, "JSON-LD expansion failed: {m}"),
             CanonError::TooLarge(m) => write!(f, "graph too large to canonicalize: {m}"),
+            CanonError::Budget(m) => write!(
+                f,
+                "canonicalization refused: {m}; the graph's blank nodes cannot be told apart cheaply (a poison graph)"
+            ),
+            CanonError::InvalidIri(i) => write!(
+                f,
+                "{i:?} is not a well-formed IRI (RFC 3987): JSON-LD to RDF drops its statements, so no signature covers them"
+            ),
+            CanonError::Internal(m) => write!(
+                f,
+                "the JSON-LD processor failed on this document ({m}); it is refused"
+            ),
         }
     }
 }
 
 /// Canonical N-Quads lines (sorted, each ending in "\n") of a compacted JSON-LD document.
+/// Bounded work; a panic inside the JSON-LD / RDF crates becomes [`CanonError::Internal`].
 pub fn canonical_nquads(
     doc: &serde_json::Value,
     loader: &ContextLoader,
 ) -> Result<Vec<String>, CanonError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        canonical_unguarded(doc, loader)
+    }))
+    .unwrap_or_else(|p| Err(CanonError::Internal(crate::panic_message(&*p))))
+}
+
+/// JSON-LD expansion alone (undefined terms rejected), bounded like [`canonical_nquads`]: for
+/// documents that are expanded but not signed here (a proof of a suite we do not verify).
+pub fn check_terms(doc: &serde_json::Value, loader: &ContextLoader) -> Result<(), CanonError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        expand(doc, loader).map(|_| ())
+    }))
+    .unwrap_or_else(|p| Err(CanonError::Internal(crate::panic_message(&*p))))
+}
+
+/// The first node id, type or property of an expanded document that is not a valid IRI or
+/// blank node id (pre-validation of IRIs before they reach RDF).
+fn first_invalid_iri(expanded: &jld::ExpandedDocument) -> Option<String> {
+    use jld::object::FragmentRef;
+    for object in expanded.iter() {
+        for fragment in object.traverse() {
+            let FragmentRef::Node(n) = fragment else {
+                continue;
+            };
+            let ids =
+                n.id.iter()
+                    .chain(n.types())
+                    .chain(n.properties().iter().map(|(k, _)| k));
+            for id in ids {
+                if let jld::Id::Invalid(s) = id {
+                    return Some(s.clone());
+                }
+            }
+        }
+    }
+    None
+}
+
+fn canonical_unguarded(
+    doc: &serde_json::Value,
+    loader: &ContextLoader,
+) -> Result<Vec<String>, CanonError> {
     let mut expanded = expand(doc, loader)?;
+    if let Some(iri) = first_invalid_iri(&expanded) {
+        return Err(CanonError::InvalidIri(iri));
+    }
     // JSON-LD 1.1 "Deserialize JSON-LD to RDF" (json-ld-core's implementation): a typed
     // value keeps the datatype its term declares (e.g. OB's `https://…XMLSchema#boolean`),
     // and integral numbers get the integer lexical form, as jsonld.js does.
@@ -79,10 +148,12 @@ pub fn canonical_nquads(
             blanks.len()
         )));
     }
-    Ok(
-        ssi_rdf::urdna2015::normalize(quads.iter().map(|q| q.as_lexical_quad_ref()))
-            .into_nquads_lines(),
+    ssi_rdf::urdna2015::try_normalize(
+        quads.iter().map(|q| q.as_lexical_quad_ref()),
+        MAX_CANON_WORK,
     )
+    .map(|n| n.into_nquads_lines())
+    .map_err(|e| CanonError::Budget(e.to_string()))
 }
 
 fn classify(e: jld::expansion::Error) -> CanonError {
@@ -106,7 +177,7 @@ const CONTEXT_CACHE_MAX: usize = 64;
 
 fn process_context(
     ctx: &serde_json::Value,
-    loader: &ContextLoader,
+    loader: &crate::loader::Budgeted<'_>,
 ) -> Result<ActiveContext, CanonError> {
     let syntax = jld::syntax::context::Context::try_from_json(json_syntax::Value::from_serde_json(
         ctx.clone(),
@@ -131,6 +202,7 @@ fn expand(
     doc: &serde_json::Value,
     loader: &ContextLoader,
 ) -> Result<jld::ExpandedDocument, CanonError> {
+    let loader = &loader.budgeted();
     let options = jld::expansion::Options {
         policy: jld::expansion::Policy {
             invalid: jld::expansion::Action::Reject,

@@ -135,7 +135,7 @@ check!(
     PROOF_CONTROLLER,
     "ob3.proof.controller",
     concat!("https://www.imsglobal.org/spec/ob/v3p0/", "#dereference"),
-    "the verification method belongs to the credential's issuer"
+    "the proof's key is bound to the issuer (issuer authenticated); warns when not, fails with --require-bound-key"
 );
 // 7. Validity window
 check!(
@@ -155,7 +155,7 @@ check!(
     STATUS,
     "ob3.status",
     concat!("https://www.imsglobal.org/spec/ob/v3p0/", "#verification"),
-    "credentialStatus says the credential is not revoked"
+    "credentialStatus says the credential is not revoked; an undetermined status warns (fails with --require-status)"
 );
 // 9. Endorsements
 check!(

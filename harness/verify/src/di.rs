@@ -176,7 +176,7 @@ pub fn verify_proof_with(
             )));
         }
     }
-    let key = keys.resolve(vm).map_err(ProofError::Key)?;
+    let key = keys.resolve_for(vm, purpose).map_err(ProofError::Key)?;
     let public = ed25519_public(&key.jwk)
         .ok_or_else(|| ProofError::Key(format!("key {vm} is not an Ed25519 key")))?;
     trace.key = Some(key);

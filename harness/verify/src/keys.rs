@@ -16,11 +16,18 @@ use crate::loader::Fetch;
 #[derive(Debug, Clone)]
 pub struct ResolvedKey {
     pub jwk: JWK,
-    /// The controller (the DID, or the key URL without its fragment, or the
-    /// `controller` a key document names).
+    /// The controller as the key's own description says (the DID, the key URL without its
+    /// fragment, or the `controller` a key document names). A claim, not a binding.
     pub controller: String,
-    /// How it was found: "did:key", "did:jwk", "--key", "online".
+    /// How it was found: "did:key", "did:jwk", "--key", "online", "header jwk", "fragment"
+    /// (offline: the Multikey in the method URL's fragment, not dereferenced).
     pub source: &'static str,
+    /// The identifier that a document the verifier itself read, and which speaks for that
+    /// identifier, lists this key for under the proof purpose's relationship
+    /// (`assertionMethod`, `authentication`): the DID of a did:key / did:jwk, the DID of a
+    /// did:web document that lists the method, the URL a `--key` was given for. `None` when
+    /// only the key's own document vouches for it (an HTTPS key document, an inline `jwk`).
+    pub bound_to: Option<String>,
 }
 
 /// Keys supplied by the user (`--key URL=MULTIBASE_OR_JWK_FILE`), plus the network when allowed.
@@ -58,14 +65,22 @@ impl KeyRing {
         Ok(())
     }
 
-    /// Finds the public key of a verification method.
+    /// Finds the public key of a verification method (for `assertionMethod`).
     pub fn resolve(&self, vm: &str) -> Result<ResolvedKey, String> {
+        self.resolve_for(vm, "assertionMethod")
+    }
+
+    /// Finds the public key of a verification method used for `purpose` (the verification
+    /// relationship a DID document must list it under to bind it to the DID).
+    pub fn resolve_for(&self, vm: &str, purpose: &str) -> Result<ResolvedKey, String> {
         let base = vm.split('#').next().unwrap_or(vm);
         if let Some((jwk, controller)) = self.given.get(vm).or_else(|| self.given.get(base)) {
+            // The user handed this key over for this URL: the document at `base` holds it.
             return Ok(ResolvedKey {
                 jwk: jwk.clone(),
                 controller: controller.clone().unwrap_or_else(|| base.to_owned()),
                 source: "--key",
+                bound_to: Some(base.to_owned()),
             });
         }
         if let Some(rest) = vm.strip_prefix("did:key:") {
@@ -75,6 +90,7 @@ impl KeyRing {
                 jwk,
                 controller: base.to_owned(),
                 source: "did:key",
+                bound_to: Some(base.to_owned()),
             });
         }
         if let Some(rest) = vm.strip_prefix("did:jwk:") {
@@ -92,8 +108,10 @@ impl KeyRing {
                 jwk,
                 controller: base.to_owned(),
                 source: "did:jwk",
+                bound_to: Some(base.to_owned()),
             });
         }
+        let is_did_web = base.starts_with("did:web:");
         let url = if let Some(rest) = base.strip_prefix("did:web:") {
             did_web_url(rest)
         } else if base.starts_with("https://") || base.starts_with("http://") {
@@ -104,6 +122,20 @@ impl KeyRing {
             ));
         };
         let Some(fetch) = &self.fetch else {
+            // Offline, a method URL whose fragment is a Multikey (`…#z6Mk…`) names its key the
+            // way a did:key does (the 1EdTech validator reads it so). Nothing was dereferenced,
+            // so nothing binds it to anyone.
+            if let Some(jwk) = vm
+                .split_once('#')
+                .and_then(|(_, f)| f.starts_with('z').then(|| jwk_from_multibase(f).ok())?)
+            {
+                return Ok(ResolvedKey {
+                    jwk,
+                    controller: base.to_owned(),
+                    source: "fragment",
+                    bound_to: None,
+                });
+            }
             return Err(format!(
                 "key {vm} is not known offline: give it with --key '{vm}=<multibase or JWK file>' or allow --online"
             ));
@@ -117,12 +149,36 @@ impl KeyRing {
         let controller = controller
             .or_else(|| doc.get("id").and_then(Value::as_str).map(str::to_owned))
             .unwrap_or_else(|| base.to_owned());
+        // A did:web document speaks for its DID: it binds the key when its id is that DID and
+        // it lists the method under the purpose's relationship. An HTTPS key document speaks
+        // only for itself: its `controller` claim binds nothing.
+        let bound_to = (is_did_web
+            && doc.get("id").and_then(Value::as_str) == Some(base)
+            && lists_method(&doc, purpose, vm))
+        .then(|| base.to_owned());
         Ok(ResolvedKey {
             jwk,
             controller,
             source: "online",
+            bound_to,
         })
     }
+}
+
+/// Does a DID / controller document list `vm` under the verification relationship `purpose`
+/// (by reference, relative reference or embedded method)?
+pub fn lists_method(doc: &Value, purpose: &str, vm: &str) -> bool {
+    let doc_id = doc.get("id").and_then(Value::as_str).unwrap_or_default();
+    let names = |id: &str| id == vm || (id.starts_with('#') && format!("{doc_id}{id}") == vm);
+    doc.get(purpose)
+        .and_then(Value::as_array)
+        .is_some_and(|list| {
+            list.iter().any(|m| match m {
+                Value::String(id) => names(id),
+                Value::Object(o) => o.get("id").and_then(Value::as_str).is_some_and(names),
+                _ => false,
+            })
+        })
 }
 
 fn did_web_url(rest: &str) -> String {

@@ -12,6 +12,7 @@ pub mod loader;
 mod pipeline;
 pub mod schema;
 pub mod status;
+pub mod trust;
 
 use std::collections::HashMap;
 
@@ -70,6 +71,14 @@ pub struct Options {
     pub recipient: Option<Recipient>,
     pub max_bytes: usize,
     pub max_depth: usize,
+    /// Issuers and keys the relying party binds explicitly (`--trust FILE`).
+    pub trust: trust::TrustList,
+    /// `--require-bound-key`: a proof whose key nothing binds to the issuer fails
+    /// `ob3.proof.controller` (by default it warns: the spec does not require the binding).
+    pub require_bound_key: bool,
+    /// `--require-status`: a status that could not be determined fails `ob3.status`
+    /// (by default it warns and the headline says "status not checked").
+    pub require_status: bool,
 }
 
 impl Options {
@@ -83,7 +92,17 @@ impl Options {
             recipient: None,
             max_bytes: DEFAULT_MAX_BYTES,
             max_depth: DEFAULT_MAX_DEPTH,
+            trust: trust::TrustList::default(),
+            require_bound_key: false,
+            require_status: false,
         }
+    }
+
+    /// `--strict`: what a relying party needs: the issuer authenticated and the status known.
+    pub fn strict(mut self) -> Self {
+        self.require_bound_key = true;
+        self.require_status = true;
+        self
     }
 
     /// Allows the network for contexts, keys, status lists and schemas.
@@ -97,8 +116,37 @@ impl Options {
 
 /// Verifies one input (a JSON credential or presentation, a compact JWS, a baked PNG or SVG).
 /// Never panics on bad input: every problem becomes a failed check with a message.
+///
+/// A panic below the verifier (a dependency's, or ours) is caught here and becomes a failed
+/// `ob3.parse.json` naming the input: one bad file never takes a batch or a server down.
 pub fn verify_bytes(name: &str, bytes: &[u8], opts: &Options) -> DocReport {
-    pipeline::verify_input(name, bytes, opts)
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        pipeline::verify_input(name, bytes, opts)
+    })) {
+        Ok(r) => r,
+        Err(payload) => {
+            let mut r = DocReport::new(name);
+            r.kind = "unverifiable input".into();
+            r.push(CheckResult::new(
+                &checks::PARSE_JSON,
+                Verdict::Fail,
+                format!(
+                    "the verifier could not process {name}: internal error ({}); the input is refused",
+                    panic_message(&payload)
+                ),
+            ));
+            r
+        }
+    }
+}
+
+/// The text of a caught panic's payload.
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
 }
 
 /// The `@context` entries when every one is a URL string (None when any is inline).

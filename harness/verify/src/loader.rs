@@ -1,8 +1,9 @@
 //! Offline JSON-LD document loader: our pinned contexts first, then the
 //! contexts `ssi` ships, then (only when the caller allows it) the network.
 
+use std::cell::Cell;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use iref::{Iri, IriBuf};
 use ssi_json_ld::json_ld::{LoadError, LoadingResult, RemoteDocument};
@@ -119,11 +120,18 @@ pub fn is_known_offline(url: &str) -> bool {
     }
 }
 
+/// How many remote (not pinned) contexts one expansion may load: a remote context that
+/// imports another, and so on, is a chain an attacker controls (depth, time and stack).
+pub const MAX_REMOTE_CONTEXTS: usize = 16;
+/// Remote contexts kept once fetched (per loader, i.e. per run or per server).
+const REMOTE_CACHE_MAX: usize = 64;
+
 /// The loader handed to JSON-LD expansion.
 #[derive(Clone, Default)]
 pub struct ContextLoader {
     fetch: Option<Fetch>,
     extra: Arc<HashMap<String, RemoteDocument>>,
+    fetched: Arc<Mutex<HashMap<String, RemoteDocument>>>,
 }
 
 impl ContextLoader {
@@ -135,35 +143,86 @@ impl ContextLoader {
     pub fn online(fetch: Fetch) -> Self {
         Self {
             fetch: Some(fetch),
-            extra: Default::default(),
+            ..Default::default()
+        }
+    }
+}
+
+impl ContextLoader {
+    /// A context known without the network: pinned, given, shipped by `ssi`, or fetched before.
+    async fn load_local(&self, url: &Iri) -> Option<RemoteDocument> {
+        if let Some(doc) = pinned_documents().get(url.as_str()) {
+            return Some(doc.clone());
+        }
+        if let Some(doc) = self.extra.get(url.as_str()) {
+            return Some(doc.clone());
+        }
+        if let Ok(doc) = StaticLoader.load(url).await {
+            return Some(doc);
+        }
+        self.fetched.lock().ok()?.get(url.as_str()).cloned()
+    }
+
+    fn load_remote(&self, url: &Iri) -> LoadingResult {
+        let Some(fetch) = &self.fetch else {
+            return Err(LoadError::new(
+                url.to_owned(),
+                LoadFailure(format!(
+                    "context {url} is not pinned and the network is off (use --online)"
+                )),
+            ));
+        };
+        let body =
+            fetch(url.as_str()).map_err(|e| LoadError::new(url.to_owned(), LoadFailure(e)))?;
+        let doc = parse_document(url.as_str(), &body)
+            .map_err(|e| LoadError::new(url.to_owned(), LoadFailure(e)))?;
+        if let Ok(mut cache) = self.fetched.lock() {
+            if cache.len() < REMOTE_CACHE_MAX {
+                cache.insert(url.as_str().to_owned(), doc.clone());
+            }
+        }
+        Ok(doc)
+    }
+
+    /// A loader for one expansion: at most [`MAX_REMOTE_CONTEXTS`] remote loads.
+    pub(crate) fn budgeted(&self) -> Budgeted<'_> {
+        Budgeted {
+            inner: self,
+            remote: Cell::new(0),
         }
     }
 }
 
 impl Loader for ContextLoader {
     async fn load(&self, url: &Iri) -> LoadingResult {
-        if let Some(doc) = pinned_documents().get(url.as_str()) {
-            return Ok(doc.clone());
+        match self.load_local(url).await {
+            Some(doc) => Ok(doc),
+            None => self.load_remote(url),
         }
-        if let Some(doc) = self.extra.get(url.as_str()) {
-            return Ok(doc.clone());
-        }
-        if let Ok(doc) = StaticLoader.load(url).await {
+    }
+}
+
+/// [`ContextLoader`] with a count of remote loads for one expansion.
+pub(crate) struct Budgeted<'a> {
+    inner: &'a ContextLoader,
+    remote: Cell<usize>,
+}
+
+impl Loader for Budgeted<'_> {
+    async fn load(&self, url: &Iri) -> LoadingResult {
+        if let Some(doc) = self.inner.load_local(url).await {
             return Ok(doc);
         }
-        match &self.fetch {
-            Some(fetch) => {
-                let body = fetch(url.as_str())
-                    .map_err(|e| LoadError::new(url.to_owned(), LoadFailure(e)))?;
-                parse_document(url.as_str(), &body)
-                    .map_err(|e| LoadError::new(url.to_owned(), LoadFailure(e)))
-            }
-            None => Err(LoadError::new(
+        let n = self.remote.get() + 1;
+        self.remote.set(n);
+        if n > MAX_REMOTE_CONTEXTS {
+            return Err(LoadError::new(
                 url.to_owned(),
                 LoadFailure(format!(
-                    "context {url} is not pinned and the network is off (use --online)"
+                    "more than {MAX_REMOTE_CONTEXTS} remote contexts in one document (a context chain): {url} not loaded"
                 )),
-            )),
+            ));
         }
+        self.inner.load_remote(url)
     }
 }

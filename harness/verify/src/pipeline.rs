@@ -5,10 +5,11 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::baked;
-use crate::canon::canonical_nquads;
+use crate::canon::{canonical_nquads, CanonError};
 use crate::checks::{self, CheckDef};
 use crate::di::{self, ProofTrace, Suite};
 use crate::jwt::{self, DecodedJwt};
+use crate::keys::ResolvedKey;
 use crate::loader::is_known_offline;
 use crate::schema::{self, Form};
 use crate::status::{self, Status};
@@ -394,6 +395,13 @@ fn verify_credential(
             Verdict::Pass,
             format!("every term defined ({} quads)", lines.len()),
         )),
+        // Expansion succeeded; only the canonicalization's bounds were hit: the proof check
+        // reports it (the terms are fine).
+        Some(Err(e @ (CanonError::Budget(_) | CanonError::TooLarge(_)))) => r.push(res(
+            &checks::CONTEXT_TERMS,
+            Verdict::Pass,
+            format!("every term defined (canonicalization refused: {e})"),
+        )),
         Some(Err(e)) => r.push(res(&checks::CONTEXT_TERMS, Verdict::Fail, e.to_string())),
     }
 
@@ -463,7 +471,7 @@ fn verify_credential(
     );
 
     // 7. Validity window.
-    validity(r, cred, form, opts);
+    validity(r, cred, jwt, form, opts);
 
     // 8. Status.
     let cid = cred.get("id").and_then(Value::as_str);
@@ -481,16 +489,12 @@ fn verify_credential(
             Status::Revoked(m) => {
                 r.push(res(&checks::STATUS, Verdict::Fail, format!("revoked: {m}")))
             }
-            Status::Unknown(m) => r.push(res(
-                &checks::STATUS,
-                Verdict::Skip,
-                format!("status unknown: {m}"),
-            )),
-            Status::Unsupported(t) => r.push(res(
-                &checks::STATUS,
-                Verdict::Warn,
-                format!("status type {t:?} is not supported: not checked"),
-            )),
+            Status::Unknown(m) => status_not_checked(r, format!("status not checked: {m}"), opts),
+            Status::Unsupported(t) => status_not_checked(
+                r,
+                format!("status not checked: status type {t:?} is not supported"),
+                opts,
+            ),
         }
     }
 
@@ -505,6 +509,49 @@ fn verify_credential(
     // CLR 2.0: bundled credentials and associations.
     if kind == Kind::Clr {
         clr(r, cred, opts, level);
+    }
+}
+
+/// A proof of a suite we do not verify is still JSON-LD: its terms must be defined (a proof
+/// set whose other proof verifies does not excuse an undefined proof `type`).
+fn unknown_proof_terms(
+    r: &mut DocReport,
+    cred: &Value,
+    proof: &Value,
+    pointer: &str,
+    opts: &Options,
+) {
+    let Some(p) = proof.as_object() else {
+        return;
+    };
+    let mut cfg = p.clone();
+    if let Some(ctx) = cred.get("@context") {
+        cfg.insert("@context".into(), ctx.clone());
+    }
+    if let Err(e) = crate::canon::check_terms(&Value::Object(cfg), &opts.loader) {
+        r.push(
+            res(
+                &checks::CONTEXT_TERMS,
+                Verdict::Fail,
+                format!("in the proof at {pointer}: {e}"),
+            )
+            .at(pointer, "proof", proof.clone()),
+        );
+    }
+}
+
+/// A status that could not be determined: never "not revoked". A warning and the caveat in
+/// every output, or a failure with `--require-status`.
+fn status_not_checked(r: &mut DocReport, msg: String, opts: &Options) {
+    r.caveat(wellspring_report::CAVEAT_STATUS);
+    if opts.require_status {
+        r.push(res(
+            &checks::STATUS,
+            Verdict::Fail,
+            format!("{msg} (--require-status)"),
+        ));
+    } else {
+        r.push(res(&checks::STATUS, Verdict::Warn, msg));
     }
 }
 
@@ -623,10 +670,12 @@ fn declared_schemas(
                     }
                     r.push(c);
                 }
+                // Online, a declared schema that cannot be read or used leaves conformance
+                // unestablished (the 1EdTech validator fails it too).
                 Err(e) => r.push(res(
                     &checks::SCHEMA_DECLARED,
-                    Verdict::Warn,
-                    format!("could not use schema {id}: {e}"),
+                    Verdict::Fail,
+                    format!("credentialSchema {id} could not be read or used: {e}"),
                 )),
             }
         } else {
@@ -699,7 +748,7 @@ fn proofs(
         ),
     ));
     let mut results: Vec<CheckResult> = Vec::new();
-    let mut controllers: Vec<CheckResult> = Vec::new();
+    let mut bindings: Vec<(String, String, Binding)> = Vec::new();
     let mut any_ok = false;
     for (i, p) in embedded.iter().enumerate() {
         let pointer = if cred.get("proof").is_some_and(Value::is_array) {
@@ -708,6 +757,9 @@ fn proofs(
             "/proof".into()
         };
         let suite = Suite::of(p);
+        if suite.is_none() {
+            unknown_proof_terms(r, cred, p, &pointer, opts);
+        }
         let def = match suite {
             Some(s) if s.is_legacy() => &checks::PROOF_LEGACY,
             _ => &checks::PROOF_EDDSA,
@@ -749,7 +801,8 @@ fn proofs(
                     ),
                 );
                 if let Some(k) = key {
-                    controllers.push(controller_result(&k.controller, issuer, &pointer));
+                    let vm = trace.verification_method.clone().unwrap_or_default();
+                    bindings.push((pointer.clone(), vm.clone(), bind(&k, &vm, issuer, opts)));
                 }
             }
             Err(e) => {
@@ -772,11 +825,12 @@ fn proofs(
                         j.header.get("alg").and_then(Value::as_str).unwrap_or("?")
                     ),
                 ));
-                match key {
-                    Some(k) => controllers.push(controller_result(&k.controller, issuer, "/kid")),
-                    None => controllers.push(res(&checks::PROOF_CONTROLLER, Verdict::Warn,
-                        "the key is given inline in the JOSE header (jwk): nothing binds it to the issuer")),
-                }
+                let kid = j.header.get("kid").and_then(Value::as_str).unwrap_or("jwk");
+                bindings.push((
+                    "/header/kid".into(),
+                    kid.to_owned(),
+                    bind(&key, kid, issuer, opts),
+                ));
             }
             Err(e) => results.push(
                 res(&checks::PROOF_JWT, Verdict::Fail, e)
@@ -810,37 +864,148 @@ fn proofs(
         }
         r.push(c);
     }
-    if controllers.is_empty() {
+    controller_results(r, bindings, opts);
+}
+
+/// Whether a verified proof's key is bound to the credential's issuer, and how (or why not).
+enum Binding {
+    Bound(String),
+    Unbound(String),
+}
+
+/// Decides the binding of `key` (found for verification method / kid `vm`) to `issuer`.
+/// Binds: a trust-file entry; a did:key / did:jwk equal to the issuer id; a did:web document of
+/// the issuer listing the method under assertionMethod; a `--key` given for the issuer's URL;
+/// with `--online`, the issuer's own (https) profile listing the method under assertionMethod.
+/// Never binds: an inline `jwk`, a key document's `controller` claim about itself.
+fn bind(key: &ResolvedKey, vm: &str, issuer: Option<&str>, opts: &Options) -> Binding {
+    let Some(issuer) = issuer else {
+        return Binding::Unbound("the credential names no issuer id to bind the key to".into());
+    };
+    if let Some(name) = opts.trust.binds(issuer, &key.jwk) {
+        return Binding::Bound(format!("the trust file lists this key for {name}"));
+    }
+    match (&key.bound_to, key.source) {
+        (Some(b), source) if b == issuer => Binding::Bound(match source {
+            "did:key" | "did:jwk" => format!("the key is the issuer's own {source} {issuer}"),
+            "--key" => format!("the key was given with --key for the issuer's URL {issuer}"),
+            _ => format!("the issuer's DID document lists {vm} under assertionMethod"),
+        }),
+        (Some(b), "did:key" | "did:jwk") => Binding::Unbound(format!(
+            "the key is {b}, which is not the issuer id {issuer}: a {} binds only to itself",
+            key.source
+        )),
+        (_, "header jwk") => Binding::Unbound(format!(
+            "the key is carried inline in the JOSE header (jwk): nothing the verifier read binds it to {issuer}"
+        )),
+        (_, "fragment") => Binding::Unbound(format!(
+            "the key was read from the fragment of {vm} without dereferencing it (offline): nothing binds it to {issuer}; give it with --key for the issuer's URL, --trust FILE, or --online"
+        )),
+        (bound_to, _) => match issuer_profile_lists(issuer, vm, key, opts) {
+            Ok(()) => Binding::Bound(format!(
+                "the issuer's profile {issuer} (fetched) lists {vm} under assertionMethod"
+            )),
+            Err(why) => Binding::Unbound(match bound_to {
+                Some(b) => format!("the key belongs to {b}, not to the issuer {issuer}; {why}"),
+                None => format!(
+                    "the key document names controller {:?}, but a key document's claim about itself never binds; {why}",
+                    key.controller
+                ),
+            }),
+        },
+    }
+}
+
+/// With `--online`, reads the issuer's own profile (an https issuer id) and checks that it
+/// lists `vm` under `assertionMethod` with the same key.
+fn issuer_profile_lists(
+    issuer: &str,
+    vm: &str,
+    key: &ResolvedKey,
+    opts: &Options,
+) -> Result<(), String> {
+    const HOW: &str = "bind it with --trust FILE, or --key for a method under the issuer's URL";
+    if !issuer.starts_with("https://") {
+        return Err(format!("{HOW}"));
+    }
+    let Some(fetch) = &opts.fetch else {
+        return Err(format!(
+            "the issuer's profile was not read (offline: --online reads it); or {HOW}"
+        ));
+    };
+    let doc: Value = fetch(issuer)
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+        .map_err(|e| format!("the issuer's profile {issuer} could not be read ({e}); {HOW}"))?;
+    if doc.get("id").and_then(Value::as_str) != Some(issuer) {
+        return Err(format!(
+            "the document at {issuer} is not the issuer's profile (its id differs); {HOW}"
+        ));
+    }
+    if !crate::keys::lists_method(&doc, "assertionMethod", vm) {
+        return Err(format!(
+            "the issuer's profile {issuer} does not list {vm} under assertionMethod; {HOW}"
+        ));
+    }
+    let embedded = doc
+        .get("assertionMethod")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(crate::keys::key_from_document)
+        .map(|(k, _)| k);
+    match embedded.collect::<Vec<_>>() {
+        ks if ks.is_empty() || ks.iter().any(|k| k.to_public() == key.jwk.to_public()) => Ok(()),
+        _ => Err(format!(
+            "the issuer's profile {issuer} lists {vm} with a different key; {HOW}"
+        )),
+    }
+}
+
+/// `ob3.proof.controller` for every verified proof: pass when one key is bound to the issuer;
+/// otherwise a warning (a fail with `--require-bound-key`) and the caveat in every output.
+fn controller_results(r: &mut DocReport, bindings: Vec<(String, String, Binding)>, opts: &Options) {
+    if bindings.is_empty() {
         r.push(res(
             &checks::PROOF_CONTROLLER,
             Verdict::Skip,
             "no proof verified: no key to bind to the issuer",
         ));
+        return;
     }
-    for c in controllers {
-        r.push(c);
+    let any_bound = bindings
+        .iter()
+        .any(|(_, _, b)| matches!(b, Binding::Bound(_)));
+    if !any_bound {
+        r.caveat(wellspring_report::CAVEAT_ISSUER);
     }
-}
-
-fn controller_result(controller: &str, issuer: Option<&str>, pointer: &str) -> CheckResult {
-    match issuer {
-        Some(i) if i == controller => res(
-            &checks::PROOF_CONTROLLER,
-            Verdict::Pass,
-            format!("key controlled by the issuer {i}"),
-        ),
-        Some(i) => res(
-            &checks::PROOF_CONTROLLER,
-            Verdict::Fail,
-            format!("the key's controller {controller} is not the issuer {i}"),
-        )
-        .at(pointer, "controller", Value::from(controller))
-        .at("/issuer", "issuer", Value::from(i)),
-        None => res(
-            &checks::PROOF_CONTROLLER,
-            Verdict::Fail,
-            "the credential names no issuer id",
-        ),
+    for (pointer, vm, b) in bindings {
+        let c = match b {
+            Binding::Bound(how) => res(
+                &checks::PROOF_CONTROLLER,
+                Verdict::Pass,
+                format!("issuer authenticated: {how}"),
+            ),
+            Binding::Unbound(why) => {
+                let v = if !any_bound && opts.require_bound_key {
+                    Verdict::Fail
+                } else {
+                    Verdict::Warn
+                };
+                let tail = if any_bound {
+                    " (another proof's key is bound)"
+                } else if opts.require_bound_key {
+                    " (--require-bound-key)"
+                } else {
+                    ""
+                };
+                res(
+                    &checks::PROOF_CONTROLLER,
+                    v,
+                    format!("issuer NOT authenticated: {why}{tail}"),
+                )
+            }
+        };
+        r.push(c.at(&pointer, "verification method", Value::from(vm)));
     }
 }
 
@@ -851,87 +1016,110 @@ fn parse_time(v: &Value) -> Result<chrono::DateTime<chrono::Utc>, String> {
         .map_err(|e| format!("{s:?} is not an RFC 3339 date-time: {e}"))
 }
 
-fn validity(r: &mut DocReport, cred: &Value, form: Form, opts: &Options) {
-    let now = opts.now;
-    let (from_key, until_key) = if form == Form::V1 {
-        ("issuanceDate", "expirationDate")
-    } else {
-        ("validFrom", "validUntil")
+/// One end of the validity window: where it was read (for evidence) and its value.
+struct Bound<'a> {
+    key: &'static str,
+    value: &'a Value,
+}
+
+/// The window's start and end. The credential's own dates first (`validFrom`/`validUntil`, or
+/// `issuanceDate`/`expirationDate` in VC DM 1.1 form); a VC-JWT's `nbf`/`exp` when the
+/// credential has none (OB 3.0 `#jwt-verify`: `exp` bounds the credential like `validUntil`).
+fn window<'a>(
+    cred: &'a Value,
+    jwt: Option<&'a DecodedJwt>,
+    form: Form,
+) -> (Option<Bound<'a>>, Option<Bound<'a>>) {
+    let (from_keys, until_keys) = match form {
+        Form::V1 => (
+            ["issuanceDate", "validFrom"],
+            ["expirationDate", "validUntil"],
+        ),
+        Form::V2 => (
+            ["validFrom", "issuanceDate"],
+            ["validUntil", "expirationDate"],
+        ),
     };
-    let from = cred.get(from_key).or_else(|| {
-        cred.get(if form == Form::V1 {
-            "validFrom"
+    let pick = |keys: [&'static str; 2], claim: &'static str| {
+        keys.iter()
+            .find_map(|k| cred.get(*k).map(|value| Bound { key: k, value }))
+            .or_else(|| {
+                jwt.and_then(|j| j.payload.get(claim))
+                    .map(|value| Bound { key: claim, value })
+            })
+    };
+    (pick(from_keys, "nbf"), pick(until_keys, "exp"))
+}
+
+/// A date-time string, or a JWT NumericDate (seconds since the epoch).
+fn parse_bound(b: &Bound) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    match b.value {
+        Value::Number(n) => n
+            .as_i64()
+            .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+            .ok_or_else(|| format!("{} = {n} is not a NumericDate", b.key)),
+        v => parse_time(v),
+    }
+}
+
+fn validity(r: &mut DocReport, cred: &Value, jwt: Option<&DecodedJwt>, form: Form, opts: &Options) {
+    let now = opts.now;
+    let (from, until) = window(cred, jwt, form);
+    let evidence = |c: CheckResult, b: &Bound| {
+        let pointer = if matches!(b.key, "nbf" | "exp") {
+            format!("/payload/{}", b.key)
         } else {
-            "issuanceDate"
-        })
-    });
-    match from.map(parse_time) {
+            format!("/{}", b.key)
+        };
+        c.at(&pointer, b.key, b.value.clone())
+    };
+    match from.as_ref().map(|b| (b, parse_bound(b))) {
+        // Absence is a schema matter (VC DM 2.0 makes validFrom optional): the window is open.
         None => r.push(res(
             &checks::VALID_FROM,
-            Verdict::Fail,
-            format!("{from_key} is missing"),
+            Verdict::Skip,
+            "no validFrom (or issuanceDate / nbf): the validity window has no start to check",
         )),
-        Some(Err(e)) => r.push(res(&checks::VALID_FROM, Verdict::Fail, e).at(
-            &format!("/{from_key}"),
-            from_key,
-            from.cloned().unwrap_or_default(),
-        )),
-        Some(Ok(t)) if t > now => r.push(
+        Some((b, Err(e))) => r.push(evidence(res(&checks::VALID_FROM, Verdict::Fail, e), b)),
+        Some((b, Ok(t))) if t > now => r.push(evidence(
             res(
                 &checks::VALID_FROM,
                 Verdict::Fail,
                 format!(
-                    "not yet valid: {from_key} {} is after now ({})",
+                    "not yet valid: {} {} is after now ({})",
+                    b.key,
                     t.to_rfc3339(),
                     now.to_rfc3339()
                 ),
-            )
-            .at(
-                &format!("/{from_key}"),
-                from_key,
-                from.cloned().unwrap_or_default(),
             ),
-        ),
-        Some(Ok(t)) => r.push(res(
+            b,
+        )),
+        Some((b, Ok(t))) => r.push(res(
             &checks::VALID_FROM,
             Verdict::Pass,
-            format!("valid since {}", t.to_rfc3339()),
+            format!("valid since {} ({})", t.to_rfc3339(), b.key),
         )),
     }
-    let until = cred.get(until_key).or_else(|| {
-        cred.get(if form == Form::V1 {
-            "validUntil"
-        } else {
-            "expirationDate"
-        })
-    });
-    match until.map(parse_time) {
+    match until.as_ref().map(|b| (b, parse_bound(b))) {
         None => r.push(res(&checks::VALID_UNTIL, Verdict::Pass, "no expiry")),
-        Some(Err(e)) => r.push(res(&checks::VALID_UNTIL, Verdict::Fail, e).at(
-            &format!("/{until_key}"),
-            until_key,
-            until.cloned().unwrap_or_default(),
-        )),
-        Some(Ok(t)) if t < now => r.push(
+        Some((b, Err(e))) => r.push(evidence(res(&checks::VALID_UNTIL, Verdict::Fail, e), b)),
+        Some((b, Ok(t))) if t < now => r.push(evidence(
             res(
                 &checks::VALID_UNTIL,
                 Verdict::Fail,
                 format!(
-                    "expired: {until_key} {} is before now ({})",
+                    "expired: {} {} is before now ({})",
+                    b.key,
                     t.to_rfc3339(),
                     now.to_rfc3339()
                 ),
-            )
-            .at(
-                &format!("/{until_key}"),
-                until_key,
-                until.cloned().unwrap_or_default(),
             ),
-        ),
-        Some(Ok(t)) => r.push(res(
+            b,
+        )),
+        Some((b, Ok(t))) => r.push(res(
             &checks::VALID_UNTIL,
             Verdict::Pass,
-            format!("valid until {}", t.to_rfc3339()),
+            format!("valid until {} ({})", t.to_rfc3339(), b.key),
         )),
     }
 }
@@ -1224,8 +1412,8 @@ fn base_context(r: &mut DocReport, ctx: &[String]) {
         )),
         Some(VC_V1) => r.push(res(
             &checks::CONTEXT_BASE,
-            Verdict::Pass,
-            "VC Data Model 1.1 context first (legacy form, accepted for verification)",
+            Verdict::Warn,
+            format!("VC Data Model 1.1 context first: an outdated form (OB 3.0 / CLR 2.0 credentials use {VC_V2}); accepted for verification"),
         )),
         other => r.push(
             res(

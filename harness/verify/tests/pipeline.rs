@@ -123,6 +123,11 @@ fn tampering_swapping_issuer_and_wrong_key_fail_the_proof() {
     .unwrap();
     let r = run(&by_other, &Options::offline(now()));
     assert_eq!(verdict(&r, "ob3.proof.eddsa-rdfc-2022"), Verdict::Pass);
+    // conforms, but the issuer is not authenticated: a warning by default, a failure for a
+    // relying party
+    assert_eq!(verdict(&r, "ob3.proof.controller"), Verdict::Warn);
+    assert!(!r.authenticated());
+    let r = run(&by_other, &Options::offline(now()).strict());
     assert_eq!(verdict(&r, "ob3.proof.controller"), Verdict::Fail);
 }
 
@@ -291,8 +296,8 @@ fn status_is_tri_state() {
     let mut o = Options::offline(now());
     assert_eq!(
         verdict(&run(&s, &o), "ob3.status"),
-        Verdict::Skip,
-        "offline: unknown, never a pass"
+        Verdict::Warn,
+        "offline: unknown (a caveat), never a pass"
     );
     o.status_files.insert(
         "https://example.org/revocations".into(),

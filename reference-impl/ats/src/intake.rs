@@ -186,6 +186,17 @@ pub fn redact<'a>(
     }
 }
 
+/// Why a credential does not count: the failed checks, or the headline's caveat (an issuer
+/// not authenticated, a status not checked) when nothing failed.
+fn not_verified(status: &str, r: &DocReport) -> String {
+    let failed = r.failed_ids();
+    if failed.is_empty() {
+        format!("not verified ({status}): {}", r.headline())
+    } else {
+        format!("not verified ({status}): {}", failed.join(", "))
+    }
+}
+
 fn own_report(r: &DocReport, drop_bundle: bool) -> DocReport {
     let mut own = r.clone();
     if drop_bundle {
@@ -443,10 +454,7 @@ pub fn judge(env: &Envelope, opts: &Options, challenge_ok: Result<(), String>) -
         let status = status_word(&unbound, &cred).to_owned();
         let bound = bound_ok(&own);
         let why_not = if status != "valid" {
-            Some(format!(
-                "not verified ({status}): {}",
-                own.failed_ids().join(", ")
-            ))
+            Some(not_verified(&status, &own))
         } else {
             bound.clone().err()
         };
@@ -472,10 +480,7 @@ pub fn judge(env: &Envelope, opts: &Options, challenge_ok: Result<(), String>) -
                     _ => true,
                 };
                 let why = if st != "valid" {
-                    Some(format!(
-                        "not verified ({st}): {}",
-                        sub.failed_ids().join(", ")
-                    ))
+                    Some(not_verified(&st, &sub))
                 } else if let Some(w) = &why_not {
                     Some(format!("the CLR that bundles it does not count: {w}"))
                 } else if !same_subject {

@@ -60,6 +60,9 @@ pub struct Config {
     pub offline: bool,
     /// Deadline of each request to a CASE provider, status list or key host.
     pub timeout: Duration,
+    /// Issuers and their keys bound explicitly (`--trust FILE`); credentials from other
+    /// issuers count only when a DID document or did:key binds their key to the issuer.
+    pub trust: wellspring_verify::trust::TrustList,
 }
 
 impl Config {
@@ -72,6 +75,7 @@ impl Config {
             case_base: None,
             offline: false,
             timeout: Duration::from_secs(15),
+            trust: Default::default(),
         }
     }
 }
@@ -124,9 +128,12 @@ pub async fn start(c: Config) -> Result<Running, String> {
     }
     let options = {
         let (offline, timeout) = (c.offline, c.timeout);
-        tokio::task::spawn_blocking(move || wellspring_vcapi::verify_options(offline, timeout))
-            .await
-            .map_err(|e| e.to_string())?
+        let mut o =
+            tokio::task::spawn_blocking(move || wellspring_vcapi::verify_options(offline, timeout))
+                .await
+                .map_err(|e| e.to_string())?;
+        o.trust = c.trust.clone();
+        o
     };
     let frameworks = Frameworks {
         http: case::http_client(c.timeout),

@@ -116,10 +116,16 @@ pub fn verify_request(v: &Verifier, body: &[u8]) -> (StatusCode, Value) {
     (code, answer)
 }
 
-/// The status word a displayer shows for a report.
+/// The status word a displayer shows for a report: `valid` only when every check passed AND
+/// the issuer is authenticated; `unauthenticated` when the proof verifies with a key nothing
+/// binds to the issuer (never shown as valid).
 pub fn status_of(report: &DocReport) -> &'static str {
     if report.passed() {
-        return "valid";
+        return if report.authenticated() {
+            "valid"
+        } else {
+            "unauthenticated"
+        };
     }
     let failed = report.failed_ids();
     if failed.contains(&"ob3.status") {
@@ -151,6 +157,9 @@ fn answer(report: &DocReport, credential: Option<&Value>) -> Value {
     passed.dedup();
     json!({
         "verified": report.passed(),
+        "issuerAuthenticated": report.authenticated(),
+        "headline": report.headline(),
+        "caveats": report.all_caveats(),
         "status": status_of(report),
         "checks": passed,
         "warnings": pick(Verdict::Warn),

@@ -57,6 +57,9 @@ pub struct Config {
     pub offline: bool,
     /// Deadline of each request to a provider.
     pub timeout: Duration,
+    /// Issuers and their keys bound explicitly (`--trust FILE`): a credential shows as valid
+    /// only when its key is bound to its issuer (here, or by a DID document / did:key).
+    pub trust: wellspring_verify::trust::TrustList,
 }
 
 impl Config {
@@ -68,6 +71,7 @@ impl Config {
             demo: false,
             offline: false,
             timeout: Duration::from_secs(20),
+            trust: Default::default(),
         }
     }
 }
@@ -113,9 +117,12 @@ pub async fn start(c: Config) -> Result<Running, String> {
         .to_owned();
     let opts = {
         let (offline, timeout) = (c.offline, c.timeout);
-        tokio::task::spawn_blocking(move || wellspring_vcapi::verify_options(offline, timeout))
-            .await
-            .map_err(|e| e.to_string())?
+        let mut o =
+            tokio::task::spawn_blocking(move || wellspring_vcapi::verify_options(offline, timeout))
+                .await
+                .map_err(|e| e.to_string())?;
+        o.trust = c.trust.clone();
+        o
     };
     let app = App {
         store: store.clone(),

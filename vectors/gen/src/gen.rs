@@ -14,6 +14,8 @@ use crate::manifest::{pretty, Entry};
 use crate::sign;
 use crate::Writer;
 
+mod honesty;
+
 pub const RECIPIENT: &str = "email:conformance@imsglobal.org";
 const REVOCATION_LIST_FILE: &str = "status/revocation-list.json";
 const BITSTRING_LIST_FILE: &str = "status/bitstring-status-list.json";
@@ -794,8 +796,8 @@ impl<'a> Gen<'a> {
         // (slug, pointer to remove, extra checks, description)
         let removals: &[(&str, &str, &[&str], &str)] = &[
             ("credential-id-missing", "/id", &[], "credential id removed"),
-            ("credential-issuer-missing", "/issuer", &["ob3.proof.controller"], "credential issuer removed (so no issuer can control the key either)"),
-            ("credential-valid-from-missing", "/validFrom", &["ob3.validity.valid-from"], "validFrom removed"),
+            ("credential-issuer-missing", "/issuer", &[], "credential issuer removed (so nothing binds the key to an issuer either: a warning)"),
+            ("credential-valid-from-missing", "/validFrom", &[], "validFrom removed (a schema matter: the validity window itself is open)"),
             ("credential-subject-missing", "/credentialSubject", &["ob3.subject.identifier"], "credentialSubject removed"),
             ("achievement-missing", "/credentialSubject/achievement", &[], "credentialSubject.achievement removed"),
             ("achievement-id-missing", "/credentialSubject/achievement/id", &[], "achievement id removed"),
@@ -804,7 +806,7 @@ impl<'a> Gen<'a> {
             ("achievement-description-missing", "/credentialSubject/achievement/description", &[], "achievement description removed"),
             ("achievement-name-missing", "/credentialSubject/achievement/name", &[], "achievement name removed"),
             ("subject-type-missing", "/credentialSubject/type", &["ob3.context.terms"], "credentialSubject type removed (so the AchievementSubject terms are out of scope: VC-JWT)"),
-            ("issuer-profile-id-missing", "/issuer/id", &["ob3.proof.controller"], "issuer profile id removed (so no issuer can control the key either)"),
+            ("issuer-profile-id-missing", "/issuer/id", &[], "issuer profile id removed (so nothing binds the key to an issuer either: a warning)"),
             ("issuer-profile-type-missing", "/issuer/type", &[], "issuer profile type removed"),
         ];
         for (slug, ptr, extra, desc) in removals {
@@ -985,10 +987,11 @@ impl<'a> Gen<'a> {
         let e = Entry::invalid(
             "invalid/ob3.proof.controller.key-not-issuers.json",
             &["ob3.proof.controller"],
-            "issuer is did:web:vectors.wellspring.example but the (valid) signature is by another did:key: the key does not belong to the issuer",
+            "issuer is did:web:vectors.wellspring.example but the (valid) signature is by another did:key: the key does not belong to the issuer (judged with --require-bound-key; by default it conforms with a warning)",
             "eddsa-rdfc-2022",
             Some(true),
-        );
+        )
+        .strict();
         self.put_json(e, &c)?;
         // Legacy suite, tampered.
         let mut c = sign::eddsa_2022(&self.minimal("proof/legacy-tampered"), &k.issuer)?;
@@ -1359,5 +1362,6 @@ pub fn all(keys: &Keys, w: &Writer) -> Result<Vec<Entry>, String> {
     g.invalid_proof()?;
     g.invalid_validity_status()?;
     g.invalid_nested()?;
+    g.honesty()?;
     Ok(g.entries)
 }

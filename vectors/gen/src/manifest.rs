@@ -54,6 +54,10 @@ pub struct Entry {
     /// Expected recipient, `TYPE:VALUE` (e.g. `email:conformance@imsglobal.org`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient: Option<String>,
+    /// Judge as a relying party: a key not bound to the issuer and a status that cannot be
+    /// determined fail (`wellspring verify --strict`). Without it they only warn.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub strict: bool,
 }
 
 impl Entry {
@@ -75,6 +79,7 @@ impl Entry {
             keys: BTreeMap::new(),
             status_files: BTreeMap::new(),
             recipient: None,
+            strict: false,
         }
     }
 
@@ -101,7 +106,14 @@ impl Entry {
             keys: BTreeMap::new(),
             status_files: BTreeMap::new(),
             recipient: None,
+            strict: false,
         }
+    }
+
+    /// Judged with `--strict` (see [`Entry::strict`]).
+    pub fn strict(mut self) -> Self {
+        self.strict = true;
+        self
     }
 
     pub fn with_key(mut self, vm: &str, file: &str) -> Self {

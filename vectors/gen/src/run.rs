@@ -52,6 +52,9 @@ pub fn options_for(manifest: &Manifest, entry: &Entry, root: &Path) -> Result<Op
     if let Some(r) = &entry.recipient {
         opts.recipient = Some(r.parse::<Recipient>()?);
     }
+    if entry.strict {
+        opts = opts.strict();
+    }
     Ok(opts)
 }
 
@@ -145,7 +148,9 @@ pub fn run_command(manifest: &Manifest, root: &Path, template: &str) -> Vec<Outc
         .iter()
         .map(|e| {
             let path = root.join(&e.file);
-            let cmd = template.replace("{}", &shell_quote(&path.to_string_lossy()));
+            let cmd = template
+                .replace("{strict}", if e.strict { "--strict" } else { "" })
+                .replace("{}", &shell_quote(&path.to_string_lossy()));
             let (accepted, note) = run_one(&cmd);
             Outcome {
                 file: e.file.clone(),
