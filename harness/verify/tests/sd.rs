@@ -167,3 +167,43 @@ fn di_dispatches_ecdsa_sd_to_the_sd_module() {
     );
     assert!(matches!(r, Err(ProofError::BadSignature)), "{r:?}");
 }
+
+fn w3c_vector(name: &str) -> Value {
+    let path = format!(
+        "{}/tests/data/ecdsa-sd-2023/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+const W3C_VECTORS: &[&str] = &[
+    "w3c-windsurf-derived.json",
+    "w3c-achievement-derived.json",
+    "w3c-driver-license-derived.json",
+];
+
+#[test]
+fn derived_proofs_made_by_another_implementation_verify() {
+    for name in W3C_VECTORS {
+        let d = w3c_vector(name);
+        let v = verify(&d).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            v.key.controller,
+            "did:key:zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP"
+        );
+    }
+}
+
+#[test]
+fn tampered_w3c_vectors_fail() {
+    let mut d = w3c_vector("w3c-windsurf-derived.json");
+    d["credentialSubject"]["sailNumber"] = json!("Mars101");
+    assert!(
+        matches!(verify(&d), Err(ProofError::BadSignature)),
+        "{:?}",
+        verify(&d)
+    );
+    let mut d = w3c_vector("w3c-driver-license-derived.json");
+    d["proof"]["created"] = json!("2024-01-01T00:00:00Z");
+    assert!(verify(&d).is_err());
+}
