@@ -59,6 +59,8 @@ pub enum ProofError {
     Key(String),
     /// The signature does not verify.
     BadSignature,
+    /// The proof could not be judged with the libraries we have (the message says why).
+    Unsupported(String),
 }
 
 impl std::fmt::Display for ProofError {
@@ -66,7 +68,7 @@ impl std::fmt::Display for ProofError {
         match self {
             ProofError::Malformed(m) => write!(f, "malformed proof: {m}"),
             ProofError::Canon(e) => write!(f, "{e}"),
-            ProofError::Key(m) => write!(f, "{m}"),
+            ProofError::Key(m) | ProofError::Unsupported(m) => write!(f, "{m}"),
             ProofError::BadSignature => write!(
                 f,
                 "signature does not verify: the signed data or the key differs from what was signed"

@@ -83,11 +83,13 @@ pub fn verify_ecdsa_sd_with(
         .as_object_mut()
         .ok_or_else(|| malformed("the credential is not a JSON object"))?
         .remove("proof");
-    let disclosed_statements = match doc_canon {
-        Some(lines) => lines.len(),
-        None => canonical_nquads(&unsecured, loader)
-            .map_err(ProofError::Canon)?
-            .len(),
+    let own;
+    let lines = match doc_canon {
+        Some(lines) => lines,
+        None => {
+            own = canonical_nquads(&unsecured, loader).map_err(ProofError::Canon)?;
+            &own[..]
+        }
     };
     if let Some(o) = unsecured.as_object_mut() {
         o.insert("proof".into(), proof.clone());
@@ -95,12 +97,39 @@ pub fn verify_ecdsa_sd_with(
     let secured: DataIntegrity<DataIntegrityDocument, EcdsaSd2023> =
         serde_json::from_value(unsecured)
             .map_err(|e| malformed(&format!("not an ecdsa-sd-2023 secured document: {e}")))?;
-    run_ssi(&secured, method, loader)?;
+    match run_ssi(&secured, method, loader) {
+        Err(ProofError::BadSignature) if lines.iter().any(|l| mistyped_by_ssi(l)) => {
+            return Err(ProofError::Unsupported(MISTYPED.into()))
+        }
+        r => r?,
+    }
     Ok(SdVerified {
         verification_method: vm.to_owned(),
         key,
-        disclosed_statements,
+        disclosed_statements: lines.len(),
     })
+}
+
+const MISTYPED: &str = "ecdsa-sd-2023 signature does not verify, but this cannot be \
+    judged: the disclosed statements hold a JSON boolean or number whose term the context types \
+    with an https://www.w3.org/2001/XMLSchema# datatype, which ssi 0.16 re-types as http://… \
+    before checking (spruceid/ssi#709, not yet released); the proof may be valid";
+
+/// Does this canonical N-Quad hold a native JSON boolean or number typed with an `https`
+/// XML Schema datatype (OB 3.0's context does this for `hashed` and numeric fields)?
+fn mistyped_by_ssi(line: &str) -> bool {
+    const NATIVE: &[&str] = &[
+        "boolean",
+        "integer",
+        "float",
+        "double",
+        "decimal",
+        "nonNegativeInteger",
+        "positiveInteger",
+    ];
+    NATIVE
+        .iter()
+        .any(|t| line.contains(&format!("\"^^<https://www.w3.org/2001/XMLSchema#{t}> ")))
 }
 
 fn malformed(m: &str) -> ProofError {
