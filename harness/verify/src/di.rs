@@ -17,6 +17,8 @@ pub enum Suite {
     /// `DataIntegrityProof` with the pre-standard cryptosuite name `eddsa-2022`.
     Eddsa2022,
     Ed25519Signature2020,
+    /// `DataIntegrityProof` / `ecdsa-sd-2023` (selective disclosure; see `sd.rs`).
+    EcdsaSd2023,
 }
 
 impl Suite {
@@ -25,13 +27,14 @@ impl Suite {
         match (ty, proof.get("cryptosuite").and_then(Value::as_str)) {
             ("DataIntegrityProof", Some("eddsa-rdfc-2022")) => Some(Suite::EddsaRdfc2022),
             ("DataIntegrityProof", Some("eddsa-2022")) => Some(Suite::Eddsa2022),
+            ("DataIntegrityProof", Some("ecdsa-sd-2023")) => Some(Suite::EcdsaSd2023),
             ("Ed25519Signature2020", _) => Some(Suite::Ed25519Signature2020),
             _ => None,
         }
     }
 
     pub fn is_legacy(self) -> bool {
-        self != Suite::EddsaRdfc2022
+        matches!(self, Suite::Eddsa2022 | Suite::Ed25519Signature2020)
     }
 }
 
@@ -56,6 +59,8 @@ pub enum ProofError {
     Key(String),
     /// The signature does not verify.
     BadSignature,
+    /// The proof could not be judged with the libraries we have (the message says why).
+    Unsupported(String),
 }
 
 impl std::fmt::Display for ProofError {
@@ -63,7 +68,7 @@ impl std::fmt::Display for ProofError {
         match self {
             ProofError::Malformed(m) => write!(f, "malformed proof: {m}"),
             ProofError::Canon(e) => write!(f, "{e}"),
-            ProofError::Key(m) => write!(f, "{m}"),
+            ProofError::Key(m) | ProofError::Unsupported(m) => write!(f, "{m}"),
             ProofError::BadSignature => write!(
                 f,
                 "signature does not verify: the signed data or the key differs from what was signed"
@@ -139,6 +144,12 @@ pub fn verify_proof_with(
             p.get("cryptosuite").unwrap_or(&Value::Null)
         ))
     })?;
+    if suite == Suite::EcdsaSd2023 {
+        let v = crate::sd::verify_ecdsa_sd_with(doc, proof, keys, loader, doc_canon, purpose)?;
+        trace.verification_method = Some(v.verification_method);
+        trace.key = Some(v.key);
+        return Ok(suite);
+    }
     if p.get("proofPurpose").and_then(Value::as_str) != Some(purpose) {
         return Err(ProofError::Malformed(format!(
             "proofPurpose must be \"{purpose}\", found {}",

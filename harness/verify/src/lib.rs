@@ -11,6 +11,7 @@ pub mod keys;
 pub mod loader;
 mod pipeline;
 pub mod schema;
+pub mod sd;
 pub mod status;
 pub mod trust;
 
