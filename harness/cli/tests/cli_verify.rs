@@ -32,6 +32,7 @@ const ALL_IDS: &[&str] = &[
     "ob3.subject.identifier",
     "ob3.proof.present",
     "ob3.proof.eddsa-rdfc-2022",
+    "ob3.proof.ecdsa-sd-2023",
     "ob3.proof.legacy",
     "ob3.proof.vc-jwt",
     "ob3.proof.vc-jwt.claims",

@@ -114,6 +114,12 @@ check!(
     "Data Integrity proof (eddsa-rdfc-2022) verifies"
 );
 check!(
+    PROOF_ECDSA_SD,
+    "ob3.proof.ecdsa-sd-2023",
+    "https://www.w3.org/TR/vc-di-ecdsa/#ecdsa-sd-2023",
+    "Data Integrity selective-disclosure proof (ecdsa-sd-2023, derived) verifies"
+);
+check!(
     PROOF_LEGACY,
     "ob3.proof.legacy",
     concat!("https://www.imsglobal.org/spec/ob/v3p0/", "#lds-verify"),
@@ -220,6 +226,7 @@ pub const ALL: &[CheckDef] = &[
     SUBJECT_ID,
     PROOF_PRESENT,
     PROOF_EDDSA,
+    PROOF_ECDSA_SD,
     PROOF_LEGACY,
     PROOF_JWT,
     PROOF_JWT_CLAIMS,

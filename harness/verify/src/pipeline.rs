@@ -762,6 +762,7 @@ fn proofs(
         }
         let def = match suite {
             Some(s) if s.is_legacy() => &checks::PROOF_LEGACY,
+            Some(Suite::EcdsaSd2023) => &checks::PROOF_ECDSA_SD,
             _ => &checks::PROOF_EDDSA,
         };
         let mut trace = ProofTrace::default();
