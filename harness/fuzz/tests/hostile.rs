@@ -395,3 +395,39 @@ fn the_real_issuer_is_authenticated_so_the_forgery_oracle_can_fail() {
         Some(Oracle::NoForgedIssuer)
     );
 }
+
+/// Issue 15's oracle disagreement, decided: the oracle is right. An achievement id ending in
+/// U+FFFF is not an IRI (RFC 3987 `ucschar` leaves out U+FFFF; OB 3.0 types Achievement.id as a
+/// URI; the official schema has no `format: uri` to catch it), so JSON-LD turns it into an
+/// invalid id and its node — name, description, type, the link from the subject — drops out
+/// of the RDF the proof signs. Changed after signing, such an achievement must still be
+/// refused. Ignored until the verifier refuses ids that are not IRIs (see the report to the lead).
+#[test]
+#[ignore = "verifier: an @id that is not an IRI drops its node from the signed RDF"]
+fn an_achievement_whose_id_is_not_an_iri_is_not_signed_so_must_be_refused() {
+    let seed = set()
+        .seeds
+        .iter()
+        .find(|s| is(s, "ob-minimal.eddsa.json"))
+        .unwrap();
+    let Inner::Json(base) = &seed.inner else {
+        panic!("a JSON seed")
+    };
+    let opts = seed.options.to_options().unwrap();
+    let mut doc = base.clone();
+    let p = "/credentialSubject/achievement/id";
+    let old = doc.pointer(p).unwrap().as_str().unwrap().to_owned();
+    *doc.pointer_mut(p).unwrap() = Value::from(format!("{old}\u{ffff}"));
+    let signed = resign_di(&doc).unwrap();
+    let mut forged = signed.clone();
+    forged["credentialSubject"]["achievement"]["name"] = Value::from("Forged Badge");
+    let r = wellspring_verify::verify_bytes(
+        "forged.json",
+        &serde_json::to_vec(&forged).unwrap(),
+        &opts,
+    );
+    assert!(
+        !r.passed(),
+        "an achievement renamed after signing was accepted"
+    );
+}
