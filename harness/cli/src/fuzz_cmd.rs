@@ -32,10 +32,14 @@ Examples:
 
 Oracles (each finding names the one it broke):
   no-crash                 a target must never crash (panic, signal, dropped connection)
-  no-hang                  a target must answer within --timeout
+  no-hang                  a target must answer within --timeout (in-process: within --slow)
   no-5xx                   an HTTP target must never answer 5xx
   reject-tampered          a mutant whose signed content or signature changed must be rejected
   reject-schema-violation  a mutant that breaks a required schema property must be rejected
+  reject-hostile           a poison graph or an XML entity bomb must be refused
+  no-forged-issuer         a credential signed by a key nothing binds to its issuer (inline JOSE
+                           jwk, a stranger's did:key) may conform but must never be reported
+                           issuer-authenticated (in-process target only: its report says so)
 
 Every mutant is marked with what a correct verifier must do: expected-reject (signed content or
 signature changed, signed by a stranger, nested credential tampered, required property removed),
@@ -47,7 +51,10 @@ normalization variants), JSON-LD tricks (undefined terms, @context reordering, r
 injection, @id collisions), proof tricks (proofValue bit flips, cryptosuite swap,
 verificationMethod elsewhere, another document's proof, JWT alg none, HS256 keyed with the public
 key, kid injection, payload changed after signing), CLR tricks (nested credential tampered,
-association cycles). Mutants are sometimes re-signed by their real issuer (when the seed folder
+association cycles), hostile inputs (percent-encoded invalid UTF-8 in IRIs and in
+verificationMethod / kid, blank-node cliques that poison RDF canonicalization, baked SVGs with a
+DOCTYPE, harmless entities or a billion-laughs entity bomb, issuer forgeries signed by a fresh key
+in the JOSE jwk header or a fresh did:key). Mutants are sometimes re-signed by their real issuer (when the seed folder
 has the private keys, as vectors/keys does) so the schema oracle is tested apart from the
 signature.
 
@@ -105,6 +112,10 @@ pub struct FuzzArgs {
     /// Longest a target may take on one mutant.
     #[arg(long, value_name = "DURATION", default_value = "10s")]
     timeout: String,
+    /// In-process targets: a case answered after longer than this is a no-hang finding too
+    /// (a verifier must refuse hostile input fast, not merely eventually).
+    #[arg(long, value_name = "DURATION", default_value = "2s")]
+    slow: String,
     /// Command targets: address-space limit (MiB).
     #[arg(long, value_name = "MIB", default_value_t = 4096)]
     max_memory: u64,
@@ -204,6 +215,9 @@ fn go(a: FuzzArgs) -> Result<u8, String> {
         max_findings: a.max_findings,
         shrink_steps: a.shrink_steps,
         resign_pool: a.resign_pool,
+        slow: matches!(spec, TargetSpec::Core | TargetSpec::Parse)
+            .then(|| parse_duration(&a.slow))
+            .transpose()?,
     };
     let campaign = Arc::new(Campaign::new(set, target, config)?);
     println!(
@@ -256,6 +270,18 @@ fn go(a: FuzzArgs) -> Result<u8, String> {
         sm.accepted_as_expected,
         sm.expected_any
     );
+    if sm.expected_unauthenticated > 0 {
+        println!(
+            "  forged issuer (never to be authenticated): {} (not authenticated: {})",
+            sm.expected_unauthenticated, sm.unauthenticated_as_expected
+        );
+    }
+    if let Some((took, case, kind)) = &sm.slowest {
+        println!(
+            "  slowest case: {:.0} ms (case {case}, {kind})",
+            took.as_secs_f64() * 1000.0
+        );
+    }
     if sm.not_run > 0 {
         println!("  {} case(s) could not be run", sm.not_run);
     }

@@ -39,6 +39,9 @@ fn help_teaches_with_examples() {
         "reject-tampered",
         "reject-schema-violation",
         "no-5xx",
+        "reject-hostile",
+        "no-forged-issuer",
+        "--slow",
     ] {
         assert!(t.contains(want), "help lacks {want:?}:\n{t}");
     }
@@ -61,12 +64,16 @@ fn our_verifier_gives_no_findings() {
         "65536",
         "--max-depth",
         "2000",
+        // A debug build on a shared machine: the per-case limit is not what is tested here.
+        "--slow",
+        "60s",
         "--out",
         out.path().to_str().unwrap(),
     ]);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "{t}");
     assert!(t.contains("150 cases in"), "{t}");
+    assert!(t.contains("slowest case:"), "{t}");
     assert!(t.contains("cases/s"), "{t}");
     assert!(t.contains("no findings"), "{t}");
     assert!(t.contains("--seed 5"), "{t}");

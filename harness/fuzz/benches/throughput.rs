@@ -107,6 +107,7 @@ fn main() {
             max_findings: 20,
             shrink_steps: 0,
             resign_pool: wellspring_fuzz::mutate::RESIGN_POOL,
+            slow: None,
         };
         let c = Arc::new(Campaign::new(set, target, config).expect("campaign"));
         let sm = c.run(&|_, _| {});

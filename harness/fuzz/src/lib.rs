@@ -42,6 +42,11 @@ pub enum Oracle {
     RejectTampered,
     /// Reject a mutant that breaks a property the schema requires.
     RejectSchemaViolation,
+    /// Refuse a hostile input (poison graph, entity-expansion bomb).
+    RejectHostile,
+    /// Never report a credential signed by a key nothing binds to its issuer as
+    /// issuer-authenticated.
+    NoForgedIssuer,
 }
 
 impl Oracle {
@@ -52,6 +57,8 @@ impl Oracle {
             Oracle::No5xx => "no-5xx",
             Oracle::RejectTampered => "reject-tampered",
             Oracle::RejectSchemaViolation => "reject-schema-violation",
+            Oracle::RejectHostile => "reject-hostile",
+            Oracle::NoForgedIssuer => "no-forged-issuer",
         }
     }
 
@@ -66,6 +73,12 @@ impl Oracle {
             Oracle::RejectSchemaViolation => {
                 "a mutant that breaks a required schema property must be rejected"
             }
+            Oracle::RejectHostile => {
+                "a hostile input (poison graph, entity-expansion bomb) must be refused"
+            }
+            Oracle::NoForgedIssuer => {
+                "a credential signed by a key nothing binds to its issuer must never be reported issuer-authenticated (VERIFIED)"
+            }
         }
     }
 }
@@ -74,15 +87,18 @@ impl Oracle {
 pub fn judge(expect: Expect, answer: &Answer, judges: bool) -> Option<Oracle> {
     match answer {
         Answer::Crashed(_) => Some(Oracle::NoCrash),
-        Answer::Hung => Some(Oracle::NoHang),
+        Answer::Hung | Answer::Slow(_) => Some(Oracle::NoHang),
         Answer::ServerError(_) => Some(Oracle::No5xx),
-        Answer::Accepted if judges && expect == Expect::RejectTampered => {
-            Some(Oracle::RejectTampered)
-        }
-        Answer::Accepted if judges && expect == Expect::RejectSchema => {
-            Some(Oracle::RejectSchemaViolation)
-        }
-        _ => None,
+        a if !judges || !a.is_accepted() => None,
+        _ => match expect {
+            Expect::RejectTampered => Some(Oracle::RejectTampered),
+            Expect::RejectSchema => Some(Oracle::RejectSchemaViolation),
+            Expect::RejectHostile => Some(Oracle::RejectHostile),
+            Expect::Unauthenticated if *answer == Answer::Authenticated => {
+                Some(Oracle::NoForgedIssuer)
+            }
+            _ => None,
+        },
     }
 }
 
@@ -102,6 +118,9 @@ pub struct Config {
     pub shrink_steps: u32,
     /// Mutants re-signed by their issuer kept per seed ([`mutate::ResignPool`]; 0 = none).
     pub resign_pool: usize,
+    /// A case answered after longer than this is a `no-hang` finding too (None: only the
+    /// target's timeout counts).
+    pub slow: Option<Duration>,
 }
 
 impl Default for Config {
@@ -115,6 +134,7 @@ impl Default for Config {
             max_findings: 20,
             shrink_steps: 256,
             resign_pool: mutate::RESIGN_POOL,
+            slow: None,
         }
     }
 }
@@ -146,6 +166,12 @@ pub struct Summary {
     pub expected_accept: u64,
     pub accepted_as_expected: u64,
     pub expected_any: u64,
+    /// Forgeries (a key nothing binds to the issuer), and how many were not reported
+    /// issuer-authenticated.
+    pub expected_unauthenticated: u64,
+    pub unauthenticated_as_expected: u64,
+    /// The slowest case: how long the target took, the case, its mutation kind.
+    pub slowest: Option<(Duration, u64, String)>,
     /// Cases per mutation kind (the first step's kind).
     pub kinds: BTreeMap<String, u64>,
     /// Every failure, by oracle (findings are the distinct ones among them).
@@ -168,7 +194,12 @@ impl Summary {
         self.expected_reject += other.expected_reject;
         self.rejected_as_expected += other.rejected_as_expected;
         self.expected_any += other.expected_any;
+        self.expected_unauthenticated += other.expected_unauthenticated;
+        self.unauthenticated_as_expected += other.unauthenticated_as_expected;
         self.not_run += other.not_run;
+        if other.slowest.as_ref().map(|s| s.0) > self.slowest.as_ref().map(|s| s.0) {
+            self.slowest = other.slowest;
+        }
     }
 
     pub fn cases_per_sec(&self) -> f64 {
@@ -250,13 +281,24 @@ impl Campaign {
             .unwrap_or_default()
     }
 
-    /// Builds and runs one plan.
-    pub fn execute(&self, plan: &Plan, slot: usize) -> (Mutant, Answer) {
+    /// Builds and runs one plan: the mutant, the answer, and how long the target took. An
+    /// answer that came after [`Config::slow`] is [`Answer::Slow`].
+    pub fn execute(&self, plan: &Plan, slot: usize) -> (Mutant, Answer, Duration) {
         let m = mutate::build(&self.set, plan);
+        let start = Instant::now();
         let a = self
             .target
             .run(&m.bytes, m.format, self.options_for(&m), slot);
-        (m, a)
+        let took = start.elapsed();
+        let a = match a {
+            Answer::Accepted | Answer::Authenticated | Answer::Rejected
+                if self.config.slow.is_some_and(|s| took > s) =>
+            {
+                Answer::Slow(took)
+            }
+            a => a,
+        };
+        (m, a, took)
     }
 
     /// Runs every seed unmutated; the ones the target rejects.
@@ -267,7 +309,7 @@ impl Campaign {
             .zip(&self.options)
             .filter_map(|(s, o)| {
                 let a = self.target.run(&s.bytes, s.format, Some(o), 0);
-                (a != Answer::Accepted).then(|| (s.name.clone(), a))
+                (!a.is_accepted()).then(|| (s.name.clone(), a))
             })
             .collect()
     }
@@ -277,9 +319,9 @@ impl Campaign {
         let mut tree = draw(self.config.seed, case, self.config.limits);
         let run = |plan: &Plan| {
             *busy.lock().unwrap() = Some((case, Instant::now()));
-            let r = self.execute(plan, slot);
+            let (m, a, _) = self.execute(plan, slot);
             *busy.lock().unwrap() = None;
-            r
+            (m, a)
         };
         let (m, a) = run(&tree.current());
         if judge(m.expect, &a, self.target.spec.judges()) != Some(oracle) {
@@ -332,7 +374,7 @@ impl Campaign {
             }
             let plan = draw(self.config.seed, case, self.config.limits).current();
             *busy.lock().unwrap() = Some((case, Instant::now()));
-            let (m, a) = self.execute(&plan, slot);
+            let (m, a, took) = self.execute(&plan, slot);
             *busy.lock().unwrap() = None;
             // A worker stuck in a later case (the in-process watchdog gives up on it) still
             // had its counts added up to here.
@@ -351,13 +393,20 @@ impl Campaign {
                 match m.expect {
                     Expect::Accept => {
                         sm.expected_accept += 1;
-                        sm.accepted_as_expected += (a == Answer::Accepted) as u64;
+                        sm.accepted_as_expected += a.is_accepted() as u64;
                     }
-                    Expect::RejectTampered | Expect::RejectSchema => {
+                    Expect::RejectTampered | Expect::RejectSchema | Expect::RejectHostile => {
                         sm.expected_reject += 1;
                         sm.rejected_as_expected += (a == Answer::Rejected) as u64;
                     }
+                    Expect::Unauthenticated => {
+                        sm.expected_unauthenticated += 1;
+                        sm.unauthenticated_as_expected += (a != Answer::Authenticated) as u64;
+                    }
                     Expect::Any => sm.expected_any += 1,
+                }
+                if sm.slowest.as_ref().is_none_or(|s| took > s.0) {
+                    sm.slowest = Some((took, case, m.kind().to_owned()));
                 }
                 if matches!(a, Answer::NotRun(_)) {
                     sm.not_run += 1;
@@ -659,6 +708,35 @@ mod tests {
             judge(Expect::Any, &Answer::Hung, true),
             Some(Oracle::NoHang)
         );
+        assert_eq!(
+            judge(Expect::Accept, &Answer::Slow(Duration::from_secs(3)), true),
+            Some(Oracle::NoHang)
+        );
+        assert_eq!(
+            judge(Expect::RejectTampered, &Answer::Authenticated, true),
+            Some(Oracle::RejectTampered)
+        );
+        assert_eq!(
+            judge(Expect::RejectHostile, &Answer::Accepted, true),
+            Some(Oracle::RejectHostile)
+        );
+        assert_eq!(judge(Expect::RejectHostile, &Answer::Rejected, true), None);
+    }
+
+    #[test]
+    fn a_forgery_may_conform_but_never_authenticate() {
+        let e = Expect::Unauthenticated;
+        assert_eq!(judge(e, &Answer::Accepted, true), None);
+        assert_eq!(judge(e, &Answer::Rejected, true), None);
+        assert_eq!(
+            judge(e, &Answer::Authenticated, true),
+            Some(Oracle::NoForgedIssuer)
+        );
+        // A target that does not judge (the parsers) is never held to it.
+        assert_eq!(judge(e, &Answer::Authenticated, false), None);
+        // Honest credentials may be authenticated.
+        assert_eq!(judge(Expect::Accept, &Answer::Authenticated, true), None);
+        assert_eq!(judge(Expect::Any, &Answer::Authenticated, true), None);
     }
 
     #[test]

@@ -4,10 +4,13 @@
 //!
 //! The expectation is the oracle's input, so it is conservative: a mutant is *expected rejected*
 //! only when its signed content or its signature changed (and it was not re-signed by the real
-//! issuer), it was signed by a key the issuer does not control, a nested credential was tampered,
-//! or a property the official schema requires was removed. A mutant that leaves the signed content
-//! semantically identical (member order, whitespace) is *expected accepted*. Anything else (an
-//! undefined term dropped by JSON-LD, a boundary date re-signed by the issuer…) may go either way.
+//! issuer), a nested credential was tampered, a property the official schema requires was
+//! removed, or it is hostile (a poison graph, an entity bomb: [`hostile`]). One validly signed by a
+//! key nothing binds to its issuer (a stranger's did:key, an inline JOSE `jwk`) may conform, but
+//! must never be reported issuer-authenticated. A mutant that leaves the signed content
+//! semantically identical (member order, whitespace, a DOCTYPE) is *expected accepted*. Anything
+//! else (an undefined term dropped by JSON-LD, a boundary date re-signed by the issuer…) may go
+//! either way.
 
 use base64::Engine;
 use proptest::prelude::*;
@@ -17,6 +20,8 @@ use ssi_jwk::{Algorithm, JWK};
 use wellspring_verify::{baked, di, jwt};
 
 use crate::seed::{attacker, Format, Inner, Seed, SeedSet};
+
+pub mod hostile;
 
 /// What a correct verifier must do with a mutant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -30,11 +35,19 @@ pub enum Expect {
     RejectSchema,
     /// Either answer is acceptable; only crash / hang / 5xx are findings.
     Any,
+    /// A hostile input (poison graph, entity-expansion bomb): must be refused, quickly.
+    RejectHostile,
+    /// Signed by a key nothing binds to the issuer (an inline `jwk`, a stranger's did:key):
+    /// either answer is acceptable, but never "issuer authenticated".
+    Unauthenticated,
 }
 
 impl Expect {
     pub fn is_reject(self) -> bool {
-        matches!(self, Expect::RejectTampered | Expect::RejectSchema)
+        matches!(
+            self,
+            Expect::RejectTampered | Expect::RejectSchema | Expect::RejectHostile
+        )
     }
 }
 
@@ -76,6 +89,10 @@ pub enum ValueOp {
     NestedTamper(Index),
     /// CLR: associations forming a cycle (and a self-loop).
     AssociationCycle,
+    /// Percent-encoded invalid UTF-8 in an IRI-valued member ([`hostile::BAD_PERCENT`]).
+    BadIri(Index, Index),
+    /// A credential subject given a clique of this many blank nodes (a poison graph).
+    BlankClique(Index, usize),
 }
 
 /// A change to the proof (Data Integrity) or the signature (JWS).
@@ -98,6 +115,11 @@ pub enum ProofOp {
     HmacConfusion(Index),
     /// The same proof twice (a proof set).
     DuplicateProof,
+    /// Re-issued by a forger claiming a real-looking issuer: a fresh key in the JOSE `jwk`
+    /// header (JWS), a fresh did:key (Data Integrity).
+    Forge(Index),
+    /// Percent-encoded invalid UTF-8 in `verificationMethod` / the JWS `kid`.
+    BadIriMethod(Index),
 }
 
 /// How the mutant is written out.
@@ -109,6 +131,19 @@ pub enum Layout {
     Padded,
     /// One byte of the final file flipped.
     ByteFlip(Index, u8),
+    /// Baked in an SVG (whatever the seed's format) with a DOCTYPE or XML entities.
+    Svg(SvgTrick),
+}
+
+/// What an SVG gets before its `<svg>` element.
+#[derive(Debug, Clone)]
+pub enum SvgTrick {
+    /// A DOCTYPE (the SVG 1.1 DTD's, and others): still valid.
+    Doctype(Index),
+    /// Harmless internal entities, used in a `<title>`: still valid.
+    Entity(Index),
+    /// Nested entities (ten references per level, this many levels): must be refused.
+    Bomb(u8),
 }
 
 /// Everything one case does; drawn by [`plan_strategy`].
@@ -185,6 +220,8 @@ fn value_op(l: Limits) -> impl Strategy<Value = ValueOp> {
         3 => i().prop_map(ValueOp::ReorderMembers),
         2 => i().prop_map(ValueOp::NestedTamper),
         1 => Just(ValueOp::AssociationCycle),
+        3 => (i(), i()).prop_map(|(a, b)| ValueOp::BadIri(a, b)),
+        1 => (i(), 6..=12usize).prop_map(|(a, k)| ValueOp::BlankClique(a, k)),
     ]
 }
 
@@ -200,6 +237,8 @@ fn proof_op() -> impl Strategy<Value = ProofOp> {
         2 => i().prop_map(ProofOp::Unsigned),
         2 => i().prop_map(ProofOp::HmacConfusion),
         1 => Just(ProofOp::DuplicateProof),
+        2 => i().prop_map(ProofOp::Forge),
+        1 => i().prop_map(ProofOp::BadIriMethod),
     ]
 }
 
@@ -209,6 +248,9 @@ fn layout() -> impl Strategy<Value = Layout> {
         2 => Just(Layout::Pretty),
         1 => Just(Layout::Padded),
         1 => (any::<Index>(), 1..=255u8).prop_map(|(i, x)| Layout::ByteFlip(i, x)),
+        1 => any::<Index>().prop_map(|i| Layout::Svg(SvgTrick::Doctype(i))),
+        1 => any::<Index>().prop_map(|i| Layout::Svg(SvgTrick::Entity(i))),
+        1 => (7..=12u8).prop_map(|n| Layout::Svg(SvgTrick::Bomb(n))),
     ]
 }
 
@@ -273,6 +315,10 @@ struct Effects {
     schema: bool,
     /// Something whose meaning depends on the verifier (undefined terms, byte flips…).
     unknown: bool,
+    /// A hostile input every verifier must refuse (poison graph, entity bomb).
+    hostile: bool,
+    /// Signed (validly) by a key nothing binds to the issuer.
+    unbound: bool,
     steps: Vec<String>,
 }
 
@@ -915,6 +961,19 @@ fn apply_value_op(
             fx.unknown = true;
             fx.steps.push(format!("association-cycle {p}"));
         }
+        ValueOp::BadIri(i, how) => {
+            if hostile::bad_iri(doc, all, i, how, fx) {
+                changed_signed(fx, late);
+            }
+        }
+        ValueOp::BlankClique(i, k) => {
+            if let Some(di_signed) = hostile::blank_clique(doc, all, i, *k, fx) {
+                changed_signed(fx, late);
+                // Verifying its proof canonicalizes the poisoned graph: it must be refused
+                // (a JWS signs bytes, and only its broken signature decides).
+                fx.hostile |= di_signed;
+            }
+        }
     }
 }
 
@@ -1018,11 +1077,29 @@ pub fn build(set: &SeedSet, plan: &Plan) -> Mutant {
             &mut walk,
         ),
     };
-    let mut bytes = match seed.format {
+    let format = match plan.layout {
+        Layout::Svg(_) => Format::Svg,
+        _ => seed.format,
+    };
+    let mut bytes = match format {
         Format::Png => {
             baked::bake_png(&text, 8, [43, 108, 176]).unwrap_or_else(|_| seed.bytes.clone())
         }
-        Format::Svg => baked::bake_svg(&text).into_bytes(),
+        Format::Svg => {
+            let svg = baked::bake_svg(&text);
+            match &plan.layout {
+                Layout::Svg(t) => {
+                    let svg = hostile::svg_trick(&svg, t, &mut fx);
+                    if seed.format != Format::Svg {
+                        if let Some(last) = fx.steps.last_mut() {
+                            last.push_str(" (seed baked in an SVG)");
+                        }
+                    }
+                    svg.into_bytes()
+                }
+                _ => svg.into_bytes(),
+            }
+        }
         _ => text.into_bytes(),
     };
     if let Layout::ByteFlip(i, x) = &plan.layout {
@@ -1033,10 +1110,14 @@ pub fn build(set: &SeedSet, plan: &Plan) -> Mutant {
             fx.steps.push(format!("byte-flip @{at} ^ {x:#04x}"));
         }
     }
-    let expect = if fx.tampered || fx.changed {
+    let expect = if fx.hostile {
+        Expect::RejectHostile
+    } else if fx.tampered || fx.changed {
         Expect::RejectTampered
     } else if fx.schema {
         Expect::RejectSchema
+    } else if fx.unbound {
+        Expect::Unauthenticated
     } else if fx.unknown {
         Expect::Any
     } else {
@@ -1044,7 +1125,7 @@ pub fn build(set: &SeedSet, plan: &Plan) -> Mutant {
     };
     Mutant {
         seed: seed.name.clone(),
-        format: seed.format,
+        format,
         bytes,
         expect,
         steps: fx.steps,
@@ -1115,7 +1196,8 @@ fn build_json(v: &Value, plan: &Plan, cx: &Ctx, fx: &mut Effects, walk: &mut Wal
                         .get_or_init(|| di_resign(&doc, cx.set, Some(akey), Some(avm)));
                     if let Some(d) = signed {
                         doc = d.clone();
-                        fx.tampered = true;
+                        // A valid signature by a key nothing binds to the issuer.
+                        fx.unbound = true;
                         fx.steps.push("verification-method-elsewhere attacker did:key, re-signed by the attacker".into());
                     }
                 }
@@ -1186,8 +1268,46 @@ fn build_json(v: &Value, plan: &Plan, cx: &Ctx, fx: &mut Effects, walk: &mut Wal
             fx.unknown = true;
             fx.steps.push("duplicate-proof".into());
         }
+        ProofOp::Forge(_) | ProofOp::BadIriMethod(_) => {}
     }
+    di_hostile_proof_op(&mut doc, plan, cx, fx, is_di);
     render_json(&doc, &plan.layout)
+}
+
+/// The hostile family's proof ops on a Data Integrity document.
+fn di_hostile_proof_op(doc: &mut Value, plan: &Plan, cx: &Ctx, fx: &mut Effects, is_di: bool) {
+    if !is_di {
+        return;
+    }
+    match &plan.proof {
+        ProofOp::Forge(i) => {
+            if let Some((d, step)) = hostile::forge_di(doc, cx, i) {
+                *doc = d;
+                // The forger signed what is there: only the key is wrong.
+                fx.changed = false;
+                fx.unbound = true;
+                fx.steps.push(step);
+            }
+        }
+        ProofOp::BadIriMethod(i) => {
+            let vm = doc["proof"]["verificationMethod"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            let to = spoil_with(&vm, i);
+            doc["proof"]["verificationMethod"] = Value::from(to.as_str());
+            fx.tampered = true;
+            fx.steps.push(format!("bad-iri-method {to:?}"));
+        }
+        _ => {}
+    }
+}
+
+/// `iri` with one of [`hostile::BAD_PERCENT`] put in where `i` says.
+fn spoil_with(iri: &str, i: &Index) -> String {
+    let n = hostile::BAD_PERCENT.len();
+    let k = i.index(n * 3);
+    hostile::spoil(iri, hostile::BAD_PERCENT[k % n], k / n)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1209,7 +1329,7 @@ fn build_jws(
     });
     // Bytes are what a JWS signs: an untouched payload is kept byte for byte (and one whose
     // changes cancel out may come back to the same bytes).
-    let payload_b64 = match doc {
+    let mut payload_b64 = match &doc {
         Some(doc) if fx.steps.len() != before => {
             let p = b64(render_json(&doc, &Layout::Compact).as_bytes());
             fx.changed = p != *parts[1];
@@ -1269,12 +1389,17 @@ fn build_jws(
                 header.insert("alg".into(), Value::from("EdDSA"));
             }
             header_b64 = enc_header(&header);
-            if resign {
-                if let Some(s) = jws_sign("EdDSA", &format!("{header_b64}.{payload_b64}"), akey) {
-                    sig = s;
-                }
+            let signed = resign
+                && jws_sign("EdDSA", &format!("{header_b64}.{payload_b64}"), akey)
+                    .map(|s| sig = s)
+                    .is_some();
+            if signed {
+                // A valid signature by a key nothing binds to the issuer, over what is there.
+                fx.changed = false;
+                fx.unbound = true;
+            } else {
+                fx.tampered = true;
             }
-            fx.tampered = true;
             fx.steps.push(format!(
                 "kid-injection {to:?}{}",
                 if resign {
@@ -1352,6 +1477,23 @@ fn build_jws(
             }
         }
         ProofOp::DuplicateProof => {}
+        ProofOp::Forge(i) => {
+            if let Some((parts, step)) = hostile::forge_jws(doc.as_ref().unwrap_or(payload), i) {
+                [header_b64, payload_b64, sig] = parts;
+                fx.changed = false;
+                fx.unbound = true;
+                fx.steps.push(step);
+            }
+        }
+        ProofOp::BadIriMethod(i) => {
+            if let Some(k) = &kid {
+                let to = spoil_with(k, i);
+                header.insert("kid".into(), Value::from(to.as_str()));
+                header_b64 = enc_header(&header);
+                fx.tampered = true;
+                fx.steps.push(format!("bad-iri-method kid {to:?}"));
+            }
+        }
     }
     let text = format!("{header_b64}.{payload_b64}.{sig}");
     match plan.layout {
@@ -1427,7 +1569,10 @@ fn resignable_ops() -> impl Strategy<Value = Vec<ValueOp>> {
         value_op(tiny).prop_filter("size-neutral", |o| {
             !matches!(
                 o,
-                ValueOp::HugeString(..) | ValueOp::HugeArray(..) | ValueOp::DeepNesting(..)
+                ValueOp::HugeString(..)
+                    | ValueOp::HugeArray(..)
+                    | ValueOp::DeepNesting(..)
+                    | ValueOp::BlankClique(..)
             )
         }),
         1..=2,

@@ -73,7 +73,11 @@ impl TargetSpec {
 /// What the target did with one mutant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
+    /// Accepted (by the in-process core: passed, with the issuer NOT authenticated).
     Accepted,
+    /// Accepted and reported issuer-authenticated ("VERIFIED"). Only targets whose report says
+    /// so (the in-process core) answer this; for the others every acceptance is `Accepted`.
+    Authenticated,
     Rejected,
     /// Panicked, died by a signal, or (HTTP) stopped answering.
     Crashed(String),
@@ -83,12 +87,21 @@ pub enum Answer {
     ServerError(u16),
     /// Could not even try (the command could not be started…).
     NotRun(String),
+    /// Answered, but only after this long (past the campaign's limit for one case).
+    Slow(Duration),
 }
 
 impl Answer {
+    /// Accepted, issuer authenticated or not.
+    pub fn is_accepted(&self) -> bool {
+        matches!(self, Answer::Accepted | Answer::Authenticated)
+    }
+
     pub fn word(&self) -> String {
         match self {
             Answer::Accepted => "accepted".into(),
+            Answer::Authenticated => "accepted as VERIFIED (issuer authenticated)".into(),
+            Answer::Slow(d) => format!("answered, but after {:.1} s", d.as_secs_f64()),
             Answer::Rejected => "rejected".into(),
             Answer::Crashed(m) => format!("crashed: {m}"),
             Answer::Hung => "no answer within the timeout".into(),
@@ -169,6 +182,11 @@ impl Target {
                 match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     verify_bytes(&name, bytes, opts)
                 })) {
+                    // Authenticated by either sign: the relying party's verdict, or a headline
+                    // that says VERIFIED without a caveat.
+                    Ok(r) if r.passed() && (r.authenticated() || r.headline() == "VERIFIED") => {
+                        Answer::Authenticated
+                    }
                     Ok(r) if r.passed() => Answer::Accepted,
                     Ok(_) => Answer::Rejected,
                     Err(p) => Answer::Crashed(panic_message(&p)),
