@@ -55,6 +55,10 @@ pub struct ServeArgs {
     /// Deadline of each request to a provider, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 20)]
     timeout: u64,
+    /// Let outbound requests (providers, share targets, keys and status lists) reach loopback, private and link-local
+    /// addresses. For local test setups only (e.g. a provider on 127.0.0.1); never on a public host.
+    #[arg(long)]
+    allow_private_network: bool,
 }
 
 pub fn run(c: WalletCmd) -> u8 {
@@ -91,6 +95,7 @@ pub fn run(c: WalletCmd) -> u8 {
             cfg.demo = a.demo;
             cfg.offline = a.offline;
             cfg.timeout = Duration::from_secs(a.timeout.max(1));
+            cfg.allow_private_network = a.allow_private_network;
             crate::serve_until_ctrl_c(
                 "wallet",
                 server::start(cfg),

@@ -53,13 +53,17 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Create the demo recruiter and the demo job.
     pub demo: bool,
-    /// The CASE provider of the demo job (default [`DEFAULT_CASE_BASE`]).
+    /// The CASE provider of the demo job (default [`DEFAULT_CASE_BASE`]). With `demo`, its
+    /// origin may be on a private network even without `allow_private_network`.
     pub case_base: Option<String>,
     /// Verify without the network (status lists and did:web keys then stay unknown, and
     /// credentials with a status list never count). CASE providers are still asked.
     pub offline: bool,
     /// Deadline of each request to a CASE provider, status list or key host.
     pub timeout: Duration,
+    /// Let outbound requests (CASE providers, status lists, keys) reach loopback, private and
+    /// link-local addresses: local test setups only.
+    pub allow_private_network: bool,
 }
 
 impl Config {
@@ -72,6 +76,7 @@ impl Config {
             case_base: None,
             offline: false,
             timeout: Duration::from_secs(15),
+            allow_private_network: false,
         }
     }
 }
@@ -123,13 +128,19 @@ pub async fn start(c: Config) -> Result<Running, String> {
         return Err(format!("the public URL must be http(s), got {base:?}"));
     }
     let options = {
-        let (offline, timeout) = (c.offline, c.timeout);
-        tokio::task::spawn_blocking(move || wellspring_vcapi::verify_options(offline, timeout))
-            .await
-            .map_err(|e| e.to_string())?
+        let (offline, timeout, allow) = (c.offline, c.timeout, c.allow_private_network);
+        tokio::task::spawn_blocking(move || {
+            wellspring_vcapi::verify_options(offline, timeout, allow)
+        })
+        .await
+        .map_err(|e| e.to_string())?
     };
     let frameworks = Frameworks {
-        http: case::http_client(c.timeout),
+        http: case::http_client(
+            c.timeout,
+            c.allow_private_network,
+            c.case_base.as_deref().filter(|_| c.demo),
+        )?,
         store: store.clone(),
     };
     let app = App {
