@@ -158,10 +158,11 @@ fn private_link_local_and_metadata_literals_are_refused() {
             "refused: the address is on a private or local network"
         );
     }
-    let e = net.get("file:///etc/passwd", "*/*").unwrap_err();
-    assert!(e.is_refused(), "{e}");
-    let e = net.get("gopher://example.org/", "*/*").unwrap_err();
-    assert!(e.is_refused(), "{e}");
+    for u in ["file:///etc/passwd", "gopher://example.org/", "not a url"] {
+        let e = net.get(u, "*/*").unwrap_err();
+        assert!(matches!(e, NetError::BadUrl { .. }), "{u}: {e}");
+        assert_eq!(e.public(), "not an http(s) URL");
+    }
 }
 
 #[test]

@@ -63,10 +63,7 @@ impl BlockingNet {
         url: &str,
         build: impl FnOnce(reqwest::blocking::RequestBuilder) -> reqwest::blocking::RequestBuilder,
     ) -> Result<Reply, NetError> {
-        let parsed = reqwest::Url::parse(url).map_err(|e| NetError::BadUrl {
-            url: url.to_owned(),
-            reason: e.to_string(),
-        })?;
+        let parsed = super::http_url(url)?;
         let req = build(self.client.request(method, parsed))
             .build()
             .map_err(|e| NetError::from_reqwest(url, &e, self.policy.timeout))?;

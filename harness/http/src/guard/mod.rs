@@ -195,6 +195,19 @@ pub fn text_of(bytes: FetchBytes) -> FetchText {
     })
 }
 
+/// An absolute http(s) URL, or [`NetError::BadUrl`].
+pub(crate) fn http_url(url: &str) -> Result<reqwest::Url, NetError> {
+    let bad = |reason: String| NetError::BadUrl {
+        url: url.to_owned(),
+        reason,
+    };
+    let parsed = reqwest::Url::parse(url).map_err(|e| bad(e.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(bad("only http and https URLs are fetched".into()));
+    }
+    Ok(parsed)
+}
+
 pub(crate) fn user_agent() -> &'static str {
     concat!("wellspring/", env!("CARGO_PKG_VERSION"))
 }
