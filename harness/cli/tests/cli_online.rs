@@ -330,6 +330,23 @@ fn url_input_is_fetched_and_verified() {
     assert_eq!(srv.requests(), vec!["/cred.json".to_owned()]);
 }
 
+/// Without --allow-private-network the guarded layer refuses loopback before connecting: the
+/// server sees no request and the message says how to allow it.
+#[test]
+fn url_input_on_loopback_is_refused_without_allow_private_network() {
+    let body = vector_bytes("valid/ob-minimal.eddsa.json");
+    let srv = Server::start(move |_| Reply::Body("application/json", body.clone()));
+    let url = srv.url("/cred.json");
+    let r = wellspring(&["verify", "--online", "--now", NOW, &url]);
+    assert_eq!(r.code, 2, "stderr:\n{}", r.stderr);
+    assert!(
+        r.stderr.contains("refused") && r.stderr.contains("--allow-private-network"),
+        "{}",
+        r.stderr
+    );
+    assert!(srv.requests().is_empty(), "the server was asked");
+}
+
 #[test]
 fn url_input_tampered_credential_fails_its_check() {
     let body = vector_bytes("invalid/ob3.proof.eddsa-rdfc-2022.tampered-name.json");

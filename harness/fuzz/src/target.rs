@@ -1,6 +1,5 @@
 //! Targets: what a mutant is run through, and what it answered.
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
