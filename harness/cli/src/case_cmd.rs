@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
+use wellspring_http::guard::BlockingNet;
 use wellspring_report::{render, DocReport};
 use wellspring_suite_case10 as suite;
 
@@ -45,6 +46,9 @@ pub struct CheckArgs {
     /// Allow fetching http(s) URL inputs.
     #[arg(long)]
     online: bool,
+    /// With --online: also reach loopback, private and link-local addresses (local test setups).
+    #[arg(long)]
+    allow_private_network: bool,
     /// Largest package accepted (file or download), in bytes.
     #[arg(long, default_value_t = suite::DEFAULT_MAX_BYTES)]
     max_bytes: usize,
@@ -85,7 +89,11 @@ fn check(a: CheckArgs) -> u8 {
         max_bytes: a.max_bytes,
     };
     let client = if a.online {
-        match client(Duration::from_secs(a.timeout)) {
+        match client(
+            Duration::from_secs(a.timeout),
+            a.max_bytes,
+            a.allow_private_network,
+        ) {
             Ok(c) => Some(c),
             Err(e) => return usage(e),
         }
@@ -105,7 +113,7 @@ fn check(a: CheckArgs) -> u8 {
             }
         } else if input.starts_with("https://") || input.starts_with("http://") {
             match &client {
-                Some(c) => match fetch(c, input, a.max_bytes) {
+                Some(c) => match fetch(c, input) {
                     Ok(b) => b,
                     Err(e) => return usage(format!("cannot fetch {input}: {e}")),
                 },
@@ -147,32 +155,17 @@ fn read_bounded(path: &str, max: usize) -> Result<Vec<u8>, String> {
     Ok(b)
 }
 
-/// The HTTP client for package downloads: same time and redirect bounds as `fetch::http_fetch`,
+/// The guarded client for package downloads: same time and redirect bounds as `fetch::http_fetch`,
 /// but packages may be far larger than its 4 MiB cap, so the size bound is `--max-bytes`.
-fn client(timeout: Duration) -> Result<reqwest::blocking::Client, String> {
-    reqwest::blocking::Client::builder()
-        .timeout(timeout)
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .user_agent(concat!("wellspring/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| format!("cannot start the HTTP client: {e}"))
+fn client(timeout: Duration, max: usize, allow_private: bool) -> Result<BlockingNet, String> {
+    BlockingNet::new(crate::fetch::policy(timeout, allow_private).with_max_bytes(max))
+        .map_err(|e| e.to_string())
 }
 
-fn fetch(client: &reqwest::blocking::Client, url: &str, max: usize) -> Result<Vec<u8>, String> {
-    let resp = client
-        .get(url)
-        .header("Accept", "application/json")
-        .send()
-        .map_err(|e| e.to_string())?;
-    if !resp.status().is_success() {
-        return Err(format!("HTTP {}", resp.status()));
-    }
-    let mut body = Vec::new();
-    resp.take(max as u64 + 1)
-        .read_to_end(&mut body)
-        .map_err(|e| e.to_string())?;
-    if body.len() > max {
-        return Err(format!("response larger than {max} bytes"));
-    }
-    Ok(body)
+fn fetch(client: &BlockingNet, url: &str) -> Result<Vec<u8>, String> {
+    client
+        .get(url, "application/json")
+        .and_then(|r| r.success())
+        .map(|r| r.body)
+        .map_err(|e| e.to_string())
 }

@@ -163,6 +163,10 @@ pub struct CertifyArgs {
     /// Per-request deadline in seconds (body included).
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     timeout: u64,
+    /// The target (and what --online fetches) may be on loopback or a private network, e.g. a
+    /// server under test on this machine; refused otherwise.
+    #[arg(long)]
+    allow_private_network: bool,
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -227,6 +231,7 @@ fn case_provider(a: &CertifyArgs) -> Result<Vec<DocReport>, String> {
         .ok_or("--target URL is required for the CASE provider role")?;
     let mut opts = provider::Options::new(target);
     opts.timeout = Duration::from_secs(a.timeout.max(1));
+    opts.allow_private_network = a.allow_private_network;
     opts.max_items = a.max_items;
     opts.auth = if let Some(t) = &a.token {
         provider::Auth::Token(t.clone())
@@ -278,6 +283,7 @@ fn displayer_role(a: &CertifyArgs) -> Result<Vec<DocReport>, String> {
     o.listen = a.listen;
     o.public_base = a.public_url.clone();
     o.timeout = Duration::from_secs(a.timeout.max(1));
+    o.allow_private_network = a.allow_private_network;
     displayer::run(&o).map(|r| vec![r])
 }
 
@@ -312,6 +318,7 @@ fn provider_role(a: &CertifyArgs, role: sp::Role) -> Result<Vec<DocReport>, Stri
         .ok_or("--target URL is required for the service provider roles")?;
     let mut o = sp::Options::new(ob_standard(a.standard), role, target);
     o.timeout = Duration::from_secs(a.timeout.max(1));
+    o.allow_private_network = a.allow_private_network;
     o.token = a.token.clone();
     o.revocation_url = a.revocation_url.clone();
     o.expiry_wait = Duration::from_secs(a.expiry_wait);

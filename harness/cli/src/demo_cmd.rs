@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
+use reqwest::Method;
 use serde_json::{json, Value};
+use wellspring_http::guard::{BlockingNet, NetError, NetPolicy, Reply};
 
 /// Start the four reference apps on loopback with demo data and run the Wellspring story:
 ///
@@ -71,6 +73,7 @@ async fn start(dir: &std::path::Path, headless: bool) -> Result<Apps, String> {
     let mut w = wellspring_wallet::server::Config::new(dir.join("wallet.sqlite"));
     w.listen = addr(headless, wellspring_wallet::server::DEFAULT_PORT);
     w.demo = false;
+    w.allow_private_network = true;
     let wallet = wellspring_wallet::server::start(w)
         .await
         .map_err(|e| format!("wallet: {e}"))?;
@@ -79,6 +82,7 @@ async fn start(dir: &std::path::Path, headless: bool) -> Result<Apps, String> {
     a.listen = addr(headless, wellspring_ats::server::DEFAULT_PORT);
     a.demo = true;
     a.case_base = Some(case_url.clone());
+    a.allow_private_network = true;
     let ats = wellspring_ats::server::start(a)
         .await
         .map_err(|e| format!("ATS: {e}"))?;
@@ -96,7 +100,9 @@ type Step = Result<String, String>;
 
 struct Story<'a> {
     apps: &'a Apps,
-    browser: reqwest::blocking::Client,
+    /// The story's browser: the guarded client with a cookie jar, private networks allowed
+    /// (every app is on loopback), no redirect followed.
+    browser: BlockingNet,
 }
 
 const LEARNER: &str = "learner@example.org";
@@ -129,12 +135,18 @@ fn form(html: &str) -> Result<(String, Vec<(String, String)>), String> {
     Ok((action, fields))
 }
 
-fn location(r: &reqwest::blocking::Response) -> Result<String, String> {
-    r.headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
+fn location(r: &Reply) -> Result<String, String> {
+    r.header("location")
         .map(str::to_owned)
-        .ok_or_else(|| format!("expected a redirect, got HTTP {}", r.status()))
+        .ok_or_else(|| format!("expected a redirect, got HTTP {}", r.status))
+}
+
+fn json_of(r: &Reply) -> Result<Value, String> {
+    serde_json::from_slice(&r.body).map_err(|e| format!("HTTP {}: not JSON: {e}", r.status))
+}
+
+fn text_of(r: &Reply) -> String {
+    String::from_utf8_lossy(&r.body).into_owned()
 }
 
 impl Story<'_> {
@@ -149,16 +161,18 @@ impl Story<'_> {
             .admin_token
             .clone()
             .ok_or("the hub's admin API is off")?;
+        let body = json!({"learner": LEARNER, "satisfied": satisfied});
         let r = self
             .browser
-            .post(format!("{}/admin/results", hub.base_url))
-            .bearer_auth(token)
-            .json(&json!({"learner": LEARNER, "satisfied": satisfied}))
-            .send()
+            .send(
+                Method::POST,
+                &format!("{}/admin/results", hub.base_url),
+                |b| b.bearer_auth(token).json(&body),
+            )
             .map_err(|e| e.to_string())?;
-        let code = r.status();
-        let v: Value = r.json().map_err(|e| format!("HTTP {code}: {e}"))?;
-        if !code.is_success() {
+        let code = r.status;
+        let v = json_of(&r)?;
+        if !r.is_success() {
             return Err(format!("HTTP {code}: {v}"));
         }
         let issued: Vec<&str> = v["issued"]
@@ -191,21 +205,22 @@ impl Story<'_> {
             &self.apps.wallet.base_url,
             &self.apps.hub.base_url,
         );
-        let e = |e: reqwest::Error| e.to_string();
+        let e = |e: NetError| e.to_string();
         let r = b
-            .post(format!("{wb}/login"))
-            .form(&[("email", LEARNER), ("password", WALLET_PASSWORD)])
-            .send()
+            .send(Method::POST, &format!("{wb}/login"), |b| {
+                b.form(&[("email", LEARNER), ("password", WALLET_PASSWORD)])
+            })
             .map_err(e)?;
         location(&r).map_err(|m| format!("wallet sign-in: {m}"))?;
         let r = b
-            .post(format!("{wb}/connect"))
-            .form(&[("base", hub.as_str()), ("standard", "ob30")])
-            .send()
+            .send(Method::POST, &format!("{wb}/connect"), |b| {
+                b.form(&[("base", hub.as_str()), ("standard", "ob30")])
+            })
             .map_err(e)?;
-        let authorize = location(&r)
-            .map_err(|m| format!("wallet connect: {m} {}", r.text().unwrap_or_default()))?;
-        let (action, mut fields) = form(&b.get(&authorize).send().map_err(e)?.text().map_err(e)?)?;
+        let authorize = location(&r).map_err(|m| format!("wallet connect: {m} {}", text_of(&r)))?;
+        let (action, mut fields) = form(&text_of(
+            &b.send(Method::GET, &authorize, |b| b).map_err(e)?,
+        ))?;
         for (k, v) in fields.iter_mut() {
             match k.as_str() {
                 "username" => *v = wellspring_hub::server::DEMO_EMAIL.into(),
@@ -213,22 +228,25 @@ impl Story<'_> {
                 _ => {}
             }
         }
-        let consent = b
-            .post(format!("{}{action}", origin(&authorize)))
-            .form(&fields)
-            .send()
-            .map_err(e)?
-            .text()
-            .map_err(e)?;
+        let consent = text_of(
+            &b.send(
+                Method::POST,
+                &format!("{}{action}", origin(&authorize)),
+                |b| b.form(&fields),
+            )
+            .map_err(e)?,
+        );
         let (action, mut fields) = form(&consent).map_err(|m| format!("hub consent page: {m}"))?;
         fields.push(("decision".into(), "approve".into()));
         let r = b
-            .post(format!("{}{action}", origin(&authorize)))
-            .form(&fields)
-            .send()
+            .send(
+                Method::POST,
+                &format!("{}{action}", origin(&authorize)),
+                |b| b.form(&fields),
+            )
             .map_err(e)?;
         let callback = location(&r).map_err(|m| format!("hub consent: {m}"))?;
-        let r = b.get(&callback).send().map_err(e)?;
+        let r = b.send(Method::GET, &callback, |b| b).map_err(e)?;
         let done = location(&r).map_err(|m| format!("wallet callback: {m}"))?;
         let msg = url::Url::parse(&format!("{wb}{done}"))
             .ok()
@@ -245,12 +263,16 @@ impl Story<'_> {
     }
 
     fn job(&self) -> Result<Value, String> {
-        let jobs: Value = self
-            .browser
-            .get(format!("{}/api/jobs", self.apps.ats.base_url))
-            .send()
-            .and_then(|r| r.json())
-            .map_err(|e| e.to_string())?;
+        let jobs = json_of(
+            &self
+                .browser
+                .send(
+                    Method::GET,
+                    &format!("{}/api/jobs", self.apps.ats.base_url),
+                    |b| b,
+                )
+                .map_err(|e| e.to_string())?,
+        )?;
         jobs.as_array()
             .into_iter()
             .flatten()
@@ -266,12 +288,16 @@ impl Story<'_> {
 
     fn share(&self) -> Step {
         let job = self.job()?;
-        let info: Value = self
-            .browser
-            .get(job["apply"].as_str().unwrap_or_default())
-            .send()
-            .and_then(|r| r.json())
-            .map_err(|e| e.to_string())?;
+        let info = json_of(
+            &self
+                .browser
+                .send(
+                    Method::GET,
+                    job["apply"].as_str().unwrap_or_default(),
+                    |b| b,
+                )
+                .map_err(|e| e.to_string())?,
+        )?;
         let learner = self
             .apps
             .wallet
@@ -302,13 +328,15 @@ impl Story<'_> {
         ));
         let r = self
             .browser
-            .post(format!("{}/share", self.apps.wallet.base_url))
-            .form(&form)
-            .send()
+            .send(
+                Method::POST,
+                &format!("{}/share", self.apps.wallet.base_url),
+                |b| b.form(&form),
+            )
             .map_err(|e| e.to_string())?;
-        let code = r.status();
-        let page = r.text().unwrap_or_default();
-        if !code.is_success() || !page.contains("201") {
+        let code = r.status;
+        let page = text_of(&r);
+        if !r.is_success() || !page.contains("201") {
             let doc = scraper::Html::parse_document(&page);
             let why: String = scraper::Selector::parse(".error, pre")
                 .ok()
@@ -329,20 +357,23 @@ impl Story<'_> {
     fn ranking(&self) -> Step {
         let (b, ab) = (&self.browser, &self.apps.ats.base_url);
         let r = b
-            .post(format!("{ab}/login"))
-            .form(&[
-                ("email", wellspring_ats::server::DEMO_EMAIL),
-                ("password", wellspring_ats::server::DEMO_PASSWORD),
-            ])
-            .send()
+            .send(Method::POST, &format!("{ab}/login"), |b| {
+                b.form(&[
+                    ("email", wellspring_ats::server::DEMO_EMAIL),
+                    ("password", wellspring_ats::server::DEMO_PASSWORD),
+                ])
+            })
             .map_err(|e| e.to_string())?;
         location(&r).map_err(|m| format!("ATS sign-in: {m}"))?;
         let job = self.job()?;
-        let rank: Value = b
-            .get(format!("{ab}/api/jobs/{}/ranking", job["id"]))
-            .send()
-            .and_then(|r| r.json())
-            .map_err(|e| e.to_string())?;
+        let rank = json_of(
+            &b.send(
+                Method::GET,
+                &format!("{ab}/api/jobs/{}/ranking", job["id"]),
+                |b| b,
+            )
+            .map_err(|e| e.to_string())?,
+        )?;
         let first = rank["candidates"]
             .get(0)
             .ok_or(format!("nobody ranked: {rank}"))?;
@@ -401,13 +432,10 @@ impl Story<'_> {
 }
 
 fn run_story(apps: &Apps) -> bool {
-    let browser = match reqwest::blocking::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(60))
-        .no_proxy()
-        .build()
-    {
+    let policy = NetPolicy::local()
+        .with_timeout(Duration::from_secs(60))
+        .with_redirects(0);
+    let browser = match BlockingNet::browser(policy) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("HTTP client: {e}");

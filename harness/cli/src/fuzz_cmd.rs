@@ -109,6 +109,10 @@ pub struct FuzzArgs {
     /// Bearer token for --target-upsert / --target-url.
     #[arg(long, value_name = "T")]
     token: Option<String>,
+    /// --target-upsert / --target-url may be on loopback or a private network (a local server
+    /// under test); refused otherwise.
+    #[arg(long)]
+    allow_private_network: bool,
     /// Longest a target may take on one mutant.
     #[arg(long, value_name = "DURATION", default_value = "10s")]
     timeout: String,
@@ -180,7 +184,14 @@ fn go(a: FuzzArgs) -> Result<u8, String> {
     let timeout = parse_duration(&a.timeout)?;
     let spec = spec_of(&a)?;
     if let Some(file) = &a.replay {
-        return replay(file, spec, timeout, a.token.clone(), a.max_memory);
+        return replay(
+            file,
+            spec,
+            timeout,
+            a.token.clone(),
+            a.max_memory,
+            a.allow_private_network,
+        );
     }
     let spec = spec.unwrap_or(TargetSpec::Core);
     let time = a.time.as_deref().map(parse_duration).transpose()?;
@@ -200,7 +211,12 @@ fn go(a: FuzzArgs) -> Result<u8, String> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
     let set = wellspring_fuzz::seed::load(&a.seed_dir, a.now.as_deref())?;
-    let mut target = Target::new(spec.clone(), timeout, a.token.clone())?;
+    let mut target = Target::new(
+        spec.clone(),
+        timeout,
+        a.token.clone(),
+        a.allow_private_network,
+    )?;
     target.max_memory_mib = a.max_memory;
     let config = Config {
         seed,
@@ -326,10 +342,11 @@ fn replay(
     timeout: Duration,
     token: Option<String>,
     max_memory: u64,
+    allow_private_network: bool,
 ) -> Result<u8, String> {
     let (r, bytes) = wellspring_fuzz::read_reproducer(file)?;
     let spec = spec.unwrap_or_else(|| r.target.clone());
-    let mut target = Target::new(spec.clone(), timeout, token)?;
+    let mut target = Target::new(spec.clone(), timeout, token, allow_private_network)?;
     target.max_memory_mib = max_memory;
     let (answer, broken) = wellspring_fuzz::replay(&r, &bytes, &target)?;
     println!("{}: {} against {spec}", file.display(), r.steps.join("; "));

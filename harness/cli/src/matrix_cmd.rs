@@ -49,6 +49,10 @@ pub struct MatrixArgs {
     /// Per-request deadline in seconds (body included).
     #[arg(long, value_name = "SECONDS", default_value_t = 20)]
     timeout: u64,
+    /// Targets may be on loopback or a private network (local servers under test); refused
+    /// otherwise.
+    #[arg(long)]
+    allow_private_network: bool,
     /// Title of the HTML page.
     #[arg(long, default_value = "Wellspring interop matrix")]
     title: String,
@@ -175,6 +179,7 @@ pub fn run(a: MatrixArgs) -> u8 {
         let mut o = run::Options::new();
         o.jobs = a.jobs.max(1);
         o.timeout = Duration::from_secs(a.timeout.max(1));
+        o.allow_private_network = a.allow_private_network;
         o.progress = progress_bars();
         run::run(&subjects, &all, &o)
     };

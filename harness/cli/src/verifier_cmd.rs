@@ -39,6 +39,9 @@ pub struct ServeArgs {
     /// Allow the network for status lists, keys (did:web, HTTPS) and contexts not pinned.
     #[arg(long)]
     online: bool,
+    /// With --online: also reach loopback, private and link-local addresses (local test setups).
+    #[arg(long)]
+    allow_private_network: bool,
     /// Per-fetch deadline in seconds when --online (body included).
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     timeout: u64,
@@ -48,7 +51,10 @@ pub fn run(c: VerifierCmd) -> u8 {
     let VerifierCmd::Serve(a) = c;
     let mut opts = wellspring_verify::Options::offline(chrono::Utc::now());
     if a.online {
-        let bytes = match crate::fetch::http_fetch_bytes(Duration::from_secs(a.timeout.max(1))) {
+        let bytes = match crate::fetch::http_fetch_bytes(
+            Duration::from_secs(a.timeout.max(1)),
+            a.allow_private_network,
+        ) {
             Ok(b) => b,
             Err(e) => {
                 eprintln!("wellspring verifier: {e}");

@@ -46,6 +46,9 @@ pub struct VerifyArgs {
     /// Allow the network: unknown contexts, did:web and HTTP(S) keys, status lists, schemas.
     #[arg(long)]
     online: bool,
+    /// With --online: also reach loopback, private and link-local addresses (local test setups).
+    #[arg(long)]
+    allow_private_network: bool,
     /// Key for a verification method or kid: URL=MULTIBASE (z6Mk…) or URL=FILE (JWK, Multikey, JWKS). Repeatable.
     #[arg(long = "key", value_name = "URL=KEY")]
     keys: Vec<String>,
@@ -154,7 +157,10 @@ pub fn run(a: VerifyArgs) -> u8 {
         }
     }
     let fetch = if a.online {
-        match crate::fetch::http_fetch_bytes(Duration::from_secs(a.timeout)) {
+        match crate::fetch::http_fetch_bytes(
+            Duration::from_secs(a.timeout),
+            a.allow_private_network,
+        ) {
             Ok(f) => {
                 opts = opts.with_network(crate::fetch::http_fetch(f.clone()));
                 Some(f)

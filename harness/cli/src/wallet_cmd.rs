@@ -60,6 +60,10 @@ pub struct ServeArgs {
     /// issuer's did:key / DID document, or its profile).
     #[arg(long, value_name = "FILE")]
     trust: Option<PathBuf>,
+    /// Let outbound requests (providers, share targets, keys and status lists) reach loopback, private and link-local
+    /// addresses. For local test setups only (e.g. a provider on 127.0.0.1); never on a public host.
+    #[arg(long)]
+    allow_private_network: bool,
 }
 
 pub fn run(c: WalletCmd) -> u8 {
@@ -105,6 +109,7 @@ pub fn run(c: WalletCmd) -> u8 {
                 }
             }
             cfg.timeout = Duration::from_secs(a.timeout.max(1));
+            cfg.allow_private_network = a.allow_private_network;
             crate::serve_until_ctrl_c(
                 "wallet",
                 server::start(cfg),

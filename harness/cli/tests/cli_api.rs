@@ -9,6 +9,7 @@ use wellspring_suite_ob30::provider_fixture::{self, Faults, PASSWORD, USER};
 fn certify(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_wellspring"))
         .arg("certify")
+        .arg("--allow-private-network")
         .args(args)
         .output()
         .expect("binary runs")
@@ -139,6 +140,7 @@ fn matrix_runs_provider_claims_with_the_login_from_the_environment() {
     let o = Command::new(env!("CARGO_BIN_EXE_wellspring"))
         .args([
             "matrix",
+            "--allow-private-network",
             "--registry",
             reg.to_str().unwrap(),
             "--report",
@@ -183,6 +185,7 @@ fn matrix_runs_provider_claims_with_the_login_from_the_environment() {
     let o = Command::new(env!("CARGO_BIN_EXE_wellspring"))
         .args([
             "matrix",
+            "--allow-private-network",
             "--registry",
             reg.to_str().unwrap(),
             "--report",

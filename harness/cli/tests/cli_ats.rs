@@ -61,6 +61,7 @@ fn ats_serve_demo_posts_the_diesel_job_from_the_case_provider() {
             .args([
                 "ats",
                 "serve",
+                "--allow-private-network",
                 "--demo",
                 "--listen",
                 &format!("127.0.0.1:{ap}"),

@@ -100,6 +100,7 @@ fn certify_the_reference_server_and_check_its_packages() {
     let s = serve();
     let o = run(&[
         "certify",
+        "--allow-private-network",
         "--standard",
         "case10",
         "--role",
@@ -123,7 +124,15 @@ fn certify_the_reference_server_and_check_its_packages() {
         "{}/ims/case/v1p0/CFPackages/c0115e9e-d1e5-4e11-8c00-000000000000",
         s.base
     );
-    let o = run(&["case", "check", "--online", "--format", "json", &url]);
+    let o = run(&[
+        "case",
+        "check",
+        "--online",
+        "--allow-private-network",
+        "--format",
+        "json",
+        &url,
+    ]);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -143,6 +152,7 @@ fn certify_a_dead_target_could_not_run() {
         .port();
     let o = run(&[
         "certify",
+        "--allow-private-network",
         "--standard",
         "case10",
         "--role",

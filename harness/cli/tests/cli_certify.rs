@@ -39,6 +39,7 @@ fn issuer_role_passes_for_the_conformance_recipient_and_fails_for_another() {
     let dir = tmp.path().join("out");
     let ok = run(&[
         "certify",
+        "--allow-private-network",
         "--standard",
         "ob30",
         "--role",
@@ -60,6 +61,7 @@ fn issuer_role_passes_for_the_conformance_recipient_and_fails_for_another() {
 
     let bad = run(&[
         "certify",
+        "--allow-private-network",
         "--standard",
         "ob30",
         "--role",
@@ -68,7 +70,14 @@ fn issuer_role_passes_for_the_conformance_recipient_and_fails_for_another() {
         "vectors/invalid/ob3.recipient.email-mismatch.json",
     ]);
     assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
-    let missing = run(&["certify", "--standard", "ob30", "--role", "issuer"]);
+    let missing = run(&[
+        "certify",
+        "--allow-private-network",
+        "--standard",
+        "ob30",
+        "--role",
+        "issuer",
+    ]);
     assert_eq!(missing.status.code(), Some(2), "{}", text(&missing));
     assert!(text(&missing).contains("--credential"));
 }
@@ -85,6 +94,7 @@ fn displayer_role_against_the_reference_verifier() {
             "verifier",
             "serve",
             "--online",
+            "--allow-private-network",
             "--listen",
             &format!("127.0.0.1:{port}"),
         ])
@@ -100,6 +110,7 @@ fn displayer_role_against_the_reference_verifier() {
     let url = format!("http://127.0.0.1:{port}/credentials/verify");
     let o = run(&[
         "certify",
+        "--allow-private-network",
         "--standard",
         "clr20",
         "--role",
@@ -114,6 +125,7 @@ fn displayer_role_against_the_reference_verifier() {
     // a dead displayer: could not run
     let dead = run(&[
         "certify",
+        "--allow-private-network",
         "--standard",
         "ob30",
         "--role",
@@ -128,6 +140,7 @@ fn displayer_role_against_the_reference_verifier() {
 fn consumer_role_with_no_consumer_fails_every_check() {
     let o = run(&[
         "certify",
+        "--allow-private-network",
         "--standard",
         "ob30",
         "--role",

@@ -53,6 +53,7 @@ fn shipped_offline_registry_entry_passes_and_shards_merge() {
 
     let o = run(&[
         "matrix",
+        "--allow-private-network",
         "--registry",
         "reports/registry",
         "--tags",
@@ -64,6 +65,7 @@ fn shipped_offline_registry_entry_passes_and_shards_merge() {
 
     let full = run(&[
         "matrix",
+        "--allow-private-network",
         "--registry",
         reg.to_str().unwrap(),
         "--report",
@@ -78,6 +80,7 @@ fn shipped_offline_registry_entry_passes_and_shards_merge() {
     for i in ["1/2", "2/2"] {
         let o = run(&[
             "matrix",
+            "--allow-private-network",
             "--registry",
             reg.to_str().unwrap(),
             "--shard",
@@ -89,6 +92,7 @@ fn shipped_offline_registry_entry_passes_and_shards_merge() {
     }
     let merged = run(&[
         "matrix",
+        "--allow-private-network",
         "--merge",
         &format!("{}/matrix.json", out("1of2")),
         &format!("{}/matrix.json", out("2of2")),
@@ -112,6 +116,7 @@ fn shipped_offline_registry_entry_passes_and_shards_merge() {
 
     let bad = run(&[
         "matrix",
+        "--allow-private-network",
         "--registry",
         &out("nowhere"),
         "--report",
@@ -120,6 +125,7 @@ fn shipped_offline_registry_entry_passes_and_shards_merge() {
     assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
     let twice = run(&[
         "matrix",
+        "--allow-private-network",
         "--merge",
         &format!("{}/matrix.json", out("full")),
         &format!("{}/matrix.json", out("full")),
@@ -140,6 +146,7 @@ fn verifier_serve_child_passes_displayer_certification_in_the_matrix() {
             "verifier",
             "serve",
             "--online",
+            "--allow-private-network",
             "--listen",
             &format!("127.0.0.1:{port}"),
         ])
@@ -156,6 +163,7 @@ fn verifier_serve_child_passes_displayer_certification_in_the_matrix() {
     let o = bin()
         .args([
             "matrix",
+            "--allow-private-network",
             "--registry",
             "reports/registry",
             "--tags",

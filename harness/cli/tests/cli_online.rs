@@ -312,7 +312,16 @@ fn url_input_is_fetched_and_verified() {
         _ => Reply::Status("404 Not Found"),
     });
     let url = srv.url("/cred.json");
-    let r = wellspring(&["verify", "--online", "--now", NOW, "--format", "json", &url]);
+    let r = wellspring(&[
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        &url,
+    ]);
     assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     let rep = r.report();
     assert_eq!(rep["verified"], true);
@@ -321,12 +330,38 @@ fn url_input_is_fetched_and_verified() {
     assert_eq!(srv.requests(), vec!["/cred.json".to_owned()]);
 }
 
+/// Without --allow-private-network the guarded layer refuses loopback before connecting: the
+/// server sees no request and the message says how to allow it.
+#[test]
+fn url_input_on_loopback_is_refused_without_allow_private_network() {
+    let body = vector_bytes("valid/ob-minimal.eddsa.json");
+    let srv = Server::start(move |_| Reply::Body("application/json", body.clone()));
+    let url = srv.url("/cred.json");
+    let r = wellspring(&["verify", "--online", "--now", NOW, &url]);
+    assert_eq!(r.code, 2, "stderr:\n{}", r.stderr);
+    assert!(
+        r.stderr.contains("refused") && r.stderr.contains("--allow-private-network"),
+        "{}",
+        r.stderr
+    );
+    assert!(srv.requests().is_empty(), "the server was asked");
+}
+
 #[test]
 fn url_input_tampered_credential_fails_its_check() {
     let body = vector_bytes("invalid/ob3.proof.eddsa-rdfc-2022.tampered-name.json");
     let srv = Server::start(move |_| Reply::Body("application/ld+json", body.clone()));
     let url = srv.url("/tampered.json");
-    let r = wellspring(&["verify", "--online", "--now", NOW, "--format", "json", &url]);
+    let r = wellspring(&[
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        &url,
+    ]);
     assert_eq!(r.code, 1, "stderr:\n{}", r.stderr);
     let rep = r.report();
     assert_eq!(rep["verified"], false);
@@ -337,7 +372,14 @@ fn url_input_tampered_credential_fails_its_check() {
 fn url_input_404_is_a_usage_error() {
     let srv = Server::start(|_| Reply::Status("404 Not Found"));
     let url = srv.url("/missing.json");
-    let r = wellspring(&["verify", "--online", "--now", NOW, &url]);
+    let r = wellspring(&[
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--now",
+        NOW,
+        &url,
+    ]);
     assert_eq!(r.code, 2, "stderr:\n{}", r.stderr);
     assert!(
         r.stderr.contains(&url),
@@ -358,7 +400,16 @@ fn url_input_baked_png_is_verified() {
     let body = vector_bytes("valid/baked.eddsa.png");
     let srv = Server::start(move |_| Reply::Body("image/png", body.clone()));
     let url = srv.url("/badge.png");
-    let r = wellspring(&["verify", "--online", "--now", NOW, "--format", "json", &url]);
+    let r = wellspring(&[
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        &url,
+    ]);
     assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     assert_eq!(check(&r.report(), "ob3.baked.png").0, "pass");
 }
@@ -397,7 +448,14 @@ fn huge_body(content_length: bool) {
         content_length,
     });
     let url = srv.url("/huge.json");
-    let r = wellspring(&["verify", "--online", "--now", NOW, &url]);
+    let r = wellspring(&[
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--now",
+        NOW,
+        &url,
+    ]);
     assert_refused(&r, &url, &["larger than", "too large"]);
     assert!(r.elapsed < Duration::from_secs(15), "took {:?}", r.elapsed);
     // The client stopped reading long before the end: the server could not write it all. A
@@ -426,7 +484,16 @@ fn hostile_50mb_body_without_content_length_is_refused() {
 fn hostile_silent_server_times_out() {
     let srv = Server::start(|_| Reply::Silent);
     let url = srv.url("/silent.json");
-    let r = wellspring(&["verify", "--online", "--timeout", "2", "--now", NOW, &url]);
+    let r = wellspring(&[
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--timeout",
+        "2",
+        "--now",
+        NOW,
+        &url,
+    ]);
     assert_refused(&r, &url, &["error sending request", "timed out", "timeout"]);
     assert!(
         r.elapsed >= Duration::from_millis(1500) && r.elapsed < Duration::from_secs(15),
@@ -441,7 +508,16 @@ fn hostile_silent_server_times_out() {
 fn hostile_silent_server_message_says_timed_out() {
     let srv = Server::start(|_| Reply::Silent);
     let url = srv.url("/silent.json");
-    let r = wellspring(&["verify", "--online", "--timeout", "2", "--now", NOW, &url]);
+    let r = wellspring(&[
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--timeout",
+        "2",
+        "--now",
+        NOW,
+        &url,
+    ]);
     assert_refused(&r, &url, &["timed out", "timeout"]);
 }
 
@@ -453,7 +529,16 @@ fn hostile_trickling_server_times_out() {
     let url = srv.url("/slow.json");
     let r = wellspring_within(
         Duration::from_secs(20),
-        &["verify", "--online", "--timeout", "2", "--now", NOW, &url],
+        &[
+            "verify",
+            "--online",
+            "--allow-private-network",
+            "--timeout",
+            "2",
+            "--now",
+            NOW,
+            &url,
+        ],
     );
     assert_refused(&r, &url, &["timed out", "timeout", "error"]);
     assert!(
@@ -467,7 +552,14 @@ fn hostile_trickling_server_times_out() {
 fn hostile_redirect_loop_is_refused() {
     let srv = Server::start(|p| Reply::Redirect(p.to_owned()));
     let url = srv.url("/loop.json");
-    let r = wellspring(&["verify", "--online", "--now", NOW, &url]);
+    let r = wellspring(&[
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--now",
+        NOW,
+        &url,
+    ]);
     assert_refused(&r, &url, &["redirect"]);
     assert!(r.elapsed < Duration::from_secs(15), "took {:?}", r.elapsed);
     let n = srv.requests().len();
@@ -481,7 +573,14 @@ fn hostile_redirect_loop_is_refused() {
 fn hostile_500_is_refused() {
     let srv = Server::start(|_| Reply::Status("500 Internal Server Error"));
     let url = srv.url("/err.json");
-    let r = wellspring(&["verify", "--online", "--now", NOW, &url]);
+    let r = wellspring(&[
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--now",
+        NOW,
+        &url,
+    ]);
     assert_refused(&r, &url, &["500"]);
 }
 
@@ -494,7 +593,16 @@ fn hostile_non_utf8_body_fails_parse() {
     let srv = Server::start(move |_| Reply::Body("application/json", garbage.clone()));
     let url = srv.url("/garbage.json");
     // Fetched fine, so it is judged: not UTF-8, PNG or SVG is a failed parse check (exit 1).
-    let r = wellspring(&["verify", "--online", "--now", NOW, "--format", "json", &url]);
+    let r = wellspring(&[
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        &url,
+    ]);
     assert_eq!(r.code, 1, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     let (verdict, message) = check(&r.report(), "ob3.parse.json");
     assert_eq!(verdict, "fail");
@@ -509,7 +617,14 @@ fn hostile_truncated_body_is_refused() {
         )
     });
     let url = srv.url("/cut.json");
-    let r = wellspring(&["verify", "--online", "--now", NOW, &url]);
+    let r = wellspring(&[
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--now",
+        NOW,
+        &url,
+    ]);
     assert_eq!(r.code, 2, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     assert!(
         r.stderr.contains("cannot fetch") && r.stderr.contains(&url),
@@ -524,7 +639,14 @@ fn hostile_not_http_is_refused() {
     let srv =
         Server::start(|_| Reply::Raw(b"\x00\xffSSH-2.0-definitely-not-http\r\n\r\n".to_vec()));
     let url = srv.url("/what.json");
-    let r = wellspring(&["verify", "--online", "--now", NOW, &url]);
+    let r = wellspring(&[
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--now",
+        NOW,
+        &url,
+    ]);
     assert_eq!(r.code, 2, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     assert!(
         r.stderr.contains("cannot fetch") && r.stderr.contains(&url),
@@ -540,7 +662,16 @@ fn hostile_body_that_is_not_json_fails_parse() {
     let srv =
         Server::start(|_| Reply::Body("text/html", b"<html><body>hello</body></html>".to_vec()));
     let url = srv.url("/page.html");
-    let r = wellspring(&["verify", "--online", "--now", NOW, "--format", "json", &url]);
+    let r = wellspring(&[
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        &url,
+    ]);
     assert_eq!(r.code, 1, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
     let rep = r.report();
     assert_eq!(rep["verified"], false);
@@ -647,7 +778,14 @@ fn remote_context_online_is_fetched_and_defines_the_term() {
         &credential_with_context(&srv.url("/ctx.json")),
     );
     let r = wellspring(&[
-        "verify", "--online", "--now", NOW, "--format", "json", &file,
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        &file,
     ]);
     let rep = r.report();
     let (v, msg) = check(&rep, "ob3.context.known");
@@ -674,7 +812,14 @@ fn remote_context_online_without_the_term_fails_terms() {
         &credential_with_context(&srv.url("/ctx.json")),
     );
     let r = wellspring(&[
-        "verify", "--online", "--now", NOW, "--format", "json", &file,
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        &file,
     ]);
     assert_eq!(r.code, 1);
     let rep = r.report();
@@ -696,6 +841,7 @@ fn remote_context_from_a_silent_server_fails_within_the_timeout() {
     let r = wellspring(&[
         "verify",
         "--online",
+        "--allow-private-network",
         "--timeout",
         "2",
         "--now",
@@ -727,7 +873,14 @@ fn remote_context_larger_than_the_limit_fails() {
         &credential_with_context(&srv.url("/ctx.json")),
     );
     let r = wellspring(&[
-        "verify", "--online", "--now", NOW, "--format", "json", &file,
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        &file,
     ]);
     assert_eq!(r.code, 1, "stderr:\n{}", r.stderr);
     assert!(r.elapsed < Duration::from_secs(15), "took {:?}", r.elapsed);
@@ -783,7 +936,14 @@ fn status_list_fetched_online_reports_revocation() {
     );
 
     let r = wellspring(&[
-        "verify", "--online", "--now", NOW, "--format", "json", &f_revoked,
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        &f_revoked,
     ]);
     let (v, msg) = check(&r.report(), "ob3.status");
     assert_eq!(v, "fail", "{msg}");
@@ -793,14 +953,28 @@ fn status_list_fetched_online_reports_revocation() {
     );
 
     let r = wellspring(&[
-        "verify", "--online", "--now", NOW, "--format", "json", &f_active,
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        &f_active,
     ]);
     let (v, msg) = check(&r.report(), "ob3.status");
     assert_eq!(v, "pass", "{msg}");
 
     // An unreachable list is never "not revoked".
     let r = wellspring(&[
-        "verify", "--online", "--now", NOW, "--format", "json", &f_down,
+        "verify",
+        "--online",
+        "--allow-private-network",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        &f_down,
     ]);
     let (v, msg) = check(&r.report(), "ob3.status");
     assert_ne!(v, "pass", "{msg}");

@@ -97,7 +97,7 @@ fn main() {
         ("mutate + full core, small limits", TargetSpec::Core, small),
     ] {
         let set = wellspring_fuzz::seed::load(&vectors, None).expect("seeds");
-        let target = Target::new(spec, Duration::from_secs(30), None).expect("target");
+        let target = Target::new(spec, Duration::from_secs(30), None, true).expect("target");
         let config = Config {
             seed: 2026,
             cases: None,

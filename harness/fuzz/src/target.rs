@@ -1,11 +1,11 @@
 //! Targets: what a mutant is run through, and what it answered.
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
+use wellspring_http::guard::{BlockingNet, NetError, NetPolicy};
 use wellspring_verify::{baked, jwt, verify_bytes, Options};
 
 use crate::seed::{Format, SeedOptions};
@@ -118,27 +118,31 @@ pub struct Target {
     /// Command targets: address-space limit for the command (`ulimit -v`), in MiB.
     pub max_memory_mib: u64,
     token: Option<String>,
-    http: Option<reqwest::blocking::Client>,
+    http: Option<BlockingNet>,
     scratch: Option<tempfile::TempDir>,
 }
 
-/// Largest part of an HTTP answer read (the rest is dropped).
-const MAX_ANSWER: u64 = 64 * 1024;
+/// Largest HTTP answer read (a larger one is judged by its status alone).
+const MAX_ANSWER: usize = 1024 * 1024;
 
 impl Target {
+    /// `allow_private_network`: HTTP targets may be on loopback or a private network (the
+    /// guarded client refuses them otherwise).
     pub fn new(
         spec: TargetSpec,
         timeout: Duration,
         token: Option<String>,
+        allow_private_network: bool,
     ) -> Result<Target, String> {
         let http = match spec {
-            TargetSpec::Url(_) | TargetSpec::Upsert(_) | TargetSpec::UpsertVerifying(_) => Some(
-                reqwest::blocking::Client::builder()
-                    .timeout(timeout)
-                    .redirect(reqwest::redirect::Policy::none())
-                    .build()
-                    .map_err(|e| format!("HTTP client: {e}"))?,
-            ),
+            TargetSpec::Url(_) | TargetSpec::Upsert(_) | TargetSpec::UpsertVerifying(_) => {
+                let policy = NetPolicy::default()
+                    .with_timeout(timeout)
+                    .with_max_bytes(MAX_ANSWER)
+                    .with_redirects(0)
+                    .allow_private(allow_private_network);
+                Some(BlockingNet::new(policy).map_err(|e| format!("HTTP client: {e}"))?)
+            }
             _ => None,
         };
         let scratch = match spec {
@@ -222,26 +226,26 @@ impl Target {
 
     fn post(&self, url: &str, body: String, ct: &str, ok: impl Fn(u16) -> bool) -> Answer {
         let client = self.http.as_ref().expect("HTTP target has a client");
-        let mut req = client.post(url).header("content-type", ct).body(body);
-        if let Some(t) = &self.token {
-            req = req.bearer_auth(t);
-        }
-        match req.send() {
-            Ok(resp) => {
-                let code = resp.status().as_u16();
-                // Drain a bounded part of the answer (a hostile target cannot make us read forever).
-                let mut sink = Vec::new();
-                let _ = resp.take(MAX_ANSWER).read_to_end(&mut sink);
-                if code >= 500 {
-                    Answer::ServerError(code)
-                } else if ok(code) {
-                    Answer::Accepted
-                } else {
-                    Answer::Rejected
-                }
+        let sent = client.send(reqwest::Method::POST, url, |mut req| {
+            req = req.header("content-type", ct).body(body);
+            match &self.token {
+                Some(t) => req.bearer_auth(t),
+                None => req,
             }
-            Err(e) if e.is_timeout() => Answer::Hung,
-            Err(e) => Answer::Crashed(format!("no HTTP answer: {e}")),
+        });
+        let code = match sent {
+            Ok(r) => r.status,
+            Err(NetError::TooLarge { status, .. }) => status,
+            Err(NetError::Timeout { .. }) => return Answer::Hung,
+            Err(e @ NetError::Refused { .. }) => return Answer::NotRun(e.to_string()),
+            Err(e) => return Answer::Crashed(format!("no HTTP answer: {e}")),
+        };
+        if code >= 500 {
+            Answer::ServerError(code)
+        } else if ok(code) {
+            Answer::Accepted
+        } else {
+            Answer::Rejected
         }
     }
 

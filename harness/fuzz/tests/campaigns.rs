@@ -45,7 +45,7 @@ fn config(seed: u64, cases: u64) -> Config {
 
 fn campaign(dir: &Path, spec: TargetSpec, cfg: Config) -> Arc<Campaign> {
     let set = wellspring_fuzz::seed::load(dir, None).expect("seeds load");
-    let target = Target::new(spec, Duration::from_secs(20), None).expect("target");
+    let target = Target::new(spec, Duration::from_secs(20), None, true).expect("target");
     Arc::new(Campaign::new(set, target, cfg).expect("campaign"))
 }
 
@@ -193,7 +193,7 @@ fn caught(sm: &Summary, spec: &TargetSpec, oracle: Oracle, kind: &str) {
         "the reproducer's mutant file is not the mutant"
     );
     assert!(r.replay.contains("--replay"), "{}", r.replay);
-    let weak = Target::new(spec.clone(), Duration::from_secs(20), None).unwrap();
+    let weak = Target::new(spec.clone(), Duration::from_secs(20), None, true).unwrap();
     let (answer, broken) = replay(&r, &bytes, &weak).unwrap();
     assert_eq!(
         broken,
@@ -204,6 +204,7 @@ fn caught(sm: &Summary, spec: &TargetSpec, oracle: Oracle, kind: &str) {
         TargetSpec::Url(our_endpoint()),
         Duration::from_secs(20),
         None,
+        true,
     )
     .unwrap();
     let (answer, broken) = replay(&r, &bytes, &ours).unwrap();
@@ -396,6 +397,7 @@ fn in_process_parse_stage_never_panics_and_hangs_are_caught_for_commands() {
         TargetSpec::Cmd("sleep 5 #".into()),
         Duration::from_millis(200),
         None,
+        false,
     )
     .unwrap();
     let c = Arc::new(Campaign::new(set, t, cfg).unwrap());
@@ -409,8 +411,15 @@ fn in_process_parse_stage_never_panics_and_hangs_are_caught_for_commands() {
 
 #[test]
 fn command_answers() {
-    let t =
-        |cmd: &str| Target::new(TargetSpec::Cmd(cmd.into()), Duration::from_secs(5), None).unwrap();
+    let t = |cmd: &str| {
+        Target::new(
+            TargetSpec::Cmd(cmd.into()),
+            Duration::from_secs(5),
+            None,
+            false,
+        )
+        .unwrap()
+    };
     let f = wellspring_fuzz::seed::Format::Json;
     assert_eq!(t("test -s {}").run(b"{}", f, None, 0), Answer::Accepted);
     assert_eq!(t("exit 1; {}").run(b"{}", f, None, 0), Answer::Rejected);

@@ -7,14 +7,16 @@
 //!   dynamic client registration (RFC 7591), RFC 8414 metadata, and the HTML login/consent
 //!   form driver.
 
+pub mod guard;
 pub mod oauth;
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+
+pub use guard::{BlockingNet, Net, NetError, NetPolicy, Reply};
 
 /// Form / JSON fields whose values never appear in evidence.
 pub const SECRET_FIELDS: &[&str] = &[
@@ -117,9 +119,9 @@ pub enum Body {
     Raw(String, Vec<u8>),
 }
 
-/// The bounded, recording client.
+/// The bounded, recording client (on the guarded [`BlockingNet`]; redirects never followed).
 pub struct Client {
-    inner: reqwest::blocking::Client,
+    inner: BlockingNet,
     pub timeout: Duration,
     pub max_body: usize,
     log: Mutex<Vec<Exchange>>,
@@ -128,14 +130,11 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(timeout: Duration, max_body: usize) -> Result<Client, String> {
-        let inner = reqwest::blocking::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .user_agent(concat!("wellspring/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+    /// A client under `policy`, except that no redirect is followed (every 3xx is seen).
+    pub fn new(policy: NetPolicy) -> Result<Client, String> {
+        let policy = policy.with_redirects(0);
+        let (timeout, max_body) = (policy.timeout, policy.max_bytes);
+        let inner = BlockingNet::new(policy).map_err(|e| e.to_string())?;
         Ok(Client {
             inner,
             timeout,
@@ -255,7 +254,7 @@ impl Client {
             error: None,
             elapsed_ms: 0,
         };
-        let result = self.perform(method, url, &headers, bytes, started);
+        let result = self.perform(method, url, &headers, bytes);
         ex.elapsed_ms = started.elapsed().as_millis() as u64;
         match &result {
             Ok(r) => {
@@ -292,57 +291,36 @@ impl Client {
         url: &str,
         headers: &[(String, String)],
         body: Vec<u8>,
-        started: Instant,
     ) -> Result<Response, HttpError> {
         let m =
             reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| HttpError(e.to_string()))?;
-        let mut rb = self.inner.request(m, url);
-        for (k, v) in headers {
-            rb = rb.header(k.as_str(), v.as_str());
-        }
-        if !body.is_empty() {
-            rb = rb.body(body);
-        }
-        let resp = rb.send().map_err(|e| HttpError(describe(&e, url)))?;
-        let status = resp.status().as_u16();
-        let final_url = resp.url().to_string();
-        let headers: Vec<(String, String)> = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
+        let r = self
+            .inner
+            .send(m, url, |mut rb| {
+                for (k, v) in headers {
+                    rb = rb.header(k.as_str(), v.as_str());
+                }
+                if body.is_empty() {
+                    rb
+                } else {
+                    rb.body(body)
+                }
             })
-            .collect();
-        let mut buf = Vec::new();
-        let mut limited = resp.take(self.max_body as u64 + 1);
-        let mut chunk = [0u8; 16384];
-        loop {
-            if started.elapsed() > self.timeout {
-                return Err(HttpError(format!(
-                    "{url}: no complete answer within {} s",
-                    self.timeout.as_secs()
-                )));
-            }
-            match limited.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                Err(e) => return Err(HttpError(format!("{url}: reading the body failed: {e}"))),
-            }
-        }
-        if buf.len() > self.max_body {
-            return Err(HttpError(format!(
-                "{url}: body larger than {} bytes",
-                self.max_body
-            )));
-        }
+            .map_err(|e| HttpError(e.to_string()))?;
         Ok(Response {
-            status,
-            url: final_url,
-            headers,
-            body: buf,
+            status: r.status,
+            url: r.url,
+            headers: r
+                .headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_owned(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            body: r.body,
         })
     }
 
@@ -387,16 +365,6 @@ impl Client {
         {
             scrub(v);
         }
-    }
-}
-
-fn describe(e: &reqwest::Error, url: &str) -> String {
-    if e.is_timeout() {
-        format!("{url}: no answer within the deadline")
-    } else if e.is_connect() {
-        format!("{url}: cannot connect ({e})")
-    } else {
-        format!("{url}: {e}")
     }
 }
 
@@ -533,7 +501,12 @@ mod tests {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = l.local_addr().unwrap().port();
         drop(l);
-        let c = Client::new(Duration::from_secs(2), 1024).unwrap();
+        let c = Client::new(
+            NetPolicy::local()
+                .with_timeout(Duration::from_secs(2))
+                .with_max_bytes(1024),
+        )
+        .unwrap();
         let e = c
             .get(&format!("http://127.0.0.1:{port}/x"), Some("tok-secret"))
             .unwrap_err();
@@ -579,7 +552,12 @@ mod tests {
                 });
             }
         });
-        let c = Client::new(Duration::from_secs(2), 1 << 20).unwrap();
+        let c = Client::new(
+            NetPolicy::local()
+                .with_timeout(Duration::from_secs(2))
+                .with_max_bytes(1 << 20),
+        )
+        .unwrap();
         let e = c.get(&format!("http://{addr}/huge"), None).unwrap_err();
         assert!(e.0.contains("larger than"), "{e}");
         let t = Instant::now();

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use wellspring_http::guard::{BlockingNet, NetPolicy};
 use wellspring_report::{DocReport, Verdict};
 use wellspring_suite_case10::provider as case_provider;
 use wellspring_suite_ob30::{displayer, issuer, provider as sp};
@@ -33,8 +34,10 @@ pub type Progress = Arc<dyn Fn(&str, Event) + Send + Sync>;
 
 /// Runs one claim of a provider API suite (OB 3.0 / CLR 2.0 Service Provider). The default is
 /// [`provider_suite`]; a caller may plug in another driver.
-pub type ApiSuite =
-    Arc<dyn Fn(&Implementation, &Claim, Duration) -> Result<Vec<DocReport>, String> + Send + Sync>;
+/// It gets the per-request deadline and whether private networks may be reached.
+pub type ApiSuite = Arc<
+    dyn Fn(&Implementation, &Claim, Duration, bool) -> Result<Vec<DocReport>, String> + Send + Sync,
+>;
 
 #[derive(Clone)]
 pub struct Options {
@@ -46,6 +49,9 @@ pub struct Options {
     pub now: chrono::DateTime<chrono::Utc>,
     pub progress: Option<Progress>,
     pub api_suite: Option<ApiSuite>,
+    /// Targets (providers, verify endpoints) may be on loopback or a private network; the
+    /// guarded client refuses them otherwise (`--allow-private-network`).
+    pub allow_private_network: bool,
 }
 
 impl Options {
@@ -56,6 +62,7 @@ impl Options {
             now: chrono::Utc::now(),
             progress: None,
             api_suite: Some(provider_suite()),
+            allow_private_network: false,
         }
     }
 }
@@ -78,7 +85,7 @@ fn issuer_std(s: &str) -> issuer::IssuerStandard {
 /// URL; `[auth] token_env` (a ready access token) or `login_env` (`user:pass` for the
 /// provider's sign-in form).
 pub fn provider_suite() -> ApiSuite {
-    Arc::new(|imp, claim, timeout| {
+    Arc::new(|imp, claim, timeout, allow_private| {
         let role = if claim.role.ends_with("write") {
             sp::Role::Write
         } else {
@@ -93,6 +100,7 @@ pub fn provider_suite() -> ApiSuite {
         }
         let mut o = sp::Options::new(issuer_std(&claim.standard), role, target);
         o.timeout = timeout;
+        o.allow_private_network = allow_private;
         if let Some(t) = imp.auth.token()? {
             o.token = Some(t);
         } else if let Some(l) = imp.auth.login()? {
@@ -142,6 +150,7 @@ fn run_claim(imp: &Implementation, claim: &Claim, o: &Options) -> Result<Vec<Doc
             let target = registry::expand(claim.target.as_deref().unwrap_or_default())?;
             let mut opts = case_provider::Options::new(target);
             opts.timeout = o.timeout;
+            opts.allow_private_network = o.allow_private_network;
             if let Some(t) = imp.auth.token()? {
                 opts.auth = case_provider::Auth::Token(t);
             } else if let Some(c) = imp.auth.client()? {
@@ -162,6 +171,7 @@ fn run_claim(imp: &Implementation, claim: &Claim, o: &Options) -> Result<Vec<Doc
             let url = registry::expand(claim.verify_url.as_deref().unwrap_or_default())?;
             let mut opts = displayer::Options::new(issuer_std(std), url);
             opts.timeout = o.timeout;
+            opts.allow_private_network = o.allow_private_network;
             displayer::run(&opts).map(|r| vec![r])
         }
         (std, "issuer") => {
@@ -187,7 +197,7 @@ fn run_claim(imp: &Implementation, claim: &Claim, o: &Options) -> Result<Vec<Doc
         }
         (_, "verifier") => Ok(Vec::new()),
         (_, "service-provider-read" | "service-provider-write") => match &o.api_suite {
-            Some(s) => s(imp, claim, o.timeout),
+            Some(s) => s(imp, claim, o.timeout, o.allow_private_network),
             None => Err("the provider API suite is not available in this build".into()),
         },
         (s, r) => Err(format!("{s}/{r} is not a claim the matrix runs")),
@@ -215,16 +225,13 @@ fn payload(bytes: &[u8]) -> Result<Value, String> {
     }
 }
 
-fn ask(client: &reqwest::blocking::Client, url: &str, vc: &Value) -> (Verdict, String) {
-    match client
-        .post(url)
-        .json(&json!({"verifiableCredential": vc}))
-        .send()
-    {
+fn ask(client: &BlockingNet, url: &str, vc: &Value) -> (Verdict, String) {
+    let body = json!({"verifiableCredential": vc});
+    match client.send(reqwest::Method::POST, url, |b| b.json(&body)) {
         Err(e) => (Verdict::Fail, format!("no answer: {e}")),
         Ok(r) => {
-            let code = r.status().as_u16();
-            let body: Option<Value> = r.json().ok();
+            let code = r.status;
+            let body: Option<Value> = serde_json::from_slice(&r.body).ok();
             let verified = body
                 .as_ref()
                 .and_then(|b| b.get("verified"))
@@ -266,10 +273,11 @@ fn interop(subjects: &[Implementation], all: &[Implementation], o: &Options) -> 
                 })
         })
         .collect();
-    let client = reqwest::blocking::Client::builder()
-        .timeout(o.timeout)
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .build();
+    let client = BlockingNet::new(
+        NetPolicy::default()
+            .with_timeout(o.timeout)
+            .allow_private(o.allow_private_network),
+    );
     let mut out = Vec::new();
     for imp in subjects {
         for claim in imp.claims.iter().filter(|c| c.role == "issuer") {

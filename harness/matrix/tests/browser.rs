@@ -61,7 +61,9 @@ fn matrix_page_renders_offline_in_headless_chromium() {
     )
     .unwrap();
     let all = registry::load_dir(&reg).unwrap();
-    let m = run::run(&all, &all, &run::Options::new());
+    let mut o = run::Options::new();
+    o.allow_private_network = true;
+    let m = run::run(&all, &all, &o);
     let out = tmp.path().join("report");
     wellspring_matrix::write_reports(&m, &out, "Matrix under test").unwrap();
     let shot = tmp.path().join("shot.png");

@@ -78,6 +78,7 @@ fn registry_dir(tmp: &Path) -> std::path::PathBuf {
 
 fn options() -> run::Options {
     let mut o = run::Options::new();
+    o.allow_private_network = true;
     o.now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
         .unwrap()
         .with_timezone(&chrono::Utc);

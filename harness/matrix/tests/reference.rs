@@ -32,11 +32,13 @@ fn four_reference_servers_pass_and_exactly_the_faulty_cells_fail() {
     let hub = rt.block_on(wellspring_hub::server::start(h)).unwrap();
 
     let mut w = wellspring_wallet::server::Config::new(t.join("wallet.sqlite"));
+    w.allow_private_network = true;
     w.listen = "127.0.0.1:0".parse().unwrap();
     w.demo = true;
     let wallet = rt.block_on(wellspring_wallet::server::start(w)).unwrap();
 
     let mut a = wellspring_ats::server::Config::new(t.join("ats.sqlite"));
+    a.allow_private_network = true;
     a.listen = "127.0.0.1:0".parse().unwrap();
     a.case_base = Some(case_url.clone());
     let ats = rt.block_on(wellspring_ats::server::start(a)).unwrap();
@@ -89,6 +91,7 @@ fn four_reference_servers_pass_and_exactly_the_faulty_cells_fail() {
     let all = registry::load_dir(&reg).unwrap();
     assert_eq!(all.len(), 6);
     let mut o = run::Options::new();
+    o.allow_private_network = true;
     o.jobs = 3;
     let m = run::run(&all, &all, &o);
     assert!(m.errors.values().all(Vec::is_empty), "{:?}", m.errors);

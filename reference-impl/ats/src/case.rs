@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
+use wellspring_http::guard::{Net, NetPolicy};
 
 use crate::store::Store;
 
@@ -47,41 +48,35 @@ fn norm(id: &str) -> String {
     id.trim().to_ascii_lowercase()
 }
 
-/// An HTTP client for CASE providers: timeout per request, five redirects at most.
-pub fn http_client(timeout: std::time::Duration) -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(timeout)
-        .connect_timeout(timeout)
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .user_agent(concat!("wellspring-ats/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .unwrap_or_default()
+/// The guarded HTTP client for CASE providers: timeout per request, five redirects at most,
+/// [`MAX_DOCUMENT`] bytes, no private or local address unless `allow_private_network`, except
+/// the `exempt` origin (the demo job's CASE provider, which the operator named).
+pub fn http_client(
+    timeout: std::time::Duration,
+    allow_private_network: bool,
+    exempt: Option<&str>,
+) -> Result<Net, String> {
+    let mut policy = NetPolicy::default()
+        .with_timeout(timeout)
+        .with_max_bytes(MAX_DOCUMENT)
+        .with_redirects(5)
+        .allow_private(allow_private_network);
+    if let Some(o) = exempt {
+        policy = policy.exempt(o);
+    }
+    Net::with_agent(
+        policy,
+        concat!("wellspring-ats/", env!("CARGO_PKG_VERSION")),
+    )
+    .map_err(|e| e.to_string())
 }
 
-/// GET a JSON document, refusing anything larger than [`MAX_DOCUMENT`].
-pub async fn get_json(http: &reqwest::Client, url: &str) -> Result<Value, String> {
-    let mut r = http
-        .get(url)
-        .header("Accept", "application/json")
-        .send()
+/// GET a JSON document under the client's policy. The error names the URL asked and the kind
+/// of failure only (callers may be hostile applicants: no remote content, no addresses).
+pub async fn get_json(http: &Net, url: &str) -> Result<Value, String> {
+    http.get_json(url)
         .await
-        .map_err(|e| format!("{url}: {e}"))?;
-    if !r.status().is_success() {
-        return Err(format!("{url}: HTTP {}", r.status()));
-    }
-    if r.content_length()
-        .is_some_and(|n| n as usize > MAX_DOCUMENT)
-    {
-        return Err(format!("{url}: larger than {MAX_DOCUMENT} bytes"));
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = r.chunk().await.map_err(|e| format!("{url}: {e}"))? {
-        if body.len() + chunk.len() > MAX_DOCUMENT {
-            return Err(format!("{url}: larger than {MAX_DOCUMENT} bytes"));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    serde_json::from_slice(&body).map_err(|e| format!("{url}: not JSON: {e}"))
+        .map_err(|e| format!("{url}: {}", e.public()))
 }
 
 fn last_change(doc: &Value) -> Option<String> {
@@ -94,7 +89,7 @@ fn last_change(doc: &Value) -> Option<String> {
 /// Fetches frameworks through the cache.
 #[derive(Clone)]
 pub struct Frameworks {
-    pub http: reqwest::Client,
+    pub http: Net,
     pub store: Store,
 }
 
@@ -125,9 +120,7 @@ impl Frameworks {
             .and_then(Value::as_str)
             .map(norm);
         if got.as_deref() != Some(id.as_str()) {
-            return Err(format!(
-                "{url}: not the CFPackage of {id} (CFDocument.identifier is {got:?})"
-            ));
+            return Err(format!("{url}: not the CFPackage of {id}"));
         }
         if !p.get("CFItems").is_none_or(Value::is_array) {
             return Err(format!("{url}: CFItems is not an array"));

@@ -53,7 +53,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Create the demo recruiter and the demo job.
     pub demo: bool,
-    /// The CASE provider of the demo job (default [`DEFAULT_CASE_BASE`]).
+    /// The CASE provider of the demo job (default [`DEFAULT_CASE_BASE`]). With `demo`, its
+    /// origin may be on a private network even without `allow_private_network`.
     pub case_base: Option<String>,
     /// Verify without the network (status lists and did:web keys then stay unknown, and
     /// credentials with a status list never count). CASE providers are still asked.
@@ -63,6 +64,9 @@ pub struct Config {
     /// Issuers and their keys bound explicitly (`--trust FILE`); credentials from other
     /// issuers count only when a DID document or did:key binds their key to the issuer.
     pub trust: wellspring_verify::trust::TrustList,
+    /// Let outbound requests (CASE providers, status lists, keys) reach loopback, private and
+    /// link-local addresses: local test setups only.
+    pub allow_private_network: bool,
 }
 
 impl Config {
@@ -76,6 +80,7 @@ impl Config {
             offline: false,
             timeout: Duration::from_secs(15),
             trust: Default::default(),
+            allow_private_network: false,
         }
     }
 }
@@ -127,16 +132,21 @@ pub async fn start(c: Config) -> Result<Running, String> {
         return Err(format!("the public URL must be http(s), got {base:?}"));
     }
     let options = {
-        let (offline, timeout) = (c.offline, c.timeout);
-        let mut o =
-            tokio::task::spawn_blocking(move || wellspring_vcapi::verify_options(offline, timeout))
-                .await
-                .map_err(|e| e.to_string())?;
+        let (offline, timeout, allow) = (c.offline, c.timeout, c.allow_private_network);
+        let mut o = tokio::task::spawn_blocking(move || {
+            wellspring_vcapi::verify_options(offline, timeout, allow)
+        })
+        .await
+        .map_err(|e| e.to_string())?;
         o.trust = c.trust.clone();
         o
     };
     let frameworks = Frameworks {
-        http: case::http_client(c.timeout),
+        http: case::http_client(
+            c.timeout,
+            c.allow_private_network,
+            c.case_base.as_deref().filter(|_| c.demo),
+        )?,
         store: store.clone(),
     };
     let app = App {

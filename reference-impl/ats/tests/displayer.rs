@@ -10,11 +10,13 @@ use wellspring_suite_ob30::issuer::IssuerStandard;
 async fn the_ats_passes_displayer_certification_for_ob30_and_clr20() {
     let tmp = tempfile::tempdir().unwrap();
     let mut c = wellspring_ats::server::Config::new(tmp.path().join("ats.sqlite"));
+    c.allow_private_network = true;
     c.listen = "127.0.0.1:0".parse().unwrap();
     let ats = wellspring_ats::server::start(c).await.unwrap();
     let url = format!("{}/credentials/verify", ats.base_url);
     for std in [IssuerStandard::Ob30, IssuerStandard::Clr20] {
-        let o = Options::new(std, url.clone());
+        let mut o = Options::new(std, url.clone());
+        o.allow_private_network = true;
         let report = tokio::task::spawn_blocking(move || displayer::run(&o))
             .await
             .unwrap()

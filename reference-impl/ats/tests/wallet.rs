@@ -15,6 +15,7 @@ async fn the_wallets_share_is_an_application() {
     let case = case_server(tmp.path()).await;
     let ats = ats(tmp.path(), &case.base_url).await;
     let mut wc = wallet::Config::new(tmp.path().join("wallet.sqlite"));
+    wc.allow_private_network = true;
     wc.listen = "127.0.0.1:0".parse().unwrap();
     wc.demo = true;
     wc.offline = true;

@@ -16,7 +16,7 @@ use wellspring_fuzz::{Campaign, Config, Oracle};
 fn campaign(spec: TargetSpec, token: &str, seed: u64, cases: u64) -> Arc<Campaign> {
     let vectors = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../vectors/valid");
     let set = wellspring_fuzz::seed::load(&vectors, None).expect("seeds");
-    let target = Target::new(spec, Duration::from_secs(20), Some(token.to_owned())).unwrap();
+    let target = Target::new(spec, Duration::from_secs(20), Some(token.to_owned()), true).unwrap();
     let config = Config {
         seed,
         cases: Some(cases),

@@ -38,6 +38,7 @@ fn hub_passes_every_provider_check_for_ob_and_clr_read_and_write() {
             let base = hub.base.clone();
             std::thread::spawn(move || {
                 let mut o = Options::new(std, role, base);
+                o.allow_private_network = true;
                 o.login = Some((user, pass));
                 o.expiry_wait = Duration::from_secs(16);
                 o.timeout = Duration::from_secs(30);

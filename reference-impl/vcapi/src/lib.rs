@@ -226,33 +226,22 @@ pub fn display(cred: &Value) -> Value {
     Value::Object(out)
 }
 
-/// Verification options: the network (bounded: timeout, 4 MiB, 5 redirects) unless offline.
-pub fn verify_options(offline: bool, timeout: std::time::Duration) -> wellspring_verify::Options {
+/// Verification options: the network through the guarded layer (timeout, 4 MiB, 5 redirects,
+/// no private or local address unless `allow_private_network`) unless offline.
+pub fn verify_options(
+    offline: bool,
+    timeout: std::time::Duration,
+    allow_private_network: bool,
+) -> wellspring_verify::Options {
     let o = wellspring_verify::Options::offline(chrono::Utc::now());
     if offline {
         return o;
     }
-    let client = reqwest::blocking::Client::builder()
-        .timeout(timeout)
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .build();
-    let Ok(client) = client else { return o };
-    let fetch: wellspring_verify::loader::Fetch = std::sync::Arc::new(move |url: &str| {
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(format!("{url}: only http(s) is fetched"));
-        }
-        let r = client.get(url).send().map_err(|e| format!("{url}: {e}"))?;
-        if !r.status().is_success() {
-            return Err(format!("{url}: HTTP {}", r.status()));
-        }
-        if r.content_length().is_some_and(|n| n > 4 * 1024 * 1024) {
-            return Err(format!("{url}: larger than 4 MiB"));
-        }
-        let b = r.bytes().map_err(|e| format!("{url}: {e}"))?;
-        if b.len() > 4 * 1024 * 1024 {
-            return Err(format!("{url}: larger than 4 MiB"));
-        }
-        String::from_utf8(b.to_vec()).map_err(|_| format!("{url}: not UTF-8"))
-    });
-    o.with_network(fetch)
+    let policy = wellspring_http::NetPolicy::default()
+        .with_timeout(timeout)
+        .allow_private(allow_private_network);
+    match wellspring_http::guard::fetch_text(policy) {
+        Ok(fetch) => o.with_network(fetch),
+        Err(_) => o,
+    }
 }

@@ -17,6 +17,7 @@ use oauth2::{
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
+use wellspring_http::guard::{parse_json, Net, NetError, NetPolicy, Reply};
 
 /// Which API a provider is connected for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,10 +54,12 @@ impl Standard {
     }
 }
 
+/// What went wrong, in words safe to show the learner (who may be hostile): fetch failures
+/// are given by kind only, never with the provider's own words or addresses.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
-    #[error("{0}")]
-    Http(String),
+    #[error("{}", .0.public())]
+    Net(NetError),
     #[error("the provider's answer is not usable: {0}")]
     Provider(String),
     #[error("OAuth: {0}")]
@@ -110,43 +113,23 @@ pub const MAX_PAGE_BYTES: usize = 32 * 1024 * 1024;
 /// Pages followed at most.
 pub const MAX_PAGES: usize = 1000;
 
-/// The HTTP client: bounded in time, no redirects followed for OAuth (RFC 6749 §3.2 answers
-/// are direct), five for the API.
-pub fn http_client(timeout: Duration) -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("wellspring-wallet/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .unwrap_or_default()
+/// The guarded HTTP client: bounded in time and size, no redirects followed (RFC 6749 §3.2
+/// answers are direct), no private or local address unless `allow_private_network`.
+pub fn http_client(timeout: Duration, allow_private_network: bool) -> Result<Net, String> {
+    let policy = NetPolicy::default()
+        .with_timeout(timeout)
+        .with_max_bytes(MAX_PAGE_BYTES)
+        .with_redirects(0)
+        .allow_private(allow_private_network);
+    Net::with_agent(
+        policy,
+        concat!("wellspring-wallet/", env!("CARGO_PKG_VERSION")),
+    )
+    .map_err(|e| e.to_string())
 }
 
-async fn body(resp: reqwest::Response) -> R<(u16, reqwest::header::HeaderMap, Vec<u8>)> {
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    if resp
-        .content_length()
-        .is_some_and(|n| n as usize > MAX_PAGE_BYTES)
-    {
-        return Err(ConnectError::Provider(format!(
-            "answer larger than {MAX_PAGE_BYTES} bytes"
-        )));
-    }
-    let mut resp = resp;
-    let mut out = Vec::new();
-    while let Some(chunk) = resp
-        .chunk()
-        .await
-        .map_err(|e| ConnectError::Http(e.to_string()))?
-    {
-        out.extend_from_slice(&chunk);
-        if out.len() > MAX_PAGE_BYTES {
-            return Err(ConnectError::Provider(format!(
-                "answer larger than {MAX_PAGE_BYTES} bytes"
-            )));
-        }
-    }
-    Ok((status, headers, out))
+fn json_of(http: &Net, r: &Reply) -> R<Value> {
+    parse_json(&r.url, &r.body, http.policy().max_json_depth).map_err(ConnectError::Net)
 }
 
 fn text(v: &Value, ptr: &str) -> R<String> {
@@ -157,7 +140,7 @@ fn text(v: &Value, ptr: &str) -> R<String> {
 }
 
 /// Discovery: `GET {base}{api}/discovery`. `base` may also be the discovery URL itself.
-pub async fn discover(http: &reqwest::Client, base: &str, standard: Standard) -> R<Provider> {
+pub async fn discover(http: &Net, base: &str, standard: Standard) -> R<Provider> {
     let base = base.trim_end_matches('/');
     let url = if base.ends_with("/discovery") {
         base.to_owned()
@@ -166,17 +149,17 @@ pub async fn discover(http: &reqwest::Client, base: &str, standard: Standard) ->
     } else {
         format!("{base}{}/discovery", standard.api_path())
     };
-    let resp = http
-        .get(&url)
-        .send()
+    let r = http
+        .get(&url, "application/json")
         .await
-        .map_err(|e| ConnectError::Http(format!("{url}: {e}")))?;
-    let (status, _, bytes) = body(resp).await?;
-    if status != 200 {
-        return Err(ConnectError::Provider(format!("{url} answered {status}")));
+        .map_err(ConnectError::Net)?;
+    if r.status != 200 {
+        return Err(ConnectError::Provider(format!(
+            "discovery answered HTTP {}",
+            r.status
+        )));
     }
-    let sdd: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| ConnectError::Provider(format!("{url}: not JSON: {e}")))?;
+    let sdd = json_of(http, &r)?;
     let scheme = "/components/securitySchemes/OAuth2ACG";
     let flow = format!("{scheme}/flows/authorizationCode");
     let token_url = text(&sdd, &format!("{flow}/tokenUrl"))?;
@@ -216,7 +199,7 @@ pub fn read_scopes(standard: Standard) -> Vec<String> {
 
 /// Dynamic client registration. Every URL shares the wallet's host, as the spec asks.
 pub async fn register(
-    http: &reqwest::Client,
+    http: &Net,
     p: &Provider,
     wallet_base: &str,
     redirect_uri: &str,
@@ -236,27 +219,30 @@ pub async fn register(
         "grant_types": ["authorization_code", "refresh_token"],
         "response_types": ["code"],
     });
-    let resp = http
-        .post(&p.registration_url)
-        .json(&req)
-        .send()
+    let r = http
+        .send(reqwest::Method::POST, &p.registration_url, |b| b.json(&req))
         .await
-        .map_err(|e| ConnectError::Http(format!("{}: {e}", p.registration_url)))?;
-    let (status, _, bytes) = body(resp).await?;
-    let v: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    if status != 201 && status != 200 {
+        .map_err(ConnectError::Net)?;
+    let v: Value = json_of(http, &r).unwrap_or(Value::Null);
+    if r.status != 201 && r.status != 200 {
         return Err(ConnectError::Provider(format!(
-            "registration refused ({status}): {}",
-            v.get("error_description")
-                .or_else(|| v.get("error"))
-                .and_then(Value::as_str)
-                .unwrap_or("no reason given")
+            "registration refused (HTTP {}{})",
+            r.status,
+            error_code(&v).map(|c| format!(", {c}")).unwrap_or_default()
         )));
     }
     Ok(Registration {
         client_id: text(&v, "/client_id")?,
         client_secret: text(&v, "/client_secret")?,
     })
+}
+
+/// The provider's `error` field when it is an RFC 6749 / 7591 style code (short, lower-case
+/// ASCII), never its free-text description.
+fn error_code(v: &Value) -> Option<&str> {
+    v.get("error")
+        .and_then(Value::as_str)
+        .filter(|c| c.len() <= 40 && c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
 }
 
 type Client = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
@@ -317,7 +303,7 @@ fn tokens<T: TokenResponse>(t: &T, scope_asked: &str) -> Tokens {
 
 /// The callback: the state must be ours; the code is exchanged with the PKCE verifier.
 pub async fn exchange(
-    http: &reqwest::Client,
+    http: &Net,
     p: &Provider,
     reg: &Registration,
     redirect_uri: &str,
@@ -339,13 +325,13 @@ pub async fn exchange(
         .add_extra_param("scope", scope.clone())
         .request_async(http)
         .await
-        .map_err(|e| ConnectError::OAuth(format!("token request: {}", describe(&e))))?;
+        .map_err(|e| ConnectError::OAuth(format!("token request: {}", describe(e))))?;
     Ok(tokens(&t, &scope))
 }
 
 /// Refresh (RFC 6749 §6) at the provider's refresh URL.
 pub async fn refresh(
-    http: &reqwest::Client,
+    http: &Net,
     p: &Provider,
     reg: &Registration,
     redirect_uri: &str,
@@ -357,7 +343,7 @@ pub async fn refresh(
         .exchange_refresh_token(&RefreshToken::new(refresh_token.to_owned()))
         .request_async(http)
         .await
-        .map_err(|e| ConnectError::OAuth(format!("refresh: {}", describe(&e))))?;
+        .map_err(|e| ConnectError::OAuth(format!("refresh: {}", describe(e))))?;
     let mut t = tokens(&t, &scope);
     if t.refresh.is_none() {
         t.refresh = Some(refresh_token.to_owned());
@@ -365,15 +351,21 @@ pub async fn refresh(
     Ok(t)
 }
 
-fn describe<E: std::error::Error>(e: &E) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(x) = src {
-        s.push_str(": ");
-        s.push_str(&x.to_string());
-        src = x.source();
+/// A failed token request in safe words: the kind of fetch failure, or the provider's error
+/// code; never its description or body.
+fn describe<T: oauth2::ErrorResponse>(e: oauth2::RequestTokenError<NetError, T>) -> String {
+    match e {
+        oauth2::RequestTokenError::Request(n) => n.public(),
+        oauth2::RequestTokenError::ServerResponse(r) => {
+            let v = serde_json::to_value(&r).unwrap_or(Value::Null);
+            match error_code(&v) {
+                Some(c) => format!("the provider refused ({c})"),
+                None => "the provider refused".into(),
+            }
+        }
+        oauth2::RequestTokenError::Parse(..) => "the token response is not understood".into(),
+        oauth2::RequestTokenError::Other(_) => "unexpected token response".into(),
     }
-    s
 }
 
 #[derive(Deserialize)]
@@ -407,49 +399,42 @@ fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
     })
 }
 
-async fn get_api(
-    http: &reqwest::Client,
-    url: &str,
-    token: &str,
-) -> R<(reqwest::header::HeaderMap, Vec<u8>)> {
-    let resp = http
-        .get(url)
-        .bearer_auth(token)
-        .header("accept", "application/json")
-        .send()
+async fn get_api(http: &Net, url: &str, token: &str) -> R<(reqwest::header::HeaderMap, Vec<u8>)> {
+    let r = http
+        .send(reqwest::Method::GET, url, |b| {
+            b.bearer_auth(token).header("accept", "application/json")
+        })
         .await
-        .map_err(|e| ConnectError::Http(format!("{url}: {e}")))?;
-    let (status, headers, bytes) = body(resp).await?;
-    if status == 401 || status == 403 {
+        .map_err(ConnectError::Net)?;
+    if r.status == 401 || r.status == 403 {
         return Err(ConnectError::OAuth(format!(
-            "{url} answered {status}: the token was refused"
+            "the API answered HTTP {}: the token was refused",
+            r.status
         )));
     }
-    if status != 200 {
-        return Err(ConnectError::Provider(format!("{url} answered {status}")));
+    if r.status != 200 {
+        return Err(ConnectError::Provider(format!(
+            "the API answered HTTP {}",
+            r.status
+        )));
     }
-    Ok((headers, bytes))
+    Ok((r.headers, r.body))
 }
 
 /// getCredentials, every page (the `Link rel="next"` followed), each credential's exact bytes.
-pub async fn fetch_credentials(
-    http: &reqwest::Client,
-    p: &Provider,
-    token: &str,
-) -> R<Vec<Fetched>> {
+pub async fn fetch_credentials(http: &Net, p: &Provider, token: &str) -> R<Vec<Fetched>> {
     let mut out = Vec::new();
     let mut next = Some(format!("{}/credentials", p.api));
     let mut seen = std::collections::HashSet::new();
     while let Some(url) = next.take() {
         if !seen.insert(url.clone()) || seen.len() > MAX_PAGES {
             return Err(ConnectError::Provider(format!(
-                "paging loops or never ends (at {url})"
+                "paging loops or never ends"
             )));
         }
         let (headers, bytes) = get_api(http, &url, token).await?;
-        let page: Page = serde_json::from_slice(&bytes).map_err(|e| {
-            ConnectError::Provider(format!("{url}: not a credentials response: {e}"))
-        })?;
+        let page: Page = serde_json::from_slice(&bytes)
+            .map_err(|_| ConnectError::Provider("not a credentials response".into()))?;
         out.extend(
             page.credential
                 .iter()
@@ -467,9 +452,8 @@ pub async fn fetch_credentials(
 }
 
 /// getProfile.
-pub async fn fetch_profile(http: &reqwest::Client, p: &Provider, token: &str) -> R<Value> {
+pub async fn fetch_profile(http: &Net, p: &Provider, token: &str) -> R<Value> {
     let url = format!("{}/profile", p.api);
     let (_, bytes) = get_api(http, &url, token).await?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| ConnectError::Provider(format!("{url}: not JSON: {e}")))
+    parse_json(&url, &bytes, http.policy().max_json_depth).map_err(ConnectError::Net)
 }

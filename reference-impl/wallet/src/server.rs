@@ -60,6 +60,9 @@ pub struct Config {
     /// Issuers and their keys bound explicitly (`--trust FILE`): a credential shows as valid
     /// only when its key is bound to its issuer (here, or by a DID document / did:key).
     pub trust: wellspring_verify::trust::TrustList,
+    /// Let outbound requests (providers, share targets, verification fetches) reach loopback,
+    /// private and link-local addresses: local test setups only.
+    pub allow_private_network: bool,
 }
 
 impl Config {
@@ -72,6 +75,7 @@ impl Config {
             offline: false,
             timeout: Duration::from_secs(20),
             trust: Default::default(),
+            allow_private_network: false,
         }
     }
 }
@@ -81,7 +85,7 @@ pub struct App {
     pub store: Store,
     pub base: String,
     verifying: Verifying,
-    http: reqwest::Client,
+    http: wellspring_http::Net,
 }
 
 /// A started wallet.
@@ -116,11 +120,12 @@ pub async fn start(c: Config) -> Result<Running, String> {
         .trim_end_matches('/')
         .to_owned();
     let opts = {
-        let (offline, timeout) = (c.offline, c.timeout);
-        let mut o =
-            tokio::task::spawn_blocking(move || wellspring_vcapi::verify_options(offline, timeout))
-                .await
-                .map_err(|e| e.to_string())?;
+        let (offline, timeout, allow) = (c.offline, c.timeout, c.allow_private_network);
+        let mut o = tokio::task::spawn_blocking(move || {
+            wellspring_vcapi::verify_options(offline, timeout, allow)
+        })
+        .await
+        .map_err(|e| e.to_string())?;
         o.trust = c.trust.clone();
         o
     };
@@ -128,7 +133,7 @@ pub async fn start(c: Config) -> Result<Running, String> {
         store: store.clone(),
         base: base.clone(),
         verifying: Verifying { options: opts },
-        http: connect::http_client(c.timeout),
+        http: connect::http_client(c.timeout, c.allow_private_network)?,
     };
     if c.demo
         && store
@@ -797,19 +802,21 @@ async fn share_post(State(app): State<App>, headers: HeaderMap, body: Bytes) -> 
             Some(e) => serde_json::json!({"presentation": vp, "email": e}),
             None => vp.clone(),
         };
-        let sent = app.http.post(&to).json(&body).send().await;
+        let sent = app
+            .http
+            .send(reqwest::Method::POST, &to, |b| b.json(&body))
+            .await;
         return match sent {
             Ok(r) => {
-                let code = r.status().as_u16();
-                let body = r.text().await.unwrap_or_default();
-                Html(web::shared(&email, &vp, Some((&to, code, &body)))).into_response()
+                let body = String::from_utf8_lossy(&r.body);
+                Html(web::shared(&email, &vp, Some((&to, r.status, &body)))).into_response()
             }
             Err(e) => (
                 StatusCode::BAD_GATEWAY,
                 Html(web::share(
                     &email,
                     &all,
-                    Some(&format!("could not send to {to}: {e}")),
+                    Some(&format!("could not send to {to}: {}", e.public())),
                 )),
             )
                 .into_response(),

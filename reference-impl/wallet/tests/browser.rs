@@ -21,6 +21,7 @@ async fn learner_signs_in_connects_imports_in_headless_chromium() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let mut c = Config::new(tmp.path().join("wallet.sqlite"));
+    c.allow_private_network = true;
     c.listen = "127.0.0.1:0".parse().unwrap();
     c.demo = true;
     let w = server::start(c).await.unwrap();

@@ -44,7 +44,7 @@ fn run(std: IssuerStandard, wstd: Standard) {
     let fetched = std::thread::spawn(move || {
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async {
-            let http = connect::http_client(Duration::from_secs(10));
+            let http = connect::http_client(Duration::from_secs(10), true).unwrap();
             let p = connect::discover(&http, &base, wstd).await.unwrap();
             let reg = connect::register(&http, &p, "https://wallet.wellspring.example", redirect)
                 .await

@@ -49,6 +49,7 @@ fn hub_issues_wallet_imports_over_oauth_and_exports_the_same_bytes() {
     let hub = rt.block_on(wellspring_hub::server::start(h)).unwrap();
 
     let mut w = wellspring_wallet::server::Config::new(dir.path().join("wallet.sqlite"));
+    w.allow_private_network = true;
     w.listen = "127.0.0.1:0".parse().unwrap();
     w.offline = true;
     let wallet = rt.block_on(wellspring_wallet::server::start(w)).unwrap();

@@ -20,6 +20,7 @@ fn wallet_host_passes_the_provider_suites_for_ob_and_clr() {
     let rt = runtime();
     let dir = tempfile::tempdir().unwrap();
     let mut c = Config::new(dir.path().join("wallet.sqlite"));
+    c.allow_private_network = true;
     c.listen = "127.0.0.1:0".parse().unwrap();
     c.demo = true;
     c.offline = true;
@@ -27,6 +28,7 @@ fn wallet_host_passes_the_provider_suites_for_ob_and_clr() {
     let base = running.base_url.clone();
     for std in [IssuerStandard::Ob30, IssuerStandard::Clr20] {
         let mut o = Options::new(std, Role::Write, base.clone());
+        o.allow_private_network = true;
         o.login = Some((DEMO_EMAIL.into(), DEMO_PASSWORD.into()));
         let report = provider::run(&o, &mut |_, _, _| {}).expect("the suite runs");
         let text = wellspring_report::render::human(std::slice::from_ref(&report), true);
@@ -71,11 +73,13 @@ fn wrong_password_is_refused_on_the_host_sign_in() {
     let rt = runtime();
     let dir = tempfile::tempdir().unwrap();
     let mut c = Config::new(dir.path().join("wallet.sqlite"));
+    c.allow_private_network = true;
     c.listen = "127.0.0.1:0".parse().unwrap();
     c.demo = true;
     c.offline = true;
     let running = rt.block_on(server::start(c)).unwrap();
     let mut o = Options::new(IssuerStandard::Ob30, Role::Read, running.base_url.clone());
+    o.allow_private_network = true;
     o.login = Some((DEMO_EMAIL.into(), "not-the-password".into()));
     let r = provider::run(&o, &mut |_, _, _| {});
     let failed = match r {

@@ -32,6 +32,7 @@ fn rt() -> &'static tokio::runtime::Runtime {
 
 fn start(db: &std::path::Path, demo: bool) -> server::Running {
     let mut c = Config::new(db.to_path_buf());
+    c.allow_private_network = true;
     c.listen = "127.0.0.1:0".parse().unwrap();
     c.demo = demo;
     c.offline = false;

@@ -54,6 +54,7 @@ impl Drop for Server {
 
 fn opts(target: &str) -> Options {
     let mut o = Options::new(target);
+    o.allow_private_network = true;
     o.timeout = Duration::from_secs(10);
     o
 }

@@ -20,6 +20,7 @@ use std::time::Duration;
 use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
+use wellspring_http::guard::{BlockingNet, NetError, NetPolicy};
 use wellspring_model::{
     Achievement, AchievementSubject, ClrSubject, Credential, CredentialStatus, Profile,
     CONTEXT_OB_EXTENSIONS,
@@ -81,6 +82,8 @@ pub struct Options {
     pub public_base: Option<String>,
     /// Deadline per request to the displayer, body included.
     pub timeout: Duration,
+    /// The verify endpoint may be on loopback or a private network (refused otherwise).
+    pub allow_private_network: bool,
 }
 
 impl Options {
@@ -91,6 +94,7 @@ impl Options {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             public_base: None,
             timeout: Duration::from_secs(20),
+            allow_private_network: false,
         }
     }
 }
@@ -323,68 +327,41 @@ fn read_answer(code: u16, body: &[u8]) -> (Option<bool>, String, Option<Value>) 
     )
 }
 
-fn ask(client: &reqwest::blocking::Client, url: &str, cred: &Value) -> Reported {
+fn ask(client: &BlockingNet, url: &str, cred: &Value) -> Reported {
     let request = json!({"verifiableCredential": cred});
     let mut exchange = json!({"request": format!("POST {url}"), "body": "{\"verifiableCredential\": …the badge…}"});
-    match client.post(url).json(&request).send() {
+    let (code, body) = match client.send(reqwest::Method::POST, url, |b| b.json(&request)) {
+        Ok(r) => (r.status, Ok(r.body)),
+        Err(NetError::TooLarge { max, status, .. }) => {
+            (status, Err(format!("answer larger than {max} bytes")))
+        }
         Err(e) => {
-            exchange["error"] = json!(describe(&e));
-            Reported {
+            exchange["error"] = json!(e.to_string());
+            return Reported {
                 status: "unreachable".into(),
                 verified: None,
                 display: None,
                 exchange,
-            }
-        }
-        Ok(resp) => {
-            let code = resp.status().as_u16();
-            let body = read_capped(resp, 4 * 1024 * 1024);
-            let (verified, status, display) = match &body {
-                Ok(b) => read_answer(code, b),
-                Err(_) => (None, "unknown".into(), None),
             };
-            exchange["status"] = json!(code);
-            match body {
-                Ok(b) => {
-                    let text = String::from_utf8_lossy(&b[..b.len().min(2048)]).into_owned();
-                    exchange["response"] = json!(text);
-                }
-                Err(e) => exchange["error"] = json!(e),
-            }
-            Reported {
-                status,
-                verified,
-                display,
-                exchange,
-            }
         }
+    };
+    let (verified, status, display) = match &body {
+        Ok(b) => read_answer(code, b),
+        Err(_) => (None, "unknown".into(), None),
+    };
+    exchange["status"] = json!(code);
+    match body {
+        Ok(b) => {
+            let text = String::from_utf8_lossy(&b[..b.len().min(2048)]).into_owned();
+            exchange["response"] = json!(text);
+        }
+        Err(e) => exchange["error"] = json!(e),
     }
-}
-
-fn describe(e: &reqwest::Error) -> String {
-    let mut msg = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    msg
-}
-
-fn read_capped(mut resp: reqwest::blocking::Response, cap: usize) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    let mut chunk = [0u8; 16 * 1024];
-    loop {
-        let n = resp.read(&mut chunk).map_err(|e| e.to_string())?;
-        if n == 0 {
-            return Ok(out);
-        }
-        out.extend_from_slice(&chunk[..n]);
-        if out.len() > cap {
-            return Err(format!("answer larger than {cap} bytes"));
-        }
+    Reported {
+        status,
+        verified,
+        display,
+        exchange,
     }
 }
 
@@ -477,12 +454,12 @@ pub fn run(o: &Options) -> Result<DocReport, String> {
 }
 
 fn judge_all(o: &Options, badges: &Badges) -> Result<DocReport, String> {
-    let client = reqwest::blocking::Client::builder()
-        .timeout(o.timeout)
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .user_agent(concat!("wellspring/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
+    let client = BlockingNet::new(
+        NetPolicy::default()
+            .with_timeout(o.timeout)
+            .allow_private(o.allow_private_network),
+    )
+    .map_err(|e| e.to_string())?;
     let defs = checks(o.standard);
     let mut r = DocReport::new(format!("displayer certification: {}", o.verify_url));
     r.kind = match o.standard {

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use wellspring_http::oauth::{self, LoginEnd, OAuthClient, Registration};
-use wellspring_http::{Body, Client, Exchange, Response};
+use wellspring_http::{Body, Client, Exchange, NetPolicy, Response};
 use wellspring_model::{Achievement, AchievementSubject, ClrSubject, Credential, Profile};
 use wellspring_report::{CheckDef, CheckResult, DocReport, Verdict};
 use wellspring_verify::schema::{self, Form};
@@ -185,6 +185,9 @@ pub struct Options {
     /// Let `credentials-verify` fetch keys (did:web, HTTPS), status lists and unknown contexts
     /// (bounded by `timeout`, 4 MiB). Off: offline verification (did:key, did:jwk, pinned contexts).
     pub verify_online: bool,
+    /// The target (and what `verify_online` fetches) may be on loopback or a private network;
+    /// the guarded client refuses such addresses otherwise.
+    pub allow_private_network: bool,
 }
 
 impl Options {
@@ -200,6 +203,7 @@ impl Options {
             timeout: Duration::from_secs(10),
             max_body: 8 << 20,
             verify_online: false,
+            allow_private_network: false,
         }
     }
 }
@@ -355,7 +359,12 @@ fn listing(v: &Value) -> Listing {
 /// Runs the suite. `Err` only when it could not run at all (target unreachable, bad options).
 pub fn run(o: &Options, progress: Progress) -> Result<DocReport, String> {
     let api = Api::of(o.standard);
-    let c = Client::new(o.timeout, o.max_body)?;
+    let c = Client::new(
+        NetPolicy::default()
+            .with_timeout(o.timeout)
+            .with_max_bytes(o.max_body)
+            .allow_private(o.allow_private_network),
+    )?;
     if let Some((_, p)) = &o.login {
         c.add_secret(p);
     }
@@ -1134,15 +1143,10 @@ fn verify_credentials(r: &mut Run, all: Option<&Listing>) {
     let m = r.start(d);
     let mut opts = wellspring_verify::Options::offline(chrono::Utc::now());
     if r.o.verify_online {
-        if let Ok(fc) = Client::new(r.o.timeout, 4 << 20) {
-            let fc = std::sync::Arc::new(fc);
-            let fetch: wellspring_verify::loader::Fetch = std::sync::Arc::new(move |u: &str| {
-                let x = fc.get(u, None).map_err(|e| e.0)?;
-                if x.status != 200 {
-                    return Err(format!("{u} answered {}", x.status));
-                }
-                Ok(x.text())
-            });
+        let policy = NetPolicy::default()
+            .with_timeout(r.o.timeout)
+            .allow_private(r.o.allow_private_network);
+        if let Ok(fetch) = wellspring_http::guard::fetch_text(policy) {
             opts = opts.with_network(fetch);
         }
     }

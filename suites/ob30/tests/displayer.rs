@@ -80,7 +80,13 @@ fn failed(r: &DocReport) -> Vec<&'static str> {
 }
 
 fn run(std: Standard, url: &str) -> DocReport {
-    displayer::run(&Options::new(std, url)).expect("suite runs")
+    displayer::run(&local(Options::new(std, url))).expect("suite runs")
+}
+
+/// The displayers under test listen on loopback.
+fn local(mut o: Options) -> Options {
+    o.allow_private_network = true;
+    o
 }
 
 #[test]
@@ -187,10 +193,10 @@ fn a_displayer_that_shows_the_wrong_issuer_fails_display_and_one_without_display
 
 #[test]
 fn an_unreachable_displayer_is_a_run_error_not_a_verdict() {
-    let e = displayer::run(&Options::new(
+    let e = displayer::run(&local(Options::new(
         Standard::Ob30,
         "http://127.0.0.1:9/credentials/verify",
-    ))
+    )))
     .unwrap_err();
     assert!(e.contains("cannot be reached"), "{e}");
 }

@@ -13,6 +13,7 @@ use wellspring_suite_ob30::provider::{self, Options, Role};
 fn run(std: Standard, role: Role, faults: Faults) -> (support::Provider, DocReport) {
     let p = support::start(std, faults);
     let mut o = Options::new(std, role, p.base.clone());
+    o.allow_private_network = true;
     o.login = Some((USER.into(), PASSWORD.into()));
     o.timeout = Duration::from_secs(10);
     let mut steps = Vec::new();
@@ -182,6 +183,7 @@ fn expired_token_is_checked_when_short_enough() {
         },
     );
     let mut o = Options::new(Standard::Ob30, Role::Read, p.base.clone());
+    o.allow_private_network = true;
     o.login = Some((USER.into(), PASSWORD.into()));
     o.expiry_wait = Duration::from_secs(5);
     let rep = provider::run(&o, &mut |_, _, _| {}).unwrap();
@@ -197,6 +199,7 @@ fn expired_token_is_checked_when_short_enough() {
 fn token_option_skips_the_oauth_checks() {
     let p = support::start(Standard::Ob30, Faults::default());
     let mut o = Options::new(Standard::Ob30, Role::Read, p.base.clone());
+    o.allow_private_network = true;
     o.token = Some("not-a-real-token".into());
     let rep = provider::run(&o, &mut |_, _, _| {}).unwrap();
     assert_eq!(
@@ -247,6 +250,7 @@ fn unreachable_target_cannot_run() {
         Role::Read,
         format!("http://127.0.0.1:{port}"),
     );
+    o.allow_private_network = true;
     o.login = Some((USER.into(), PASSWORD.into()));
     assert!(provider::run(&o, &mut |_, _, _| {}).is_err());
 }
@@ -288,6 +292,7 @@ fn hostile_provider_gives_failed_checks() {
         });
     });
     let mut o = Options::new(Standard::Ob30, Role::Write, base);
+    o.allow_private_network = true;
     o.login = Some((USER.into(), PASSWORD.into()));
     o.timeout = Duration::from_secs(3);
     let t = std::time::Instant::now();

@@ -33,6 +33,7 @@ pub async fn case_server(dir: &std::path::Path) -> wellspring_case_server::Runni
 
 pub async fn ats(dir: &std::path::Path, case_base: &str) -> wellspring_ats::server::Running {
     let mut c = wellspring_ats::server::Config::new(dir.join("ats.sqlite"));
+    c.allow_private_network = true;
     c.listen = "127.0.0.1:0".parse().unwrap();
     c.demo = true;
     c.case_base = Some(case_base.to_owned());

@@ -2,10 +2,10 @@
 //! exchange (what becomes evidence). Secrets never reach a record: the `Authorization`
 //! header is shown as `Bearer ****`.
 
-use std::io::Read;
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use wellspring_http::guard::{BlockingNet, NetError, NetPolicy, Reply};
 
 /// Largest response body read, in bytes.
 pub const MAX_BODY: usize = 64 * 1024 * 1024;
@@ -77,37 +77,40 @@ pub fn excerpt(body: &[u8]) -> String {
     format!("{}… ({} bytes in all)", &s[..end], body.len())
 }
 
+/// The suite's client: the guarded layer of `wellspring_http` (address guard, one deadline
+/// for the whole exchange, body cap, [`MAX_REDIRECTS`]).
 pub struct Http {
-    client: reqwest::blocking::Client,
-    max_body: usize,
-    timeout: Duration,
+    net: BlockingNet,
 }
 
 impl Http {
-    pub fn new(timeout: Duration, max_body: usize) -> Result<Http, String> {
-        let client = reqwest::blocking::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
-            .user_agent(concat!(
-                "wellspring-case-provider-suite/",
-                env!("CARGO_PKG_VERSION")
-            ))
-            .build()
-            .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
-        Ok(Http {
-            client,
-            max_body,
-            timeout,
-        })
+    pub fn new(
+        timeout: Duration,
+        max_body: usize,
+        allow_private_network: bool,
+    ) -> Result<Http, String> {
+        let policy = NetPolicy::default()
+            .with_timeout(timeout)
+            .with_max_bytes(max_body)
+            .with_redirects(MAX_REDIRECTS)
+            .allow_private(allow_private_network);
+        let net = BlockingNet::with_agent(
+            policy,
+            concat!("wellspring-case-provider-suite/", env!("CARGO_PKG_VERSION")),
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(Http { net })
     }
 
     pub fn get(&self, url: &str, bearer: Option<&str>) -> Exchange {
-        let mut req = self.client.get(url).header("Accept", "application/json");
-        if let Some(t) = bearer {
-            req = req.bearer_auth(t);
-        }
-        self.finish("GET", url, bearer.is_some(), req)
+        let r = self.net.send(reqwest::Method::GET, url, |mut req| {
+            req = req.header("Accept", "application/json");
+            match bearer {
+                Some(t) => req.bearer_auth(t),
+                None => req,
+            }
+        });
+        finish("GET", url, bearer.is_some(), r)
     }
 
     /// `POST` of a form (the token request). The body and any Basic credentials are not recorded.
@@ -122,100 +125,59 @@ impl Http {
             .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
             .collect::<Vec<_>>()
             .join("&");
-        let mut req = self
-            .client
-            .post(url)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .header("Accept", "application/json")
-            .body(body);
-        if let Some((id, secret)) = basic {
-            req = req.basic_auth(enc(id), Some(enc(secret)));
-        }
-        self.finish("POST", url, false, req)
-    }
-
-    fn finish(
-        &self,
-        method: &'static str,
-        url: &str,
-        authorized: bool,
-        req: reqwest::blocking::RequestBuilder,
-    ) -> Exchange {
-        let mut ex = Exchange {
-            method,
-            url: url.to_owned(),
-            authorized,
-            status: 0,
-            content_type: None,
-            total_count: None,
-            link: None,
-            body: Vec::new(),
-            error: None,
-        };
-        let started = std::time::Instant::now();
-        let resp = match req.send() {
-            Ok(r) => r,
-            Err(e) => {
-                ex.error = Some(describe(&e));
-                return ex;
+        let r = self.net.send(reqwest::Method::POST, url, |mut req| {
+            req = req
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .body(body);
+            match basic {
+                Some((id, secret)) => req.basic_auth(enc(id), Some(enc(secret))),
+                None => req,
             }
-        };
-        ex.status = resp.status().as_u16();
-        let header = |n: &str| {
-            resp.headers()
-                .get(n)
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        };
-        ex.content_type = header("content-type");
-        ex.total_count = header("x-total-count");
-        ex.link = header("link");
-        // The deadline covers the body: a provider dripping bytes is cut off when it passes.
-        let mut body = Vec::new();
-        let mut resp = resp;
-        let mut chunk = [0u8; 16 * 1024];
-        loop {
-            if started.elapsed() > self.timeout {
-                ex.error = Some(format!(
-                    "deadline of {} s passed while reading the body",
-                    self.timeout.as_secs_f64()
-                ));
-                break;
-            }
-            match resp.read(&mut chunk) {
-                Ok(0) => {
-                    ex.body = std::mem::take(&mut body);
-                    break;
-                }
-                Ok(n) => {
-                    body.extend_from_slice(&chunk[..n]);
-                    if body.len() > self.max_body {
-                        ex.error =
-                            Some(format!("response body larger than {} bytes", self.max_body));
-                        break;
-                    }
-                }
-                Err(e) => {
-                    ex.error = Some(format!("reading the body: {e}"));
-                    break;
-                }
-            }
-        }
-        ex
+        });
+        finish("POST", url, false, r)
     }
 }
 
-fn describe(e: &reqwest::Error) -> String {
-    let mut s = e.to_string();
-    let mut src = std::error::Error::source(e);
-    while let Some(inner) = src {
-        s.push_str(": ");
-        s.push_str(&inner.to_string());
-        src = inner.source();
+fn finish(
+    method: &'static str,
+    url: &str,
+    authorized: bool,
+    r: Result<Reply, NetError>,
+) -> Exchange {
+    let mut ex = Exchange {
+        method,
+        url: url.to_owned(),
+        authorized,
+        status: 0,
+        content_type: None,
+        total_count: None,
+        link: None,
+        body: Vec::new(),
+        error: None,
+    };
+    match r {
+        Ok(reply) => {
+            ex.status = reply.status;
+            let header = |n: &str| {
+                reply
+                    .headers
+                    .get(n)
+                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            };
+            ex.content_type = header("content-type");
+            ex.total_count = header("x-total-count");
+            ex.link = header("link");
+            ex.body = reply.body;
+        }
+        Err(e) => {
+            if let NetError::TooLarge { status, .. } = &e {
+                ex.status = *status;
+            }
+            ex.error = Some(e.to_string());
+        }
     }
-    if e.is_timeout() {
-        s.push_str(" (timed out)");
-    }
-    s
+    ex
 }
 
 /// Form / userinfo percent-encoding (RFC 6749 appendix B).

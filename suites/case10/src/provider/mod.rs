@@ -69,6 +69,8 @@ pub struct Options {
     /// Objects fetched at most (documents, packages, items, associations, definitions, uris).
     pub max_items: usize,
     pub max_body: usize,
+    /// The target may be on loopback or a private network (refused otherwise).
+    pub allow_private_network: bool,
 }
 
 impl Options {
@@ -79,6 +81,7 @@ impl Options {
             timeout: Duration::from_secs(10),
             max_items: 200,
             max_body: http::MAX_BODY,
+            allow_private_network: false,
         }
     }
 }
@@ -639,7 +642,7 @@ pub fn run(opts: &Options) -> Result<DocReport, String> {
         Ok(u) if u.scheme() == "http" || u.scheme() == "https" => {}
         _ => return Err(format!("{target} is not an http(s) URL")),
     }
-    let http = Http::new(opts.timeout, opts.max_body)?;
+    let http = Http::new(opts.timeout, opts.max_body, opts.allow_private_network)?;
     let mut s = Suite {
         opts,
         http,
