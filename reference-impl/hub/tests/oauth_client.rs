@@ -283,6 +283,7 @@ fn authorization_requests_that_cannot_be_trusted_are_refused() {
     // wrong password: the sign-in page again, 401
     let r = http
         .post(format!("{base}/oauth/login"))
+        .header("origin", format!("{base}"))
         .form(&[
             ("response_type", "code"),
             ("client_id", id.as_str()),
@@ -301,6 +302,7 @@ fn authorization_requests_that_cannot_be_trusted_are_refused() {
     // a forged consent ticket
     let r = http
         .post(format!("{base}/oauth/consent"))
+        .header("origin", format!("{base}"))
         .form(&[("ticket", "forged"), ("decision", "approve")])
         .send()
         .unwrap();
@@ -333,6 +335,7 @@ fn authorization_requests_that_cannot_be_trusted_are_refused() {
     form.push(("password".into(), DEMO_PASSWORD.into()));
     let consent = http
         .post(format!("{base}/oauth/login"))
+        .header("origin", format!("{base}"))
         .form(&form)
         .send()
         .unwrap()
@@ -341,6 +344,7 @@ fn authorization_requests_that_cannot_be_trusted_are_refused() {
     let ticket = common::hidden(&consent, "ticket").unwrap();
     let r = http
         .post(format!("{base}/oauth/consent"))
+        .header("origin", format!("{base}"))
         .form(&[("ticket", ticket.as_str()), ("decision", "deny")])
         .send()
         .unwrap();
@@ -351,6 +355,7 @@ fn authorization_requests_that_cannot_be_trusted_are_refused() {
     // a ticket is single-use
     let r = http
         .post(format!("{base}/oauth/consent"))
+        .header("origin", format!("{base}"))
         .form(&[("ticket", ticket.as_str()), ("decision", "approve")])
         .send()
         .unwrap();
