@@ -194,12 +194,14 @@ impl Story<'_> {
         let e = |e: reqwest::Error| e.to_string();
         let r = b
             .post(format!("{wb}/login"))
+            .header("origin", format!("{wb}"))
             .form(&[("email", LEARNER), ("password", WALLET_PASSWORD)])
             .send()
             .map_err(e)?;
         location(&r).map_err(|m| format!("wallet sign-in: {m}"))?;
         let r = b
             .post(format!("{wb}/connect"))
+            .header("origin", format!("{wb}"))
             .form(&[("base", hub.as_str()), ("standard", "ob30")])
             .send()
             .map_err(e)?;
@@ -215,6 +217,7 @@ impl Story<'_> {
         }
         let consent = b
             .post(format!("{}{action}", origin(&authorize)))
+            .header("origin", format!("{}", origin(&authorize)))
             .form(&fields)
             .send()
             .map_err(e)?
@@ -224,6 +227,7 @@ impl Story<'_> {
         fields.push(("decision".into(), "approve".into()));
         let r = b
             .post(format!("{}{action}", origin(&authorize)))
+            .header("origin", format!("{}", origin(&authorize)))
             .form(&fields)
             .send()
             .map_err(e)?;
@@ -303,6 +307,7 @@ impl Story<'_> {
         let r = self
             .browser
             .post(format!("{}/share", self.apps.wallet.base_url))
+            .header("origin", format!("{}", self.apps.wallet.base_url))
             .form(&form)
             .send()
             .map_err(|e| e.to_string())?;
@@ -330,6 +335,7 @@ impl Story<'_> {
         let (b, ab) = (&self.browser, &self.apps.ats.base_url);
         let r = b
             .post(format!("{ab}/login"))
+            .header("origin", format!("{ab}"))
             .form(&[
                 ("email", wellspring_ats::server::DEMO_EMAIL),
                 ("password", wellspring_ats::server::DEMO_PASSWORD),
