@@ -234,9 +234,10 @@ pub fn router(app: App) -> Router {
         h: H,
         limiter: std::sync::Arc<Limiter<std::net::IpAddr>>,
     ) -> axum::routing::MethodRouter<App> {
-        post(h)
-            .layer(from_fn_with_state(limiter, per_client))
-            .layer(DefaultBodyLimit::max(MAX_BODY))
+        post(
+            h.layer(from_fn_with_state(limiter, per_client))
+                .layer(DefaultBodyLimit::max(MAX_BODY)),
+        )
     }
     let pages = Router::new()
         .route("/", get(home))

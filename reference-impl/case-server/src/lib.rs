@@ -141,12 +141,13 @@ pub fn router(state: AppState) -> Router {
         use wellspring_serverkit::limit::{body, per_client, Limiter, Limits};
         app = app.route(
             "/auth/token",
-            post(api::token)
-                .layer(axum::middleware::from_fn_with_state(
+            post(axum::handler::Handler::layer(
+                api::token,
+                axum::middleware::from_fn_with_state(
                     Limiter::shared(Limits::default().token),
                     per_client,
-                ))
-                .layer(axum::extract::DefaultBodyLimit::max(body::FORM)),
+                ),
+            )),
         );
     }
     app.layer(axum::extract::DefaultBodyLimit::max(

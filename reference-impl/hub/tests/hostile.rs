@@ -419,14 +419,12 @@ fn authorization_responses_name_the_issuer() {
     let pairs: Vec<(String, String)> = bad
         .query_pairs()
         .map(|(k, v)| {
-            (
-                k.into_owned(),
-                if k == "code_challenge_method" {
-                    "plain".into()
-                } else {
-                    v.into_owned()
-                },
-            )
+            let v = if k == "code_challenge_method" {
+                "plain".to_owned()
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
         })
         .collect();
     bad.query_pairs_mut().clear().extend_pairs(pairs);

@@ -139,11 +139,16 @@ fn oauth2_crate_runs_code_pkce_refresh_and_is_refused_what_it_must() {
             .is_err(),
         "the rotated refresh token is dead"
     );
+    // the replay means the old token leaked: the whole grant is gone (RFC 9700 §4.14.2)
     let rt2 = t2.refresh_token().unwrap().secret().clone();
     assert!(oc
         .exchange_refresh_token(&RefreshToken::new(rt2))
         .request(&http)
-        .is_ok());
+        .is_err());
+    assert_eq!(
+        get_credentials(&http, &base, t2.access_token().secret()).status(),
+        401
+    );
 
     // wrong verifier
     let (code, _) = authorize(&http, &oc, &base, &scopes);

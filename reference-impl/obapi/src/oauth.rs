@@ -556,6 +556,7 @@ pub fn pkce_s256(verifier: &str) -> String {
 
 pub(crate) fn routes(cfg: &Config) -> Router<Ctx> {
     use axum::extract::DefaultBodyLimit;
+    use axum::handler::Handler;
     use axum::middleware::from_fn_with_state;
     use wellspring_serverkit::limit::{body, per_client, Limiter};
     use wellspring_serverkit::{csrf, Site};
@@ -574,35 +575,45 @@ pub(crate) fn routes(cfg: &Config) -> Router<Ctx> {
     Router::new()
         .route(
             "/oauth/register",
-            post(register)
-                .layer(from_fn_with_state(register_, per_client))
-                .layer(DefaultBodyLimit::max(body::REGISTRATION)),
+            post(
+                register
+                    .layer(from_fn_with_state(register_, per_client))
+                    .layer(DefaultBodyLimit::max(body::REGISTRATION)),
+            ),
         )
         .route("/oauth/authorize", get(authorize))
         .route(
             "/oauth/login",
-            post(login)
-                .layer(from_fn_with_state(sign_in, per_client))
-                .layer(from_fn_with_state(forms.clone(), csrf::guard))
-                .layer(DefaultBodyLimit::max(body::FORM)),
+            post(
+                login
+                    .layer(from_fn_with_state(sign_in, per_client))
+                    .layer(from_fn_with_state(forms.clone(), csrf::guard))
+                    .layer(DefaultBodyLimit::max(body::FORM)),
+            ),
         )
         .route(
             "/oauth/consent",
-            post(consent)
-                .layer(from_fn_with_state(forms, csrf::guard))
-                .layer(DefaultBodyLimit::max(body::FORM)),
+            post(
+                consent
+                    .layer(from_fn_with_state(forms, csrf::guard))
+                    .layer(DefaultBodyLimit::max(body::FORM)),
+            ),
         )
         .route(
             "/oauth/token",
-            post(token)
-                .layer(from_fn_with_state(token_.clone(), per_client))
-                .layer(DefaultBodyLimit::max(body::FORM)),
+            post(
+                token
+                    .layer(from_fn_with_state(token_.clone(), per_client))
+                    .layer(DefaultBodyLimit::max(body::FORM)),
+            ),
         )
         .route(
             "/oauth/revoke",
-            post(revoke)
-                .layer(from_fn_with_state(token_, per_client))
-                .layer(DefaultBodyLimit::max(body::FORM)),
+            post(
+                revoke
+                    .layer(from_fn_with_state(token_, per_client))
+                    .layer(DefaultBodyLimit::max(body::FORM)),
+            ),
         )
         .route(
             "/oauth/style.css",

@@ -83,12 +83,18 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
-            sign_in: Rate::per_minute(30),
-            account: Rate::per_minute(10),
+            sign_in: Rate::per_minute(60),
+            // a burst of 30 (a conformance run signs one test account in two dozen times),
+            // then one every 6 s: 10 a minute from any number of addresses
+            account: Rate {
+                burst: 30,
+                every: Duration::from_secs(6),
+            },
             register: Rate::per_hour(60),
             token: Rate::per_minute(120),
             apply: Rate::per_minute(30),
-            verify: Rate::per_minute(60),
+            // a displayer certification posts a few hundred vectors in a row
+            verify: Rate::per_minute(300),
         }
     }
 }

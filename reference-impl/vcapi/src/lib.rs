@@ -65,13 +65,14 @@ impl Verifier {
 
 /// The router: `POST /credentials/verify`.
 pub fn router(verifier: Verifier) -> Router {
-    let mut verify = post(verify_handler);
-    if let Some(rate) = verifier.limit {
-        verify = verify.layer(axum::middleware::from_fn_with_state(
+    use axum::handler::Handler;
+    let verify = match verifier.limit {
+        Some(rate) => post(verify_handler.layer(axum::middleware::from_fn_with_state(
             wellspring_serverkit::limit::Limiter::shared(rate),
             wellspring_serverkit::limit::per_client,
-        ));
-    }
+        ))),
+        None => post(verify_handler),
+    };
     Router::new()
         .route("/credentials/verify", verify)
         .layer(DefaultBodyLimit::max(MAX_BODY))
