@@ -208,13 +208,13 @@ impl Story<'_> {
         let e = |e: NetError| e.to_string();
         let r = b
             .send(Method::POST, &format!("{wb}/login"), |b| {
-                b.form(&[("email", LEARNER), ("password", WALLET_PASSWORD)])
+                b.header("origin", wb.as_str()).form(&[("email", LEARNER), ("password", WALLET_PASSWORD)])
             })
             .map_err(e)?;
         location(&r).map_err(|m| format!("wallet sign-in: {m}"))?;
         let r = b
             .send(Method::POST, &format!("{wb}/connect"), |b| {
-                b.form(&[("base", hub.as_str()), ("standard", "ob30")])
+                b.header("origin", wb.as_str()).form(&[("base", hub.as_str()), ("standard", "ob30")])
             })
             .map_err(e)?;
         let authorize = location(&r).map_err(|m| format!("wallet connect: {m} {}", text_of(&r)))?;
@@ -232,7 +232,7 @@ impl Story<'_> {
             &b.send(
                 Method::POST,
                 &format!("{}{action}", origin(&authorize)),
-                |b| b.form(&fields),
+                |b| b.header("origin", origin(&authorize)).form(&fields),
             )
             .map_err(e)?,
         );
@@ -242,7 +242,7 @@ impl Story<'_> {
             .send(
                 Method::POST,
                 &format!("{}{action}", origin(&authorize)),
-                |b| b.form(&fields),
+                |b| b.header("origin", origin(&authorize)).form(&fields),
             )
             .map_err(e)?;
         let callback = location(&r).map_err(|m| format!("hub consent: {m}"))?;
@@ -331,7 +331,7 @@ impl Story<'_> {
             .send(
                 Method::POST,
                 &format!("{}/share", self.apps.wallet.base_url),
-                |b| b.form(&form),
+                |b| b.header("origin", self.apps.wallet.base_url.as_str()).form(&form),
             )
             .map_err(|e| e.to_string())?;
         let code = r.status;
@@ -358,7 +358,7 @@ impl Story<'_> {
         let (b, ab) = (&self.browser, &self.apps.ats.base_url);
         let r = b
             .send(Method::POST, &format!("{ab}/login"), |b| {
-                b.form(&[
+                b.header("origin", ab.as_str()).form(&[
                     ("email", wellspring_ats::server::DEMO_EMAIL),
                     ("password", wellspring_ats::server::DEMO_PASSWORD),
                 ])

@@ -17,6 +17,17 @@ mod wallet_cmd;
 
 use std::process::ExitCode;
 
+/// The servers' structured request log (`tracing`) on stderr: what `RUST_LOG` selects
+/// (`RUST_LOG=info` shows one line per request), warnings only by default.
+pub(crate) fn request_log() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
 /// Runs a reference server until Ctrl-C: exit 0 after a clean stop, 2 when it cannot start.
 /// `describe` gives its URL and the lines to print under it once it listens.
 pub(crate) fn serve_until_ctrl_c<R, E, Stop>(
@@ -29,6 +40,7 @@ where
     E: std::fmt::Display,
     Stop: std::future::Future<Output = ()>,
 {
+    request_log();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -94,14 +94,15 @@ pub fn run(c: VerifierCmd) -> u8 {
                 "offline"
             }
         );
-        let app = wellspring_vcapi::router(wellspring_vcapi::Verifier::new(opts));
+        crate::request_log();
+        let app = wellspring_serverkit::harden::layers(
+            wellspring_vcapi::router(wellspring_vcapi::Verifier::new(opts)),
+            wellspring_serverkit::harden::DEFAULT_TIMEOUT,
+        );
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        match axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-        {
+        match wellspring_serverkit::harden::serve(listener, app, shutdown).await {
             Ok(()) => 0,
             Err(e) => {
                 eprintln!("wellspring verifier: {e}");

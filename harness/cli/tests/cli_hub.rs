@@ -127,6 +127,7 @@ fn token(base: &str, user: &str, password: &str) -> String {
     form.push(("password".into(), password.into()));
     let consent = c
         .post(format!("{base}/oauth/login"))
+        .header("origin", format!("{base}"))
         .form(&form)
         .send()
         .unwrap()
@@ -134,6 +135,7 @@ fn token(base: &str, user: &str, password: &str) -> String {
         .unwrap();
     let r = c
         .post(format!("{base}/oauth/consent"))
+        .header("origin", format!("{base}"))
         .form(&[
             ("ticket", hidden(&consent, "ticket")),
             ("decision", "approve".into()),

@@ -169,16 +169,17 @@ pub fn drive_login(
 ) -> LoginEnd {
     c.add_secret(password);
     let mut next: Submission = ("GET".into(), start.to_owned(), Vec::new());
+    // the page the pending form is on: a browser names its origin when posting the form
+    let mut from = start.to_owned();
     let mut pages = 0;
     for _ in 0..12 {
         let (method, url, form) = next.clone();
         let r = if method == "POST" {
-            c.send(
-                "POST",
-                &url,
-                vec![("Accept".into(), "text/html".into())],
-                Body::Form(form),
-            )
+            let mut headers = vec![("Accept".into(), "text/html".into())];
+            if let Ok(page) = url::Url::parse(&from) {
+                headers.push(("Origin".into(), page.origin().ascii_serialization()));
+            }
+            c.send("POST", &url, headers, Body::Form(form))
         } else {
             let mut u = url.clone();
             if !form.is_empty() {
@@ -228,7 +229,10 @@ pub fn drive_login(
             );
         }
         match fill_form(&r.text(), &url, user, password) {
-            Ok(n) => next = n,
+            Ok(n) => {
+                from = url.clone();
+                next = n
+            }
             Err(e) => return LoginEnd::Stopped(Some(r.status), e),
         }
     }

@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::handler::Handler;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -30,6 +31,7 @@ use crate::case::{self, Frameworks, Graph};
 use crate::intake::{self, Envelope};
 use crate::store::{Job, Store};
 use crate::web;
+use wellspring_serverkit::limit::ClientAddr;
 
 /// The demo recruiter (`--demo`).
 pub const DEMO_EMAIL: &str = "recruiter@example.org";
@@ -43,7 +45,7 @@ pub const DEFAULT_CASE_BASE: &str = "http://127.0.0.1:8480";
 pub const DEMO_JOB_TITLE: &str = "Diesel Technician I";
 pub const DEMO_FRAMEWORK: &str = "e3910e9e-d1e5-4e22-9c00-000000000000";
 /// Largest application accepted.
-pub const MAX_BODY: usize = 16 * 1024 * 1024;
+pub const MAX_BODY: usize = wellspring_serverkit::limit::body::CREDENTIAL;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -67,6 +69,11 @@ pub struct Config {
     /// Let outbound requests (CASE providers, status lists, keys) reach loopback, private and
     /// link-local addresses: local test setups only.
     pub allow_private_network: bool,
+    /// Rate limits (sign-in, apply, verify).
+    pub limits: wellspring_serverkit::limit::Limits,
+    /// Applications kept from one client address, and in all.
+    pub max_applications_per_client: i64,
+    pub max_applications: i64,
 }
 
 impl Config {
@@ -81,6 +88,9 @@ impl Config {
             timeout: Duration::from_secs(15),
             trust: Default::default(),
             allow_private_network: false,
+            limits: Default::default(),
+            max_applications_per_client: 100,
+            max_applications: 100_000,
         }
     }
 }
@@ -91,6 +101,12 @@ pub struct App {
     pub base: String,
     pub frameworks: Frameworks,
     options: wellspring_verify::Options,
+    site: wellspring_serverkit::Site,
+    /// CPU-heavy work (password checks, verification), a few at a time.
+    pool: wellspring_serverkit::work::Pool,
+    limits: wellspring_serverkit::limit::Limits,
+    accounts: std::sync::Arc<wellspring_serverkit::limit::Limiter<String>>,
+    quota: (i64, i64),
 }
 
 /// A started ATS.
@@ -128,9 +144,8 @@ pub async fn start(c: Config) -> Result<Running, String> {
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
-    if !(base.starts_with("http://") || base.starts_with("https://")) {
-        return Err(format!("the public URL must be http(s), got {base:?}"));
-    }
+    let site = wellspring_serverkit::Site::new(&base)
+        .ok_or_else(|| format!("the public URL must be http(s), got {base:?}"))?;
     let options = {
         let (offline, timeout, allow) = (c.offline, c.timeout, c.allow_private_network);
         let mut o = tokio::task::spawn_blocking(move || {
@@ -154,6 +169,11 @@ pub async fn start(c: Config) -> Result<Running, String> {
         base: base.clone(),
         frameworks,
         options,
+        site,
+        pool: wellspring_serverkit::work::Pool::default(),
+        limits: c.limits,
+        accounts: wellspring_serverkit::limit::Limiter::shared(c.limits.account),
+        quota: (c.max_applications_per_client, c.max_applications),
     };
     let mut demo = None;
     if c.demo {
@@ -181,15 +201,18 @@ pub async fn start(c: Config) -> Result<Running, String> {
             }));
         }
     }
-    let router = router(app);
+    let router = wellspring_serverkit::harden::layers(
+        router(app),
+        wellspring_serverkit::harden::DEFAULT_TIMEOUT,
+    );
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(wellspring_serverkit::harden::serve(
+        listener,
+        router,
+        async {
+            let _ = rx.await;
+        },
+    ));
     Ok(Running {
         addr,
         base_url: base,
@@ -214,28 +237,60 @@ async fn demo_job(app: &App, case_base: &str) -> Result<(), String> {
     create_job(app, req).await.map(|_| ()).map_err(|(_, e)| e)
 }
 
+/// The recruiters' and candidates' pages (forms guarded against cross-site posts), the JSON
+/// API (a foreign Origin refused: it also takes the session cookie), the verify endpoint.
 pub fn router(app: App) -> Router {
-    let verifier = wellspring_vcapi::Verifier::new(app.options.clone());
-    Router::new()
+    use axum::middleware::from_fn_with_state;
+    use wellspring_serverkit::csrf::{guard, Guard};
+    use wellspring_serverkit::limit::{body, per_client, Limiter};
+    let verifier = wellspring_vcapi::Verifier::new(app.options.clone())
+        .guarded(app.pool.clone(), app.limits.verify);
+    let sign_in = Limiter::shared(app.limits.sign_in);
+    let apply = Limiter::shared(app.limits.apply);
+    fn applying<H: Handler<T, App>, T: 'static>(
+        h: H,
+        limiter: std::sync::Arc<Limiter<std::net::IpAddr>>,
+    ) -> axum::routing::MethodRouter<App> {
+        post(
+            h.layer(from_fn_with_state(limiter, per_client))
+                .layer(DefaultBodyLimit::max(MAX_BODY)),
+        )
+    }
+    let pages = Router::new()
         .route("/", get(home))
-        .route("/login", get(login_page).post(login))
+        .route(
+            "/login",
+            get(login_page).post(login.layer(from_fn_with_state(sign_in, per_client))),
+        )
         .route("/logout", post(logout))
         .route("/jobs", post(post_job_form))
         .route("/jobs/{id}", get(job_page))
-        .route("/jobs/{id}/apply", get(apply_page).post(apply_form))
+        .route(
+            "/jobs/{id}/apply",
+            get(apply_page).merge(applying(apply_form, apply.clone())),
+        )
         .route("/jobs/{id}/candidates/{app}", get(candidate_page))
         .route("/jobs/{id}/candidates/{app}/verify", post(reverify_page))
+        .route(
+            "/static/style.css",
+            get(|| async { wellspring_serverkit::harden::stylesheet(web::STYLE) }),
+        )
+        .layer(from_fn_with_state(Guard::strict(&app.site), guard));
+    let api = Router::new()
         .route("/api/jobs", get(api_jobs).post(api_post_job))
         .route("/api/jobs/{id}", get(api_job))
         .route("/api/jobs/{id}/apply", get(api_apply_info))
-        .route("/api/jobs/{id}/applications", post(api_apply))
+        .route("/api/jobs/{id}/applications", applying(api_apply, apply))
         .route("/api/jobs/{id}/ranking", get(api_ranking))
         .route("/api/jobs/{id}/applications/{app}", get(api_application))
         .route(
             "/api/jobs/{id}/applications/{app}/verify",
             post(api_reverify),
         )
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(from_fn_with_state(Guard::lenient(&app.site), guard));
+    pages
+        .merge(api)
+        .layer(DefaultBodyLimit::max(body::SMALL_JSON))
         .with_state(app)
         .merge(wellspring_vcapi::router(verifier))
 }
@@ -270,15 +325,18 @@ async fn recruiter(app: &App, headers: &HeaderMap) -> Option<String> {
         .ok()?
         .split_once(':')
         .map(|(a, b)| (a.to_owned(), b.to_owned()))?;
+    app.accounts.check(&user.trim().to_lowercase()).ok()?;
     let store = app.store.clone();
-    let ok = tokio::task::spawn_blocking(move || {
-        store
-            .check_password(&user, &pass)
-            .map(|id| id.map(|_| user))
-    })
-    .await
-    .ok()?
-    .ok()??;
+    let ok = app
+        .pool
+        .run(move || {
+            store
+                .check_password(&user, &pass)
+                .map(|id| id.map(|_| user))
+        })
+        .await
+        .ok()?
+        .ok()??;
     Some(ok)
 }
 
@@ -306,12 +364,17 @@ struct LoginForm {
 }
 
 async fn login(State(app): State<App>, Form(f): Form<LoginForm>) -> Response {
+    if let Err(wait) = app.accounts.check(&f.email.trim().to_lowercase()) {
+        return wellspring_serverkit::limit::too_many(wait);
+    }
     let store = app.store.clone();
-    let checked =
-        tokio::task::spawn_blocking(move || store.check_password(&f.email, &f.password)).await;
+    let checked = app
+        .pool
+        .run(move || store.check_password(&f.email, &f.password))
+        .await;
     match checked {
         Ok(Ok(Some(id))) => match app.store.new_session(id) {
-            Ok(t) => wellspring_serverkit::session::started(COOKIE, &t, "/"),
+            Ok(t) => wellspring_serverkit::session::started(COOKIE, &t, "/", app.site.secure),
             Err(e) => oops(e),
         },
         Ok(Ok(None)) => (
@@ -328,7 +391,7 @@ async fn logout(State(app): State<App>, headers: HeaderMap) -> Response {
     if let Some(t) = cookie(&headers) {
         let _ = app.store.end_session(&t);
     }
-    wellspring_serverkit::session::ended(COOKIE, "/login")
+    wellspring_serverkit::session::ended(COOKIE, "/login", app.site.secure)
 }
 
 fn oops(e: impl std::fmt::Display) -> Response {
@@ -605,9 +668,9 @@ async fn judge(
 ) -> Result<intake::Judgement, String> {
     let mut opts = app.options.clone();
     opts.now = chrono::Utc::now();
-    tokio::task::spawn_blocking(move || intake::judge(&env, &opts, challenge_ok))
+    app.pool
+        .run(move || intake::judge(&env, &opts, challenge_ok))
         .await
-        .map_err(|e| e.to_string())
 }
 
 fn summary(app: &App, job: &Job, id: i64, warnings: &[String]) -> Value {
@@ -637,8 +700,20 @@ async fn take_application(
     body: &[u8],
     name: Option<String>,
     email: Option<String>,
+    client: std::net::IpAddr,
 ) -> Result<(i64, Value), (StatusCode, Value)> {
     let bad = |m: String| (StatusCode::BAD_REQUEST, json!({"error": m}));
+    let client = client.to_string();
+    let (total, mine) = app
+        .store
+        .application_counts(&client)
+        .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, json!({"error": e})))?;
+    if mine >= app.quota.0 || total >= app.quota.1 {
+        return Err((
+            StatusCode::TOO_MANY_REQUESTS,
+            json!({"error": "this ATS takes no more applications from this address"}),
+        ));
+    }
     let mut env = intake::envelope(body).map_err(bad)?;
     if name.is_some() {
         env.name = name;
@@ -681,15 +756,21 @@ async fn take_application(
             &j,
         )
         .map_err(|e| (StatusCode::CONFLICT, json!({"error": e})))?;
+    let _ = app.store.set_application_client(id, &client);
     Ok((id, summary(app, job, id, &warnings)))
 }
 
-async fn api_apply(State(app): State<App>, Path(id): Path<String>, body: Bytes) -> Response {
+async fn api_apply(
+    State(app): State<App>,
+    ClientAddr(client): ClientAddr,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
     let job = match load_job(&app, &id) {
         Ok(j) => j,
         Err(r) => return *r,
     };
-    match take_application(&app, &job, &body, None, None).await {
+    match take_application(&app, &job, &body, None, None, client).await {
         Ok((_, v)) => (StatusCode::CREATED, Json(v)).into_response(),
         Err((code, v)) => (code, Json(v)).into_response(),
     }
@@ -985,7 +1066,12 @@ async fn apply_page(State(app): State<App>, Path(id): Path<String>) -> Response 
     }
 }
 
-async fn apply_form(State(app): State<App>, Path(id): Path<String>, mut mp: Multipart) -> Response {
+async fn apply_form(
+    State(app): State<App>,
+    ClientAddr(client): ClientAddr,
+    Path(id): Path<String>,
+    mut mp: Multipart,
+) -> Response {
     let Ok(job) = load_job(&app, &id) else {
         return not_found(None);
     };
@@ -1030,7 +1116,7 @@ async fn apply_form(State(app): State<App>, Path(id): Path<String>, mut mp: Mult
             StatusCode::BAD_REQUEST,
         );
     };
-    match take_application(&app, &job, &bytes, name, email).await {
+    match take_application(&app, &job, &bytes, name, email, client).await {
         Ok((id, v)) => Html(web::applied(&job, id, &v)).into_response(),
         Err((code, v)) => again(
             &app,

@@ -113,6 +113,8 @@ pub fn random_token() -> String {
 
 impl Store {
     pub fn open(path: &Path) -> R<Store> {
+        wellspring_serverkit::files::private_db(path)
+            .map_err(|x| format!("{}: {x}", path.display()))?;
         let c = Connection::open(path).map_err(|x| format!("{}: {x}", path.display()))?;
         c.pragma_update(None, "journal_mode", "WAL").map_err(e)?;
         c.pragma_update(None, "foreign_keys", "ON").map_err(e)?;
@@ -120,6 +122,12 @@ impl Store {
             .map_err(e)?;
         for s in SCHEMA {
             c.execute(s, []).map_err(e)?;
+        }
+        // the client address of each application (quotas); older files get the column
+        let has_client = c.prepare("SELECT client FROM application LIMIT 0").is_ok();
+        if !has_client {
+            c.execute("ALTER TABLE application ADD COLUMN client TEXT", [])
+                .map_err(e)?;
         }
         Ok(Store {
             db: Arc::new(Mutex::new(c)),
@@ -158,13 +166,14 @@ impl Store {
 
     /// The recruiter's id when the password is right.
     pub fn check_password(&self, email: &str, password: &str) -> R<Option<i64>> {
-        wellspring_serverkit::password::login(
+        // the lock is released before the (slow) hash check
+        let row = wellspring_serverkit::password::lookup(
             &self.db(),
             "SELECT id, password_hash FROM recruiter WHERE email = ?1",
             email.trim(),
-            password,
         )
-        .map_err(e)
+        .map_err(e)?;
+        Ok(wellspring_serverkit::password::check(row, password))
     }
 
     pub fn new_session(&self, recruiter: i64) -> R<String> {
@@ -270,6 +279,28 @@ impl Store {
             )
             .map_err(e)?;
         Ok(n > 0)
+    }
+
+    /// Applications stored in all, and those sent from `client`.
+    pub fn application_counts(&self, client: &str) -> R<(i64, i64)> {
+        self.db()
+            .query_row(
+                "SELECT COUNT(*), COALESCE(SUM(client = ?1), 0) FROM application",
+                [client],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(e)
+    }
+
+    /// Records the client address an application came from.
+    pub fn set_application_client(&self, application: i64, client: &str) -> R<()> {
+        self.db()
+            .execute(
+                "UPDATE application SET client = ?2 WHERE id = ?1",
+                params![application, client],
+            )
+            .map_err(e)?;
+        Ok(())
     }
 
     /// Stores a judged application, consuming its challenge in the same transaction (fails

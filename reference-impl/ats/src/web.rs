@@ -1,4 +1,4 @@
-//! The ATS's pages (server-rendered HTML, one inline stylesheet, no script): sign in, jobs,
+//! The ATS's pages (server-rendered HTML, one linked stylesheet, no script, no inline style): sign in, jobs,
 //! a job's blind ranking with the evidence per requirement, a candidate opened (the person and
 //! each credential as a Displayer shows it, with its report and "Verify again"), and the
 //! candidates' apply page.
@@ -26,7 +26,7 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-const STYLE: &str = "
+pub const STYLE: &str = "
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b1f24;background:#f4f6f9}
 header{background:#5b2a86;color:#fff;padding:14px 28px;display:flex;align-items:center;gap:24px}
 header h1{font-size:20px;margin:0}header nav a{color:#fff;margin-right:16px;text-decoration:none;font-weight:500}
@@ -52,19 +52,25 @@ table{border-collapse:collapse;width:100%;background:#fff;margin-bottom:16px}td,
 td.v{font-weight:700;text-transform:uppercase;font-size:11px;width:56px}td.pass{color:#1a7f37}td.fail{color:#cf222e}td.warn{color:#9a6700}td.skip{color:#57606a}
 .path{font-family:ui-monospace,monospace;font-size:12px}
 pre{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:12px;overflow:auto;max-height:420px;font-size:12px}
+
+header .who{color:#fffc;margin-right:10px;font-size:13px}.card.block{display:block}.row{display:flex;gap:16px;align-items:center}.row.wide-gap{gap:18px}
+h3.flat{margin:0}button.flat{margin:0}a.push{margin-left:auto}img.portrait{width:96px;height:96px;border-radius:48px;object-fit:cover;float:right}
+.card.nested{margin-left:40px}.grow{flex:1}form.inline{display:inline}b.yes{color:#1a7f37}b.no{color:#cf222e}
+.d0{padding-left:8px}.d1{padding-left:24px}.d2{padding-left:40px}.d3{padding-left:56px}.d4{padding-left:72px}.d5{padding-left:88px}.d6{padding-left:104px}
+.bar i.w0{width:0%}.bar i.w5{width:5%}.bar i.w10{width:10%}.bar i.w15{width:15%}.bar i.w20{width:20%}.bar i.w25{width:25%}.bar i.w30{width:30%}.bar i.w35{width:35%}.bar i.w40{width:40%}.bar i.w45{width:45%}.bar i.w50{width:50%}.bar i.w55{width:55%}.bar i.w60{width:60%}.bar i.w65{width:65%}.bar i.w70{width:70%}.bar i.w75{width:75%}.bar i.w80{width:80%}.bar i.w85{width:85%}.bar i.w90{width:90%}.bar i.w95{width:95%}.bar i.w100{width:100%}
 ";
 
 pub fn layout(title: &str, who: Option<&str>, body: &str) -> String {
     let nav = match who {
         Some(w) => format!(
-            "<nav><a href=\"/\">Jobs</a></nav><form method=\"post\" action=\"/logout\"><span style=\"color:#fffc;margin-right:10px;font-size:13px\">{}</span><button>Sign out</button></form>",
+            "<nav><a href=\"/\">Jobs</a></nav><form method=\"post\" action=\"/logout\"><span class=\"who\">{}</span><button>Sign out</button></form>",
             esc(w)
         ),
         None => String::new(),
     };
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{t} · Wellspring Talent Search</title><style>{STYLE}</style></head><body><header><h1>Wellspring Talent Search</h1>{nav}</header><main>{body}</main></body></html>",
+         <title>{t} · Wellspring Talent Search</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><header><h1>Wellspring Talent Search</h1>{nav}</header><main>{body}</main></body></html>",
         t = esc(title)
     )
 }
@@ -134,8 +140,8 @@ pub fn jobs(who: &str, jobs: &[Job], counts: &[usize], g: &Graph, error: Option<
 
 fn bar(p: f64) -> String {
     format!(
-        "<div class=\"bar\"><i style=\"width:{:.0}%\"></i></div>",
-        p.clamp(0.0, 100.0)
+        "<div class=\"bar\"><i class=\"w{}\"></i></div>",
+        (p.clamp(0.0, 100.0) / 5.0).round() as u32 * 5
     )
 }
 
@@ -207,9 +213,9 @@ pub fn job(who: &str, j: &Job, g: &Graph, ranked: &[crate::Ranked], base: &str) 
     for (i, r) in ranked.iter().enumerate() {
         let _ = write!(
             b,
-            "<div class=\"card candidate\" style=\"display:block\"><div style=\"display:flex;gap:18px;align-items:center\"><span class=\"muted\">#{rank}</span>\
-             <h3 style=\"margin:0\">Candidate {app}</h3><span class=\"score\">{pct:.1}%</span>{bar}\
-             <span class=\"muted\">{c} of {t} credential(s) count</span><a style=\"margin-left:auto\" href=\"/jobs/{job}/candidates/{app}\">Open candidate</a></div>{table}</div>",
+            "<div class=\"card candidate block\"><div class=\"row wide-gap\"><span class=\"muted\">#{rank}</span>\
+             <h3 class=\"flat\">Candidate {app}</h3><span class=\"score\">{pct:.1}%</span>{bar}\
+             <span class=\"muted\">{c} of {t} credential(s) count</span><a class=\"push\" href=\"/jobs/{job}/candidates/{app}\">Open candidate</a></div>{table}</div>",
             rank = i + 1,
             app = r.application,
             pct = r.score.percent,
@@ -251,8 +257,8 @@ fn report_rows(report: &Value) -> String {
             let verdict = c["verdict"].as_str().unwrap_or("?");
             let _ = write!(
                 rows,
-                "<tr><td class=\"v {verdict}\">{verdict}</td><td style=\"padding-left:{}px\"><code>{}</code></td><td>{}</td></tr>",
-                8 + depth * 16,
+                "<tr><td class=\"v {verdict}\">{verdict}</td><td class=\"d{}\"><code>{}</code></td><td>{}</td></tr>",
+                depth.min(6),
                 esc(c["id"].as_str().unwrap_or("")),
                 esc(c["message"].as_str().unwrap_or(""))
             );
@@ -301,7 +307,7 @@ pub fn candidate(
         })
         .take(1)
     {
-        let _ = write!(b, "<img src=\"{}\" alt=\"\" style=\"width:96px;height:96px;border-radius:48px;object-fit:cover;float:right\">", esc(p));
+        let _ = write!(b, "<img src=\"{}\" alt=\"\" class=\"portrait\">", esc(p));
     }
     let _ = write!(
         b,
@@ -320,8 +326,8 @@ pub fn candidate(
     );
     let _ = write!(
         b,
-        "<div style=\"display:flex;gap:16px;align-items:center\"><span class=\"score\">{:.1}%</span>{}\
-         <form method=\"post\" action=\"/jobs/{}/candidates/{}/verify\"><button class=\"primary\" style=\"margin:0\">Verify again</button></form></div>{}",
+        "<div class=\"row\"><span class=\"score\">{:.1}%</span>{}\
+         <form method=\"post\" action=\"/jobs/{}/candidates/{}/verify\"><button class=\"primary flat\">Verify again</button></form></div>{}",
         s.percent,
         bar(s.percent),
         j.id,
@@ -345,11 +351,11 @@ pub fn candidate(
         let on = t("issuedOn");
         let _ = write!(
             b,
-            "<div class=\"card credential\" style=\"{indent}\">{pic}<div style=\"flex:1\"><h3>#{n} {name}</h3><div><span class=\"status s-{st}\">{st}</span> <span class=\"muted\">{kind}{within}</span> {counts}</div>\
+            "<div class=\"card credential{indent}\">{pic}<div class=\"grow\"><h3>#{n} {name}</h3><div><span class=\"status s-{st}\">{st}</span> <span class=\"muted\">{kind}{within}</span> {counts}</div>\
              <div class=\"muted\">{desc}</div><div class=\"muted\">Issued by <b>{issuer}</b> on {on}</div>\
-             <form method=\"post\" action=\"/jobs/{job}/candidates/{app}/verify\" style=\"display:inline\"><button>Verify again</button></form>\
+             <form method=\"post\" action=\"/jobs/{job}/candidates/{app}/verify\" class=\"inline\"><button>Verify again</button></form>\
              <details><summary>Verification report</summary><table>{rows}</table></details></div></div>",
-            indent = if r.parent.is_some() { "margin-left:40px" } else { "" },
+            indent = if r.parent.is_some() { " nested" } else { "" },
             pic = picture(&r.display, name),
             n = r.index + 1,
             name = esc(name),
@@ -357,9 +363,9 @@ pub fn candidate(
             kind = esc(&r.kind),
             within = r.parent.map(|p| format!(", bundled in #{}", p + 1)).unwrap_or_default(),
             counts = if r.counts {
-                "<b style=\"color:#1a7f37\">counts</b>".to_owned()
+                "<b class=\"yes\">counts</b>".to_owned()
             } else {
-                format!("<b style=\"color:#cf222e\">does not count</b> <span class=\"muted\">{}</span>", esc(r.why_not.as_deref().unwrap_or("")))
+                format!("<b class=\"no\">does not count</b> <span class=\"muted\">{}</span>", esc(r.why_not.as_deref().unwrap_or("")))
             },
             desc = esc(&t("description").chars().take(240).collect::<String>()),
             issuer = esc(&Some(t("issuerName")).filter(|s| !s.is_empty()).unwrap_or_else(|| "unknown issuer".into())),

@@ -35,6 +35,7 @@ async fn the_wallets_share_is_an_application() {
         .unwrap();
     let r = browser
         .post(format!("{}/login", w.base_url))
+        .header("origin", format!("{}", w.base_url))
         .form(&[
             ("email", wallet::DEMO_EMAIL),
             ("password", wallet::DEMO_PASSWORD),
@@ -53,6 +54,7 @@ async fn the_wallets_share_is_an_application() {
         let form = reqwest::multipart::Form::new().text("text", badge.to_string());
         let r = browser
             .post(format!("{}/import", w.base_url))
+            .header("origin", format!("{}", w.base_url))
             .multipart(form)
             .send()
             .await
@@ -73,6 +75,7 @@ async fn the_wallets_share_is_an_application() {
     ]);
     let r = browser
         .post(format!("{}/share", w.base_url))
+        .header("origin", format!("{}", w.base_url))
         .form(&form)
         .send()
         .await

@@ -138,9 +138,22 @@ pub fn router(state: AppState) -> Router {
         ));
     let mut app = Router::new().nest(api::BASE_PATH, case);
     if state.0.auth.is_some() {
-        app = app.route("/auth/token", post(api::token));
+        use wellspring_serverkit::limit::{body, per_client, Limiter, Limits};
+        app = app.route(
+            "/auth/token",
+            post(axum::handler::Handler::layer(
+                api::token,
+                axum::middleware::from_fn_with_state(
+                    Limiter::shared(Limits::default().token),
+                    per_client,
+                ),
+            )),
+        );
     }
-    app.with_state(state)
+    app.layer(axum::extract::DefaultBodyLimit::max(
+        wellspring_serverkit::limit::body::SMALL_JSON,
+    ))
+    .with_state(state)
 }
 
 /// A demo framework with its uris under `base_url`.
@@ -231,15 +244,14 @@ pub async fn start(config: Config) -> Result<Running, ServerError> {
     } else {
         Some(auth::Auth::new(&config.clients, config.token_ttl))
     };
-    let app = router(AppState::new(store, base_url.clone(), auth));
+    let app = wellspring_serverkit::harden::layers(
+        router(AppState::new(store, base_url.clone(), auth)),
+        wellspring_serverkit::harden::DEFAULT_TIMEOUT,
+    );
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(wellspring_serverkit::harden::serve(listener, app, async {
+        let _ = rx.await;
+    }));
     Ok(Running {
         addr,
         base_url,

@@ -108,6 +108,7 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
+        wellspring_serverkit::files::private_db(path).map_err(|e| StoreError(e.to_string()))?;
         let conn = Connection::open(path)?;
         Self::init(conn)
     }

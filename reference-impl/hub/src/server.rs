@@ -43,6 +43,8 @@ pub struct Config {
     pub issuer_name: String,
     /// Access token lifetime.
     pub access_ttl: Duration,
+    /// Rate limits (sign-in, registration, token).
+    pub limits: wellspring_serverkit::limit::Limits,
 }
 
 impl Config {
@@ -57,6 +59,7 @@ impl Config {
             issuer_did: IssuerDid::Key,
             issuer_name: "Riverbend Community College".into(),
             access_ttl: Duration::from_secs(3600),
+            limits: Default::default(),
         }
     }
 }
@@ -432,16 +435,16 @@ pub async fn start(c: Config) -> Result<Running, String> {
     api.title = format!("{} Achievement Hub", c.issuer_name);
     api.access_ttl = c.access_ttl;
     api.image_url = Some(format!("{base}/static/logo.svg"));
+    api.limits = c.limits;
     let backend: Arc<dyn Backend> = Arc::new(HubBackend(hub.clone()));
-    let app = wellspring_obapi::router(backend, auth, api).merge(routes(hub.clone()));
+    let pool = wellspring_serverkit::work::Pool::default();
+    let app = wellspring_obapi::router(backend, auth, api, pool).merge(routes(hub.clone()));
+    let app =
+        wellspring_serverkit::harden::layers(app, wellspring_serverkit::harden::DEFAULT_TIMEOUT);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(wellspring_serverkit::harden::serve(listener, app, async {
+        let _ = rx.await;
+    }));
     Ok(Running {
         addr,
         base_url: base,
@@ -496,8 +499,9 @@ fn routes(hub: Arc<Hub>) -> Router {
         .route("/static/logo.svg", get(|| async {
             ([("content-type", "image/svg+xml")], "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"64\" height=\"64\"><rect width=\"64\" height=\"64\" rx=\"12\" fill=\"#7a3b00\"/><text x=\"32\" y=\"42\" font-size=\"28\" text-anchor=\"middle\" fill=\"#fff\">AH</text></svg>")
         }))
+        .route("/static/style.css", get(|| async { wellspring_serverkit::harden::stylesheet(STYLE) }))
         .fallback(|| async { imsx(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
-        .layer(axum::extract::DefaultBodyLimit::max(1 << 20))
+        .layer(axum::extract::DefaultBodyLimit::max(wellspring_serverkit::limit::body::SMALL_JSON))
         .with_state(hub)
 }
 
@@ -515,9 +519,11 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#1d2b36}code{background:#eef}";
+
 fn page(title: &str, body: &str) -> String {
     format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>body{{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#1d2b36}}code{{background:#eef}}</style></head><body><h1>{}</h1>{body}</body></html>",
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><h1>{}</h1>{body}</body></html>",
         esc(title),
         esc(title)
     )

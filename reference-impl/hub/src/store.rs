@@ -131,6 +131,8 @@ pub fn uuid_urn() -> String {
 
 impl Store {
     pub fn open(path: &Path) -> R<Store> {
+        wellspring_serverkit::files::private_db(path)
+            .map_err(|e| StoreError(format!("{}: {e}", path.display())))?;
         let c = Connection::open(path)?;
         c.pragma_update(None, "journal_mode", "WAL")?;
         c.pragma_update(None, "synchronous", "FULL")?;
@@ -230,12 +232,13 @@ impl Store {
 
     /// The learner when the password is right (same work for unknown accounts).
     pub fn check_password(&self, email: &str, password: &str) -> R<Option<i64>> {
-        Ok(wellspring_serverkit::password::login(
+        // the lock is released before the (slow) hash check
+        let row = wellspring_serverkit::password::lookup(
             &self.db(),
             "SELECT id, password_hash FROM learner WHERE email = ?1",
             &email.trim().to_lowercase(),
-            password,
-        )?)
+        )?;
+        Ok(wellspring_serverkit::password::check(row, password))
     }
 
     fn learner_row(r: &rusqlite::Row) -> rusqlite::Result<Learner> {

@@ -139,11 +139,16 @@ fn oauth2_crate_runs_code_pkce_refresh_and_is_refused_what_it_must() {
             .is_err(),
         "the rotated refresh token is dead"
     );
+    // the replay means the old token leaked: the whole grant is gone (RFC 9700 §4.14.2)
     let rt2 = t2.refresh_token().unwrap().secret().clone();
     assert!(oc
         .exchange_refresh_token(&RefreshToken::new(rt2))
         .request(&http)
-        .is_ok());
+        .is_err());
+    assert_eq!(
+        get_credentials(&http, &base, t2.access_token().secret()).status(),
+        401
+    );
 
     // wrong verifier
     let (code, _) = authorize(&http, &oc, &base, &scopes);
@@ -283,6 +288,7 @@ fn authorization_requests_that_cannot_be_trusted_are_refused() {
     // wrong password: the sign-in page again, 401
     let r = http
         .post(format!("{base}/oauth/login"))
+        .header("origin", format!("{base}"))
         .form(&[
             ("response_type", "code"),
             ("client_id", id.as_str()),
@@ -301,6 +307,7 @@ fn authorization_requests_that_cannot_be_trusted_are_refused() {
     // a forged consent ticket
     let r = http
         .post(format!("{base}/oauth/consent"))
+        .header("origin", format!("{base}"))
         .form(&[("ticket", "forged"), ("decision", "approve")])
         .send()
         .unwrap();
@@ -333,6 +340,7 @@ fn authorization_requests_that_cannot_be_trusted_are_refused() {
     form.push(("password".into(), DEMO_PASSWORD.into()));
     let consent = http
         .post(format!("{base}/oauth/login"))
+        .header("origin", format!("{base}"))
         .form(&form)
         .send()
         .unwrap()
@@ -341,6 +349,7 @@ fn authorization_requests_that_cannot_be_trusted_are_refused() {
     let ticket = common::hidden(&consent, "ticket").unwrap();
     let r = http
         .post(format!("{base}/oauth/consent"))
+        .header("origin", format!("{base}"))
         .form(&[("ticket", ticket.as_str()), ("decision", "deny")])
         .send()
         .unwrap();
@@ -351,6 +360,7 @@ fn authorization_requests_that_cannot_be_trusted_are_refused() {
     // a ticket is single-use
     let r = http
         .post(format!("{base}/oauth/consent"))
+        .header("origin", format!("{base}"))
         .form(&[("ticket", ticket.as_str()), ("decision", "approve")])
         .send()
         .unwrap();

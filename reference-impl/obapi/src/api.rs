@@ -379,9 +379,16 @@ async fn upsert(ctx: Ctx, s: Standard, h: &HeaderMap, body: Bytes) -> Response {
         Ok(x) => x,
         Err(r) => return r,
     };
-    match ctx.backend.upsert_credential(a.user, &inc) {
+    // the backend may verify the credential (CPU-heavy): a few at a time, off the workers
+    let (backend, user) = (ctx.backend.clone(), a.user);
+    let done = ctx
+        .pool
+        .run(move || backend.upsert_credential(user, &inc).map(|d| (d, inc)))
+        .await
+        .unwrap_or_else(|e| Err(crate::ApiError::Internal(e)));
+    match done {
         Err(e) => e.into_response(),
-        Ok(done) => {
+        Ok((done, inc)) => {
             let status = if done == Upserted::Created {
                 StatusCode::CREATED
             } else {

@@ -218,6 +218,12 @@ pub struct Config {
     pub max_body: usize,
     /// Allow `http://` redirect URIs for loopback hosts only (otherwise https is required).
     pub allow_http_loopback: bool,
+    /// Redirect URIs one client may register.
+    pub max_redirect_uris: usize,
+    /// Registered clients kept at most (anonymous registration cannot fill the disk).
+    pub max_clients: usize,
+    /// Rate limits of sign-in (per address and per account), registration and token.
+    pub limits: wellspring_serverkit::limit::Limits,
 }
 
 impl Config {
@@ -235,8 +241,11 @@ impl Config {
             code_ttl: Duration::from_secs(600),
             default_limit: 100,
             max_limit: 1000,
-            max_body: 16 << 20,
+            max_body: wellspring_serverkit::limit::body::CREDENTIAL,
             allow_http_loopback: true,
+            max_redirect_uris: 5,
+            max_clients: 10_000,
+            limits: Default::default(),
         }
     }
 
@@ -254,18 +263,30 @@ pub struct Ctx {
     pub backend: Arc<dyn Backend>,
     pub auth: AuthStore,
     pub cfg: Arc<Config>,
+    /// Where password checks run (a few at a time, off the async workers).
+    pub pool: wellspring_serverkit::work::Pool,
+    /// Sign-in attempts per account.
+    pub accounts: Arc<wellspring_serverkit::limit::Limiter<String>>,
 }
 
 /// The Service Provider surface: discovery, OAuth, API, for every standard in `cfg.apis`.
 /// Merge it with the product's own routes (it claims `/oauth/*`,
 /// `/.well-known/oauth-authorization-server` and the API prefixes).
-pub fn router(backend: Arc<dyn Backend>, auth: AuthStore, cfg: Config) -> Router {
+/// Password checks share `pool` with the product's own sign-in pages.
+pub fn router(
+    backend: Arc<dyn Backend>,
+    auth: AuthStore,
+    cfg: Config,
+    pool: wellspring_serverkit::work::Pool,
+) -> Router {
     let ctx = Ctx {
         backend,
         auth,
+        accounts: wellspring_serverkit::limit::Limiter::shared(cfg.limits.account),
         cfg: Arc::new(cfg),
+        pool,
     };
-    let mut r = oauth::routes();
+    let mut r = oauth::routes(&ctx.cfg);
     for s in ctx.cfg.apis.clone() {
         r = r.merge(api::routes(s));
     }

@@ -117,6 +117,8 @@ fn db_err(e: rusqlite::Error) -> String {
 impl AuthStore {
     /// Opens (creating when absent) the tables in the SQLite file at `path`.
     pub fn open(path: &Path) -> R<AuthStore> {
+        wellspring_serverkit::files::private_db(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         let c = Connection::open(path).map_err(db_err)?;
         c.pragma_update(None, "journal_mode", "WAL")
             .map_err(db_err)?;
@@ -238,8 +240,40 @@ impl AuthStore {
         Ok(row.and_then(|(c, exp)| (exp >= now()).then_some(c)))
     }
 
+    /// Deletes what can no longer be used: expired tokens and consent tickets, and codes a
+    /// day after they expired (kept that long so that a late replay still revokes its grant).
+    /// Run on every authorization and registration. Returns the rows deleted.
+    pub fn purge(&self) -> R<usize> {
+        let t = now();
+        let db = self.db();
+        let mut n = db
+            .execute("DELETE FROM oauth_token WHERE expires < ?1", params![t])
+            .map_err(db_err)?;
+        n += db
+            .execute("DELETE FROM oauth_consent WHERE expires < ?1", params![t])
+            .map_err(db_err)?;
+        n += db
+            .execute(
+                "DELETE FROM oauth_code WHERE expires < ?1",
+                params![t - 86_400],
+            )
+            .map_err(db_err)?;
+        Ok(n)
+    }
+
+    /// How many clients are registered.
+    pub fn client_count(&self) -> R<usize> {
+        self.db()
+            .query_row("SELECT COUNT(*) FROM oauth_client", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n as usize)
+            .map_err(db_err)
+    }
+
     /// Issues an authorization code for an approved consent.
     pub fn add_code(&self, c: &Consent, ttl: i64) -> R<String> {
+        self.purge()?;
         let code = random_secret();
         self.db()
             .execute(
@@ -392,10 +426,25 @@ impl AuthStore {
         let Some((grant, user, owner, granted, expires, revoked)) = row else {
             return Err(TokenError("invalid_grant", "unknown refresh token".into()));
         };
-        if owner != client || revoked || expires < now() {
+        if owner == client && revoked {
+            // RFC 9700 §4.14.2: a refresh token used again after rotation means it leaked;
+            // the whole grant dies, the newer tokens with it
+            tx.execute(
+                "UPDATE oauth_token SET revoked = 1 WHERE grant_id = ?1",
+                params![grant],
+            )
+            .map_err(internal)?;
+            tx.commit().map_err(internal)?;
+            self.cache().clear();
             return Err(TokenError(
                 "invalid_grant",
-                "the refresh token is revoked, expired or not this client's".into(),
+                "the refresh token was already used; every token of its grant is revoked".into(),
+            ));
+        }
+        if owner != client || expires < now() {
+            return Err(TokenError(
+                "invalid_grant",
+                "the refresh token is expired or not this client's".into(),
             ));
         }
         let scope = match scope.map(str::trim).filter(|s| !s.is_empty()) {
@@ -505,14 +554,71 @@ pub fn pkce_s256(verifier: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
-pub(crate) fn routes() -> Router<Ctx> {
+pub(crate) fn routes(cfg: &Config) -> Router<Ctx> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::handler::Handler;
+    use axum::middleware::from_fn_with_state;
+    use wellspring_serverkit::limit::{body, per_client, Limiter};
+    use wellspring_serverkit::{csrf, Site};
+    let site = Site::new(&cfg.base_url).unwrap_or_else(|| Site {
+        public_url: cfg.base_url.clone(),
+        origin: cfg.base_url.clone(),
+        secure: cfg.base_url.starts_with("https:"),
+    });
+    let forms = csrf::Guard::strict(&site);
+    let l = &cfg.limits;
+    let (sign_in, register_, token_) = (
+        Limiter::shared(l.sign_in),
+        Limiter::shared(l.register),
+        Limiter::shared(l.token),
+    );
     Router::new()
-        .route("/oauth/register", post(register))
+        .route(
+            "/oauth/register",
+            post(
+                register
+                    .layer(from_fn_with_state(register_, per_client))
+                    .layer(DefaultBodyLimit::max(body::REGISTRATION)),
+            ),
+        )
         .route("/oauth/authorize", get(authorize))
-        .route("/oauth/login", post(login))
-        .route("/oauth/consent", post(consent))
-        .route("/oauth/token", post(token))
-        .route("/oauth/revoke", post(revoke))
+        .route(
+            "/oauth/login",
+            post(
+                login
+                    .layer(from_fn_with_state(sign_in, per_client))
+                    .layer(from_fn_with_state(forms.clone(), csrf::guard))
+                    .layer(DefaultBodyLimit::max(body::FORM)),
+            ),
+        )
+        .route(
+            "/oauth/consent",
+            post(
+                consent
+                    .layer(from_fn_with_state(forms, csrf::guard))
+                    .layer(DefaultBodyLimit::max(body::FORM)),
+            ),
+        )
+        .route(
+            "/oauth/token",
+            post(
+                token
+                    .layer(from_fn_with_state(token_.clone(), per_client))
+                    .layer(DefaultBodyLimit::max(body::FORM)),
+            ),
+        )
+        .route(
+            "/oauth/revoke",
+            post(
+                revoke
+                    .layer(from_fn_with_state(token_, per_client))
+                    .layer(DefaultBodyLimit::max(body::FORM)),
+            ),
+        )
+        .route(
+            "/oauth/style.css",
+            get(|| async { wellspring_serverkit::harden::stylesheet(pages::STYLE) }),
+        )
         .route("/.well-known/oauth-authorization-server", get(metadata))
 }
 
@@ -535,8 +641,52 @@ fn is_loopback(host: Option<&str>) -> bool {
     matches!(host, Some("localhost" | "127.0.0.1" | "[::1]" | "::1"))
 }
 
+/// Whether a redirect URI may be registered (RFC 9700 §2.1, §4.1): an absolute https URL
+/// (http only for a loopback host, when allowed), no fragment, no user info, no wildcard; it
+/// is later matched exactly.
+fn redirect_uri_ok(u: &str, allow_http_loopback: bool) -> Result<(), String> {
+    let bad = |why: &str| Err(format!("{u}: {why}"));
+    if u.len() > 2048 {
+        return bad("longer than 2048 characters");
+    }
+    if u.contains('*') {
+        return bad("wildcards are not allowed, redirect URIs are matched exactly");
+    }
+    let Ok(p) = url::Url::parse(u) else {
+        return bad("not an absolute URL");
+    };
+    if p.fragment().is_some() || u.contains('#') {
+        return bad("a redirect URI has no fragment");
+    }
+    if !p.username().is_empty() || p.password().is_some() {
+        return bad("a redirect URI carries no user name or password");
+    }
+    match p.scheme() {
+        "https" if p.host_str().is_some() => Ok(()),
+        "http" if allow_http_loopback && is_loopback(p.host_str()) => Ok(()),
+        "http" => bad("plain http is allowed for loopback hosts only (127.0.0.1, [::1], localhost); use https"),
+        _ => bad("not an https URL"),
+    }
+}
+
 /// RFC 7591 registration (OB 3.0 security §"Dynamic Client Registration").
 async fn register(State(ctx): State<Ctx>, body: Bytes) -> Response {
+    match ctx.auth.client_count() {
+        Ok(n) if n >= ctx.cfg.max_clients => {
+            return json_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &json!({"error": "temporarily_unavailable", "error_description": "this server takes no more client registrations"}),
+            )
+        }
+        Ok(_) => {}
+        Err(e) => {
+            return json_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &json!({"error": "server_error", "error_description": e}),
+            )
+        }
+    }
+    let _ = ctx.auth.purge();
     let Ok(v) = serde_json::from_slice::<Value>(&body) else {
         return reg_error("invalid_client_metadata", "the body is not a JSON object");
     };
@@ -564,22 +714,18 @@ async fn register(State(ctx): State<Ctx>, body: Bytes) -> Response {
             )
         }
     };
+    if uris.len() > ctx.cfg.max_redirect_uris {
+        return reg_error(
+            "invalid_redirect_uri",
+            &format!(
+                "at most {} redirect_uris may be registered",
+                ctx.cfg.max_redirect_uris
+            ),
+        );
+    }
     for u in &uris {
-        let ok = match url::Url::parse(u) {
-            Ok(p) => {
-                p.fragment().is_none()
-                    && (p.scheme() == "https"
-                        || (p.scheme() == "http"
-                            && ctx.cfg.allow_http_loopback
-                            && is_loopback(p.host_str())))
-            }
-            Err(_) => false,
-        };
-        if !ok {
-            return reg_error(
-                "invalid_redirect_uri",
-                &format!("{u} is not an https URL without a fragment"),
-            );
+        if let Err(why) = redirect_uri_ok(u, ctx.cfg.allow_http_loopback) {
+            return reg_error("invalid_redirect_uri", &why);
         }
     }
     for f in [
@@ -710,8 +856,10 @@ impl AuthzRequest {
     }
 }
 
-/// A redirect to the client's registered redirect URI with extra query parameters.
-fn redirect_to(uri: &str, pairs: &[(&str, &str)]) -> Response {
+/// An authorization response: a redirect to the client's registered redirect URI with extra
+/// query parameters and, per RFC 9207, `iss` (this server's issuer identifier), so that a
+/// client talking to several servers can tell which one answered (mix-up defence).
+fn redirect_to(uri: &str, iss: &str, pairs: &[(&str, &str)]) -> Response {
     let Ok(mut u) = url::Url::parse(uri) else {
         return pages::error_page(StatusCode::BAD_REQUEST, "The redirect URI is not a URL.");
     };
@@ -722,6 +870,7 @@ fn redirect_to(uri: &str, pairs: &[(&str, &str)]) -> Response {
                 q.append_pair(k, v);
             }
         }
+        q.append_pair("iss", iss);
     }
     let mut r = StatusCode::FOUND.into_response();
     if let Ok(h) = HeaderValue::from_str(u.as_str()) {
@@ -755,6 +904,7 @@ fn check_request(ctx: &Ctx, a: &AuthzRequest) -> Result<Client, Response> {
     let fail = |code: &str, why: &str| {
         Err(redirect_to(
             &a.redirect_uri,
+            &ctx.cfg.base_url,
             &[
                 ("error", code),
                 ("error_description", why),
@@ -810,8 +960,14 @@ async fn login(State(ctx): State<Ctx>, body: Bytes) -> Response {
         f.get("username").cloned().unwrap_or_default(),
         f.get("password").cloned().unwrap_or_default(),
     );
+    if let Err(wait) = ctx.accounts.check(&user.trim().to_lowercase()) {
+        return wellspring_serverkit::limit::too_many(wait);
+    }
     let backend = ctx.backend.clone();
-    let who = tokio::task::spawn_blocking(move || backend.check_login(&user, &pass)).await;
+    let who = ctx
+        .pool
+        .run(move || backend.check_login(&user, &pass))
+        .await;
     let id = match who {
         Ok(Ok(Some(id))) => id,
         Ok(Ok(None)) => {
@@ -871,6 +1027,7 @@ async fn consent(State(ctx): State<Ctx>, body: Bytes) -> Response {
     if f.get("decision").map(String::as_str) != Some("approve") {
         return redirect_to(
             &c.redirect_uri,
+            &ctx.cfg.base_url,
             &[
                 ("error", "access_denied"),
                 ("error_description", "the user denied access"),
@@ -881,6 +1038,7 @@ async fn consent(State(ctx): State<Ctx>, body: Bytes) -> Response {
     match ctx.auth.add_code(&c, ctx.cfg.code_ttl.as_secs() as i64) {
         Ok(code) => redirect_to(
             &c.redirect_uri,
+            &ctx.cfg.base_url,
             &[("code", &code), ("scope", &c.scope), ("state", &c.state)],
         ),
         Err(e) => pages::error_page(StatusCode::INTERNAL_SERVER_ERROR, &e),
@@ -900,9 +1058,10 @@ fn token_error(status: StatusCode, code: &str, why: &str) -> Response {
     r
 }
 
-/// Client authentication: HTTP Basic (RFC 6749 §2.3.1, form-encoded id and secret), or the
-/// id and secret in the body.
-fn client_credentials(h: &HeaderMap, f: &HashMap<String, String>) -> Option<(String, String)> {
+/// Client authentication exactly as the metadata advertises (`client_secret_basic`): HTTP
+/// Basic (RFC 6749 §2.3.1, form-encoded id and secret). A secret in the body
+/// (`client_secret_post`) is not accepted.
+fn client_credentials(h: &HeaderMap) -> Option<(String, String)> {
     let basic = h
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -924,17 +1083,18 @@ fn client_credentials(h: &HeaderMap, f: &HashMap<String, String>) -> Option<(Str
         };
         return Some((dec(id), dec(secret)));
     }
-    Some((f.get("client_id")?.clone(), f.get("client_secret")?.clone()))
+    None
 }
 
 #[allow(clippy::result_large_err)]
 fn authenticate(ctx: &Ctx, h: &HeaderMap, f: &HashMap<String, String>) -> Result<Client, Response> {
-    let Some((id, secret)) = client_credentials(h, f) else {
-        return Err(token_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "client authentication (HTTP Basic) is required",
-        ));
+    let Some((id, secret)) = client_credentials(h) else {
+        let why = if f.contains_key("client_secret") {
+            "client_secret_post is not supported: authenticate with HTTP Basic (client_secret_basic)"
+        } else {
+            "client authentication (HTTP Basic) is required"
+        };
+        return Err(token_error(StatusCode::UNAUTHORIZED, "invalid_client", why));
     };
     match ctx.auth.authenticate(&id, &secret) {
         Ok(Some(c)) => Ok(c),
@@ -1075,6 +1235,7 @@ pub fn metadata_document(cfg: &Config) -> Value {
         "token_endpoint_auth_methods_supported": ["client_secret_basic"],
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic"],
         "code_challenge_methods_supported": ["S256"],
+        "authorization_response_iss_parameter_supported": true,
         "service_documentation": cfg.apis.iter().map(|s| format!("{b}{}/discovery", s.path())).collect::<Vec<_>>(),
     })
 }
@@ -1157,5 +1318,57 @@ mod tests {
         assert!(again.access(&t.access).unwrap().is_some());
         again.revoke(&client, &t.access).unwrap();
         assert!(again.access(&t.access).unwrap().is_none());
+    }
+
+    #[test]
+    fn expired_codes_tokens_and_tickets_are_purged_on_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("auth.sqlite");
+        let s = AuthStore::open(&path).unwrap();
+        let scope = format!(
+            "{} {}",
+            crate::Standard::Ob.scope("credential.readonly"),
+            crate::OFFLINE_ACCESS
+        );
+        let (client, _) = s
+            .add_client(
+                &["https://c.example/cb".into()],
+                std::slice::from_ref(&scope),
+                &json!({}),
+            )
+            .unwrap();
+        let verifier = "v".repeat(43);
+        let c = Consent {
+            user: 1,
+            client: client.clone(),
+            redirect_uri: "https://c.example/cb".into(),
+            scope,
+            state: "s".into(),
+            challenge: pkce_s256(&verifier),
+        };
+        // tokens that died a second ago, a code long expired, a ticket expired
+        let code = s.add_code(&c, 600).unwrap();
+        s.add_code(&c, -100_000).unwrap();
+        s.exchange_code(&client, &code, "https://c.example/cb", &verifier, -1, -1)
+            .unwrap();
+        s.add_consent(&c, -1).unwrap();
+        let count = |t: &str| -> i64 {
+            Connection::open(&path)
+                .unwrap()
+                .query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(count("oauth_token"), 2);
+        assert_eq!(count("oauth_code"), 2);
+        assert_eq!(count("oauth_consent"), 1);
+        // the next authorization purges them; the fresh code stays
+        s.add_code(&c, 600).unwrap();
+        assert_eq!(count("oauth_token"), 0);
+        assert_eq!(
+            count("oauth_code"),
+            2,
+            "the used code (kept a day for replay detection) and the new one"
+        );
+        assert_eq!(count("oauth_consent"), 0);
     }
 }

@@ -15,14 +15,14 @@ pub(crate) fn esc(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;background:#f3f6f8;color:#1d2b36;margin:0}\
+pub(crate) const STYLE: &str = "body{font-family:system-ui,sans-serif;background:#f3f6f8;color:#1d2b36;margin:0}\
 main{max-width:26rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:12px;box-shadow:0 2px 12px #0002}\
 h1{font-size:1.3rem;margin-top:0}label{display:block;margin:.8rem 0 .2rem}input[type=email],input[type=password]{width:100%;padding:.5rem;box-sizing:border-box}\
 button{margin-top:1rem;padding:.55rem 1.2rem;border-radius:6px;border:1px solid #0b4f6c;background:#0b4f6c;color:#fff;font-size:1rem}\
 button.secondary{background:#fff;color:#0b4f6c}.err{color:#a4161a}ul{padding-left:1.2rem}small{color:#5b6b76}";
 
 fn page(title: &str, body: &str) -> String {
-    format!("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{}</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>", esc(title))
+    format!("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{}</title><link rel=\"stylesheet\" href=\"/oauth/style.css\"></head><body><main>{body}</main></body></html>", esc(title))
 }
 
 pub(crate) fn login(cfg: &Config, client: &str, a: &AuthzRequest, error: Option<&str>) -> String {

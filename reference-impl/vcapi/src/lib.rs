@@ -26,10 +26,12 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::{json, Map, Value};
 use wellspring_report::{DocReport, Verdict};
+use wellspring_serverkit::limit::Rate;
+use wellspring_serverkit::work::Pool;
 use wellspring_verify::Options;
 
-/// Largest request body accepted.
-pub const MAX_BODY: usize = 16 * 1024 * 1024;
+/// Largest request body accepted (read in a stream and refused with 413 past it).
+pub const MAX_BODY: usize = wellspring_serverkit::limit::body::CREDENTIAL;
 
 /// How each request is verified: a fresh clock per request unless `fixed_now` is set.
 #[derive(Clone)]
@@ -37,6 +39,10 @@ pub struct Verifier {
     pub options: Options,
     /// Judge validity windows at this instant instead of the wall clock (tests, replays).
     pub fixed_now: Option<chrono::DateTime<chrono::Utc>>,
+    /// Where verifications run: a few at a time, off the async workers.
+    pub pool: Pool,
+    /// Verifications per client address (a public server sets one; None: unlimited).
+    pub limit: Option<Rate>,
 }
 
 impl Verifier {
@@ -44,21 +50,38 @@ impl Verifier {
         Verifier {
             options,
             fixed_now: None,
+            pool: Pool::default(),
+            limit: None,
         }
+    }
+
+    /// The same verifier sharing a server's work pool and limited per client address.
+    pub fn guarded(mut self, pool: Pool, limit: Rate) -> Self {
+        self.pool = pool;
+        self.limit = Some(limit);
+        self
     }
 }
 
 /// The router: `POST /credentials/verify`.
 pub fn router(verifier: Verifier) -> Router {
+    use axum::handler::Handler;
+    let verify = match verifier.limit {
+        Some(rate) => post(verify_handler.layer(axum::middleware::from_fn_with_state(
+            wellspring_serverkit::limit::Limiter::shared(rate),
+            wellspring_serverkit::limit::per_client,
+        ))),
+        None => post(verify_handler),
+    };
     Router::new()
-        .route("/credentials/verify", post(verify_handler))
+        .route("/credentials/verify", verify)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(Arc::new(verifier))
 }
 
 async fn verify_handler(State(v): State<Arc<Verifier>>, body: Bytes) -> Response {
-    let v = v.clone();
-    match tokio::task::spawn_blocking(move || verify_request(&v, &body)).await {
+    let v2 = v.clone();
+    match v.pool.run(move || verify_request(&v2, &body)).await {
         Ok((code, body)) => (
             code,
             [(header::CONTENT_TYPE, "application/json")],

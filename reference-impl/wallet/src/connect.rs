@@ -80,6 +80,11 @@ pub struct Provider {
     pub token_url: String,
     pub refresh_url: String,
     pub scopes: Vec<String>,
+    /// The authorization server's issuer identifier (RFC 8414 metadata), when it publishes one.
+    pub issuer: Option<String>,
+    /// The server says it puts `iss` in every authorization response (RFC 9207), so a
+    /// response without it is refused.
+    pub iss_required: bool,
 }
 
 /// A registered client (RFC 7591 answer).
@@ -163,6 +168,8 @@ pub async fn discover(http: &Net, base: &str, standard: Standard) -> R<Provider>
     let scheme = "/components/securitySchemes/OAuth2ACG";
     let flow = format!("{scheme}/flows/authorizationCode");
     let token_url = text(&sdd, &format!("{flow}/tokenUrl"))?;
+    let authorization_url = text(&sdd, &format!("{flow}/authorizationUrl"))?;
+    let (issuer, iss_required) = as_metadata(http, &authorization_url).await;
     Ok(Provider {
         standard,
         api: url.trim_end_matches("/discovery").to_owned(),
@@ -173,7 +180,9 @@ pub async fn discover(http: &Net, base: &str, standard: Standard) -> R<Provider>
             .unwrap_or("provider")
             .to_owned(),
         registration_url: text(&sdd, &format!("{scheme}/x-imssf-registrationUrl"))?,
-        authorization_url: text(&sdd, &format!("{flow}/authorizationUrl"))?,
+        authorization_url,
+        issuer,
+        iss_required,
         refresh_url: sdd
             .pointer(&format!("{flow}/refreshUrl"))
             .and_then(Value::as_str)
@@ -186,6 +195,65 @@ pub async fn discover(http: &Net, base: &str, standard: Standard) -> R<Provider>
             .map(|o| o.keys().cloned().collect())
             .unwrap_or_default(),
     })
+}
+
+fn origin(u: &str) -> Option<String> {
+    url::Url::parse(u)
+        .ok()
+        .map(|u| u.origin().ascii_serialization())
+}
+
+/// The authorization server's RFC 8414 metadata at the authorization endpoint's origin: its
+/// `issuer` (kept only when it is of that origin) and whether it promises RFC 9207 `iss`.
+/// A server without metadata gives (None, false).
+async fn as_metadata(http: &reqwest::Client, authorization_url: &str) -> (Option<String>, bool) {
+    let Some(o) = origin(authorization_url) else {
+        return (None, false);
+    };
+    let url = format!("{o}/.well-known/oauth-authorization-server");
+    let Ok(resp) = http.get(&url).send().await else {
+        return (None, false);
+    };
+    let Ok((200, _, bytes)) = body(resp).await else {
+        return (None, false);
+    };
+    let v: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    let issuer = v
+        .get("issuer")
+        .and_then(Value::as_str)
+        .filter(|i| origin(i).as_deref() == Some(o.as_str()))
+        .map(|i| i.trim_end_matches('/').to_owned());
+    let promised = v
+        .get("authorization_response_iss_parameter_supported")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    (issuer.clone(), promised && issuer.is_some())
+}
+
+/// RFC 9207 mix-up defence at the callback: an `iss` must name the server the learner was
+/// sent to (its published issuer, else the authorization endpoint's origin); a server that
+/// promised `iss` must send it.
+pub fn check_issuer(p: &Provider, iss: Option<&str>) -> R<()> {
+    match iss {
+        Some(got) => {
+            let got = got.trim_end_matches('/');
+            let ok = match &p.issuer {
+                Some(want) => got == want,
+                None => origin(got).is_some() && origin(got) == origin(&p.authorization_url),
+            };
+            if ok {
+                Ok(())
+            } else {
+                Err(ConnectError::OAuth(format!(
+                    "the authorization response comes from issuer {got}, not from the server this connection was started with: refused (mix-up)"
+                )))
+            }
+        }
+        None if p.iss_required => Err(ConnectError::OAuth(
+            "the provider promises an iss parameter (RFC 9207) but the authorization response has none: refused".into(),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The scopes the wallet asks as a Service Consumer (Read), plus `offline_access` for refresh.
@@ -456,4 +524,36 @@ pub async fn fetch_profile(http: &Net, p: &Provider, token: &str) -> R<Value> {
     let url = format!("{}/profile", p.api);
     let (_, bytes) = get_api(http, &url, token).await?;
     parse_json(&url, &bytes, http.policy().max_json_depth).map_err(ConnectError::Net)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn provider(issuer: Option<&str>, required: bool) -> Provider {
+        Provider {
+            standard: Standard::Ob30,
+            api: "https://hub.example/ims/ob/v3p0".into(),
+            name: "hub".into(),
+            registration_url: "https://hub.example/oauth/register".into(),
+            authorization_url: "https://hub.example/oauth/authorize".into(),
+            token_url: "https://hub.example/oauth/token".into(),
+            refresh_url: "https://hub.example/oauth/token".into(),
+            scopes: vec![],
+            issuer: issuer.map(str::to_owned),
+            iss_required: required,
+        }
+    }
+
+    #[test]
+    fn iss_must_name_the_server_asked() {
+        let p = provider(Some("https://hub.example"), true);
+        assert!(check_issuer(&p, Some("https://hub.example")).is_ok());
+        assert!(check_issuer(&p, Some("https://evil.example")).is_err());
+        assert!(check_issuer(&p, None).is_err(), "promised, so required");
+        let p = provider(None, false);
+        assert!(check_issuer(&p, None).is_ok());
+        assert!(check_issuer(&p, Some("https://hub.example")).is_ok());
+        assert!(check_issuer(&p, Some("https://evil.example")).is_err());
+    }
 }

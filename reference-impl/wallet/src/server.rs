@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::handler::Handler;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -23,8 +24,8 @@ use crate::{share, web};
 pub const DEMO_EMAIL: &str = "learner@example.org";
 pub const DEMO_PASSWORD: &str = "wellspring-demo";
 pub const DEFAULT_PORT: u16 = 8460;
-/// Largest upload.
-pub const MAX_UPLOAD: usize = 16 * 1024 * 1024;
+/// Largest upload (one credential: JSON, VC-JWT or baked image).
+pub const MAX_UPLOAD: usize = wellspring_serverkit::limit::body::CREDENTIAL;
 
 /// Demo credentials: committed Wellspring test vectors (valid, a VC-JWT, a baked PNG, a CLR).
 const DEMO: &[(&str, &[u8])] = &[
@@ -63,6 +64,8 @@ pub struct Config {
     /// Let outbound requests (providers, share targets, verification fetches) reach loopback,
     /// private and link-local addresses: local test setups only.
     pub allow_private_network: bool,
+    /// Rate limits (sign-in, registration, token, verify).
+    pub limits: wellspring_serverkit::limit::Limits,
 }
 
 impl Config {
@@ -76,6 +79,7 @@ impl Config {
             timeout: Duration::from_secs(20),
             trust: Default::default(),
             allow_private_network: false,
+            limits: Default::default(),
         }
     }
 }
@@ -86,6 +90,11 @@ pub struct App {
     pub base: String,
     verifying: Verifying,
     http: wellspring_http::Net,
+    site: wellspring_serverkit::Site,
+    /// CPU-heavy work (password checks, verification, signing), a few at a time.
+    pool: wellspring_serverkit::work::Pool,
+    limits: wellspring_serverkit::limit::Limits,
+    accounts: std::sync::Arc<wellspring_serverkit::limit::Limiter<String>>,
 }
 
 /// A started wallet.
@@ -119,6 +128,8 @@ pub async fn start(c: Config) -> Result<Running, String> {
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
+    let site = wellspring_serverkit::Site::new(&base)
+        .ok_or_else(|| format!("the public URL must be an http(s) URL, got {base:?}"))?;
     let opts = {
         let (offline, timeout, allow) = (c.offline, c.timeout, c.allow_private_network);
         let mut o = tokio::task::spawn_blocking(move || {
@@ -134,6 +145,10 @@ pub async fn start(c: Config) -> Result<Running, String> {
         base: base.clone(),
         verifying: Verifying { options: opts },
         http: connect::http_client(c.timeout, c.allow_private_network)?,
+        site,
+        pool: wellspring_serverkit::work::Pool::default(),
+        limits: c.limits,
+        accounts: wellspring_serverkit::limit::Limiter::shared(c.limits.account),
     };
     if c.demo
         && store
@@ -159,19 +174,23 @@ pub async fn start(c: Config) -> Result<Running, String> {
     let mut api = wellspring_obapi::Config::new(base.clone());
     api.title = "Wellspring Wallet".into();
     api.image_url = Some(format!("{base}/static/logo.svg"));
+    api.limits = c.limits;
     let host = std::sync::Arc::new(crate::host::Host {
         store: app.store.clone(),
         verifying: app.verifying.clone(),
     });
-    let router = router(app).merge(wellspring_obapi::router(host, auth, api));
+    let pool = app.pool.clone();
+    let router = router(app).merge(wellspring_obapi::router(host, auth, api, pool));
+    let router =
+        wellspring_serverkit::harden::layers(router, wellspring_serverkit::harden::DEFAULT_TIMEOUT);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(wellspring_serverkit::harden::serve(
+        listener,
+        router,
+        async {
+            let _ = rx.await;
+        },
+    ));
     Ok(Running {
         addr,
         base_url: base,
@@ -181,13 +200,31 @@ pub async fn start(c: Config) -> Result<Running, String> {
     })
 }
 
+/// The wallet's own pages (every form guarded against cross-site posts), then the VC-API
+/// verify endpoint.
 pub fn router(app: App) -> Router {
-    let verifier = wellspring_vcapi::Verifier::new(app.verifying.options.clone());
+    use axum::middleware::from_fn_with_state;
+    use wellspring_serverkit::limit::{body, per_client, Limiter};
+    let verifier = wellspring_vcapi::Verifier::new(app.verifying.options.clone())
+        .guarded(app.pool.clone(), app.limits.verify);
+    let forms = wellspring_serverkit::csrf::Guard::strict(&app.site);
+    let sign_in = Limiter::shared(app.limits.sign_in);
+    let imports = Limiter::shared(app.limits.verify);
     Router::new()
         .route("/", get(home))
-        .route("/login", get(login_page).post(login))
+        .route(
+            "/login",
+            get(login_page).post(login.layer(from_fn_with_state(sign_in, per_client))),
+        )
         .route("/logout", post(logout))
-        .route("/import", get(import_page).post(import))
+        .route(
+            "/import",
+            get(import_page).post(
+                import
+                    .layer(from_fn_with_state(imports, per_client))
+                    .layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+            ),
+        )
         .route("/credentials/{id}", get(view))
         .route("/credentials/{id}/export", get(export))
         .route("/credentials/{id}/verify", post(reverify))
@@ -197,10 +234,12 @@ pub fn router(app: App) -> Router {
         .route("/share", get(share_page).post(share_post))
         .route("/terms", get(|| async { Html(web::message("Terms", None, "A reference wallet for conformance testing.")) }))
         .route("/privacy", get(|| async { Html(web::message("Privacy", None, "Credentials stay in this wallet's database.")) }))
+        .route("/static/style.css", get(|| async { wellspring_serverkit::harden::stylesheet(web::STYLE) }))
         .route("/static/logo.svg", get(|| async {
             ([(header::CONTENT_TYPE, "image/svg+xml")], "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"64\" height=\"64\"><rect width=\"64\" height=\"64\" rx=\"12\" fill=\"#0b4f6c\"/><text x=\"32\" y=\"42\" font-size=\"30\" text-anchor=\"middle\" fill=\"#fff\">W</text></svg>")
         }))
-        .layer(DefaultBodyLimit::max(MAX_UPLOAD))
+        .layer(from_fn_with_state(forms, wellspring_serverkit::csrf::guard))
+        .layer(DefaultBodyLimit::max(body::SMALL_JSON))
         .with_state(app)
         .merge(wellspring_vcapi::router(verifier))
 }
@@ -255,12 +294,17 @@ struct LoginForm {
 }
 
 async fn login(State(app): State<App>, Form(f): Form<LoginForm>) -> Response {
+    if let Err(wait) = app.accounts.check(&f.email.trim().to_lowercase()) {
+        return wellspring_serverkit::limit::too_many(wait);
+    }
     let store = app.store.clone();
-    let checked =
-        tokio::task::spawn_blocking(move || store.check_password(&f.email, &f.password)).await;
+    let checked = app
+        .pool
+        .run(move || store.check_password(&f.email, &f.password))
+        .await;
     match checked {
         Ok(Ok(Some(id))) => match app.store.new_session(id) {
-            Ok(t) => wellspring_serverkit::session::started(COOKIE, &t, "/"),
+            Ok(t) => wellspring_serverkit::session::started(COOKIE, &t, "/", app.site.secure),
             Err(e) => oops(e),
         },
         Ok(Ok(None)) => (
@@ -277,7 +321,7 @@ async fn logout(State(app): State<App>, headers: HeaderMap) -> Response {
     if let Some(t) = cookie(&headers) {
         let _ = app.store.end_session(&t);
     }
-    wellspring_serverkit::session::ended(COOKIE, "/login")
+    wellspring_serverkit::session::ended(COOKIE, "/login", app.site.secure)
 }
 
 async fn import_page(State(app): State<App>, headers: HeaderMap) -> Response {
@@ -295,14 +339,14 @@ async fn intake_one(
     source: String,
 ) -> Result<(i64, bool), String> {
     let a = app.clone();
-    tokio::task::spawn_blocking(move || {
-        let c = intake::take(&bytes, &source, &a.verifying)?;
-        a.store
-            .put_credential(learner, &c)
-            .map_err(|e| e.to_string())
-    })
-    .await
-    .map_err(|e| e.to_string())?
+    app.pool
+        .run(move || {
+            let c = intake::take(&bytes, &source, &a.verifying)?;
+            a.store
+                .put_credential(learner, &c)
+                .map_err(|e| e.to_string())
+        })
+        .await?
 }
 
 async fn import(State(app): State<App>, headers: HeaderMap, mut mp: Multipart) -> Response {
@@ -431,9 +475,10 @@ async fn reverify(State(app): State<App>, headers: HeaderMap, Path(cid): Path<i6
         return StatusCode::NOT_FOUND.into_response();
     };
     let a = app.clone();
-    let fresh =
-        tokio::task::spawn_blocking(move || intake::take(&c.original, &c.source, &a.verifying))
-            .await;
+    let fresh = app
+        .pool
+        .run(move || intake::take(&c.original, &c.source, &a.verifying))
+        .await;
     match fresh {
         Ok(Ok(n)) => {
             let _ = app.store.set_verification(cid, &n.status, &n.report);
@@ -508,6 +553,7 @@ async fn connect_start(
     let provider_json = serde_json::json!({
         "name": p.name, "api": p.api, "registration_url": p.registration_url, "authorization_url": p.authorization_url,
         "token_url": p.token_url, "refresh_url": p.refresh_url, "scopes": p.scopes,
+        "issuer": p.issuer, "iss_required": p.iss_required,
     });
     let cid = match app.store.add_connection(
         id,
@@ -554,6 +600,11 @@ fn provider_of(c: &crate::store::ProviderConnection) -> Option<connect::Provider
                     .collect()
             })
             .unwrap_or_default(),
+        issuer: v.get("issuer").and_then(Value::as_str).map(str::to_owned),
+        iss_required: v
+            .get("iss_required")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
     })
 }
 
@@ -563,6 +614,8 @@ struct Callback {
     state: Option<String>,
     error: Option<String>,
     error_description: Option<String>,
+    /// RFC 9207: who sent this authorization response.
+    iss: Option<String>,
 }
 
 async fn connect_callback(
@@ -608,6 +661,9 @@ async fn connect_callback(
     let Some(p) = provider_of(&conn) else {
         return fail("stored provider is unreadable".into());
     };
+    if let Err(e) = connect::check_issuer(&p, q.iss.as_deref()) {
+        return fail(e.to_string());
+    }
     let reg = connect::Registration {
         client_id: conn.client_id.clone(),
         client_secret: conn.client_secret.clone(),
@@ -781,10 +837,10 @@ async fn share_post(State(app): State<App>, headers: HeaderMap, body: Bytes) -> 
         Err(e) => return oops(e),
     };
     let (challenge, domain) = (get("challenge"), get("domain"));
-    let vp = tokio::task::spawn_blocking(move || {
-        share::presentation(seed, &picked, challenge.as_deref(), domain.as_deref())
-    })
-    .await;
+    let vp = app
+        .pool
+        .run(move || share::presentation(seed, &picked, challenge.as_deref(), domain.as_deref()))
+        .await;
     let vp = match vp {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => {

@@ -116,6 +116,8 @@ pub fn random_token() -> String {
 
 impl Store {
     pub fn open(path: &Path) -> R<Store> {
+        wellspring_serverkit::files::private_db(path)
+            .map_err(|e| StoreError::Other(format!("{}: {e}", path.display())))?;
         let c = Connection::open(path)?;
         c.pragma_update(None, "journal_mode", "WAL")?;
         c.pragma_update(None, "synchronous", "FULL")?;
@@ -163,12 +165,13 @@ impl Store {
 
     /// The learner id when the password is right.
     pub fn check_password(&self, email: &str, password: &str) -> R<Option<i64>> {
-        Ok(wellspring_serverkit::password::login(
+        // the lock is released before the (slow) hash check
+        let row = wellspring_serverkit::password::lookup(
             &self.db(),
             "SELECT id, password_hash FROM learner WHERE email = ?1",
             &email.trim().to_lowercase(),
-            password,
-        )?)
+        )?;
+        Ok(wellspring_serverkit::password::check(row, password))
     }
 
     pub fn learner_email(&self, id: i64) -> R<Option<String>> {

@@ -1,4 +1,4 @@
-//! The wallet's web pages (server-rendered HTML, one stylesheet inline, no script): sign in,
+//! The wallet's web pages (server-rendered HTML, one linked stylesheet, no script, no inline style): sign in,
 //! the list of credentials (image, name, description, issuer name, issued-on date, status),
 //! one credential with its verification report, import, connect to a provider, share.
 
@@ -23,7 +23,9 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-const STYLE: &str = "
+pub const STYLE: &str = "
+header .who{color:#fffc;margin-right:10px}.card.wide{max-width:760px}form.inline{display:inline}label.pick{font-weight:400}label.pick input{width:auto}
+.d0{padding-left:8px}.d1{padding-left:24px}.d2{padding-left:40px}.d3{padding-left:56px}.d4{padding-left:72px}.d5{padding-left:88px}.d6{padding-left:104px}
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b1f24;background:#f4f6f9}
 header{background:#0b4f6c;color:#fff;padding:14px 28px;display:flex;align-items:center;gap:24px}
 header h1{font-size:20px;margin:0}header nav a{color:#fff;margin-right:16px;text-decoration:none;font-weight:500}
@@ -53,14 +55,14 @@ pub fn layout(title: &str, learner: Option<&str>, body: &str) -> String {
     let nav = match learner {
         Some(who) => format!(
             "<nav><a href=\"/\">Credentials</a><a href=\"/import\">Import</a><a href=\"/connect\">Connect</a><a href=\"/share\">Share</a></nav>\
-             <form method=\"post\" action=\"/logout\"><span class=\"muted\" style=\"color:#fffc;margin-right:10px\">{}</span><button>Sign out</button></form>",
+             <form method=\"post\" action=\"/logout\"><span class=\"muted who\">{}</span><button>Sign out</button></form>",
             esc(who)
         ),
         None => String::new(),
     };
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{t} · Wellspring Wallet</title><style>{STYLE}</style></head><body><header><h1>Wellspring Wallet</h1>{nav}</header><main>{body}</main></body></html>",
+         <title>{t} · Wellspring Wallet</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><header><h1>Wellspring Wallet</h1>{nav}</header><main>{body}</main></body></html>",
         t = esc(title)
     )
 }
@@ -143,8 +145,8 @@ fn report_rows(report: &str) -> String {
                 let verdict = c["verdict"].as_str().unwrap_or("?");
                 let _ = write!(
                     rows,
-                    "<tr><td class=\"v {verdict}\">{verdict}</td><td style=\"padding-left:{}px\"><code>{}</code></td><td>{}</td></tr>",
-                    8 + depth * 16,
+                    "<tr><td class=\"v {verdict}\">{verdict}</td><td class=\"d{}\"><code>{}</code></td><td>{}</td></tr>",
+                    depth.min(6),
                     esc(c["id"].as_str().unwrap_or("")),
                     esc(c["message"].as_str().unwrap_or(""))
                 );
@@ -177,9 +179,9 @@ pub fn view(learner: &str, c: &StoredCredential, flash: Option<&str>) -> String 
     }
     let _ = write!(
         b,
-        "<div class=\"card\" style=\"max-width:760px\">{pic}<div><h2>{name}</h2><div>{status} <span class=\"muted\">verified {at}</span></div>\
+        "<div class=\"card wide\">{pic}<div><h2>{name}</h2><div>{status} <span class=\"muted\">verified {at}</span></div>\
          <p>{desc}</p><div class=\"muted\">Issued by <b>{issuer}</b> on {on} · {kind} · arrived as {format} from {source}</div>\
-         <form method=\"post\" action=\"/credentials/{id}/verify\" style=\"display:inline\"><button class=\"primary\">Verify again</button></form> \
+         <form method=\"post\" action=\"/credentials/{id}/verify\" class=\"inline\"><button class=\"primary\">Verify again</button></form> \
          <a href=\"/credentials/{id}/export\" download>Export (as received)</a></div></div>\
          <h3>Verification report</h3><table>{rows}</table><h3>Credential</h3><pre>{json}</pre>",
         pic = picture(c),
@@ -258,7 +260,7 @@ pub fn share(learner: &str, creds: &[StoredCredential], error: Option<&str>) -> 
     for c in creds {
         let _ = write!(
             items,
-            "<label style=\"font-weight:400\"><input type=\"checkbox\" name=\"id\" value=\"{}\" style=\"width:auto\"> {} {}</label>",
+            "<label class=\"pick\"><input type=\"checkbox\" name=\"id\" value=\"{}\"> {} {}</label>",
             c.id,
             esc(c.name.as_deref().unwrap_or("(unnamed)")),
             status(&c.status)

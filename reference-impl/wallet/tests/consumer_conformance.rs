@@ -21,6 +21,7 @@ fn browser_login(url: &str, user: &str, password: &str) -> (String, String) {
     let origin = url::Url::parse(url).unwrap().origin().ascii_serialization();
     let r = h
         .post(format!("{origin}/oauth/login"))
+        .header("origin", format!("{origin}"))
         .form(&[
             ("request", request),
             ("username", user),

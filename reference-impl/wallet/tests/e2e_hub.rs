@@ -67,6 +67,7 @@ fn hub_issues_wallet_imports_over_oauth_and_exports_the_same_bytes() {
     let wb = &wallet.base_url;
     let r = b
         .post(format!("{wb}/login"))
+        .header("origin", format!("{wb}"))
         .form(&[
             ("email", "learner@example.org"),
             ("password", "wallet-password"),
@@ -80,6 +81,7 @@ fn hub_issues_wallet_imports_over_oauth_and_exports_the_same_bytes() {
     );
     let r = b
         .post(format!("{wb}/connect"))
+        .header("origin", format!("{wb}"))
         .form(&[("base", hub.base_url.as_str()), ("standard", "ob30")])
         .send()
         .unwrap();
@@ -103,6 +105,7 @@ fn hub_issues_wallet_imports_over_oauth_and_exports_the_same_bytes() {
     }
     let r = b
         .post(format!("{}{action}", origin(&authorize)))
+        .header("origin", format!("{}", origin(&authorize)))
         .form(&fields)
         .send()
         .unwrap();
@@ -112,6 +115,7 @@ fn hub_issues_wallet_imports_over_oauth_and_exports_the_same_bytes() {
     fields.push(("decision".into(), "approve".into()));
     let r = b
         .post(format!("{}{action}", origin(&authorize)))
+        .header("origin", format!("{}", origin(&authorize)))
         .form(&fields)
         .send()
         .unwrap();

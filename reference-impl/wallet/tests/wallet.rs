@@ -42,6 +42,7 @@ fn start(db: &std::path::Path, demo: bool) -> server::Running {
 fn sign_in(b: &reqwest::blocking::Client, base: &str) {
     let r = b
         .post(format!("{base}/login"))
+        .header("origin", format!("{base}"))
         .form(&[("email", DEMO_EMAIL), ("password", DEMO_PASSWORD)])
         .send()
         .unwrap();
@@ -66,6 +67,7 @@ fn sign_in_list_import_export_share() {
     );
     let r = b
         .post(format!("{base}/login"))
+        .header("origin", format!("{base}"))
         .form(&[("email", DEMO_EMAIL), ("password", "nope-nope")])
         .send()
         .unwrap();
@@ -90,6 +92,7 @@ fn sign_in_list_import_export_share() {
     );
     let r = b
         .post(format!("{base}/import"))
+        .header("origin", format!("{base}"))
         .multipart(form)
         .send()
         .unwrap();
@@ -117,6 +120,7 @@ fn sign_in_list_import_export_share() {
     let form = reqwest::blocking::multipart::Form::new().text("text", "{\"not\": \"a credential\"");
     let r = b
         .post(format!("{base}/import"))
+        .header("origin", format!("{base}"))
         .multipart(form)
         .send()
         .unwrap();
@@ -125,6 +129,7 @@ fn sign_in_list_import_export_share() {
     // share the JSON demo credential: a presentation signed by the learner's did:key
     let r = b
         .post(format!("{base}/share"))
+        .header("origin", format!("{base}"))
         .body("id=1&challenge=abc123")
         .header("content-type", "application/x-www-form-urlencoded")
         .send()
@@ -186,6 +191,7 @@ fn connect_to_a_provider_through_the_browser_and_pass_consumer_read_certificatio
     // the learner asks to connect: the wallet discovers, registers, and sends the browser on
     let r = b
         .post(format!("{base}/connect"))
+        .header("origin", format!("{base}"))
         .form(&[("base", provider.as_str()), ("standard", "ob30")])
         .send()
         .unwrap();
@@ -199,6 +205,7 @@ fn connect_to_a_provider_through_the_browser_and_pass_consumer_read_certificatio
     let request = html[at..at + html[at..].find('"').unwrap()].to_owned();
     let r = b
         .post(format!("{provider}/oauth/login"))
+        .header("origin", format!("{provider}"))
         .form(&[
             ("request", request.as_str()),
             ("username", &user),

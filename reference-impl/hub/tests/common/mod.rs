@@ -138,6 +138,7 @@ pub fn sign_in(
     let base = authorize_url.split("/oauth/").next().unwrap();
     let r = c
         .post(format!("{base}/oauth/login"))
+        .header("origin", format!("{base}"))
         .form(&form)
         .send()
         .unwrap();
@@ -146,6 +147,7 @@ pub fn sign_in(
     let ticket = hidden(&page, "ticket").expect("consent page with a ticket");
     let r = c
         .post(format!("{base}/oauth/consent"))
+        .header("origin", format!("{base}"))
         .form(&[("ticket", ticket.as_str()), ("decision", "approve")])
         .send()
         .unwrap();

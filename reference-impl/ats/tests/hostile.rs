@@ -1,0 +1,253 @@
+//! The ATS as a hostile client sees it (real CASE provider and ATS on loopback, real HTTP):
+//! security headers, cross-site form posts, application and verification floods, the
+//! application quota, oversized applications, and the database file's mode.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use serde_json::{json, Value};
+use wellspring_serverkit::limit::Rate;
+
+async fn ats_with(
+    dir: &std::path::Path,
+    case_base: &str,
+    f: impl FnOnce(&mut wellspring_ats::server::Config),
+) -> wellspring_ats::server::Running {
+    let mut c = wellspring_ats::server::Config::new(dir.join("ats.sqlite"));
+    c.listen = "127.0.0.1:0".parse().unwrap();
+    c.demo = true;
+    c.offline = true;
+    c.case_base = Some(case_base.to_owned());
+    f(&mut c);
+    wellspring_ats::server::start(c).await.expect("ATS starts")
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap()
+}
+
+/// One signed badge, as a candidate applies with it (no presentation).
+fn one_badge(case_base: &str, n: usize) -> Value {
+    let c = college();
+    let b = badge(
+        &c,
+        "Riverbend Community College",
+        &learner().did,
+        "Jordan Rivera",
+        n,
+        "Air Brake Systems",
+        &[item_url(case_base, DT_4_1)],
+    );
+    sign(&c, &b)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_carry_the_security_headers_and_no_inline_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = case_server(tmp.path()).await;
+    let ats = ats_with(tmp.path(), &case.base_url, |_| {}).await;
+    let http = browser();
+    let base = ats.base_url.clone();
+    let job = demo_job(&http, &base).await;
+    for path in [
+        "/login".to_owned(),
+        format!("/jobs/{job}/apply"),
+        "/static/style.css".into(),
+        "/api/jobs".into(),
+    ] {
+        let r = http.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let h = r.headers().clone();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        if path.starts_with("/login") || path.ends_with("/apply") {
+            let html = r.text().await.unwrap();
+            for inline in ["<script", "<style", " style=", " onclick="] {
+                assert!(!html.contains(inline), "{path} has inline {inline}");
+            }
+        }
+    }
+    // the CASE server too
+    let r = http
+        .get(format!("{}/ims/case/v1p0/CFDocuments", case.base_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert!(r.headers().contains_key("content-security-policy"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forms_and_cookie_calls_from_another_site_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = case_server(tmp.path()).await;
+    let ats = ats_with(tmp.path(), &case.base_url, |_| {}).await;
+    let http = browser();
+    let base = ats.base_url.clone();
+    let job = demo_job(&http, &base).await;
+    let login = |origin: Option<&str>| {
+        let mut r = http
+            .post(format!("{base}/login"))
+            .form(&[("email", RECRUITER.0), ("password", RECRUITER.1)]);
+        if let Some(o) = origin {
+            r = r.header("origin", o);
+        }
+        r.send()
+    };
+    assert_eq!(
+        login(Some("https://evil.example")).await.unwrap().status(),
+        403
+    );
+    assert_eq!(
+        login(None).await.unwrap().status(),
+        403,
+        "no Origin nor Referer"
+    );
+    assert_eq!(
+        login(Some(&base)).await.unwrap().status(),
+        303,
+        "the recruiter's own page"
+    );
+    // signed in: another site tries the JSON API with the browser's cookie
+    let r = http
+        .post(format!("{base}/api/jobs"))
+        .header("origin", "https://evil.example")
+        .header("content-type", "text/plain")
+        .body(
+            json!({"title": "Planted", "caseBase": case.base_url, "framework": JOB_DOC})
+                .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        403,
+        "cross-site API call with the session cookie"
+    );
+    // a program (no Origin) still uses the API with HTTP Basic
+    let r = reqwest::Client::new()
+        .get(format!("{base}/api/jobs/{job}/ranking"))
+        .basic_auth(RECRUITER.0, Some(RECRUITER.1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // a candidate's apply form posted from another site
+    let form =
+        reqwest::multipart::Form::new().text("text", one_badge(&case.base_url, 1).to_string());
+    let r = http
+        .post(format!("{base}/jobs/{job}/apply"))
+        .header("origin", "https://evil.example")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn application_and_verification_floods_get_429_with_retry_after() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = case_server(tmp.path()).await;
+    let ats = ats_with(tmp.path(), &case.base_url, |c| {
+        c.limits.apply = Rate {
+            burst: 2,
+            every: Duration::from_secs(3600),
+        };
+        c.limits.verify = Rate {
+            burst: 2,
+            every: Duration::from_secs(3600),
+        };
+    })
+    .await;
+    let http = browser();
+    let base = ats.base_url.clone();
+    let job = demo_job(&http, &base).await;
+    for (url, what) in [
+        (format!("{base}/api/jobs/{job}/applications"), "apply"),
+        (format!("{base}/credentials/verify"), "verify"),
+    ] {
+        for _ in 0..2 {
+            let r = http.post(&url).body("{}").send().await.unwrap();
+            assert_eq!(
+                r.status(),
+                400,
+                "{what}: refused as unreadable, not limited"
+            );
+        }
+        let r = http.post(&url).body("{}").send().await.unwrap();
+        assert_eq!(r.status(), 429, "{what}");
+        let wait: u64 = r.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(wait >= 1, "{what}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn applications_from_one_address_are_capped_and_oversized_ones_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = case_server(tmp.path()).await;
+    let ats = ats_with(tmp.path(), &case.base_url, |c| {
+        c.max_applications_per_client = 1
+    })
+    .await;
+    let http = browser();
+    let base = ats.base_url.clone();
+    let job = demo_job(&http, &base).await;
+    let url = format!("{base}/api/jobs/{job}/applications");
+    let r = http
+        .post(&url)
+        .json(&one_badge(&case.base_url, 1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let r = http
+        .post(&url)
+        .json(&one_badge(&case.base_url, 2))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429, "the address's quota is used");
+    let r = http
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(vec![b' '; 5 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_database_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let case = case_server(tmp.path()).await;
+    let _ats = ats_with(tmp.path(), &case.base_url, |_| {}).await;
+    for f in ["ats.sqlite", "ats.sqlite-wal", "case.sqlite"] {
+        let m = std::fs::metadata(tmp.path().join(f))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(m, 0o600, "{f}");
+    }
+}
