@@ -50,6 +50,8 @@ pub struct Layout {
     pub viewport: f64,
     pub document: f64,
     pub cells: Vec<Cell>,
+    /// The first elements that reach past the viewport's right edge (tag.class right=…).
+    pub overflowing: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -68,7 +70,12 @@ const cells = [...document.querySelectorAll(sel)].map(e => {
   const tops = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
   return {text: inner.textContent, sw: e.scrollWidth, cw: e.clientWidth, lines: tops.size};
 });
-return {vw: document.documentElement.clientWidth, sw: document.documentElement.scrollWidth, cells};
+const vw = document.documentElement.clientWidth;
+const over = [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > vw + 0.5)
+  .slice(0, 5)
+  .map(e => e.tagName.toLowerCase() + '.' + e.className + ' right=' + Math.round(e.getBoundingClientRect().right));
+return {vw, sw: document.documentElement.scrollWidth, cells, over};
 ";
 
 /// Opens `url` and measures the elements matching `selector`.
@@ -94,6 +101,12 @@ pub async fn measure(b: &Browser, url: &str, selector: &str) -> Layout {
                 lines: n(&c["lines"]),
             })
             .collect(),
+        overflowing: v["over"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o.as_str().map(str::to_owned))
+            .collect(),
     }
 }
 
@@ -103,9 +116,10 @@ impl Layout {
     pub fn assert_readable(&self, what: &str) {
         assert!(
             self.viewport > 0.0 && self.document <= self.viewport,
-            "{what}: the page is {} px wide in a {} px viewport",
+            "{what}: the page is {} px wide in a {} px viewport; past the edge: {:?}",
             self.document,
-            self.viewport
+            self.viewport,
+            self.overflowing
         );
         assert!(!self.cells.is_empty(), "{what}: no ID cells found");
         for c in &self.cells {

@@ -23,7 +23,7 @@ const DEFS: &[CheckDef] = &[
         title: "a malformed profile is refused with 400",
     },
     CheckDef {
-        id: "clr2.consumer.registration-software-statement",
+        id: "clr2.provider.authorize-redirect-mismatch",
         clause: "https://www.imsglobal.org/spec/clr/v2p0/#registration",
         title: "the consumer registers with a complete request",
     },
