@@ -114,11 +114,12 @@ pub fn summary(meta: &RunMeta, reports: &[DocReport], evidence: bool) -> String 
         meta.target.join(", ")
     );
     for (subject, c) in all_checks(reports) {
-        let at = if reports.len() > 1 || subject != reports[0].subject {
-            format!("  [{subject}]")
-        } else {
-            String::new()
-        };
+        let at =
+            if reports.len() > 1 || Some(subject) != reports.first().map(|r| r.subject.as_str()) {
+                format!("  [{subject}]")
+            } else {
+                String::new()
+            };
         let level = match level_of(c.id) {
             crate::meta::Level::Required => String::new(),
             l => format!(" ({})", l.word()),
