@@ -1,12 +1,15 @@
 //! `wellspring certify`: run a certification suite against a live implementation.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
-use wellspring_report::{render, DocReport};
+use wellspring_report::{meta, render, DocReport, RunMeta, Signer, StandardRef, Tool};
+
+use crate::claim;
 use wellspring_suite_case10::provider;
 use wellspring_suite_ob30::issuer::IssuerStandard;
 use wellspring_suite_ob30::{consumer, displayer, issuer, provider as sp};
@@ -44,6 +47,7 @@ Exit codes: 0 every check passed, 1 a check failed, 2 could not run.
 Examples:
   wellspring certify --standard case10 --role provider --target http://127.0.0.1:8480
   wellspring certify --standard ob30 --role issuer --credential badge.png --report out/
+  wellspring certify --standard ob30 --role issuer --credential badge.png --report out/ --sign vendor.jwk
   wellspring certify --standard ob30 --role service-provider-read --target http://127.0.0.1:8470 \\
       --login learner@example.org:wellspring-demo --report out/ob30-read
   wellspring certify --standard clr20 --role service-provider-write --target https://hub.example.edu \\
@@ -85,6 +89,7 @@ Examples:
 /// Examples:
 ///   wellspring certify --standard case10 --role provider --target http://127.0.0.1:8480
 ///   wellspring certify --standard ob30 --role issuer --credential badge.png --report out/
+///   wellspring certify --standard ob30 --role issuer --credential badge.png --report out/ --sign vendor.jwk
 ///   wellspring certify --standard ob30 --role service-provider-read --target http://127.0.0.1:8470 \
 ///       --login learner@example.org:wellspring-demo --report out/ob30-read
 ///   wellspring certify --standard clr20 --role service-provider-write --target https://hub.example.edu \
@@ -176,6 +181,11 @@ pub struct CertifyArgs {
     /// Write the report to DIR: report.html (self-contained), report.json, junit.xml.
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
+    /// Also write DIR/report-claim.json: the result as a Verifiable Credential (VC DM 2.0,
+    /// eddsa-rdfc-2022) signed with the Ed25519 JWK in KEYFILE; when KEYFILE does not exist,
+    /// a new did:key is made and kept there (mode 0600). `wellspring verify` checks the claim.
+    #[arg(long, value_name = "KEYFILE", requires = "report")]
+    sign: Option<PathBuf>,
     /// Show evidence (HTTP exchanges) under failed, warned and skipped checks.
     #[arg(short, long)]
     verbose: bool,
@@ -353,21 +363,187 @@ fn provider_role(a: &CertifyArgs, role: sp::Role) -> Result<Vec<DocReport>, Stri
     out.map(|r| vec![r])
 }
 
-fn title(a: &CertifyArgs) -> String {
-    let std = match a.standard {
-        Standard::Case10 => "CASE 1.0",
-        Standard::Ob30 => "Open Badges 3.0",
-        Standard::Clr20 => "CLR 2.0",
+fn standard_ref(s: Standard) -> StandardRef {
+    let (id, name, version) = match s {
+        Standard::Case10 => ("case10", "CASE", "1.0"),
+        Standard::Ob30 => ("ob30", "Open Badges", "3.0"),
+        Standard::Clr20 => ("clr20", "Comprehensive Learner Record", "2.0"),
     };
-    let role = a
-        .role
-        .to_possible_value()
+    StandardRef {
+        id: id.into(),
+        name: name.into(),
+        version: version.into(),
+    }
+}
+
+fn role_name(r: Role) -> String {
+    r.to_possible_value()
         .map(|v| v.get_name().to_owned())
-        .unwrap_or_default();
-    format!("Wellspring certification report — {std} {role}")
+        .unwrap_or_default()
+}
+
+fn title(a: &CertifyArgs) -> String {
+    let s = standard_ref(a.standard);
+    format!(
+        "Wellspring certification report — {} {} {}",
+        s.name,
+        s.version,
+        role_name(a.role)
+    )
+}
+
+/// The product under test, as the run saw it.
+fn target(a: &CertifyArgs, reports: &[DocReport]) -> Vec<String> {
+    let given = match a.role {
+        Role::Issuer => a
+            .credentials
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+        Role::Displayer => a.verify_url.iter().cloned().collect(),
+        // the consumer is whoever connected: the report's subject says where
+        Role::ServiceConsumerRead | Role::ServiceConsumerWrite => Vec::new(),
+        _ => a.target.iter().cloned().collect(),
+    };
+    if given.is_empty() {
+        reports.iter().map(|r| r.subject.clone()).collect()
+    } else {
+        given
+    }
+}
+
+/// The options that change verdicts, secrets masked.
+fn verdict_options(a: &CertifyArgs) -> BTreeMap<String, serde_json::Value> {
+    use serde_json::json;
+    let mut o = BTreeMap::new();
+    o.insert("online".into(), json!(a.online));
+    o.insert(
+        "now".into(),
+        json!(a.now.clone().unwrap_or_else(|| "clock".into())),
+    );
+    o.insert("timeout".into(), json!(a.timeout.max(1)));
+    let auth = if a.token.is_some() {
+        "token"
+    } else if a.client.is_some() {
+        "client"
+    } else if a.login.is_some() {
+        "login"
+    } else {
+        "none"
+    };
+    o.insert("auth".into(), json!(auth));
+    if a.token.is_some() {
+        o.insert("token".into(), json!("***"));
+    }
+    if let Some(c) = &a.client {
+        let id = c.split_once(':').map(|(i, _)| i).unwrap_or("");
+        o.insert("client".into(), json!(format!("{id}:***")));
+        o.insert(
+            "clientAuth".into(),
+            json!(if a.client_auth == ClientAuth::Basic {
+                "basic"
+            } else {
+                "body"
+            }),
+        );
+    }
+    for (k, v) in [("login", &a.login), ("testLogin", &a.test_login)] {
+        if let Some(l) = v {
+            let user = l.split_once(':').map(|(u, _)| u).unwrap_or("");
+            o.insert(k.into(), json!(format!("{user}:***")));
+        }
+    }
+    for (k, v) in [
+        ("scope", &a.scope),
+        ("tokenUrl", &a.token_url),
+        ("revocationUrl", &a.revocation_url),
+        ("publicUrl", &a.public_url),
+    ] {
+        if let Some(v) = v {
+            o.insert(k.into(), json!(v));
+        }
+    }
+    match a.role {
+        Role::Provider => {
+            o.insert("maxItems".into(), json!(a.max_items));
+        }
+        Role::ServiceProviderRead | Role::ServiceProviderWrite => {
+            o.insert("expiryWait".into(), json!(a.expiry_wait));
+        }
+        Role::ServiceConsumerRead | Role::ServiceConsumerWrite => {
+            o.insert("wait".into(), json!(a.wait));
+        }
+        _ => {}
+    }
+    o
+}
+
+/// The command line that ran, secrets masked, with the program as `wellspring`.
+fn command_line() -> String {
+    let mut args: Vec<String> = std::env::args().collect();
+    if let Some(first) = args.first_mut() {
+        *first = "wellspring".into();
+    }
+    meta::masked_command_line(
+        &args,
+        &["--token", "--client"],
+        &["--login", "--test-login"],
+    )
+}
+
+fn run_meta(
+    a: &CertifyArgs,
+    reports: &[DocReport],
+    started: Instant,
+    signer: Option<Signer>,
+) -> RunMeta {
+    RunMeta {
+        generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        tool: Tool::wellspring(env!("WELLSPRING_COMMIT")),
+        standard: standard_ref(a.standard),
+        role: role_name(a.role),
+        target: target(a, reports),
+        options: verdict_options(a),
+        duration_ms: started.elapsed().as_millis() as u64,
+        command_line: command_line(),
+        signer,
+    }
+}
+
+fn write_report(
+    dir: &Path,
+    a: &CertifyArgs,
+    meta: &RunMeta,
+    reports: &[DocReport],
+    json: &str,
+) -> Result<(), String> {
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.join(name), text)
+            .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))
+    };
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    write("report.json", json)?;
+    write(
+        "report.html",
+        &render::certify_html(&title(a), meta, reports),
+    )?;
+    write("junit.xml", &render::certify_junit(meta, reports))
 }
 
 pub fn run(a: CertifyArgs) -> u8 {
+    let started = Instant::now();
+    // the signing key first: a bad key file is found before the run, not after
+    let key = match &a.sign {
+        Some(path) => match claim::load_or_create_key(path) {
+            Ok(k) => Some(k),
+            Err(e) => return fail(e),
+        },
+        None => None,
+    };
+    let signer = match key.as_ref().map(claim::signer).transpose() {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
     let result = match (a.standard, a.role) {
         (Standard::Case10, Role::Provider) => case_provider(&a),
         (Standard::Case10, _) => Err("CASE 1.0 is certified for the provider role only".into()),
@@ -383,28 +559,25 @@ pub fn run(a: CertifyArgs) -> u8 {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
-    let json = serde_json::to_string_pretty(&render::json(&reports)).expect("report serializes");
+    let meta = run_meta(&a, &reports, started, signer);
+    let json = serde_json::to_string_pretty(&render::certify_json(&meta, &reports))
+        .expect("report serializes");
     if let Some(dir) = &a.report {
-        let write = |name: &str, text: &str| {
-            std::fs::write(dir.join(name), text)
-                .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))
-        };
-        let written = std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))
-            .and_then(|_| write("report.json", &json))
-            .and_then(|_| write("report.html", &render::html(&title(&a), &reports)))
-            .and_then(|_| write("junit.xml", &render::junit(&reports)));
+        let written = write_report(dir, &a, &meta, &reports, &json).and_then(|_| match &key {
+            Some(k) => claim::write_signed(dir, k, &meta, &reports, json.as_bytes()),
+            None => Ok(()),
+        });
         if let Err(e) = written {
             return fail(e);
         }
     }
     if let Some(path) = &a.junit {
-        if let Err(e) = std::fs::write(path, render::junit(&reports)) {
+        if let Err(e) = std::fs::write(path, render::certify_junit(&meta, &reports)) {
             return fail(format!("cannot write {}: {e}", path.display()));
         }
     }
     let out = match a.format {
-        Format::Human => render::human(&reports, a.verbose),
+        Format::Human => render::certify_human(&meta, &reports, a.verbose),
         Format::Json => format!("{json}\n"),
     };
     // a closed stdout (e.g. piped into `head`) is not a reason to panic

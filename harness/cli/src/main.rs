@@ -5,6 +5,7 @@ mod case_cmd;
 mod case_serve;
 mod certify_cmd;
 mod checks_cmd;
+mod claim;
 mod demo_cmd;
 mod fetch;
 mod fuzz_cmd;

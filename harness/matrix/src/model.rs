@@ -78,19 +78,7 @@ pub enum Empty {
 /// Checks that test a feature the spec makes optional (a MAY/SHOULD, or an optional
 /// endpoint): shown differently, and their failure is reported as such.
 pub fn is_optional(id: &str) -> bool {
-    const SUFFIXES: &[&str] = &[
-        ".refresh",
-        ".revoke",
-        ".token-expired",
-        ".since",
-        ".profile-put",
-        ".profile-put-malformed",
-        ".upsert-jws",
-        ".display",
-        ".baked",
-        "case.provider.rubrics",
-    ];
-    SUFFIXES.iter().any(|s| id.ends_with(s))
+    wellspring_report::level_of(id) == wellspring_report::Level::Optional
 }
 
 fn rank(v: Verdict) -> u8 {

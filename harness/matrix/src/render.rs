@@ -56,30 +56,51 @@ fn link(clause: &str) -> String {
     }
 }
 
+/// Layout: the tables scroll sideways inside their own box (the page never does), the check
+/// column stays in view and its IDs never wrap; evidence scrolls inside its own box; printing
+/// keeps rows whole.
 const STYLE: &str = "
+*{box-sizing:border-box}
 body{font:14px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;color:#1b1f24;background:#fafbfc}
-header{background:#13315c;color:#fff;padding:16px 24px}header h1{margin:0;font-size:21px}header p{margin:4px 0 0;opacity:.85}
-main{padding:16px 24px}
+code,pre{font-family:ui-monospace,Menlo,Consolas,monospace}
+header{background:#13315c;color:#fff;padding:16px clamp(12px,3vw,24px)}header h1{margin:0;font-size:21px;overflow-wrap:anywhere}header p{margin:4px 0 0;opacity:.85}
+main{padding:16px clamp(8px,3vw,24px)}
+.scroll{overflow-x:auto;max-width:100%;border:1px solid #d0d7de;background:#fff}
 table{border-collapse:collapse;background:#fff}
 th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
-th.impl{writing-mode:horizontal-tb;min-width:90px;font-size:13px}
+th.impl{min-width:90px;font-size:13px}
 th.impl small{display:block;font-weight:400;color:#57606a}
 tr.group td{background:#eef2f7;font-weight:700}
-td.check{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
-td.check small{font-family:system-ui,sans-serif;color:#57606a;display:block;max-width:520px}
-td.c{text-align:center;font-weight:700;font-size:12px;text-transform:uppercase}
+td.check{background:#fff;min-width:14em}
+@media (min-width:700px){td.check{position:sticky;left:0;z-index:1}}
+td.check code.id{white-space:nowrap;font-size:12px}
+td.check small{color:#57606a;display:block;max-width:520px}
+td.c{text-align:center;font-weight:700;font-size:12px;text-transform:uppercase;white-space:nowrap}
 td.c a{color:inherit;text-decoration:none;display:block}
 td.pass{background:#dafbe1;color:#1a7f37}td.fail{background:#ffebe9;color:#cf222e}
 td.warn{background:#fff8c5;color:#9a6700}td.skip{background:#f6f8fa;color:#57606a}
 td.none{background:#fff;color:#afb8c1;font-weight:400;text-transform:none}
 td.notrun{background:#ffebe9;color:#cf222e;font-weight:400;text-transform:none}
-tr.optional td.check{font-style:italic}tr.optional td.check:after{content:' (optional)';color:#57606a;font-family:system-ui}
-.legend span{display:inline-block;padding:2px 8px;margin-right:6px;border:1px solid #d0d7de;background:#fff}
+td.wrap{overflow-wrap:anywhere;min-width:8em}
+tr.optional td.check small:after{content:' (optional)';font-style:italic}
+.legend span{display:inline-block;padding:2px 8px;margin:0 6px 4px 0;border:1px solid #d0d7de;background:#fff}
 .legend .pass{background:#dafbe1}.legend .fail{background:#ffebe9}.legend .warn{background:#fff8c5}.legend .skip{background:#f6f8fa}
-section.ev{background:#fff;border:1px solid #d0d7de;margin:8px 0;padding:6px 12px}
+section.ev{background:#fff;border:1px solid #d0d7de;margin:8px 0;padding:6px 12px;overflow-wrap:anywhere}
 section.ev:target{outline:3px solid #0969da}
-pre{background:#f6f8fa;padding:6px;white-space:pre-wrap;word-break:break-all;max-height:320px;overflow:auto;font-size:12px}
+section.ev code{white-space:nowrap}
+pre{background:#f6f8fa;padding:6px;white-space:pre;overflow:auto;max-height:320px;font-size:12px;overflow-wrap:normal}
 h2{font-size:17px;margin:22px 0 8px}
+ul{overflow-wrap:anywhere}
+@media print{
+body{background:#fff;font-size:10pt}
+header{background:none;color:#000;border-bottom:2px solid #000}
+.scroll{overflow:visible;border:0}
+td.check{position:static}
+tr,section.ev,.legend{break-inside:avoid}
+thead{display:table-header-group}
+pre{max-height:none;overflow:visible;white-space:pre-wrap;overflow-wrap:anywhere}
+a{color:inherit;text-decoration:none}
+}
 ";
 
 /// One self-contained page: rows = checks grouped by standard/role with spec links, columns =
@@ -97,7 +118,7 @@ pub fn html(m: &Matrix, title: &str) -> String {
         v = esc(&m.version)
     );
     o.push_str("<p class=\"legend\"><span class=\"pass\">pass</span><span class=\"fail\">fail</span><span class=\"warn\">warn</span><span class=\"skip\">skip: not applicable or not offered</span><span>· not claimed</span><span class=\"fail\">not run: the claim's run failed</span> <i>italic rows</i> test optional features.</p>\n");
-    o.push_str("<table><thead><tr><th>check</th>");
+    o.push_str("<div class=\"scroll\"><table><thead><tr><th>check</th>");
     for c in &m.implementations {
         let _ = write!(
             o,
@@ -120,7 +141,7 @@ pub fn html(m: &Matrix, title: &str) -> String {
         }
         let _ = write!(
             o,
-            "<tr{}><td class=\"check\" id=\"row-{}\">{} {}<small>{}</small></td>",
+            "<tr{}><td class=\"check\" id=\"row-{}\"><code class=\"id\">{}</code> {}<small>{}</small></td>",
             if row.optional {
                 " class=\"optional\""
             } else {
@@ -148,14 +169,14 @@ pub fn html(m: &Matrix, title: &str) -> String {
         }
         o.push_str("</tr>\n");
     }
-    o.push_str("</tbody></table>\n");
+    o.push_str("</tbody></table></div>\n");
 
     if !m.interop.is_empty() {
-        o.push_str("<h2>Cross-implementation: each issuer's credentials, by each verifier</h2><table><thead><tr><th>issuer</th><th>credential</th><th>verifier</th><th>verdict</th><th>message</th></tr></thead><tbody>\n");
+        o.push_str("<h2>Cross-implementation: each issuer's credentials, by each verifier</h2><div class=\"scroll\"><table><thead><tr><th>issuer</th><th>credential</th><th>verifier</th><th>verdict</th><th>message</th></tr></thead><tbody>\n");
         for c in &m.interop {
             let _ = writeln!(
                 o,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"c {w}\">{w}</td><td>{}</td></tr>",
+                "<tr><td class=\"wrap\">{}</td><td class=\"wrap\">{}</td><td class=\"wrap\">{}</td><td class=\"c {w}\">{w}</td><td class=\"wrap\">{}</td></tr>",
                 esc(&c.issuer),
                 esc(&c.credential),
                 esc(&c.verifier),
@@ -163,7 +184,7 @@ pub fn html(m: &Matrix, title: &str) -> String {
                 w = word(c.verdict)
             );
         }
-        o.push_str("</tbody></table>\n");
+        o.push_str("</tbody></table></div>\n");
     }
     if m.errors.values().any(|e| !e.is_empty()) {
         o.push_str("<h2>Runs that could not happen</h2><ul>");

@@ -1,69 +1,31 @@
-//! The HTML rendering (see `render::html`): one page, no external scripts, fonts or styles,
-//! so a vendor can hand it to a customer and it reads the same offline. Evidence sits in
-//! `<details>` elements (open by default under failed checks), so no script is needed.
+//! The HTML rendering (see `render::html` and `render::certify_html`): one page, no scripts,
+//! fonts or styles from elsewhere, so a vendor can hand it to a customer and it reads the same
+//! offline. Built with `maud`, which escapes every value it is given.
+//!
+//! Layout: the first screen answers "did it pass, what failed, how to reproduce". Checks are a
+//! table whose ID column never wraps (it is as wide as the longest ID); the result column takes
+//! what is left and cannot be widened by its content, so evidence (HTTP exchanges, JSON,
+//! N-Quads) scrolls inside its own box. Below 700 px each check becomes a card. Evidence sits
+//! in `<details>` (open under failed checks); printing keeps rows whole and prints evidence
+//! as it is shown (open or closed by the reader).
 
-use std::fmt::Write;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 
+use crate::cert::{counts, failed_ids, option_words, passed};
+use crate::meta::{level_of, Level, RunMeta};
 use crate::render::Tally;
 use crate::{CheckResult, DocReport, Verdict};
 
-const STYLE: &str = "
-body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;color:#1b1f24;background:#fafbfc}
-header{background:#13315c;color:#fff;padding:18px 28px}
-header h1{margin:0 0 4px;font-size:22px}
-header p{margin:0;opacity:.85}
-main{padding:18px 28px;max-width:1200px}
-.summary{display:flex;gap:12px;flex-wrap:wrap;margin:0 0 18px}
-.tile{border-radius:6px;padding:10px 16px;background:#fff;border:1px solid #d0d7de;min-width:110px}
-.tile b{display:block;font-size:24px}
-.overall{font-weight:600;font-size:17px;margin:4px 0 16px}
-.overall.ok{color:#1a7f37}.overall.bad{color:#cf222e}
-section.doc{background:#fff;border:1px solid #d0d7de;border-radius:6px;margin:0 0 16px;padding:10px 16px}
-section.doc section.doc{margin-left:18px;border-style:dashed}
-h2{font-size:16px;margin:4px 0 8px;word-break:break-all}
-h2 small{font-weight:400;color:#57606a}
-table{border-collapse:collapse;width:100%}
-td{border-top:1px solid #eaeef2;padding:6px 8px;vertical-align:top}
-td.v{width:64px;font-weight:700;text-transform:uppercase;font-size:12px}
-td.id{width:300px;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;word-break:break-all}
-tr.pass td.v{color:#1a7f37}tr.fail td.v{color:#cf222e}tr.warn td.v{color:#9a6700}tr.skip td.v{color:#57606a}
-tr.fail{background:#fff5f5}
-a{color:#0969da}
-details{margin-top:4px}
-summary{cursor:pointer;color:#57606a;font-size:13px}
-pre{background:#f6f8fa;border:1px solid #eaeef2;border-radius:4px;padding:8px;overflow:auto;max-height:420px;font-size:12px;white-space:pre-wrap;word-break:break-all}
-.label{font-weight:600;font-size:13px;margin-top:6px}
-footer{color:#57606a;font-size:12px;padding:8px 28px 24px}
-";
-
-/// Escapes text for HTML element content and attribute values.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && !matches!(c, '\n' | '\t') => {
-                let _ = write!(out, "\\u{{{:04x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
+const STYLE: &str = include_str!("report.css");
 
 /// Only http(s) clause links become links; anything else is shown as text.
-fn clause_link(clause: &str) -> String {
-    if clause.starts_with("https://") || clause.starts_with("http://") {
-        format!(
-            "<a href=\"{0}\" rel=\"noreferrer\">spec clause</a>",
-            esc(clause)
-        )
-    } else {
-        esc(clause)
+fn clause_link(clause: &str) -> Markup {
+    html! {
+        @if clause.starts_with("https://") || clause.starts_with("http://") {
+            a href=(clause) rel="noreferrer" { "spec clause" }
+        } @else {
+            (clause)
+        }
     }
 }
 
@@ -77,115 +39,178 @@ fn verdict_word(v: Verdict) -> &'static str {
 }
 
 pub(crate) fn page(title: &str, reports: &[DocReport]) -> String {
+    page_with(title, None, reports)
+}
+
+/// The page, with the run's metadata when there is one (certification reports).
+pub(crate) fn page_with(title: &str, meta: Option<&RunMeta>, reports: &[DocReport]) -> String {
+    let commit = meta.map(|m| m.tool.commit.as_str()).unwrap_or("");
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                title { (title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    h1 { (title) }
+                    p { "Wellspring conformance report" }
+                }
+                main {
+                    (verdict(meta, reports))
+                    @if let Some(m) = meta { (about(m)) }
+                    @for r in reports { (doc(r)) }
+                }
+                footer {
+                    "Generated by wellspring " (env!("CARGO_PKG_VERSION"))
+                    @if !commit.is_empty() { " (commit " (commit) ")" }
+                    ". Verdicts: pass, fail, warn (a SHOULD not met, or something worth a look), \
+                     skip (not applicable or not testable, with the reason). Levels: required \
+                     checks decide the result; optional ones test features the specification \
+                     lets an implementation leave out."
+                }
+            }
+        }
+    }
+    .into_string()
+}
+
+/// The first screen: the result, the counts, what failed, how to run it again.
+fn verdict(meta: Option<&RunMeta>, reports: &[DocReport]) -> Markup {
     let t = Tally::of(reports);
-    let passed = reports.iter().all(DocReport::passed);
-    let mut out = String::with_capacity(16 * 1024);
-    let _ = write!(
-        out,
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{t_esc}</title><style>{STYLE}</style></head><body>\n\
-         <header><h1>{t_esc}</h1><p>Wellspring conformance report</p></header>\n<main>\n",
-        t_esc = esc(title)
-    );
-    let _ = writeln!(
-        out,
-        "<p class=\"overall {}\">{}</p>",
-        if passed { "ok" } else { "bad" },
-        if passed {
-            "Every required check passed."
-        } else {
-            "At least one check failed."
+    let ok = passed(reports);
+    let failed = failed_ids(reports);
+    let find = |id: &str| reports.iter().find_map(|r| r.find(id));
+    html! {
+        section.verdict.ok[ok].bad[!ok] {
+            p.overall {
+                b { @if ok { "PASSED" } @else { "FAILED" } }
+                " — "
+                @if ok { "Every required check passed." } @else { "At least one check failed." }
+            }
+            p.counts { (counts(&t)) }
+            div.summary {
+                @for (label, n) in [("passed", t.pass), ("failed", t.fail), ("warnings", t.warn), ("skipped", t.skip)] {
+                    div.tile { b { (n) } (label) }
+                }
+            }
+            @if !failed.is_empty() {
+                p.label { "Failed checks" }
+                ul.failed {
+                    @for id in &failed {
+                        li {
+                            a href={ "#" (id) } { code.id { (id) } }
+                            @if let Some(c) = find(id) { " " span.t { (c.title) } }
+                        }
+                    }
+                }
+            }
+            @if let Some(m) = meta {
+                p.label { "To reproduce" }
+                pre.cmd { (m.command_line) }
+            }
         }
-    );
-    out.push_str("<div class=\"summary\">");
-    for (label, n) in [
-        ("passed", t.pass),
-        ("failed", t.fail),
-        ("warnings", t.warn),
-        ("skipped", t.skip),
-    ] {
-        let _ = write!(out, "<div class=\"tile\"><b>{n}</b>{label}</div>");
     }
-    out.push_str("</div>\n");
-    for r in reports {
-        doc(&mut out, r);
-    }
-    let _ = writeln!(
-        out,
-        "</main><footer>Generated by wellspring {}. Verdicts: pass, fail, warn (a SHOULD not met, \
-         or something worth a look), skip (not applicable or not testable, with the reason).</footer>\
-         </body></html>",
-        env!("CARGO_PKG_VERSION")
-    );
-    out
 }
 
-fn doc(out: &mut String, r: &DocReport) {
-    let _ = writeln!(
-        out,
-        "<section class=\"doc\"><h2>{} <small>— {} — {}</small></h2><table>",
-        esc(&r.subject),
-        esc(&r.kind),
-        esc(&match (r.passed(), r.all_caveats()) {
-            (false, _) => "failed".to_owned(),
-            (true, c) if c.is_empty() => "passed".to_owned(),
-            (true, c) => format!("passed — {}", c.join("; ")),
-        })
-    );
-    for c in &r.checks {
-        check_row(out, c);
+/// The run's metadata as a definition list.
+fn about(m: &RunMeta) -> Markup {
+    html! {
+        section.about {
+            h2 { "About this run" }
+            dl {
+                dt { "Product under test" }
+                dd { @for t in &m.target { code { (t) } " " } }
+                dt { "Standard" }
+                dd { (m.standard.name) " " (m.standard.version) " (" code { (m.standard.id) } ")" }
+                dt { "Role" }
+                dd { (m.role) }
+                dt { "Generated" }
+                dd { (m.generated_at) }
+                dt { "Duration" }
+                dd { (format!("{:.1} s", m.duration_ms as f64 / 1000.0)) }
+                dt { "Tool" }
+                dd { (m.tool.name) " " (m.tool.version) ", commit " code { (m.tool.commit) } }
+                dt { "Options" }
+                dd { @for w in option_words(m) { code { (w) } " " } }
+                dt { "Signed by" }
+                dd {
+                    @if let Some(s) = &m.signer {
+                        code.did { (s.did) } br;
+                        "Signed conformance claim: " code { (s.claim) }
+                        " (check it with " code { "wellspring verify " (s.claim) } ")"
+                    } @else {
+                        "not signed (run certify with --sign KEYFILE to sign a claim)"
+                    }
+                }
+            }
+        }
     }
-    out.push_str("</table>\n");
-    for n in &r.nested {
-        doc(out, n);
-    }
-    out.push_str("</section>\n");
 }
 
-fn check_row(out: &mut String, c: &CheckResult) {
+/// A document's verdict with its caveats: never a bare "passed" while one stands.
+fn doc_verdict(r: &DocReport) -> String {
+    match (r.passed(), r.all_caveats()) {
+        (false, _) => "failed".to_owned(),
+        (true, c) if c.is_empty() => "passed".to_owned(),
+        (true, c) => format!("passed — {}", c.join("; ")),
+    }
+}
+
+fn doc(r: &DocReport) -> Markup {
+    html! {
+        section.doc {
+            h2 {
+                span.subject { (r.subject) }
+                " " small { "— " (r.kind) " — " (doc_verdict(r)) }
+            }
+            table.checks {
+                thead { tr { th { "verdict" } th { "check" } th { "result" } } }
+                tbody { @for c in &r.checks { (check_row(c)) } }
+            }
+            @for n in &r.nested { (doc(n)) }
+        }
+    }
+}
+
+fn check_row(c: &CheckResult) -> Markup {
     let v = verdict_word(c.verdict);
-    let _ = write!(
-        out,
-        "<tr class=\"{v}\" id=\"{}\"><td class=\"v\">{v}</td><td class=\"id\">{}<br><small>{}</small></td><td>{}<br><small>{} · {}</small>",
-        esc(c.id),
-        esc(c.id),
-        clause_link(c.clause),
-        esc(&c.message),
-        esc(c.title),
-        clause_link(c.clause),
-    );
-    if !c.evidence.is_empty() {
-        let open = if c.verdict == Verdict::Fail {
-            " open"
-        } else {
-            ""
-        };
-        let _ = write!(
-            out,
-            "<details{open}><summary>evidence ({})</summary>",
-            c.evidence.len()
-        );
-        for e in &c.evidence {
-            let at = e
-                .pointer
-                .as_deref()
-                .map(|p| format!(" at <code>{}</code>", esc(p)))
-                .unwrap_or_default();
-            let value = match &e.value {
-                serde_json::Value::String(s) => s.clone(),
-                v => serde_json::to_string_pretty(v).unwrap_or_default(),
-            };
-            let _ = write!(
-                out,
-                "<div class=\"label\">{}{at}</div><pre>{}</pre>",
-                esc(&e.label),
-                esc(&value)
-            );
+    let level = level_of(c.id);
+    html! {
+        tr class=(v) id=(c.id) {
+            td.v { (v) }
+            td.id {
+                code { (c.id) }
+                @if level != Level::Required { " " span.level { (level.word()) } }
+            }
+            td.body {
+                div.msg { (c.message) }
+                div.t { (c.title) " · " (clause_link(c.clause)) }
+                @if !c.evidence.is_empty() {
+                    details open[c.verdict == Verdict::Fail] {
+                        summary { "evidence (" (c.evidence.len()) ")" }
+                        @for e in &c.evidence {
+                            div.label {
+                                (e.label)
+                                @if let Some(p) = &e.pointer { " at " code { (p) } }
+                            }
+                            pre.ev { (evidence_text(&e.value)) }
+                        }
+                    }
+                }
+            }
         }
-        out.push_str("</details>");
     }
-    out.push_str("</td></tr>\n");
+}
+
+fn evidence_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        v => serde_json::to_string_pretty(v).unwrap_or_default(),
+    }
 }
 
 #[cfg(test)]
@@ -216,7 +241,7 @@ mod tests {
             ),
         );
         let html = page("Report <1>", &[r]);
-        assert!(html.starts_with("<!doctype html>"));
+        assert!(html.starts_with("<!DOCTYPE html>"));
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("src="));
         assert!(!html.contains("<link"));
@@ -226,6 +251,8 @@ mod tests {
         assert!(html.contains("<tr class=\"fail\" id=\"x.bad\">"));
         assert!(html.contains("<details open>"));
         assert!(html.contains("&lt;/pre&gt;&lt;script&gt;"));
+        // the failed check is listed on the first screen and links to its row
+        assert!(html.contains("<a href=\"#x.bad\">"));
     }
 
     #[test]
@@ -235,5 +262,19 @@ mod tests {
         let html = page("R", &[r]);
         assert!(html.contains("Every required check passed."));
         assert!(!html.contains("<details"));
+    }
+
+    #[test]
+    fn layout_rules_are_in_the_style() {
+        for rule in [
+            "td.id{white-space:nowrap",
+            "@media print",
+            "break-inside:avoid",
+            "overflow:auto",
+            "max-height:",
+            "@media (max-width:700px)",
+        ] {
+            assert!(STYLE.contains(rule), "style lacks {rule}");
+        }
     }
 }

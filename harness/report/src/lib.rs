@@ -1,6 +1,9 @@
 //! Check results (what a run found) and how they are written out.
 
+mod cert;
 mod html;
+pub mod meta;
 mod model;
 pub mod render;
+pub use meta::{level_of, Level, RunMeta, Signer, StandardRef, Tool};
 pub use model::*;

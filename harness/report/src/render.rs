@@ -207,3 +207,28 @@ pub fn junit(reports: &[DocReport]) -> String {
 pub fn html(title: &str, reports: &[DocReport]) -> String {
     crate::html::page(title, reports)
 }
+
+/// The certification report as JSON: [`json`]'s `inputs`, with the run's metadata
+/// (`generatedAt`, `tool`, `standard`, `role`, `target`, `options`, `durationMs`,
+/// `commandLine`, `signer`) and a flat `checks` list carrying each check's level. Follows
+/// `reports/schema/report.schema.json`.
+pub fn certify_json(meta: &crate::RunMeta, reports: &[DocReport]) -> serde_json::Value {
+    crate::cert::json(meta, reports)
+}
+
+/// The certification report as a self-contained HTML page: the verdict, what failed and the
+/// command line first, then the run's metadata (and who signed its claim), then every check.
+pub fn certify_html(title: &str, meta: &crate::RunMeta, reports: &[DocReport]) -> String {
+    crate::html::page_with(title, Some(meta), reports)
+}
+
+/// The certification report as JUnit XML, the run's metadata in `<properties>`.
+pub fn certify_junit(meta: &crate::RunMeta, reports: &[DocReport]) -> String {
+    crate::cert::junit(meta, reports)
+}
+
+/// The terminal summary of a certification run: the product under test, each check, the
+/// result and counts, what failed, and the command line that reproduces it.
+pub fn certify_human(meta: &crate::RunMeta, reports: &[DocReport], evidence: bool) -> String {
+    crate::cert::summary(meta, reports, evidence)
+}

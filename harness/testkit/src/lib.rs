@@ -2,6 +2,8 @@
 //! for headless-Chromium page tests (Debian's `chromium` and `chromium-driver`, installed by
 //! `.ci/run`), and a check that a screenshot is not blank.
 
+pub mod layout;
+
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
