@@ -35,7 +35,11 @@ fn matrix_page(dir: &Path) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn matrix_page_reads_offline_at_desktop_and_phone_widths() {
     let tmp = tempfile::tempdir().unwrap();
-    let url = matrix_page(tmp.path());
+    // the matrix run uses blocking HTTP clients: off the async runtime
+    let dir = tmp.path().to_owned();
+    let url = tokio::task::spawn_blocking(move || matrix_page(&dir))
+        .await
+        .unwrap();
     for (w, h) in [(1366, 900), (390, 844)] {
         let b = browser(w, h).await;
         let l = measure(&b, &url, "td.check").await;
