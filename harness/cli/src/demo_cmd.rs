@@ -208,13 +208,15 @@ impl Story<'_> {
         let e = |e: NetError| e.to_string();
         let r = b
             .send(Method::POST, &format!("{wb}/login"), |b| {
-                b.header("origin", wb.as_str()).form(&[("email", LEARNER), ("password", WALLET_PASSWORD)])
+                b.header("origin", wb.as_str())
+                    .form(&[("email", LEARNER), ("password", WALLET_PASSWORD)])
             })
             .map_err(e)?;
         location(&r).map_err(|m| format!("wallet sign-in: {m}"))?;
         let r = b
             .send(Method::POST, &format!("{wb}/connect"), |b| {
-                b.header("origin", wb.as_str()).form(&[("base", hub.as_str()), ("standard", "ob30")])
+                b.header("origin", wb.as_str())
+                    .form(&[("base", hub.as_str()), ("standard", "ob30")])
             })
             .map_err(e)?;
         let authorize = location(&r).map_err(|m| format!("wallet connect: {m} {}", text_of(&r)))?;
@@ -331,7 +333,10 @@ impl Story<'_> {
             .send(
                 Method::POST,
                 &format!("{}/share", self.apps.wallet.base_url),
-                |b| b.header("origin", self.apps.wallet.base_url.as_str()).form(&form),
+                |b| {
+                    b.header("origin", self.apps.wallet.base_url.as_str())
+                        .form(&form)
+                },
             )
             .map_err(|e| e.to_string())?;
         let code = r.status;
