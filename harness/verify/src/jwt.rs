@@ -238,16 +238,17 @@ pub fn claim_mismatches(jwt: &DecodedJwt) -> Vec<String> {
     let c = &jwt.credential;
     let p = &jwt.payload;
     let mut bad = Vec::new();
-    let mut same =
-        |claim: &str, expected: Option<&Value>, required: bool| match (p.get(claim), expected) {
+    let mut same = |claim: &str, expected: Option<&Value>, required: bool| {
+        match (p.get(claim), expected) {
             (Some(got), Some(want)) if got != want => bad.push(format!(
                 "claim {claim} = {got} but the credential says {want}"
             )),
-            (None, Some(want)) if required => {
-                bad.push(format!("claim {claim} missing (credential has {want})"))
-            }
+            (None, Some(want)) if required => bad.push(format!(
+                "claim {claim} missing (credential has {want}); OB 3.0 #jwt-proof requires it (the spec decides here; some validators do not check it)"
+            )),
             _ => {}
-        };
+        }
+    };
     let iss = issuer_id(c).map(|s| Value::String(s.to_owned()));
     same("iss", iss.as_ref(), true);
     same("jti", c.get("id"), true);

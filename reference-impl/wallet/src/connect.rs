@@ -206,18 +206,17 @@ fn origin(u: &str) -> Option<String> {
 /// The authorization server's RFC 8414 metadata at the authorization endpoint's origin: its
 /// `issuer` (kept only when it is of that origin) and whether it promises RFC 9207 `iss`.
 /// A server without metadata gives (None, false).
-async fn as_metadata(http: &reqwest::Client, authorization_url: &str) -> (Option<String>, bool) {
+async fn as_metadata(
+    http: &wellspring_http::Net,
+    authorization_url: &str,
+) -> (Option<String>, bool) {
     let Some(o) = origin(authorization_url) else {
         return (None, false);
     };
     let url = format!("{o}/.well-known/oauth-authorization-server");
-    let Ok(resp) = http.get(&url).send().await else {
+    let Ok(v) = http.get_json(&url).await else {
         return (None, false);
     };
-    let Ok((200, _, bytes)) = body(resp).await else {
-        return (None, false);
-    };
-    let v: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     let issuer = v
         .get("issuer")
         .and_then(Value::as_str)

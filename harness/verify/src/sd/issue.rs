@@ -67,6 +67,7 @@ fn signing_method(s: &BaseSigning) -> Result<Multikey, String> {
         jwk: s.key.to_public(),
         controller: s.controller.to_owned(),
         source: "--key",
+        bound_to: None,
     };
     super::multikey(s.verification_method, &key).map_err(|e| e.to_string())
 }
