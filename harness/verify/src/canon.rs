@@ -91,8 +91,18 @@ fn first_invalid_iri(expanded: &jld::ExpandedDocument) -> Option<String> {
     use jld::object::FragmentRef;
     for object in expanded.iter() {
         for fragment in object.traverse() {
-            let FragmentRef::Node(n) = fragment else {
-                continue;
+            let n = match fragment {
+                FragmentRef::Node(n) => n,
+                FragmentRef::IndexedNode(n) => n.inner(),
+                FragmentRef::Object(o) => match o.as_node() {
+                    Some(n) => n,
+                    None => continue,
+                },
+                FragmentRef::IndexedObject(o) => match o.inner().as_node() {
+                    Some(n) => n,
+                    None => continue,
+                },
+                _ => continue,
             };
             let ids =
                 n.id.iter()

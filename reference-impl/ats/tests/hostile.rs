@@ -182,10 +182,11 @@ async fn application_and_verification_floods_get_429_with_retry_after() {
     ] {
         for _ in 0..2 {
             let r = http.post(&url).body("{}").send().await.unwrap();
-            assert_eq!(
-                r.status(),
-                400,
-                "{what}: refused as unreadable, not limited"
+            // answered (the ATS records an empty application; verify refuses it), not limited
+            assert!(
+                [201, 400].contains(&r.status().as_u16()),
+                "{what}: {} before the limit",
+                r.status()
             );
         }
         let r = http.post(&url).body("{}").send().await.unwrap();

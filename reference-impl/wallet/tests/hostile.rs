@@ -25,6 +25,8 @@ fn wallet(
     c.listen = "127.0.0.1:0".parse().unwrap();
     c.offline = true;
     c.demo = true;
+    // the providers in these tests are on loopback
+    c.allow_private_network = true;
     f(&mut c);
     rt.block_on(server::start(c)).unwrap()
 }

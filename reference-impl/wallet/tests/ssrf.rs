@@ -38,6 +38,7 @@ fn browser(base: &str) -> reqwest::blocking::Client {
         .unwrap();
     let r = b
         .post(format!("{base}/login"))
+        .header("origin", base)
         .form(&[("email", DEMO_EMAIL), ("password", DEMO_PASSWORD)])
         .send()
         .unwrap();
@@ -59,6 +60,7 @@ fn touched(l: &TcpListener) -> bool {
 fn connect(b: &reqwest::blocking::Client, base: &str, provider: &str) -> (u16, String) {
     let r = b
         .post(format!("{base}/connect"))
+        .header("origin", base)
         .form(&[("base", provider), ("standard", "ob30")])
         .send()
         .unwrap();
@@ -93,7 +95,12 @@ fn connect_and_share_never_reach_private_addresses() {
         .map(|c| ("id".to_owned(), c.id.to_string()))
         .collect();
     form.push(("send_to".into(), format!("http://127.0.0.1:{port}/apply")));
-    let r = b.post(format!("{base}/share")).form(&form).send().unwrap();
+    let r = b
+        .post(format!("{base}/share"))
+        .header("origin", base)
+        .form(&form)
+        .send()
+        .unwrap();
     assert_eq!(r.status().as_u16(), 502);
     assert!(r.text().unwrap().contains("refused"));
     assert!(!touched(&trap), "the wallet connected to the canary");

@@ -633,7 +633,7 @@ fn slow_body_is_cut_at_the_deadline() {
     o.timeout = Duration::from_secs(1);
     let t = std::time::Instant::now();
     let e = provider::run(&o).unwrap_err();
-    assert!(e.contains("deadline"), "{e}");
+    assert!(e.contains("deadline") || e.contains("timed out"), "{e}");
     assert!(t.elapsed() < Duration::from_secs(4), "{:?}", t.elapsed());
 }
 

@@ -22,7 +22,32 @@ impl Gen<'_> {
         self.status_not_checked()?;
         self.jwt_rules()?;
         self.poison_graph()?;
-        self.svg_dtd()
+        self.svg_dtd()?;
+        self.selective_disclosure()
+    }
+
+    /// An ecdsa-sd-2023 derived credential (made through `ssi`, P-256 did:key), and the same with
+    /// a disclosed value changed after derivation.
+    fn selective_disclosure(&mut self) -> R {
+        let seed = crate::keys::seed("ecdsa-sd-2023");
+        let derived = wellspring_verify::sd::derived_example(seed)?;
+        let mut e = Entry::valid(
+            "valid/ob-derived.ecdsa-sd-2023.json",
+            "OpenBadgeCredential with an ecdsa-sd-2023 derived (selectively disclosed) proof by a P-256 did:key",
+            "ecdsa-sd-2023",
+        );
+        e.proof_valid = None;
+        self.put_json(e, &derived)?;
+        let mut tampered = derived.clone();
+        tampered["name"] = "Tampered after derivation".into();
+        let e = Entry::invalid(
+            "invalid/ob3.proof.ecdsa-sd-2023.tampered-disclosed.json",
+            &["ob3.proof.ecdsa-sd-2023"],
+            "ecdsa-sd-2023 derived credential whose disclosed name changed after derivation",
+            "ecdsa-sd-2023",
+            None,
+        );
+        self.put_json(e, &tampered)
     }
 
     /// A key nothing binds to the issuer: conforms by default (warning, caveat), fails for a
