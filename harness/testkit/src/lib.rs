@@ -63,3 +63,52 @@ pub fn ink(png_bytes: &[u8]) -> (usize, usize) {
     }
     (inked, colours.len())
 }
+
+/// Status code a server answers to a POST of `len` bytes of spaces to `url` (plain `http://`
+/// only), sent over a raw socket. A server that refuses an oversized body answers and closes the
+/// connection while the client is still writing; an HTTP client library then reports the broken
+/// write and never shows the answer. Here the body is written from another thread, write errors
+/// are ignored, and the status line is read as soon as it arrives (30 s at most). `None`: the
+/// connection closed without a status line.
+pub fn post_status(url: &str, headers: &[(&str, &str)], len: usize) -> Option<u16> {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").expect("a plain http:// URL");
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let path = if path.is_empty() { "/" } else { path };
+    let mut stream = std::net::TcpStream::connect(authority).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut head = format!("POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Length: {len}\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("Connection: close\r\n\r\n");
+    let mut writer = stream.try_clone().unwrap();
+    let sender = std::thread::spawn(move || {
+        if writer.write_all(head.as_bytes()).is_err() {
+            return;
+        }
+        let chunk = [b' '; 16 * 1024];
+        let mut left = len;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            if writer.write_all(&chunk[..n]).is_err() {
+                return;
+            }
+            left -= n;
+        }
+    });
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !got.windows(2).any(|w| w == b"\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    let _ = sender.join();
+    let line = String::from_utf8_lossy(&got);
+    line.split_whitespace().nth(1)?.parse().ok()
+}

@@ -305,9 +305,15 @@ fn registration_is_bounded_in_size_uris_and_rate() {
             .send()
             .unwrap()
     };
-    let mut big = registration(&all_scopes());
-    big["padding"] = json!("x".repeat(64 * 1024));
-    assert_eq!(reg(&big).status(), 413, "64 KiB of metadata");
+    assert_eq!(
+        wellspring_testkit::post_status(
+            &format!("{b}/oauth/register"),
+            &[("content-type", "application/json")],
+            64 * 1024
+        ),
+        Some(413),
+        "64 KiB of metadata"
+    );
     let with = |uris: Value| {
         let mut v = registration(&all_scopes());
         v["redirect_uris"] = uris;
@@ -477,16 +483,14 @@ fn the_token_endpoint_takes_only_the_advertised_client_authentication() {
 #[test]
 fn an_oversized_upsert_is_refused_before_it_is_read() {
     let hub = start();
-    let c = http();
     let token = demo_token(&hub.base);
-    let r = c
-        .post(format!("{}/ims/ob/v3p0/credentials", hub.base))
-        .bearer_auth(token)
-        .header("content-type", "application/json")
-        .body(vec![b' '; 5 * 1024 * 1024])
-        .send()
-        .unwrap();
-    assert_eq!(r.status(), 413);
+    let auth = format!("Bearer {token}");
+    let status = wellspring_testkit::post_status(
+        &format!("{}/ims/ob/v3p0/credentials", hub.base),
+        &[("content-type", "application/json"), ("authorization", &auth)],
+        5 * 1024 * 1024,
+    );
+    assert_eq!(status, Some(413));
 }
 
 #[cfg(unix)]
