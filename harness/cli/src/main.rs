@@ -1,5 +1,6 @@
 //! `wellspring`: the command line of the Wellspring conformance harness.
 
+mod batch;
 mod ats_cmd;
 mod case_cmd;
 mod case_serve;

@@ -11,7 +11,14 @@ use wellspring_verify::{verify_bytes, Options, Recipient};
 /// Verify OB 3.0 / CLR 2.0 credentials, check by check, offline.
 ///
 /// An INPUT is a file (JSON credential or presentation, compact JWS / VC-JWT, baked PNG or
-/// SVG), `-` for standard input, or with --online an http(s) URL. The kind is detected.
+/// SVG), a directory (every .json, .jsonld, .jwt, .jws, .png and .svg file under it, recursively,
+/// in name order; hidden entries and symbolic links skipped), `-` for standard input, or with
+/// --online an http(s) URL. The kind is detected.
+///
+/// Inputs are verified on --jobs threads (default: every core) and reported in input order as
+/// they finish. For large runs use --format jsonl (one JSON object per input, streamed; the
+/// summary goes to standard error): memory stays bounded whatever the number of inputs.
+/// --format json and --junit hold every report until the end.
 ///
 /// Each input gets one headline:
 ///   VERIFIED                                   every check passed, the issuer is authenticated
@@ -28,15 +35,19 @@ use wellspring_verify::{verify_bytes, Options, Recipient};
 ///   wellspring verify --now 2026-01-01T00:00:00Z --format json badge.png
 ///   wellspring verify --key 'https://example.edu/issuers/565049#z6Mk…=z6Mk…' signed.json
 ///   cat cred.jwt | wellspring verify --junit report.xml -
+///   wellspring verify --jobs 2 --format jsonl vectors/valid > results.jsonl
 #[derive(Args)]
 #[command(verbatim_doc_comment)]
 pub struct VerifyArgs {
-    /// Files, `-` for stdin, or URLs (with --online).
+    /// Files, directories (recursive), `-` for stdin, or URLs (with --online).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<String>,
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Verify this many inputs at once (0: one per core).
+    #[arg(long, short = 'j', default_value_t = 0, value_name = "N")]
+    jobs: usize,
     /// Also write JUnit XML (one testcase per check per input) to FILE.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
@@ -86,8 +97,12 @@ pub struct VerifyArgs {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// Lines per check and a summary, streamed.
     Human,
+    /// One JSON document for the whole run, at the end.
     Json,
+    /// One JSON object per input, streamed (summary on standard error).
+    Jsonl,
 }
 
 fn usage(msg: String) -> u8 {
@@ -170,50 +185,180 @@ pub fn run(a: VerifyArgs) -> u8 {
     } else {
         None
     };
-    let mut reports: Vec<DocReport> = Vec::new();
-    for input in &a.inputs {
-        let bytes = if input == "-" {
-            let mut b = Vec::new();
-            match std::io::stdin()
-                .take(a.max_bytes as u64 + 1)
-                .read_to_end(&mut b)
-            {
-                Ok(_) => b,
-                Err(e) => return usage(format!("cannot read standard input: {e}")),
+    let inputs = match expand_inputs(&a.inputs) {
+        Ok(i) => i,
+        Err(e) => return usage(e),
+    };
+    if inputs.iter().filter(|i| matches!(i, Input::Stdin)).count() > 1 {
+        return usage("`-` (standard input) can be given once".into());
+    }
+    if fetch.is_none() {
+        if let Some(Input::Url(u)) = inputs.iter().find(|i| matches!(i, Input::Url(_))) {
+            return usage(format!("{u} is a URL: add --online to fetch it"));
+        }
+    }
+    let read = |input: &Input| -> Result<Vec<u8>, String> {
+        match input {
+            Input::Stdin => {
+                let mut b = Vec::new();
+                std::io::stdin()
+                    .take(a.max_bytes as u64 + 1)
+                    .read_to_end(&mut b)
+                    .map_err(|e| format!("cannot read standard input: {e}"))?;
+                Ok(b)
             }
-        } else if input.starts_with("https://") || input.starts_with("http://") {
-            match &fetch {
-                Some(f) => match f(input) {
-                    Ok(b) => b,
-                    Err(e) => return usage(format!("cannot fetch {input}: {e}")),
-                },
-                None => return usage(format!("{input} is a URL: add --online to fetch it")),
-            }
-        } else {
-            match read_bounded(input, a.max_bytes) {
-                Ok(b) => b,
-                Err(e) => return usage(e),
+            Input::Url(u) => match &fetch {
+                Some(f) => f(u).map_err(|e| format!("cannot fetch {u}: {e}")),
+                None => Err(format!("{u} is a URL: add --online to fetch it")),
+            },
+            Input::File(p) => read_bounded(p, a.max_bytes),
+        }
+    };
+    let jobs = match a.jobs {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let keep = matches!(a.format, Format::Json) || a.junit.is_some();
+    let bar = progress(inputs.len());
+    let mut kept: Vec<DocReport> = Vec::new();
+    let mut summary = render::Summary::default();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut broken_pipe = false;
+    let outcome = batch::run(&inputs, jobs, |i| read(i).map(|b| verify_bytes(&i.name(), &b, &opts)), |r| {
+        summary.add(&r);
+        bar.inc(1);
+        let text = match a.format {
+            Format::Human => render::human_doc(&r, a.verbose),
+            Format::Jsonl => render::jsonl_line(&r) + "\n",
+            Format::Json => String::new(),
+        };
+        if !text.is_empty() && !broken_pipe {
+            bar.suspend(|| {
+                use std::io::Write;
+                if out.write_all(text.as_bytes()).is_err() {
+                    broken_pipe = true;
+                }
+            });
+        }
+        if keep {
+            kept.push(r);
+        }
+    });
+    bar.finish_and_clear();
+    if let Err(e) = outcome {
+        return usage(e);
+    }
+    {
+        use std::io::Write;
+        let tail = match a.format {
+            Format::Human => render::human_summary(&summary),
+            Format::Json => format!(
+                "{}\n",
+                serde_json::to_string_pretty(&render::json(&kept)).expect("report serializes")
+            ),
+            Format::Jsonl => {
+                eprint!("{}", render::human_summary(&summary).trim_start());
+                String::new()
             }
         };
-        reports.push(verify_bytes(input, &bytes, &opts));
-    }
-    match a.format {
-        Format::Human => print!("{}", render::human(&reports, a.verbose)),
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&render::json(&reports)).expect("report serializes")
-        ),
+        let _ = out.write_all(tail.as_bytes());
+        let _ = out.flush();
     }
     if let Some(path) = &a.junit {
-        if let Err(e) = std::fs::write(path, render::junit(&reports)) {
+        if let Err(e) = std::fs::write(path, render::junit(&kept)) {
             return usage(format!("cannot write {}: {e}", path.display()));
         }
     }
-    if reports.iter().all(|r| r.passed()) {
+    if summary.all_passed() {
         0
     } else {
         1
     }
+}
+
+/// A progress bar on standard error for runs of more than one input, when it is a terminal.
+fn progress(n: usize) -> indicatif::ProgressBar {
+    let target = if n > 1 && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        indicatif::ProgressDrawTarget::stderr()
+    } else {
+        indicatif::ProgressDrawTarget::hidden()
+    };
+    let bar = indicatif::ProgressBar::with_draw_target(Some(n as u64), target);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {per_sec} {eta}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// One input of a run.
+pub enum Input {
+    Stdin,
+    Url(String),
+    File(PathBuf),
+}
+
+impl Input {
+    /// The name reports give the input: as typed, or the path under a directory.
+    fn name(&self) -> String {
+        match self {
+            Input::Stdin => "-".into(),
+            Input::Url(u) => u.clone(),
+            Input::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// File extensions taken from a directory.
+const DIRECTORY_EXTENSIONS: &[&str] = &["json", "jsonld", "jwt", "jws", "png", "svg"];
+
+/// Inputs as given, with each directory replaced by the credential files under it.
+fn expand_inputs(args: &[String]) -> Result<Vec<Input>, String> {
+    let mut out = Vec::new();
+    for a in args {
+        if a == "-" {
+            out.push(Input::Stdin);
+        } else if a.starts_with("https://") || a.starts_with("http://") {
+            out.push(Input::Url(a.clone()));
+        } else {
+            let p = PathBuf::from(a);
+            if p.is_dir() {
+                let before = out.len();
+                walk(&p, &mut out).map_err(|e| format!("cannot read directory {a}: {e}"))?;
+                if out.len() == before {
+                    return Err(format!(
+                        "directory {a} holds no .{} file",
+                        DIRECTORY_EXTENSIONS.join(", .")
+                    ));
+                }
+            } else {
+                out.push(Input::File(p));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &std::path::Path, out: &mut Vec<Input>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        if e.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let kind = e.file_type()?;
+        let path = e.path();
+        if kind.is_dir() {
+            walk(&path, out)?;
+        } else if kind.is_file()
+            && path
+                .extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| DIRECTORY_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
+        {
+            out.push(Input::File(path));
+        }
+    }
+    Ok(())
 }
 
 /// Reads a `--trust FILE` (verify, and the wallet and ATS servers).
@@ -225,11 +370,12 @@ pub fn read_trust(path: &std::path::Path) -> Result<wellspring_verify::trust::Tr
 }
 
 /// Reads at most `max + 1` bytes, so a huge file is judged (too large) without loading it.
-fn read_bounded(path: &str, max: usize) -> Result<Vec<u8>, String> {
-    let f = std::fs::File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+fn read_bounded(path: &std::path::Path, max: usize) -> Result<Vec<u8>, String> {
+    let shown = path.display();
+    let f = std::fs::File::open(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
     let mut b = Vec::new();
     f.take(max as u64 + 1)
         .read_to_end(&mut b)
-        .map_err(|e| format!("cannot read {path}: {e}"))?;
+        .map_err(|e| format!("cannot read {shown}: {e}"))?;
     Ok(b)
 }

@@ -17,19 +17,89 @@ impl Tally {
     pub fn of(reports: &[DocReport]) -> Tally {
         let mut t = Tally::default();
         for r in reports {
-            let mut all = Vec::new();
-            r.walk(&mut all);
-            for (_, c) in all {
-                match c.verdict {
-                    Verdict::Pass => t.pass += 1,
-                    Verdict::Fail => t.fail += 1,
-                    Verdict::Warn => t.warn += 1,
-                    Verdict::Skip => t.skip += 1,
-                }
-            }
+            t.add(r);
         }
         t
     }
+
+    /// Adds the checks of one report (nested documents included).
+    pub fn add(&mut self, r: &DocReport) {
+        let mut all = Vec::new();
+        r.walk(&mut all);
+        for (_, c) in all {
+            match c.verdict {
+                Verdict::Pass => self.pass += 1,
+                Verdict::Fail => self.fail += 1,
+                Verdict::Warn => self.warn += 1,
+                Verdict::Skip => self.skip += 1,
+            }
+        }
+    }
+}
+
+/// What the closing lines of a run need, gathered one report at a time, so a run over many
+/// inputs can print each report as it is made and keep only this.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Summary {
+    pub inputs: usize,
+    /// Inputs that passed every check.
+    pub passed: usize,
+    pub tally: Tally,
+    /// Of the passed inputs: how many carry each caveat ([`crate::CAVEAT_ISSUER`], [`crate::CAVEAT_STATUS`]).
+    pub caveats: [usize; 2],
+}
+
+impl Summary {
+    pub fn of(reports: &[DocReport]) -> Summary {
+        let mut s = Summary::default();
+        for r in reports {
+            s.add(r);
+        }
+        s
+    }
+
+    pub fn add(&mut self, r: &DocReport) {
+        self.inputs += 1;
+        self.tally.add(r);
+        if r.passed() {
+            self.passed += 1;
+            let caveats = r.all_caveats();
+            for (n, caveat) in [crate::CAVEAT_ISSUER, crate::CAVEAT_STATUS].iter().enumerate() {
+                if caveats.contains(caveat) {
+                    self.caveats[n] += 1;
+                }
+            }
+        }
+    }
+
+    /// Every input passed every check.
+    pub fn all_passed(&self) -> bool {
+        self.passed == self.inputs
+    }
+}
+
+/// One input's lines of the human rendering (see [`human`]).
+pub fn human_doc(r: &DocReport, evidence: bool) -> String {
+    let mut out = String::new();
+    doc_lines(&mut out, r, 0, evidence);
+    out
+}
+
+/// The closing lines of the human rendering: inputs passed, check counts, caveats.
+pub fn human_summary(s: &Summary) -> String {
+    let mut out = String::new();
+    let t = s.tally;
+    let _ = writeln!(
+        out,
+        "\n{} of {} input(s) passed every check — checks: {} passed, {} failed, {} warnings, {} skipped",
+        s.passed, s.inputs, t.pass, t.fail, t.warn, t.skip
+    );
+    for (n, caveat) in [crate::CAVEAT_ISSUER, crate::CAVEAT_STATUS].iter().enumerate() {
+        if s.caveats[n] > 0 {
+            let _ = writeln!(out, "{} of those: {caveat}", s.caveats[n]);
+        }
+    }
+    out
 }
 
 /// One line per check (mark, ID, message), nested documents indented, then a summary.
@@ -39,27 +109,7 @@ pub fn human(reports: &[DocReport], evidence: bool) -> String {
     for r in reports {
         doc_lines(&mut out, r, 0, evidence);
     }
-    let ok = reports.iter().filter(|r| r.passed()).count();
-    let t = Tally::of(reports);
-    let _ = writeln!(
-        out,
-        "\n{} of {} input(s) passed every check — checks: {} passed, {} failed, {} warnings, {} skipped",
-        ok,
-        reports.len(),
-        t.pass,
-        t.fail,
-        t.warn,
-        t.skip
-    );
-    for caveat in [crate::CAVEAT_ISSUER, crate::CAVEAT_STATUS] {
-        let n = reports
-            .iter()
-            .filter(|r| r.passed() && r.all_caveats().contains(&caveat))
-            .count();
-        if n > 0 {
-            let _ = writeln!(out, "{n} of those: {caveat}");
-        }
-    }
+    out.push_str(&human_summary(&Summary::of(reports)));
     out
 }
 
@@ -95,20 +145,32 @@ fn doc_lines(out: &mut String, r: &DocReport, indent: usize, evidence: bool) {
     }
 }
 
+/// An input's headline as JSON: subject, headline, passed, issuer authenticated, status checked.
+fn headline_json(r: &DocReport) -> serde_json::Value {
+    serde_json::json!({
+        "subject": r.subject,
+        "headline": r.headline(),
+        "passed": r.passed(),
+        "issuerAuthenticated": r.passed() && !r.all_caveats().contains(&crate::CAVEAT_ISSUER),
+        "statusChecked": !r.all_caveats().contains(&crate::CAVEAT_STATUS),
+    })
+}
+
+/// One line of `--format jsonl`: the input's report (as in [`json`]'s `inputs`) with its
+/// headline fields (`headline`, `passed`, `issuerAuthenticated`, `statusChecked`) added.
+pub fn jsonl_line(r: &DocReport) -> String {
+    let mut v = serde_json::to_value(r).expect("report serializes");
+    if let (Some(obj), serde_json::Value::Object(head)) = (v.as_object_mut(), headline_json(r)) {
+        for (k, x) in head {
+            obj.entry(k).or_insert(x);
+        }
+    }
+    v.to_string()
+}
+
 /// The machine-readable report.
 pub fn json(reports: &[DocReport]) -> serde_json::Value {
-    let headlines: Vec<serde_json::Value> = reports
-        .iter()
-        .map(|r| {
-            serde_json::json!({
-                "subject": r.subject,
-                "headline": r.headline(),
-                "passed": r.passed(),
-                "issuerAuthenticated": r.passed() && !r.all_caveats().contains(&crate::CAVEAT_ISSUER),
-                "statusChecked": !r.all_caveats().contains(&crate::CAVEAT_STATUS),
-            })
-        })
-        .collect();
+    let headlines: Vec<serde_json::Value> = reports.iter().map(headline_json).collect();
     serde_json::json!({
         "tool": "wellspring",
         "verified": reports.iter().all(|r| r.passed()),

@@ -15,6 +15,23 @@ pub fn have(cmd: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// Whether a browser test should run. Chromium and ChromeDriver installed: yes. Missing: the
+/// test fails (a browser test that passes without a browser proves nothing), unless
+/// `WELLSPRING_SKIP_BROWSER=1` is set, which skips it with a line on standard error.
+pub fn browser_or_explicit_skip() -> bool {
+    if have("chromium") && have("chromedriver") {
+        return true;
+    }
+    if std::env::var("WELLSPRING_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+        eprintln!("SKIPPED (WELLSPRING_SKIP_BROWSER=1): chromium / chromedriver not installed");
+        return false;
+    }
+    panic!(
+        "chromium and chromedriver are needed for this test: apt-get install chromium chromium-driver \
+         (.ci/run installs them), or set WELLSPRING_SKIP_BROWSER=1 to skip the browser tests"
+    );
+}
+
 /// A running ChromeDriver, stopped when dropped.
 pub struct Driver(Child);
 impl Drop for Driver {

@@ -9,12 +9,11 @@ mod common;
 use common::*;
 use fantoccini::{ClientBuilder, Locator};
 
-use wellspring_testkit::{chromedriver, have, ink};
+use wellspring_testkit::{browser_or_explicit_skip, chromedriver, ink};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recruiter_signs_in_and_sees_the_ranked_candidate_in_headless_chromium() {
-    if !have("chromium") || !have("chromedriver") {
-        eprintln!("SKIPPED: chromium / chromedriver not installed (apt-get install chromium chromium-driver); .ci/run installs them");
+    if !browser_or_explicit_skip() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

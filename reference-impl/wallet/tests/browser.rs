@@ -11,12 +11,11 @@ use wellspring_suite_ob30::consumer::{self, Options, Role};
 use wellspring_suite_ob30::issuer::IssuerStandard;
 use wellspring_wallet::server::{self, Config, DEMO_EMAIL, DEMO_PASSWORD};
 
-use wellspring_testkit::{chromedriver, have, ink};
+use wellspring_testkit::{browser_or_explicit_skip, chromedriver, ink};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn learner_signs_in_connects_imports_in_headless_chromium() {
-    if !have("chromium") || !have("chromedriver") {
-        eprintln!("SKIPPED: chromium / chromedriver not installed (apt-get install chromium chromium-driver); .ci/run installs them");
+    if !browser_or_explicit_skip() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

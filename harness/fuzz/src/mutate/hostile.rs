@@ -243,13 +243,20 @@ fn issuer_id(cred: &Value) -> Option<&str> {
     }
 }
 
-fn set_issuer(cred: &mut Value, to: &str) {
-    match cred.get_mut("issuer") {
-        Some(Value::Object(o)) => {
-            o.insert("id".into(), Value::from(to));
+/// Replaces the issuer id where the credential has one as a string (`issuer` itself, or its
+/// `id`); an issuer id that an earlier step dropped or retyped stays as it is, so the schema
+/// fault that step made is still there. Whether the id was replaced.
+fn set_issuer(cred: &mut Value, to: &str) -> bool {
+    let slot = match cred.get_mut("issuer") {
+        Some(Value::Object(o)) => o.get_mut("id"),
+        other => other,
+    };
+    match slot {
+        Some(s @ Value::String(_)) => {
+            *s = Value::from(to);
+            true
         }
-        Some(slot) => *slot = Value::from(to),
-        None => {}
+        _ => false,
     }
 }
 
@@ -294,11 +301,16 @@ pub(super) fn forge_jws(payload: &Value, i: &Index) -> Option<([String; 3], Stri
         .and_then(issuer_id)
         .or_else(|| doc.get("iss").and_then(Value::as_str))
         .map(str::to_owned);
-    let to = claim(current.as_deref(), i.index(7), false)?;
-    if let Some(cred) = doc.pointer_mut(cred_at) {
-        set_issuer(cred, &to);
+    let mut to = claim(current.as_deref(), i.index(7), false)?;
+    let set = doc
+        .pointer_mut(cred_at)
+        .is_some_and(|cred| set_issuer(cred, &to));
+    if !set {
+        // the credential's issuer id was dropped or retyped: the forger keeps it that way
+        // and claims the issuer in `iss` only
+        to = current.clone().unwrap_or(to);
     }
-    if doc.get("iss").is_some() {
+    if doc.get("iss").is_some_and(Value::is_string) {
         doc["iss"] = Value::from(to.as_str());
     }
     let (key, alg) = fresh_key(i);
@@ -322,8 +334,10 @@ pub(super) fn forge_di(doc: &Value, cx: &Ctx, i: &Index) -> Option<(Value, Strin
         return None; // a presentation has a holder, not an issuer
     }
     let mut d = doc.clone();
-    let to = claim(issuer_id(doc), i.index(7), true)?;
-    set_issuer(&mut d, &to);
+    let mut to = claim(issuer_id(doc), i.index(7), true)?;
+    if !set_issuer(&mut d, &to) {
+        to = "(the credential's own, no string id)".into();
+    }
     use sha2::Digest;
     let n = i.index(1 << 30);
     let seed: [u8; 32] = sha2::Sha256::digest(format!("wellspring-fuzz forger did:key {n}")).into();
