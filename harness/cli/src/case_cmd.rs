@@ -25,8 +25,8 @@ pub enum CaseCmd {
 /// (isChildOf acyclic, no orphans), uris (back-links consistent), dates.
 ///
 /// Examples:
-///   wellspring case check framework.json
-///   wellspring case check -v --format json --junit case.xml a.json b.json
+///   wellspring case check suites/case10/tests/data/frameworks/Ordering.json
+///   wellspring case check -v --format json --junit case.xml suites/case10/tests/data/frameworks/*.json
 ///   wellspring case check --online https://example.org/ims/case/v1p0/CFPackages/<id>
 #[derive(Args)]
 #[command(verbatim_doc_comment)]

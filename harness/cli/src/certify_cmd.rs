@@ -87,16 +87,18 @@ Examples:
 /// Exit codes: 0 every check passed, 1 a check failed, 2 could not run.
 ///
 /// Examples:
-///   wellspring certify --standard case10 --role provider --target http://127.0.0.1:8480
-///   wellspring certify --standard ob30 --role issuer --credential badge.png --report out/
-///   wellspring certify --standard ob30 --role issuer --credential badge.png --report out/ --sign vendor.jwk
+///   wellspring certify --standard case10 --role provider --target http://127.0.0.1:8480 --allow-private-network
+///   wellspring certify --standard ob30 --role issuer --credential vectors/valid/ob-full.eddsa.json --report out/
+///   wellspring certify --standard ob30 --role issuer --credential vectors/valid/ob-full.eddsa.json --report out/ \
+///       --sign vendor.jwk
 ///   wellspring certify --standard ob30 --role service-provider-read --target http://127.0.0.1:8470 \
-///       --login learner@example.org:wellspring-demo --report out/ob30-read
+///       --login learner@example.org:wellspring-demo --allow-private-network --report out/ob30-read
 ///   wellspring certify --standard clr20 --role service-provider-write --target https://hub.example.edu \
 ///       --login tester@example.edu:secret --revocation-url https://hub.example.edu/oauth/revoke \
 ///       --expiry-wait 120 --timeout 20 --report out/clr20-write
 ///   wellspring certify --standard ob30 --role service-provider-read --target URL --token "$TOKEN"
-///   wellspring certify --standard ob30 --role displayer --verify-url http://127.0.0.1:8490/credentials/verify
+///   wellspring certify --standard ob30 --role displayer --verify-url http://127.0.0.1:8490/credentials/verify \
+///       --allow-private-network
 ///   wellspring certify --standard ob30 --role service-consumer-read --listen 127.0.0.1:8455 --wait 600
 #[derive(Args)]
 #[command(verbatim_doc_comment, after_help = CERTIFY_GUIDE)]

@@ -31,10 +31,11 @@ use wellspring_verify::{verify_bytes, Options, Recipient};
 /// Relying parties use --strict (= --require-bound-key --require-status) to fail the caveats.
 ///
 /// Examples:
-///   wellspring verify vectors/valid/ob3-minimal.eddsa.json
-///   wellspring verify --now 2026-01-01T00:00:00Z --format json badge.png
-///   wellspring verify --key 'https://example.edu/issuers/565049#z6Mk…=z6Mk…' signed.json
-///   cat cred.jwt | wellspring verify --junit report.xml -
+///   wellspring verify vectors/valid/ob-minimal.eddsa.json
+///   wellspring verify --now 2026-01-01T00:00:00Z --format json vectors/valid/baked.eddsa.png
+///   wellspring verify --key 'https://vectors.wellspring.example/issuers/rsa#key-1=vectors/keys/rsa-issuer.pub.jwk.json' \
+///       vectors/valid/ob-minimal.rs256.jwt
+///   cat vectors/valid/ob-minimal.eddsa.jwt | wellspring verify --junit report.xml -
 ///   wellspring verify --jobs 2 --format jsonl vectors/valid > results.jsonl
 #[derive(Args)]
 #[command(verbatim_doc_comment)]
