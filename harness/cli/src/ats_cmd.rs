@@ -28,7 +28,7 @@ Examples:
   curl -s -u recruiter@example.org:wellspring-demo http://127.0.0.1:8440/api/jobs/1/ranking
 
   # displayer certification of the ATS's verify endpoint
-  wellspring certify --standard ob30 --role displayer --verify-url http://127.0.0.1:8440/credentials/verify
+  wellspring certify --standard ob30 --role displayer --verify-url http://127.0.0.1:8440/credentials/verify --allow-private-network
 
 Every credential is verified (proof, schema, status, dates, recipient: the presentation's holder
 or the given e-mail); only verified, bound credentials count. The score follows each

@@ -14,49 +14,6 @@ use wellspring_suite_case10::provider;
 use wellspring_suite_ob30::issuer::IssuerStandard;
 use wellspring_suite_ob30::{consumer, displayer, issuer, provider as sp};
 
-/// The role guide and examples shown under `wellspring certify --help`.
-const CERTIFY_GUIDE: &str = "Certify an implementation for a role of a standard, acting as its counterpart, and write
-a report a vendor can hand to a customer.
-
-Roles:
-  case10 provider               Wellspring is a CASE consumer: TARGET is the provider's base URL;
-                                it walks /CFDocuments, every package and object, probes unknown and
-                                malformed ids, bad parameters, paging, uris, package integrity.
-  ob30|clr20 issuer             the credential(s) given with --credential (JSON, VC-JWT, baked PNG/SVG)
-                                must verify, be issued to conformance@imsglobal.org, use eddsa-rdfc-2022
-                                or VC-JWT, and (as the live test system asks) be baked.
-  ob30|clr20 displayer          Wellspring serves a valid, an expired and a revoked badge in VC DM 2.0
-                                and 1.1 form (with their revocation list on --listen) and asks the
-                                displayer's VC-API verify endpoint (--verify-url) about each.
-  ob30|clr20 service-provider-read|service-provider-write
-                                Wellspring is the Service Consumer: TARGET is the provider's base URL
-                                (API under /ims/ob/v3p0 or /ims/clr/v2p0). It reads discovery, registers
-                                a client, logs in with --login through the provider's HTML login and
-                                consent forms (authorization code + PKCE), then checks token, scopes,
-                                getCredentials (schema, verification, paging, since), getProfile,
-                                refresh, revocation, expiry and the negative cases; the write role
-                                adds upsertCredential (JSON and JWS, read back and compared) and
-                                putProfile. --token T runs only the API checks with T.
-  ob30|clr20 service-consumer-read|service-consumer-write
-                                Wellspring is the provider (discovery, registration, a login page for
-                                the test account, token, API) on --listen; point the consumer at the
-                                printed discovery URL; every request it makes is recorded and judged.
-
-Exit codes: 0 every check passed, 1 a check failed, 2 could not run.
-
-Examples:
-  wellspring certify --standard case10 --role provider --target http://127.0.0.1:8480
-  wellspring certify --standard ob30 --role issuer --credential badge.png --report out/
-  wellspring certify --standard ob30 --role issuer --credential badge.png --report out/ --sign vendor.jwk
-  wellspring certify --standard ob30 --role service-provider-read --target http://127.0.0.1:8470 \\
-      --login learner@example.org:wellspring-demo --report out/ob30-read
-  wellspring certify --standard clr20 --role service-provider-write --target https://hub.example.edu \\
-      --login tester@example.edu:secret --revocation-url https://hub.example.edu/oauth/revoke \\
-      --expiry-wait 120 --timeout 20 --report out/clr20-write
-  wellspring certify --standard ob30 --role service-provider-read --target URL --token \"$TOKEN\"
-  wellspring certify --standard ob30 --role displayer --verify-url http://127.0.0.1:8490/credentials/verify
-  wellspring certify --standard ob30 --role service-consumer-read --listen 127.0.0.1:8455 --wait 600";
-
 /// Certify an implementation for a role of a standard, acting as its counterpart, and write
 /// a report a vendor can hand to a customer.
 ///
@@ -101,7 +58,7 @@ Examples:
 ///       --allow-private-network
 ///   wellspring certify --standard ob30 --role service-consumer-read --listen 127.0.0.1:8455 --wait 600
 #[derive(Args)]
-#[command(verbatim_doc_comment, after_help = CERTIFY_GUIDE)]
+#[command(verbatim_doc_comment)]
 pub struct CertifyArgs {
     /// The standard certified.
     #[arg(long, value_enum)]

@@ -14,7 +14,7 @@ Examples:
   # learner learner@example.org / wellspring-demo holding DT.1 (JSON), DT.2 (VC-JWT) and a CLR
   wellspring hub serve --demo                        # http://127.0.0.1:8470
   wellspring certify --standard ob30 --role service-provider-write --target http://127.0.0.1:8470 \\
-      --login learner@example.org:wellspring-demo
+      --login learner@example.org:wellspring-demo --allow-private-network
   # results from the LMS: when every course outcome of an achievement is satisfied, it is issued
   curl -H 'Authorization: Bearer wellspring-demo-admin' -H 'Content-Type: application/json' \\
       -d '{\"learner\":\"learner@example.org\",\"satisfied\":[\"c0115e9e-d1e5-4e11-8c01-000000000009\",\"c0115e9e-d1e5-4e11-8c01-000000000010\"]}' \\

@@ -102,26 +102,24 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+// Commands taking an Args struct get their help from its doc comment (a doc comment here
+// would replace it, examples and all).
 enum Command {
     Verify(verify_cmd::VerifyArgs),
     #[command(subcommand)]
     Vectors(vectors_cmd::VectorsCmd),
-    /// List every check: stable ID, spec clause, what it judges (`checks ob3.provider`).
     Checks(checks_cmd::ChecksArgs),
     /// CASE 1.0: framework integrity checks (`case check`) and the reference provider (`case serve`).
     #[command(subcommand)]
     Case(case_cmd::CaseCmd),
-    /// Certify a live implementation, e.g. a CASE 1.0 provider (`--standard case10 --role provider`).
     Certify(certify_cmd::CertifyArgs),
     /// The reference Achievement Hub: an OB 3.0 / CLR 2.0 issuer and Service Provider.
     #[command(subcommand)]
     Hub(hub_cmd::HubCmd),
-    /// Fuzz credential parsers and verifiers with structure-aware mutants of valid vectors.
     Fuzz(fuzz_cmd::FuzzArgs),
     /// The verification core behind a VC-API style endpoint (`verifier serve`).
     #[command(subcommand)]
     Verifier(verifier_cmd::VerifierCmd),
-    /// Interop matrix: every applicable suite against every registered implementation.
     Matrix(matrix_cmd::MatrixArgs),
     /// The reference Open Digital Wallet: a learner's wallet, Service Consumer and Host.
     #[command(subcommand)]
@@ -129,7 +127,6 @@ enum Command {
     /// The reference Talent Search / ATS: verifies presented credentials, ranks candidates by CASE skills.
     #[command(subcommand)]
     Ats(ats_cmd::AtsCmd),
-    /// Start CASE server, hub, wallet and ATS on loopback and run the whole Wellspring story.
     Demo(demo_cmd::DemoArgs),
 }
 

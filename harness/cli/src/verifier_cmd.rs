@@ -14,7 +14,7 @@ Examples:
        http://127.0.0.1:8490/credentials/verify
   # status lists, did:web keys and remote contexts fetched when needed (displayer certification)
   wellspring verifier serve --online
-  wellspring certify --standard ob30 --role displayer --verify-url http://127.0.0.1:8490/credentials/verify
+  wellspring certify --standard ob30 --role displayer --verify-url http://127.0.0.1:8490/credentials/verify --allow-private-network
 
 Answer: 200 when the credential verifies, 400 when not, with
   {\"verified\", \"status\": valid|expired|revoked|not-yet-valid|invalid, \"checks\", \"warnings\",
