@@ -138,7 +138,13 @@ mod tests {
         let err = run(
             &items,
             2,
-            |&i| if i == 10 { Err(format!("input {i} unreadable")) } else { Ok(i) },
+            |&i| {
+                if i == 10 {
+                    Err(format!("input {i} unreadable"))
+                } else {
+                    Ok(i)
+                }
+            },
             |_| seen += 1,
         )
         .unwrap_err();

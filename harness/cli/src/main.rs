@@ -1,7 +1,7 @@
 //! `wellspring`: the command line of the Wellspring conformance harness.
 
-mod batch;
 mod ats_cmd;
+mod batch;
 mod case_cmd;
 mod case_serve;
 mod certify_cmd;

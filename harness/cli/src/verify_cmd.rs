@@ -225,26 +225,31 @@ pub fn run(a: VerifyArgs) -> u8 {
     let mut summary = render::Summary::default();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut broken_pipe = false;
-    let outcome = batch::run(&inputs, jobs, |i| read(i).map(|b| verify_bytes(&i.name(), &b, &opts)), |r| {
-        summary.add(&r);
-        bar.inc(1);
-        let text = match a.format {
-            Format::Human => render::human_doc(&r, a.verbose),
-            Format::Jsonl => render::jsonl_line(&r) + "\n",
-            Format::Json => String::new(),
-        };
-        if !text.is_empty() && !broken_pipe {
-            bar.suspend(|| {
-                use std::io::Write;
-                if out.write_all(text.as_bytes()).is_err() {
-                    broken_pipe = true;
-                }
-            });
-        }
-        if keep {
-            kept.push(r);
-        }
-    });
+    let outcome = crate::batch::run(
+        &inputs,
+        jobs,
+        |i| read(i).map(|b| verify_bytes(&i.name(), &b, &opts)),
+        |r| {
+            summary.add(&r);
+            bar.inc(1);
+            let text = match a.format {
+                Format::Human => render::human_doc(&r, a.verbose),
+                Format::Jsonl => render::jsonl_line(&r) + "\n",
+                Format::Json => String::new(),
+            };
+            if !text.is_empty() && !broken_pipe {
+                bar.suspend(|| {
+                    use std::io::Write;
+                    if out.write_all(text.as_bytes()).is_err() {
+                        broken_pipe = true;
+                    }
+                });
+            }
+            if keep {
+                kept.push(r);
+            }
+        },
+    );
     bar.finish_and_clear();
     if let Err(e) = outcome {
         return usage(e);
@@ -285,7 +290,9 @@ fn progress(n: usize) -> indicatif::ProgressBar {
         indicatif::ProgressDrawTarget::hidden()
     };
     let bar = indicatif::ProgressBar::with_draw_target(Some(n as u64), target);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {per_sec} {eta}") {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {per_sec} {eta}")
+    {
         bar.set_style(style);
     }
     bar
@@ -332,6 +339,8 @@ fn expand_inputs(args: &[String]) -> Result<Vec<Input>, String> {
                     ));
                 }
             } else {
+                // a missing file is a usage error before any report is printed
+                std::fs::metadata(&p).map_err(|e| format!("cannot read {a}: {e}"))?;
                 out.push(Input::File(p));
             }
         }

@@ -1257,3 +1257,76 @@ fn vectors_generate_writes_the_committed_set() {
         format!("{} passed, 0 failed", valid + invalid)
     );
 }
+
+/// A directory is verified file by file (recursively, in name order, hidden entries skipped);
+/// `--format jsonl` streams one object per input and puts the summary on standard error; the
+/// output does not depend on `--jobs`.
+#[test]
+fn directories_stream_as_json_lines_in_name_order_whatever_the_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read(repo().join("vectors/valid/ob-minimal.eddsa.json")).unwrap();
+    let mut bad: serde_json::Value = serde_json::from_slice(&good).unwrap();
+    bad["name"] = serde_json::json!("changed after signing");
+    std::fs::create_dir_all(dir.path().join("sub")).unwrap();
+    std::fs::create_dir_all(dir.path().join(".hidden")).unwrap();
+    for i in 0..40 {
+        std::fs::write(dir.path().join(format!("{i:02}.json")), &good).unwrap();
+    }
+    std::fs::write(dir.path().join("sub/z-tampered.json"), bad.to_string()).unwrap();
+    std::fs::write(dir.path().join(".hidden/skipped.json"), b"not json").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), b"not a credential").unwrap();
+    let d = dir.path().to_str().unwrap();
+    let lines = |jobs: &str| {
+        let o = run(&[
+            "verify",
+            "--now",
+            "2026-01-01T00:00:00Z",
+            "--jobs",
+            jobs,
+            "--format",
+            "jsonl",
+            d,
+        ]);
+        assert_eq!(code(&o), 1, "one input fails\n{}", show(&o));
+        assert!(
+            stderr(&o).contains("40 of 41 input(s) passed every check"),
+            "{}",
+            show(&o)
+        );
+        stdout(&o)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .collect::<Vec<_>>()
+    };
+    let one = lines("1");
+    assert_eq!(one.len(), 41);
+    let subjects: Vec<&str> = one.iter().map(|v| v["subject"].as_str().unwrap()).collect();
+    assert!(subjects[0].ends_with("00.json") && subjects[39].ends_with("39.json"));
+    assert!(subjects[40].ends_with("sub/z-tampered.json"));
+    assert_eq!(one[0]["passed"], true);
+    assert_eq!(one[40]["passed"], false);
+    assert_eq!(one[40]["headline"], "NOT VERIFIED");
+    assert!(one[40]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["id"] == "ob3.proof.eddsa-rdfc-2022" && c["verdict"] == "fail"));
+    assert_eq!(lines("3"), one, "--jobs changes nothing but the speed");
+    let o = run(&[
+        "verify",
+        "--now",
+        "2026-01-01T00:00:00Z",
+        &format!("{d}/sub"),
+    ]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains("0 of 1 input(s) passed"),
+        "{}",
+        show(&o)
+    );
+    let empty = tempfile::tempdir().unwrap();
+    assert_usage(
+        &["verify", empty.path().to_str().unwrap()],
+        &["holds no .json"],
+    );
+}

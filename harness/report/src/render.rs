@@ -64,7 +64,10 @@ impl Summary {
         if r.passed() {
             self.passed += 1;
             let caveats = r.all_caveats();
-            for (n, caveat) in [crate::CAVEAT_ISSUER, crate::CAVEAT_STATUS].iter().enumerate() {
+            for (n, caveat) in [crate::CAVEAT_ISSUER, crate::CAVEAT_STATUS]
+                .iter()
+                .enumerate()
+            {
                 if caveats.contains(caveat) {
                     self.caveats[n] += 1;
                 }
@@ -94,7 +97,10 @@ pub fn human_summary(s: &Summary) -> String {
         "\n{} of {} input(s) passed every check — checks: {} passed, {} failed, {} warnings, {} skipped",
         s.passed, s.inputs, t.pass, t.fail, t.warn, t.skip
     );
-    for (n, caveat) in [crate::CAVEAT_ISSUER, crate::CAVEAT_STATUS].iter().enumerate() {
+    for (n, caveat) in [crate::CAVEAT_ISSUER, crate::CAVEAT_STATUS]
+        .iter()
+        .enumerate()
+    {
         if s.caveats[n] > 0 {
             let _ = writeln!(out, "{} of those: {caveat}", s.caveats[n]);
         }

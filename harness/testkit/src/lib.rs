@@ -96,7 +96,8 @@ pub fn post_status(url: &str, headers: &[(&str, &str)], len: usize) -> Option<u1
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
-    let mut head = format!("POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Length: {len}\r\n");
+    let mut head =
+        format!("POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Length: {len}\r\n");
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }

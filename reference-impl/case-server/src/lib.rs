@@ -138,7 +138,7 @@ pub fn router(state: AppState) -> Router {
         ));
     let mut app = Router::new().nest(api::BASE_PATH, case);
     if state.0.auth.is_some() {
-        use wellspring_serverkit::limit::{body, per_client, Limiter, Limits};
+        use wellspring_serverkit::limit::{per_client, Limiter, Limits};
         app = app.route(
             "/auth/token",
             post(axum::handler::Handler::layer(

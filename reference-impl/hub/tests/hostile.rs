@@ -487,7 +487,10 @@ fn an_oversized_upsert_is_refused_before_it_is_read() {
     let auth = format!("Bearer {token}");
     let status = wellspring_testkit::post_status(
         &format!("{}/ims/ob/v3p0/credentials", hub.base),
-        &[("content-type", "application/json"), ("authorization", &auth)],
+        &[
+            ("content-type", "application/json"),
+            ("authorization", &auth),
+        ],
         5 * 1024 * 1024,
     );
     assert_eq!(status, Some(413));

@@ -33,6 +33,45 @@ pub struct Faults {
     pub tamper: bool,
     /// access tokens live this many seconds (default 3600)
     pub short_expiry: Option<u64>,
+    /// a registration without redirect_uris is accepted
+    pub register_without_redirects: bool,
+    /// the authorization response carries another `state`
+    pub wrong_state: bool,
+    /// an unregistered redirect_uri is redirected to (with an error)
+    pub redirect_anywhere: bool,
+    /// an authorization request without code_challenge gets the login form, and its code is
+    /// exchanged without a code_verifier check
+    pub pkce_optional: bool,
+    /// the token response may be cached (no Cache-Control: no-store)
+    pub token_cacheable: bool,
+    /// the code_verifier is not compared with the code_challenge
+    pub ignore_verifier: bool,
+    /// a bearer token nobody issued is accepted
+    pub accept_unknown_tokens: bool,
+    /// `since` is ignored
+    pub ignore_since: bool,
+    /// invalid limit / offset values are taken as the defaults
+    pub lenient_query: bool,
+    /// getProfile answers an object that is not a Profile
+    pub bad_profile: bool,
+    /// a new credential is answered 200, not 201
+    pub create_answers_200: bool,
+    /// a replaced credential is answered 201, not 200
+    pub replace_answers_201: bool,
+    /// a compact JWS (text/plain) is refused
+    pub refuse_jws: bool,
+    /// a malformed upsert body is stored anyway (201)
+    pub accept_malformed_upsert: bool,
+    /// putProfile is not allowed (405)
+    pub refuse_profile_put: bool,
+    /// a malformed putProfile body is answered 200
+    pub accept_malformed_profile: bool,
+    /// the refresh_token grant is refused
+    pub refuse_refresh: bool,
+    /// revocation answers 200 and revokes nothing
+    pub ignore_revocation: bool,
+    /// access tokens are accepted after they expire
+    pub ignore_expiry: bool,
 }
 
 struct Code {
@@ -255,7 +294,7 @@ async fn handle(
             let f = form(&body);
             let mut g = s.inner.lock().unwrap();
             if let Some(t) = f.get("token").and_then(|t| g.tokens.get_mut(t)) {
-                t.revoked = true;
+                t.revoked = !s.faults.ignore_revocation;
             }
             StatusCode::OK.into_response()
         }
@@ -321,7 +360,7 @@ fn register(s: &Shared, body: &[u8]) -> Response {
                 .collect()
         })
         .unwrap_or_default();
-    if uris.is_empty() {
+    if uris.is_empty() && !s.faults.register_without_redirects {
         return json_resp(
             StatusCode::BAD_REQUEST,
             json!({"error": "invalid_redirect_uri", "error_description": "redirect_uris is required"}),
@@ -348,10 +387,15 @@ fn authorize(s: &Shared, q: &HashMap<String, String>) -> Response {
         return (StatusCode::BAD_REQUEST, "unknown client").into_response();
     };
     if !uris.contains(&redirect) {
+        if s.faults.redirect_anywhere {
+            let loc = format!("{redirect}?error=invalid_request");
+            return (StatusCode::FOUND, [("location", loc)]).into_response();
+        }
         return (StatusCode::BAD_REQUEST, "redirect_uri is not registered").into_response();
     }
-    if q.get("code_challenge").is_none()
-        || q.get("code_challenge_method").map(String::as_str) != Some("S256")
+    if !s.faults.pkce_optional
+        && (q.get("code_challenge").is_none()
+            || q.get("code_challenge_method").map(String::as_str) != Some("S256"))
     {
         let loc = format!(
             "{redirect}?error=invalid_request&state={}",
@@ -419,6 +463,11 @@ fn consent(s: &Shared, f: &HashMap<String, String>) -> Response {
             tokens: Vec::new(),
         },
     );
+    let state = if s.faults.wrong_state {
+        format!("{state}-other")
+    } else {
+        state
+    };
     let mut loc = url::Url::parse(&redirect).unwrap();
     loc.query_pairs_mut()
         .append_pair("code", &code)
@@ -484,7 +533,8 @@ fn token(s: &Shared, h: &HeaderMap, f: &HashMap<String, String>) -> Response {
             let verifier = f.get("code_verifier").cloned().unwrap_or_default();
             let ch = base64::engine::general_purpose::URL_SAFE_NO_PAD
                 .encode(Sha256::digest(verifier.as_bytes()));
-            if ch != c.challenge {
+            let no_pkce = s.faults.pkce_optional && c.challenge.is_empty();
+            if ch != c.challenge && !s.faults.ignore_verifier && !no_pkce {
                 return token_error("invalid_grant");
             }
             c.used = true;
@@ -493,8 +543,8 @@ fn token(s: &Shared, h: &HeaderMap, f: &HashMap<String, String>) -> Response {
         Some("refresh_token") => {
             let rt = f.get("refresh_token").cloned().unwrap_or_default();
             match g.refresh.remove(&rt) {
-                Some(sc) => sc,
-                None => return token_error("invalid_grant"),
+                Some(sc) if !s.faults.refuse_refresh => sc,
+                _ => return token_error("invalid_grant"),
             }
         }
         _ => return token_error("unsupported_grant_type"),
@@ -520,10 +570,12 @@ fn token(s: &Shared, h: &HeaderMap, f: &HashMap<String, String>) -> Response {
         StatusCode::OK,
         json!({"access_token": access, "token_type": "Bearer", "expires_in": life, "refresh_token": refresh, "scope": scopes.join(" ")}),
     );
-    r.headers_mut()
-        .insert("cache-control", HeaderValue::from_static("no-store"));
-    r.headers_mut()
-        .insert("pragma", HeaderValue::from_static("no-cache"));
+    if !s.faults.token_cacheable {
+        r.headers_mut()
+            .insert("cache-control", HeaderValue::from_static("no-store"));
+        r.headers_mut()
+            .insert("pragma", HeaderValue::from_static("no-cache"));
+    }
     r
 }
 
@@ -536,6 +588,9 @@ fn authz(s: &Shared, h: &HeaderMap, need: &str) -> Result<(), Response> {
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::to_owned);
     let g = s.inner.lock().unwrap();
+    if s.faults.accept_unknown_tokens && t.as_ref().is_some_and(|t| !g.tokens.contains_key(t)) {
+        return Ok(());
+    }
     let Some(tok) = t.and_then(|t| g.tokens.get(&t)) else {
         return Err(imsx(
             StatusCode::UNAUTHORIZED,
@@ -543,7 +598,7 @@ fn authz(s: &Shared, h: &HeaderMap, need: &str) -> Result<(), Response> {
             "a valid access token is required",
         ));
     };
-    if tok.revoked || Instant::now() >= tok.until {
+    if tok.revoked || (Instant::now() >= tok.until && !s.faults.ignore_expiry) {
         return Err(imsx(
             StatusCode::UNAUTHORIZED,
             "unauthorizedrequest",
@@ -577,14 +632,31 @@ fn credentials(
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         let (key, stored, echo, ct) = if ctype.starts_with("text/plain") {
+            if s.faults.refuse_jws {
+                return imsx(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "JSON only",
+                );
+            }
             let text = String::from_utf8_lossy(body).trim().to_owned();
             let Some(p) = jws_payload(&text) else {
                 return imsx(StatusCode::BAD_REQUEST, "invalid_data", "not a compact JWS");
             };
             (key_of(&p), Value::String(text.clone()), text, "text/plain")
         } else {
-            let Ok(v) = serde_json::from_slice::<Value>(body) else {
-                return imsx(StatusCode::BAD_REQUEST, "invalid_data", "malformed JSON");
+            let v = match serde_json::from_slice::<Value>(body) {
+                Ok(v) => v,
+                Err(_) if s.faults.accept_malformed_upsert => {
+                    let text = String::from_utf8_lossy(body).into_owned();
+                    return (
+                        StatusCode::CREATED,
+                        [("content-type", "application/json")],
+                        text,
+                    )
+                        .into_response();
+                }
+                Err(_) => return imsx(StatusCode::BAD_REQUEST, "invalid_data", "malformed JSON"),
             };
             if v.get("id").is_none() || v.get("issuer").is_none() {
                 return imsx(StatusCode::BAD_REQUEST, "invalid_data", "not a credential");
@@ -599,12 +671,18 @@ fn credentials(
         };
         let mut g = s.inner.lock().unwrap();
         let now = chrono::Utc::now();
+        let (replaced, created) = match (s.faults.replace_answers_201, s.faults.create_answers_200)
+        {
+            (true, _) => (StatusCode::CREATED, StatusCode::CREATED),
+            (_, true) => (StatusCode::OK, StatusCode::OK),
+            _ => (StatusCode::OK, StatusCode::CREATED),
+        };
         let status = if let Some(e) = g.creds.iter_mut().find(|(k, _, _)| *k == key) {
             e.1 = stored;
-            StatusCode::OK
+            replaced
         } else {
             g.creds.push((key, stored, now));
-            StatusCode::CREATED
+            created
         };
         return (status, [("content-type", ct)], echo).into_response();
     }
@@ -629,7 +707,11 @@ fn credentials(
                 .ok_or(()),
         }
     };
-    let (Ok(limit), Ok(offset)) = (parse("limit", 1), parse("offset", 0)) else {
+    let lenient = |r: Result<Option<i64>, ()>| match r {
+        Err(()) if s.faults.lenient_query => Ok(None),
+        r => r,
+    };
+    let (Ok(limit), Ok(offset)) = (lenient(parse("limit", 1)), lenient(parse("offset", 0))) else {
         return imsx(
             StatusCode::BAD_REQUEST,
             "invalid_query_parameter",
@@ -653,7 +735,7 @@ fn credentials(
     let items: Vec<&Value> = g
         .creds
         .iter()
-        .filter(|(_, _, at)| since.is_none_or(|d| *at > d))
+        .filter(|(_, _, at)| s.faults.ignore_since || since.is_none_or(|d| *at > d))
         .map(|(_, v, _)| v)
         .collect();
     let total = items.len();
@@ -701,13 +783,24 @@ fn profile(s: &Shared, m: &str, h: &HeaderMap, body: &[u8]) -> Response {
             if let Err(e) = authz(s, h, "profile.readonly") {
                 return e;
             }
+            if s.faults.bad_profile {
+                return json_resp(StatusCode::OK, json!({"profile": "Suite Tester"}));
+            }
             json_resp(StatusCode::OK, s.inner.lock().unwrap().profile.clone())
         }
+        "PUT" if s.faults.refuse_profile_put => imsx(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "not_allowed",
+            "method not allowed",
+        ),
         "PUT" => {
             if let Err(e) = authz(s, h, "profile.update") {
                 return e;
             }
             let Ok(v) = serde_json::from_slice::<Value>(body) else {
+                if s.faults.accept_malformed_profile {
+                    return json_resp(StatusCode::OK, s.inner.lock().unwrap().profile.clone());
+                }
                 return imsx(StatusCode::BAD_REQUEST, "invalid_data", "malformed JSON");
             };
             if !v.is_object() {

@@ -308,3 +308,238 @@ fn hostile_provider_gives_failed_checks() {
         assert!(f.contains(&id), "{id} should fail\n{}", show(&rep));
     }
 }
+
+/// One faulty provider per check: the defect, and the check it must make fail.
+fn shown_failing_by() -> Vec<(&'static str, Faults)> {
+    let f = Faults::default;
+    vec![
+        (
+            "register-invalid",
+            Faults {
+                register_without_redirects: true,
+                ..f()
+            },
+        ),
+        (
+            "authorize",
+            Faults {
+                wrong_state: true,
+                ..f()
+            },
+        ),
+        (
+            "authorize-redirect-mismatch",
+            Faults {
+                redirect_anywhere: true,
+                ..f()
+            },
+        ),
+        (
+            "authorize-pkce-required",
+            Faults {
+                pkce_optional: true,
+                ..f()
+            },
+        ),
+        (
+            "token",
+            Faults {
+                token_cacheable: true,
+                ..f()
+            },
+        ),
+        (
+            "token-wrong-verifier",
+            Faults {
+                ignore_verifier: true,
+                ..f()
+            },
+        ),
+        (
+            "token-code-reuse",
+            Faults {
+                reuse_code: true,
+                ..f()
+            },
+        ),
+        (
+            "auth-invalid-token",
+            Faults {
+                accept_unknown_tokens: true,
+                ..f()
+            },
+        ),
+        (
+            "scope",
+            Faults {
+                ignore_scopes: true,
+                ..f()
+            },
+        ),
+        (
+            "credentials-verify",
+            Faults {
+                tamper: true,
+                ..f()
+            },
+        ),
+        (
+            "paging",
+            Faults {
+                bad_paging: true,
+                ..f()
+            },
+        ),
+        (
+            "since",
+            Faults {
+                ignore_since: true,
+                ..f()
+            },
+        ),
+        (
+            "bad-query",
+            Faults {
+                lenient_query: true,
+                ..f()
+            },
+        ),
+        (
+            "profile",
+            Faults {
+                bad_profile: true,
+                ..f()
+            },
+        ),
+        (
+            "upsert-create",
+            Faults {
+                create_answers_200: true,
+                ..f()
+            },
+        ),
+        (
+            "upsert-replace",
+            Faults {
+                replace_answers_201: true,
+                ..f()
+            },
+        ),
+        (
+            "upsert-preserve",
+            Faults {
+                lose_fields: true,
+                ..f()
+            },
+        ),
+        (
+            "upsert-jws",
+            Faults {
+                refuse_jws: true,
+                ..f()
+            },
+        ),
+        (
+            "upsert-malformed",
+            Faults {
+                accept_malformed_upsert: true,
+                ..f()
+            },
+        ),
+        (
+            "upsert-scope",
+            Faults {
+                ignore_scopes: true,
+                ..f()
+            },
+        ),
+        (
+            "profile-put",
+            Faults {
+                refuse_profile_put: true,
+                ..f()
+            },
+        ),
+        (
+            "profile-put-malformed",
+            Faults {
+                accept_malformed_profile: true,
+                ..f()
+            },
+        ),
+        (
+            "refresh",
+            Faults {
+                refuse_refresh: true,
+                ..f()
+            },
+        ),
+        (
+            "revoke",
+            Faults {
+                ignore_revocation: true,
+                ..f()
+            },
+        ),
+        (
+            "token-expired",
+            Faults {
+                short_expiry: Some(1),
+                ignore_expiry: true,
+                ..f()
+            },
+        ),
+    ]
+}
+
+/// Checks the hostile provider of `hostile_provider_gives_failed_checks` makes fail.
+const FAILED_BY_THE_HOSTILE_PROVIDER: &[&str] =
+    &["discovery", "register", "auth-required", "credentials"];
+
+/// Every check of the write role (the read role's are a subset) is shown failing by a
+/// provider with one defect, for OB 3.0 and CLR 2.0 alike, and passing by the good provider.
+#[test]
+fn every_provider_check_is_shown_failing_by_a_faulty_provider() {
+    for std in [Standard::Ob30, Standard::Clr20] {
+        let prefix = match std {
+            Standard::Ob30 => "ob3.provider.",
+            Standard::Clr20 => "clr2.provider.",
+        };
+        let table = shown_failing_by();
+        let mut unshown = Vec::new();
+        for def in provider::checks(std, Role::Write) {
+            let name = def.id.strip_prefix(prefix).expect("provider check prefix");
+            if FAILED_BY_THE_HOSTILE_PROVIDER.contains(&name) {
+                continue;
+            }
+            if !table.iter().any(|(n, _)| *n == name) {
+                unshown.push(def.id);
+            }
+        }
+        assert!(
+            unshown.is_empty(),
+            "no faulty provider makes these fail: {unshown:?}"
+        );
+        for (name, faults) in table {
+            if FAILED_BY_THE_HOSTILE_PROVIDER.contains(&name) {
+                continue;
+            }
+            let p = support::start(std, faults);
+            let mut o = Options::new(std, Role::Write, p.base.clone());
+            o.allow_private_network = true;
+            o.login = Some((USER.into(), PASSWORD.into()));
+            o.timeout = Duration::from_secs(10);
+            if faults.short_expiry.is_some() {
+                o.expiry_wait = Duration::from_secs(3);
+            }
+            let rep = provider::run(&o, &mut |_, _, _| {}).expect("suite runs");
+            let id = format!("{prefix}{name}");
+            assert_eq!(
+                rep.find(&id).map(|c| c.verdict),
+                Some(Verdict::Fail),
+                "{id} should fail against {faults:?}\n{}",
+                show(&rep)
+            );
+        }
+    }
+}
