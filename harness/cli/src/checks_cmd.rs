@@ -49,10 +49,14 @@ pub fn all() -> Vec<(String, Vec<CheckDef>)> {
             label("service provider read/write"),
             provider::checks(std, provider::Role::Write),
         ));
-        groups.push((
-            label("service consumer read/write"),
-            consumer::checks(std, consumer::Role::Write),
-        ));
+        // the write role leaves out the read role's calls: list both
+        let mut consumer_checks = consumer::checks(std, consumer::Role::Read);
+        for c in consumer::checks(std, consumer::Role::Write) {
+            if !consumer_checks.iter().any(|d| d.id == c.id) {
+                consumer_checks.push(c);
+            }
+        }
+        groups.push((label("service consumer read/write"), consumer_checks));
     }
     groups
 }

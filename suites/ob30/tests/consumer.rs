@@ -23,6 +23,10 @@ struct Faults {
     wrong_scopes: bool,
     ignore_paging: bool,
     no_state: bool,
+    /// registers without the software and policy fields the spec requires
+    sparse_registration: bool,
+    /// putProfile sends something that is not a Profile
+    bad_profile: bool,
 }
 
 fn http() -> reqwest::blocking::Client {
@@ -70,15 +74,21 @@ fn consume(
         .map(|n| format!("{prefix}{n}"))
         .collect::<Vec<_>>()
         .join(" ");
+    let mut registration = json!({
+        "client_name": "Test consumer", "client_uri": "https://consumer.wellspring.example/",
+        "logo_uri": "https://consumer.wellspring.example/logo.png", "tos_uri": "https://consumer.wellspring.example/tos",
+        "policy_uri": "https://consumer.wellspring.example/privacy", "software_id": "test-consumer",
+        "software_version": "1.0", "redirect_uris": [redirect], "scope": scopes,
+        "token_endpoint_auth_method": "client_secret_basic", "grant_types": ["authorization_code", "refresh_token"],
+    });
+    if f.sparse_registration {
+        for k in ["software_id", "software_version", "policy_uri", "tos_uri"] {
+            registration.as_object_mut().unwrap().remove(k);
+        }
+    }
     let reg: Value = h
         .post(scheme["x-imssf-registrationUrl"].as_str().unwrap())
-        .json(&json!({
-            "client_name": "Test consumer", "client_uri": "https://consumer.wellspring.example/",
-            "logo_uri": "https://consumer.wellspring.example/logo.png", "tos_uri": "https://consumer.wellspring.example/tos",
-            "policy_uri": "https://consumer.wellspring.example/privacy", "software_id": "test-consumer",
-            "software_version": "1.0", "redirect_uris": [redirect], "scope": scopes,
-            "token_endpoint_auth_method": "client_secret_basic", "grant_types": ["authorization_code", "refresh_token"],
-        }))
+        .json(&registration)
         .send()
         .unwrap()
         .json()
@@ -162,9 +172,14 @@ fn consume(
                 .json(&body)
                 .send()
                 .unwrap();
+            let profile = if f.bad_profile {
+                json!({"id": 42, "type": "Person"})
+            } else {
+                json!({"id": "https://1edtech.org/issuers/cert", "type": ["Profile"], "name": "Certification Issuer"})
+            };
             h.put(format!("{api}/profile"))
                 .bearer_auth(&bearer)
-                .json(&json!({"id": "https://1edtech.org/issuers/cert", "type": ["Profile"], "name": "Certification Issuer"}))
+                .json(&profile)
                 .send()
                 .unwrap();
         }
@@ -328,4 +343,40 @@ fn a_consumer_that_never_comes_fails_for_lack_of_calls() {
         .checks
         .iter()
         .all(|c| c.verdict == wellspring_report::Verdict::Fail));
+}
+
+#[test]
+fn consumer_registering_without_required_fields_fails_register() {
+    let f = Faults {
+        sparse_registration: true,
+        ..Faults::default()
+    };
+    for std in [Standard::Ob30, Standard::Clr20] {
+        let r = certify(std, Role::Read, f, None);
+        let id = match std {
+            Standard::Ob30 => "ob3.consumer.register",
+            Standard::Clr20 => "clr2.consumer.register",
+        };
+        assert_eq!(r.failed_ids(), vec![id], "{}", show(&r));
+    }
+}
+
+#[test]
+fn write_consumer_putting_something_that_is_not_a_profile_fails_put_profile() {
+    let f = Faults {
+        bad_profile: true,
+        ..Faults::default()
+    };
+    let r = certify(
+        Standard::Ob30,
+        Role::Write,
+        f,
+        Some(vector("valid/ob-full.eddsa.json")),
+    );
+    assert_eq!(
+        r.failed_ids(),
+        vec!["ob3.consumer.put-profile"],
+        "{}",
+        show(&r)
+    );
 }
