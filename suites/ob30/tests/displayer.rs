@@ -200,3 +200,55 @@ fn an_unreachable_displayer_is_a_run_error_not_a_verdict() {
     .unwrap_err();
     assert!(e.contains("cannot be reached"), "{e}");
 }
+
+/// Every displayer check, OB 3.0 and CLR 2.0 alike, is made to fail by one of three faulty
+/// displayers: one that refuses everything, one that accepts everything, one that names
+/// another issuer.
+#[test]
+fn every_displayer_check_fails_against_some_faulty_displayer() {
+    let refuse_all = |mut a: Value| {
+        a["status"] = "invalid".into();
+        a["verified"] = false.into();
+        a["errors"] = Value::Array(vec!["refused".into()]);
+        a
+    };
+    let accept_all = |mut a: Value| {
+        a["status"] = "valid".into();
+        a["verified"] = true.into();
+        a["errors"] = Value::Array(vec![]);
+        a
+    };
+    let wrong_issuer = |mut a: Value| {
+        a["display"]["issuerName"] = "Someone Else".into();
+        a
+    };
+    for (std, prefix) in [
+        (Standard::Ob30, "ob3.displayer."),
+        (Standard::Clr20, "clr2.displayer."),
+    ] {
+        let mut shown = std::collections::BTreeSet::new();
+        for (fault, expect) in [
+            (refuse_all as fn(Value) -> Value, &["valid", "v1-valid"][..]),
+            (
+                accept_all,
+                &["expired", "revoked", "tampered", "v1-expired", "v1-revoked"][..],
+            ),
+            (wrong_issuer, &["display"][..]),
+        ] {
+            let r = run(std, &faulty(online_verifier(), fault));
+            let f = failed(&r);
+            for name in expect {
+                let id = format!("{prefix}{name}");
+                assert!(
+                    f.contains(&id.as_str()),
+                    "{id} should fail\n{}",
+                    wellspring_report::render::human(&[r.clone()], true)
+                );
+            }
+            shown.extend(f.iter().map(|s| s.to_string()));
+        }
+        for c in displayer::checks(std) {
+            assert!(shown.contains(c.id), "{} is never shown failing", c.id);
+        }
+    }
+}

@@ -137,3 +137,34 @@ fn clr_issuer_wants_a_clr_credential() {
     let r = run(IssuerStandard::Clr20, "valid/ob-full.eddsa.json");
     assert_eq!(verdict(&r, "clr2.issuer.credential-type"), Verdict::Fail);
 }
+
+/// The CLR 2.0 issuer checks fail as the OB 3.0 ones do: a CLR for someone else, a legacy
+/// cryptosuite, a PNG without a credential.
+#[test]
+fn clr_issuer_checks_fail_on_the_same_faults() {
+    let mut clr: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(vectors().join("valid/clr.eddsa.json")).unwrap())
+            .unwrap();
+    clr["credentialSubject"]["identifier"] = serde_json::json!([{
+        "type": "IdentityObject", "identityType": "emailAddress", "hashed": false,
+        "identityHash": "someone-else@example.org"
+    }]);
+    let bytes = serde_json::to_vec(&clr).unwrap();
+    let r = issuer::run(IssuerStandard::Clr20, "someone-else.json", &bytes, &opts());
+    assert_eq!(
+        verdict(&r, "clr2.issuer.recipient"),
+        Verdict::Fail,
+        "{r:#?}"
+    );
+    let r = run(IssuerStandard::Clr20, "valid/legacy.eddsa-2022.json");
+    assert_eq!(
+        verdict(&r, "clr2.issuer.proof-format"),
+        Verdict::Fail,
+        "{r:#?}"
+    );
+    let r = run(
+        IssuerStandard::Clr20,
+        "invalid/ob3.baked.png.no-credential.png",
+    );
+    assert_eq!(verdict(&r, "clr2.issuer.baked"), Verdict::Fail, "{r:#?}");
+}
