@@ -75,6 +75,16 @@ fn did_web_of(base: &str) -> String {
 }
 
 impl Issuer {
+    /// The public half of the signing key.
+    pub fn public_key(&self) -> Jwk {
+        self.key.to_public()
+    }
+
+    /// Every id this issuer goes by (its id, did:key and did:web forms).
+    pub fn ids(&self) -> [&str; 3] {
+        [&self.id, &self.did_key, &self.did_web]
+    }
+
     pub fn new(seed: [u8; 32], base: &str, name: &str, mode: IssuerDid) -> Result<Issuer, String> {
         let key = keys::ed25519_from_seed(seed);
         let (did_key, key_vm) = keys::did_key_of(&key)?;

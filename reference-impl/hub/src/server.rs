@@ -129,6 +129,46 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 }
 
 impl Hub {
+    /// A credential upserted under this hub's own issuer id (any of its forms) must carry a
+    /// valid proof by this hub's key: otherwise any client with the upsert scope could place
+    /// (or replace) a credential that reads as issued here. Credentials of other issuers are
+    /// the learner's to keep and are stored as sent (a host does not vouch for them).
+    fn refuse_impersonation(&self, c: &Incoming, body: &str) -> Result<(), ApiError> {
+        let ours = self
+            .issuer
+            .ids()
+            .iter()
+            .any(|id| wellspring_obapi::normalize_id(id) == c.issuer_id);
+        if !ours {
+            return Ok(());
+        }
+        let mut opts = wellspring_verify::Options::offline(chrono::Utc::now());
+        opts.trust.add(&self.issuer.id, &self.issuer.public_key());
+        opts.trust
+            .add(&self.issuer.did_web, &self.issuer.public_key());
+        // a did:web issuer's key, known here without fetching our own DID document
+        let _ = opts.keys.add(&self.issuer.vm, &self.issuer.multibase);
+        opts.require_bound_key = true;
+        let report = wellspring_verify::verify_bytes("upsert", body.as_bytes(), &opts);
+        let broken: Vec<&str> = report
+            .failed_ids()
+            .into_iter()
+            .filter(|id| id.starts_with("ob3.proof") || id.starts_with("ob3.parse"))
+            .collect();
+        let unsigned = !report.checks.iter().any(|c| c.id.starts_with("ob3.proof."));
+        if unsigned || !broken.is_empty() {
+            return Err(ApiError::Invalid(format!(
+                "the credential names this hub as its issuer but does not carry a valid proof by this hub's key{}",
+                if broken.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (failed: {})", broken.join(", "))
+                }
+            )));
+        }
+        Ok(())
+    }
+
     /// The learner's Profile as the API returns it (stored, or made from the account).
     fn profile_of(&self, l: &Learner) -> Result<Value, HubError> {
         if let Some(p) = self
@@ -339,6 +379,7 @@ impl Backend for HubBackend {
             Item::Json(t) => ("json", t.as_str()),
             Item::Jws(t) => ("jws", t.as_str()),
         };
+        self.0.refuse_impersonation(c, body)?;
         let p = Put {
             learner: user,
             standard: c.standard.code(),

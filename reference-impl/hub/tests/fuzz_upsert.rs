@@ -64,8 +64,9 @@ fn the_hub_upsert_endpoint_survives_fuzzing() {
             .any(|f| f.oracle == Oracle::RejectTampered),
         "{sm:?}"
     );
-    // (the hostile family's forgeries and poison graphs are stored too: the hub does not
-    // verify upserts yet)
+    // (the hostile family's forgeries and poison graphs are stored too: a host keeps the
+    // learner's credentials of other issuers as sent; only credentials naming the hub itself
+    // as issuer must carry its proof — tests/hostile.rs, an_upsert_cannot_impersonate_the_hub)
     assert!(
         sm.findings.iter().all(|f| matches!(
             f.oracle,

@@ -513,3 +513,63 @@ fn the_database_holding_the_issuer_key_is_private() {
     let fresh = start();
     assert_eq!(mode(&fresh.dir.path().join("hub.sqlite")), 0o600);
 }
+
+/// A client with the upsert scope cannot place or replace a credential that reads as issued
+/// by the hub: one naming the hub as issuer must carry the hub's own valid proof. A genuine
+/// hub credential sent back is taken (200, replaced); other issuers' credentials are stored.
+#[test]
+fn an_upsert_cannot_impersonate_the_hub() {
+    use wellspring_verify::{di, keys, loader::ContextLoader};
+    let hub = start();
+    let token = demo_token(&hub.base);
+    let (creds, _, before) = list(&hub.base, "/ims/ob/v3p0", &token);
+    let genuine = creds
+        .iter()
+        .find(|c| c.get("proof").is_some())
+        .expect("a hub-issued JSON credential")
+        .clone();
+    let c = http();
+    let upsert = |v: &Value| {
+        c.post(format!("{}/ims/ob/v3p0/credentials", hub.base))
+            .bearer_auth(&token)
+            .json(v)
+            .send()
+            .unwrap()
+    };
+    let r = upsert(&genuine);
+    assert_eq!(r.status(), 200, "the hub's own credential, sent back");
+
+    // the same credential, its name changed and re-signed by a key of the attacker's
+    let forger = keys::ed25519_from_seed([7; 32]);
+    let (_, vm) = keys::did_key_of(&forger).unwrap();
+    let mut forged = genuine.clone();
+    forged.as_object_mut().unwrap().remove("proof");
+    forged["name"] = json!("Doctor of Everything");
+    let forged = di::sign(
+        &forged,
+        &forger,
+        &vm,
+        "2026-01-01T00:00:00Z",
+        &ContextLoader::offline(),
+    )
+    .unwrap();
+    let r = upsert(&forged);
+    assert_eq!(r.status(), 400, "a forgery replacing the hub's credential");
+    let text = r.text().unwrap();
+    assert!(text.contains("names this hub as its issuer"), "{text}");
+    // the same, unsigned, under a new id
+    let mut unsigned = genuine.clone();
+    unsigned.as_object_mut().unwrap().remove("proof");
+    unsigned["id"] = json!("urn:uuid:5e1f0000-0000-4000-8000-000000000001");
+    assert_eq!(
+        upsert(&unsigned).status(),
+        400,
+        "an unsigned one under the hub's name"
+    );
+
+    // the stored credential is still the hub's
+    let (after, _, n) = list(&hub.base, "/ims/ob/v3p0", &token);
+    assert_eq!(n, before);
+    assert!(after.iter().any(|c| c == &genuine));
+    assert!(!after.iter().any(|c| c["name"] == "Doctor of Everything"));
+}
