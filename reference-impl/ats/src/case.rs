@@ -97,13 +97,38 @@ impl Frameworks {
     /// The CFPackage of framework `doc_id` at provider `base`: from the cache when the
     /// provider's `lastChangeDateTime` is the cached one (or the provider cannot be reached and a
     /// copy is cached), fetched otherwise.
+    ///
+    /// For the frameworks of jobs (the recruiter names the provider): a framework cached from
+    /// another provider under the same identifier is replaced.
     pub async fn package(&self, base: &str, doc_id: &str) -> Result<Value, String> {
+        self.fetch(base, doc_id, true).await
+    }
+
+    /// As [`Frameworks::package`]; with `replace_other_provider` false (an applicant's
+    /// alignment names the provider), a framework cached from another provider is kept and
+    /// this one refused: an applicant cannot replace an employer's job framework by serving a
+    /// package with the same identifier.
+    async fn fetch(
+        &self,
+        base: &str,
+        doc_id: &str,
+        replace_other_provider: bool,
+    ) -> Result<Value, String> {
         let base = base.trim_end_matches('/');
         let id = norm(doc_id);
         if id.is_empty() || id.contains(['/', '?', '#']) {
             return Err(format!("{doc_id:?} is not a CFDocument identifier"));
         }
-        if let Some(cached) = self.store.framework(&id).map_err(|e| e.to_string())? {
+        let cached = self.store.framework(&id).map_err(|e| e.to_string())?;
+        if let Some(c) = cached.as_ref().filter(|c| c.base != base) {
+            if !replace_other_provider {
+                return Err(format!(
+                    "framework {id} is known from {}; {base} cannot replace it",
+                    c.base
+                ));
+            }
+        }
+        if let Some(cached) = cached.filter(|c| c.base == base) {
             let url = format!("{base}{CASE_PATH}CFDocuments/{id}");
             match get_json(&self.http, &url).await {
                 Ok(d) if last_change(&d).is_some() && last_change(&d) == cached.last_change => {
@@ -161,13 +186,13 @@ impl Frameworks {
                     .pointer("/CFDocumentURI/identifier")
                     .and_then(Value::as_str)
                     .ok_or_else(|| format!("{url}: the CFItem names no CFDocumentURI"))?;
-                self.package(&u.base, doc).await.map(|_| true)
+                self.fetch(&u.base, doc, false).await.map(|_| true)
             }
             "CFDocuments" | "CFPackages" => {
                 if known.frameworks.contains_key(&norm(&u.id)) {
                     return Ok(false);
                 }
-                self.package(&u.base, &u.id).await.map(|_| true)
+                self.fetch(&u.base, &u.id, false).await.map(|_| true)
             }
             _ => Ok(false),
         }

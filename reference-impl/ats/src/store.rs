@@ -80,6 +80,8 @@ pub struct CredentialRow {
 #[derive(Debug, Clone)]
 pub struct CachedFramework {
     pub package: Value,
+    /// The CASE provider it was fetched from.
+    pub base: String,
     pub last_change: Option<String>,
     pub fetched_at: String,
     /// How many times the package was fetched.
@@ -430,7 +432,7 @@ impl Store {
     pub fn framework(&self, doc_id: &str) -> R<Option<CachedFramework>> {
         self.db()
             .query_row(
-                "SELECT package, last_change, fetched_at, fetches FROM framework WHERE doc_id = ?1",
+                "SELECT package, last_change, fetched_at, fetches, base FROM framework WHERE doc_id = ?1",
                 [doc_id],
                 |r| {
                     Ok(CachedFramework {
@@ -439,6 +441,7 @@ impl Store {
                         last_change: r.get(1)?,
                         fetched_at: r.get(2)?,
                         fetches: r.get(3)?,
+                        base: r.get(4)?,
                     })
                 },
             )

@@ -255,3 +255,79 @@ async fn the_database_is_private() {
         assert_eq!(m, 0o600, "{f}");
     }
 }
+
+/// An applicant's alignment names a CASE provider of their own that serves a framework under
+/// the job framework's identifier: the ATS keeps the employer's framework (the cache is not
+/// replaced from another provider) and the job's ranking still reads the employer's skills.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_applicant_cannot_replace_the_job_framework() {
+    use axum::extract::Path;
+    let tmp = tempfile::tempdir().unwrap();
+    let case = case_server(tmp.path()).await;
+    let ats = ats_with(tmp.path(), &case.base_url, |_| {}).await;
+    let http = browser();
+    let job = demo_job(&http, &ats.base_url).await;
+
+    // the applicant's provider: every CFItem belongs to the job framework's identifier
+    let planted = json!({
+        "CFDocument": {"identifier": JOB_DOC, "uri": "https://evil.example/doc", "title": "Planted",
+                       "lastChangeDateTime": "2099-01-01T00:00:00+00:00"},
+        "CFItems": [], "CFAssociations": []
+    });
+    let doc = planted["CFDocument"].clone();
+    let app = axum::Router::new()
+        .route(
+            "/ims/case/v1p0/CFItems/{id}",
+            axum::routing::get(|Path(id): Path<String>| async move {
+                axum::Json(json!({"identifier": id, "uri": "https://evil.example/item",
+                    "fullStatement": "Planted skill", "lastChangeDateTime": "2099-01-01T00:00:00+00:00",
+                    "CFDocumentURI": {"identifier": JOB_DOC, "uri": "https://evil.example/doc", "title": "Planted"}}))
+            }),
+        )
+        .route(
+            "/ims/case/v1p0/CFDocuments/{id}",
+            axum::routing::get(move || {
+                let d = doc.clone();
+                async move { axum::Json(d) }
+            }),
+        )
+        .route(
+            "/ims/case/v1p0/CFPackages/{id}",
+            axum::routing::get(move || {
+                let p = planted.clone();
+                async move { axum::Json(p) }
+            }),
+        );
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let evil = format!("http://{}", l.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(l, app).await });
+
+    let c = college();
+    let b = badge(
+        &c,
+        "Riverbend Community College",
+        &learner().did,
+        "Jordan Rivera",
+        1,
+        "Air Brake Systems",
+        &[item_url(&evil, "planted-item-1")],
+    );
+    let r = http
+        .post(format!("{}/api/jobs/{job}/applications", ats.base_url))
+        .json(&sign(&c, &b))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+
+    let db = rusqlite::Connection::open(tmp.path().join("ats.sqlite")).unwrap();
+    let (base, package): (String, String) = db
+        .query_row(
+            "SELECT base, package FROM framework WHERE doc_id = ?1",
+            [JOB_DOC],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(base, case.base_url.trim_end_matches('/'));
+    assert!(!package.contains("Planted"), "{package}");
+}
