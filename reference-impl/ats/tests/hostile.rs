@@ -264,7 +264,11 @@ async fn an_applicant_cannot_replace_the_job_framework() {
     use axum::extract::Path;
     let tmp = tempfile::tempdir().unwrap();
     let case = case_server(tmp.path()).await;
-    let ats = ats_with(tmp.path(), &case.base_url, |_| {}).await;
+    // loopback stands for the applicant's public host here
+    let ats = ats_with(tmp.path(), &case.base_url, |c| {
+        c.allow_private_network = true
+    })
+    .await;
     let http = browser();
     let job = demo_job(&http, &ats.base_url).await;
 
@@ -303,7 +307,7 @@ async fn an_applicant_cannot_replace_the_job_framework() {
     tokio::spawn(async move { axum::serve(l, app).await });
 
     let c = college();
-    let b = badge(
+    let mut b = badge(
         &c,
         "Riverbend Community College",
         &learner().did,
@@ -312,13 +316,23 @@ async fn an_applicant_cannot_replace_the_job_framework() {
         "Air Brake Systems",
         &[item_url(&evil, "planted-item-1")],
     );
+    // issued to the applicant's e-mail, so that it counts and its alignments are followed
+    b["credentialSubject"]["identifier"]
+        .as_array_mut()
+        .unwrap()
+        .push(
+            json!({"type": "IdentityObject", "identityType": "emailAddress",
+                     "hashed": false, "identityHash": "jordan@example.org"}),
+        );
     let r = http
         .post(format!("{}/api/jobs/{job}/applications", ats.base_url))
-        .json(&sign(&c, &b))
+        .json(&json!({"credential": sign(&c, &b), "email": "jordan@example.org"}))
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    assert_eq!(r.status(), 201);
+    let answer = r.text().await.unwrap();
+    assert!(answer.contains("cannot replace it"), "{answer}");
 
     let db = rusqlite::Connection::open(tmp.path().join("ats.sqlite")).unwrap();
     let (base, package): (String, String) = db
