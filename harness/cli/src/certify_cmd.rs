@@ -438,7 +438,7 @@ fn verdict_options(a: &CertifyArgs) -> BTreeMap<String, serde_json::Value> {
 }
 
 /// The command line that ran, secrets masked, with the program as `wellspring`.
-fn command_line() -> String {
+pub(crate) fn command_line() -> String {
     let mut args: Vec<String> = std::env::args().collect();
     if let Some(first) = args.first_mut() {
         *first = "wellspring".into();

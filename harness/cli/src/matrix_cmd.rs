@@ -140,7 +140,21 @@ fn summary(m: &Matrix) -> String {
 }
 
 pub fn run(a: MatrixArgs) -> u8 {
-    let m = if !a.merge.is_empty() {
+    let started = std::time::Instant::now();
+    let mut options = std::collections::BTreeMap::new();
+    if !a.merge.is_empty() {
+        let files: Vec<String> = a.merge.iter().map(|f| f.display().to_string()).collect();
+        options.insert("merge".to_owned(), serde_json::json!(files));
+    } else {
+        options.insert("tags".to_owned(), serde_json::json!(a.tags));
+        options.insert("shard".to_owned(), serde_json::json!(a.shard));
+        options.insert("timeout".to_owned(), serde_json::json!(a.timeout));
+        options.insert(
+            "allowPrivateNetwork".to_owned(),
+            serde_json::json!(a.allow_private_network),
+        );
+    }
+    let mut m = if !a.merge.is_empty() {
         let mut parts = Vec::new();
         for f in &a.merge {
             let text = match std::fs::read_to_string(f) {
@@ -183,6 +197,12 @@ pub fn run(a: MatrixArgs) -> u8 {
         o.progress = progress_bars();
         run::run(&subjects, &all, &o)
     };
+    m.run = Some(wellspring_matrix::RunInfo {
+        commit: env!("WELLSPRING_COMMIT").to_owned(),
+        command_line: crate::certify_cmd::command_line(),
+        options,
+        duration_ms: started.elapsed().as_millis() as u64,
+    });
     if let Err(e) = wellspring_matrix::write_reports(&m, &a.report, &a.title) {
         return fail(e);
     }

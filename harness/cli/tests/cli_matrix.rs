@@ -113,6 +113,57 @@ fn shipped_offline_registry_entry_passes_and_shards_merge() {
         c
     };
     assert_eq!(cells(&out("merged")), cells(&out("full")));
+    // every rendering says how it was made: commit, command line, options, duration
+    let meta = |dir: &str| -> serde_json::Value {
+        let m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(format!("{dir}/matrix.json")).unwrap())
+                .unwrap();
+        m["run"].clone()
+    };
+    let shard = meta(&out("1of2"));
+    assert!(!shard["commit"].as_str().unwrap().is_empty(), "{shard}");
+    assert!(
+        shard["commandLine"]
+            .as_str()
+            .unwrap()
+            .starts_with("wellspring matrix ")
+            && shard["commandLine"]
+                .as_str()
+                .unwrap()
+                .contains("--shard 1/2"),
+        "{shard}"
+    );
+    assert_eq!(shard["options"]["shard"], "1/2");
+    assert!(shard["durationMs"].is_u64());
+    assert_eq!(
+        meta(&out("merged"))["options"]["merge"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let html = std::fs::read_to_string(format!("{}/matrix.html", out("merged"))).unwrap();
+    assert!(
+        html.contains("wellspring matrix --allow-private-network --merge"),
+        "{html}"
+    );
+    let junit_dir = std::path::Path::new(&out("merged")).join("junit");
+    let first = std::fs::read_dir(&junit_dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let junit = std::fs::read_to_string(first).unwrap();
+    for p in [
+        "name=\"commit\"",
+        "name=\"commandLine\"",
+        "name=\"generatedAt\"",
+    ] {
+        assert!(junit.contains(p), "{junit}");
+    }
+    let earl = std::fs::read_to_string(format!("{}/earl.jsonld", out("merged"))).unwrap();
+    assert!(earl.contains("run as: wellspring matrix"), "{earl}");
 
     let bad = run(&[
         "matrix",

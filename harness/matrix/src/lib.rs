@@ -8,7 +8,7 @@ pub mod registry;
 pub mod render;
 pub mod run;
 
-pub use model::{merge, Matrix};
+pub use model::{merge, Matrix, RunInfo};
 
 use std::path::Path;
 

@@ -27,6 +27,24 @@ pub struct Matrix {
     /// implementation id → runs that could not happen ("standard/role: why").
     #[serde(default)]
     pub errors: BTreeMap<String, Vec<String>>,
+    /// How the run was made: commit, command line, options, duration (absent in matrices
+    /// written before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<RunInfo>,
+}
+
+/// What makes a matrix reproducible: the exact tool and how it was called.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunInfo {
+    /// The source commit of the tool.
+    pub commit: String,
+    /// The command line, secrets masked.
+    pub command_line: String,
+    /// The options that change verdicts (`--tags`, `--shard`, `--timeout`,
+    /// `--allow-private-network`; for a merge, the files merged).
+    pub options: BTreeMap<String, Value>,
+    pub duration_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,6 +126,7 @@ impl Matrix {
             cells: BTreeMap::new(),
             interop: Vec::new(),
             errors: BTreeMap::new(),
+            run: None,
         }
     }
 

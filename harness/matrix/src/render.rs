@@ -63,7 +63,7 @@ const STYLE: &str = "
 *{box-sizing:border-box}
 body{font:14px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;color:#1b1f24;background:#fafbfc}
 code,pre{font-family:ui-monospace,Menlo,Consolas,monospace}
-header{background:#13315c;color:#fff;padding:16px clamp(12px,3vw,24px)}header h1{margin:0;font-size:21px;overflow-wrap:anywhere}header p{margin:4px 0 0;opacity:.85}
+header{background:#13315c;color:#fff;padding:16px clamp(12px,3vw,24px)}header h1{margin:0;font-size:21px;overflow-wrap:anywhere}header p{margin:4px 0 0;opacity:.85}header code{color:#fff;overflow-wrap:anywhere;word-break:break-word}
 main{padding:16px clamp(8px,3vw,24px)}
 .scroll{overflow-x:auto;max-width:100%;border:1px solid #d0d7de;background:#fff}
 table{border-collapse:collapse;background:#fff}
@@ -110,12 +110,26 @@ pub fn html(m: &Matrix, title: &str) -> String {
     let _ = write!(
         o,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{t}</title><style>{STYLE}</style></head><body><header><h1>{t}</h1><p>{n} implementation(s), {c} check(s), generated {g} by wellspring {v}</p></header><main>\n",
+         <title>{t}</title><style>{STYLE}</style></head><body><header><h1>{t}</h1><p>{n} implementation(s), {c} check(s), generated {g} by wellspring {v}{commit}</p>{how}</header><main>\n",
         t = esc(title),
         n = m.implementations.len(),
         c = m.checks.len(),
         g = esc(&m.generated),
-        v = esc(&m.version)
+        v = esc(&m.version),
+        commit = m
+            .run
+            .as_ref()
+            .map(|r| format!(" ({})", esc(&r.commit)))
+            .unwrap_or_default(),
+        how = m
+            .run
+            .as_ref()
+            .map(|r| format!(
+                "<p class=\"how\">in {:.1} s: <code>{}</code></p>",
+                r.duration_ms as f64 / 1000.0,
+                esc(&r.command_line)
+            ))
+            .unwrap_or_default()
     );
     o.push_str("<p class=\"legend\"><span class=\"pass\">pass</span><span class=\"fail\">fail</span><span class=\"warn\">warn</span><span class=\"skip\">skip: not applicable or not offered</span><span>· not claimed</span><span class=\"fail\">not run: the claim's run failed</span> <i>italic rows</i> test optional features.</p>\n");
     o.push_str("<div class=\"scroll\"><table><thead><tr><th>check</th>");
@@ -244,10 +258,33 @@ pub fn junit(m: &Matrix, imp: &str) -> String {
     let mut o = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         o,
-        "<testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">",
+        "<testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" timestamp=\"{}\">",
         xml(imp),
-        all.len() + errors
+        all.len() + errors,
+        xml(&m.generated)
     );
+    o.push_str("  <properties>\n");
+    let mut props = vec![
+        ("tool".to_owned(), format!("{} {}", m.tool, m.version)),
+        ("generatedAt".to_owned(), m.generated.clone()),
+    ];
+    if let Some(r) = &m.run {
+        props.push(("commit".into(), r.commit.clone()));
+        props.push(("commandLine".into(), r.command_line.clone()));
+        props.push(("durationMs".into(), r.duration_ms.to_string()));
+        for (k, v) in &r.options {
+            props.push((format!("option {k}"), v.to_string()));
+        }
+    }
+    for (k, v) in props {
+        let _ = writeln!(
+            o,
+            "    <property name=\"{}\" value=\"{}\"/>",
+            xml(&k),
+            xml(&v)
+        );
+    }
+    o.push_str("  </properties>\n");
     for (id, c) in all {
         let _ = write!(
             o,
@@ -292,6 +329,9 @@ pub fn earl(m: &Matrix) -> Value {
         "@type": ["earl:Assertor", "earl:Software"],
         "dct:title": "Wellspring",
         "dct:hasVersion": m.version,
+        "dct:description": m.run.as_ref().map(|r| format!(
+            "commit {}; run as: {}", r.commit, r.command_line
+        )),
     });
     let mut graph = vec![tool];
     for c in &m.implementations {
