@@ -27,6 +27,7 @@ fn vocabulary() -> Value {
         "conformanceRole": "wsp:role",
         "conformancePassed": {"@id": "wsp:passed", "@type": "http://www.w3.org/2001/XMLSchema#boolean"},
         "conformanceTool": "wsp:tool",
+        "conformanceCaveats": {"@id": "wsp:caveat", "@container": "@set"},
         "assertions": {"@id": "wsp:assertion", "@container": "@set"},
         "Assertion": "earl:Assertion",
         "checkId": "earl:test",
@@ -112,6 +113,23 @@ pub fn claim(meta: &RunMeta, reports: &[DocReport], report_json: &[u8], s: &Sign
         })
         .collect();
     let passed = reports.iter().all(DocReport::passed);
+    // what a pass does not mean (issuer not authenticated, status not checked)
+    let mut caveats: Vec<String> = Vec::new();
+    for r in reports {
+        for c in r.all_caveats() {
+            if !caveats.iter().any(|x| x == c) {
+                caveats.push(c.to_string());
+            }
+        }
+    }
+    let verdict = match (passed, caveats.is_empty()) {
+        (false, _) => "at least one check failed".to_owned(),
+        (true, true) => "every required check passed".to_owned(),
+        (true, false) => format!(
+            "every required check passed, with caveats: {}",
+            caveats.join("; ")
+        ),
+    };
     let what = format!(
         "{} {} {}",
         meta.standard.name, meta.standard.version, meta.role
@@ -133,13 +151,14 @@ pub fn claim(meta: &RunMeta, reports: &[DocReport], report_json: &[u8], s: &Sign
             "endorsementComment": format!(
                 "Certified with {} {} (commit {}) for {what} on {}: {}. Reproduce: {}",
                 meta.tool.name, meta.tool.version, meta.tool.commit, meta.generated_at,
-                if passed { "every required check passed" } else { "at least one check failed" },
+                verdict,
                 meta.command_line
             ),
             "conformanceStandard": meta.standard.id,
             "conformanceRole": meta.role,
             "conformancePassed": passed,
             "conformanceTool": format!("{} {} {}", meta.tool.name, meta.tool.version, meta.tool.commit),
+            "conformanceCaveats": caveats,
             "reportSha256": hash,
             "assertions": assertions,
         },

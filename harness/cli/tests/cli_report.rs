@@ -96,6 +96,25 @@ fn signed_report_is_complete_and_its_claim_verifies() {
         claim["credentialSubject"]["reportSha256"],
         hex::encode(sha2::Sha256::digest(&raw))
     );
+    // the claim carries what the pass does not mean, as the report does
+    let caveats = claim["credentialSubject"]["conformanceCaveats"]
+        .as_array()
+        .expect("caveats listed (maybe none)");
+    let comment = claim["credentialSubject"]["endorsementComment"]
+        .as_str()
+        .unwrap();
+    for c in caveats {
+        let c = c.as_str().unwrap();
+        assert!(
+            out.contains(c) && comment.contains(c),
+            "{c}\n{out}\n{comment}"
+        );
+    }
+    for c in ["issuer NOT authenticated", "status not checked"] {
+        if out.contains(c) {
+            assert!(caveats.iter().any(|x| x == c), "{c} missing from the claim");
+        }
+    }
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(html.contains(&did) && html.contains("Signed by"));
 
