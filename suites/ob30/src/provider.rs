@@ -54,7 +54,7 @@ provider_checks! {
     AUTHORIZE: "authorize", OB_SEC, CLR_SEC, "authorization code + PKCE S256: after login and consent the browser is redirected to the registered redirect URI with a code and the same state";
     AUTHORIZE_REDIRECT: "authorize-redirect-mismatch", OB_SEC, CLR_SEC, "an unregistered redirect_uri is never redirected to";
     AUTHORIZE_PKCE: "authorize-pkce-required", OB_SEC, CLR_SEC, "an authorization request without code_challenge is rejected (no usable code)";
-    TOKEN: "token", OB_SEC, CLR_SEC, "the token response: token_type Bearer, scope, expires_in, Cache-Control: no-store";
+    TOKEN: "token", OB_SEC, CLR_SEC, "the token response: token_type Bearer, scope, Cache-Control: no-store (expires_in recommended: a warning when absent)";
     TOKEN_VERIFIER: "token-wrong-verifier", OB_SEC, CLR_SEC, "a token request with the wrong code_verifier is rejected";
     TOKEN_REUSE: "token-code-reuse", OB_SEC, CLR_SEC, "an authorization code used twice is rejected (and SHOULD revoke the tokens issued from it)";
     AUTH_REQUIRED: "auth-required", OB_API, CLR_API, "getCredentials without a token answers 401 with imsx_StatusInfo";
@@ -62,7 +62,7 @@ provider_checks! {
     SCOPE: "scope", OB_API, CLR_API, "a token without credential.readonly (granted only profile.readonly) gets 403 on getCredentials";
     CREDENTIALS: "credentials", OB_API, CLR_API, "getCredentials answers 200 application/json valid against the official response schema";
     CREDENTIALS_VERIFY: "credentials-verify", OB_VERIFY, CLR_VERIFY, "every returned credential (JSON and compactJwsString) verifies with the Wellspring verification core";
-    PAGING: "paging", OB_PAGING, CLR_PAGING, "limit/offset paging: X-Total-Count, Link rel first/last always, next while incomplete, prev after the first page; pages add up to the total without duplicates";
+    PAGING: "paging", OB_PAGING, CLR_PAGING, "limit/offset paging: X-Total-Count consistent when sent, Link rel first/last always, next while incomplete, prev after the first page; pages add up to the total without duplicates";
     SINCE: "since", OB_API, CLR_API, "since: a date in the far future gives no credential, one in the far past gives them all";
     BAD_QUERY: "bad-query", OB_API, CLR_API, "an invalid query (limit=0, limit=abc) answers 400 with imsx_StatusInfo";
     PROFILE: "profile", OB_API, CLR_API, "getProfile answers 200 with a Profile valid against the official schema";
@@ -789,6 +789,7 @@ fn oauth_checks(
                 Err(e) => CheckResult::new(&d.TOKEN, Verdict::Fail, e),
                 Ok(t) => {
                     let mut p = Vec::new();
+                    let mut advice: Vec<&str> = Vec::new();
                     if let Some(ex) = r.c.last() {
                         let cc = ex
                             .response_headers
@@ -810,12 +811,18 @@ fn oauth_checks(
                         if body.get("scope").and_then(Value::as_str).is_none() {
                             p.push("scope missing from the token response".into());
                         }
+                        // RFC 6749 §5.1: expires_in is RECOMMENDED, not required
                         if body.get("expires_in").and_then(Value::as_u64).is_none() {
-                            p.push("expires_in missing".into());
+                            advice.push("expires_in is absent (RFC 6749 §5.1 recommends it)");
                         }
                     }
                     *main = Some(grant_of(&t, &code));
-                    result(d.TOKEN, p, "access token issued")
+                    match (p.is_empty(), advice.is_empty()) {
+                        (true, false) => {
+                            CheckResult::new(&d.TOKEN, Verdict::Warn, advice.join("; "))
+                        }
+                        _ => result(d.TOKEN, p, "access token issued"),
+                    }
                 }
             }
         }
@@ -1271,10 +1278,11 @@ fn paging(r: &mut Run, token: &str, all: Option<&Listing>) {
                 total = Some(n);
             }
             Some(Err(_)) => p.push("X-Total-Count is not a number".into()),
-            None => p.push(format!("no X-Total-Count at offset {offset}")),
+            // sent when the provider knows the total, omitted otherwise (the API's header description)
+            None => {}
         }
         let rels: Vec<String> = links(&resp).into_iter().map(|(r, _)| r).collect();
-        let t = total.unwrap_or(0);
+        let t = total.or(total_known).unwrap_or(0);
         let incomplete = offset + l.len() < t;
         if incomplete && !rels.iter().any(|x| x == "next") {
             p.push(format!("no Link rel=\"next\" at offset {offset} of {t}"));

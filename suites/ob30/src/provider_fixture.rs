@@ -72,6 +72,10 @@ pub struct Faults {
     pub ignore_revocation: bool,
     /// access tokens are accepted after they expire
     pub ignore_expiry: bool,
+    /// (allowed) no X-Total-Count header: the total is not known
+    pub omit_total_count: bool,
+    /// (allowed, a warning) no expires_in in the token response
+    pub omit_expires_in: bool,
 }
 
 struct Code {
@@ -566,10 +570,11 @@ fn token(s: &Shared, h: &HeaderMap, f: &HashMap<String, String>) -> Response {
     if let Some(c) = f.get("code").and_then(|c| g.codes.get_mut(c)) {
         c.tokens.push(access.clone());
     }
-    let mut r = json_resp(
-        StatusCode::OK,
-        json!({"access_token": access, "token_type": "Bearer", "expires_in": life, "refresh_token": refresh, "scope": scopes.join(" ")}),
-    );
+    let mut answer = json!({"access_token": access, "token_type": "Bearer", "expires_in": life, "refresh_token": refresh, "scope": scopes.join(" ")});
+    if s.faults.omit_expires_in {
+        answer.as_object_mut().unwrap().remove("expires_in");
+    }
+    let mut r = json_resp(StatusCode::OK, answer);
     if !s.faults.token_cacheable {
         r.headers_mut()
             .insert("cache-control", HeaderValue::from_static("no-store"));
@@ -769,8 +774,10 @@ fn credentials(
         if offset > 0 {
             l.push(format!("{}; rel=\"prev\"", u(offset.saturating_sub(limit))));
         }
-        r.headers_mut()
-            .insert("x-total-count", HeaderValue::from(total));
+        if !s.faults.omit_total_count {
+            r.headers_mut()
+                .insert("x-total-count", HeaderValue::from(total));
+        }
         r.headers_mut()
             .insert("link", HeaderValue::from_str(&l.join(", ")).unwrap());
     }

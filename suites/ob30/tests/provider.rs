@@ -543,3 +543,26 @@ fn every_provider_check_is_shown_failing_by_a_faulty_provider() {
         }
     }
 }
+
+/// What the spec leaves to the provider is not failed: X-Total-Count omitted (the total is not
+/// known) passes the paging check; expires_in omitted (RFC 6749 recommends it) is a warning.
+#[test]
+fn optional_parts_of_the_api_are_not_failed() {
+    let (_p, rep) = run(
+        Standard::Ob30,
+        Role::Write,
+        Faults {
+            omit_total_count: true,
+            omit_expires_in: true,
+            ..Default::default()
+        },
+    );
+    assert!(failed(&rep).is_empty(), "{}", show(&rep));
+    assert_eq!(
+        rep.find("ob3.provider.paging").unwrap().verdict,
+        Verdict::Pass
+    );
+    let token = rep.find("ob3.provider.token").unwrap();
+    assert_eq!(token.verdict, Verdict::Warn, "{}", show(&rep));
+    assert!(token.message.contains("expires_in"), "{}", token.message);
+}
