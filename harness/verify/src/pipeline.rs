@@ -292,12 +292,23 @@ fn verify_credential(
             "VC-JWT {}",
             j.header.get("alg").and_then(Value::as_str).unwrap_or("?")
         ),
-        None => as_list(cred.get("proof"))
-            .first()
-            .and_then(|p| p.get("cryptosuite").or_else(|| p.get("type")))
-            .and_then(Value::as_str)
-            .unwrap_or("no proof")
-            .to_owned(),
+        // every proof of a proof set, in order: "eddsa-rdfc-2022 + ecdsa-sd-2023"
+        None => {
+            let suites: Vec<&str> = as_list(cred.get("proof"))
+                .iter()
+                .map(|p| {
+                    p.get("cryptosuite")
+                        .or_else(|| p.get("type"))
+                        .and_then(Value::as_str)
+                        .unwrap_or("unnamed proof")
+                })
+                .collect();
+            if suites.is_empty() {
+                "no proof".to_owned()
+            } else {
+                suites.join(" + ")
+            }
+        }
     };
     r.kind = format!(
         "{} ({proof_label})",

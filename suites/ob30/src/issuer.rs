@@ -46,7 +46,7 @@ issuer_checks! {
     TYPE: "credential-type", "the submitted document is a credential of the certified kind (OpenBadgeCredential / AchievementCredential, or ClrCredential)";
     VERIFIES: "verifies", "the credential passes every check of the verification core (proof, schema, dates, status, endorsements)";
     RECIPIENT: "recipient", "the credential is issued to conformance@imsglobal.org (plain or hashed identifier)";
-    PROOF_FORMAT: "proof-format", "the proof is Data Integrity eddsa-rdfc-2022 or VC-JWT (the formats certification accepts)";
+    PROOF_FORMAT: "proof-format", "every proof is Data Integrity eddsa-rdfc-2022, or the credential is a VC-JWT (the formats certification accepts)";
     BAKED: "baked", "the badge is baked into a PNG or SVG (asked by the live test system; a plain credential is a warning)";
 }
 
@@ -149,7 +149,11 @@ pub fn run(std: IssuerStandard, name: &str, bytes: &[u8], opts: &Options) -> Doc
         .rsplit_once('(')
         .map(|(_, l)| l.trim_end_matches(')').to_owned())
         .unwrap_or_default();
-    let proof_ok = label == "eddsa-rdfc-2022" || label.starts_with("VC-JWT");
+    // a proof set: every proof must be of an accepted format, not only the first
+    let proof_ok = label.starts_with("VC-JWT")
+        || (!label.is_empty()
+            && label != "no proof"
+            && label.split(" + ").all(|suite| suite == "eddsa-rdfc-2022"));
     r.push(
         CheckResult::new(
             proof_format,

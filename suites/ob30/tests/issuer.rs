@@ -168,3 +168,35 @@ fn clr_issuer_checks_fail_on_the_same_faults() {
     );
     assert_eq!(verdict(&r, "clr2.issuer.baked"), Verdict::Fail, "{r:#?}");
 }
+
+/// Every proof of a proof set is read: an accepted first proof does not hide a second one in
+/// a format certification does not accept.
+#[test]
+fn proof_format_reads_every_proof_of_a_proof_set() {
+    let read = |f: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(vectors().join(f)).unwrap()).unwrap()
+    };
+    let mut cred = read("valid/ob-full.eddsa.json");
+    let legacy = read("valid/legacy.eddsa-2022.json");
+    let first = cred["proof"].clone();
+    let first = if first.is_array() {
+        first[0].clone()
+    } else {
+        first
+    };
+    let second = if legacy["proof"].is_array() {
+        legacy["proof"][0].clone()
+    } else {
+        legacy["proof"].clone()
+    };
+    cred["proof"] = serde_json::json!([first, second]);
+    let bytes = serde_json::to_vec(&cred).unwrap();
+    let r = issuer::run(IssuerStandard::Ob30, "proof-set.json", &bytes, &opts());
+    let c = r
+        .checks
+        .iter()
+        .find(|c| c.id == "ob3.issuer.proof-format")
+        .unwrap();
+    assert_eq!(c.verdict, Verdict::Fail, "{c:?}");
+    assert!(c.message.contains(" + "), "{}", c.message);
+}
