@@ -228,15 +228,21 @@ pub fn run(a: VerifyArgs) -> u8 {
     let outcome = crate::batch::run(
         &inputs,
         jobs,
-        |i| read(i).map(|b| verify_bytes(&i.name(), &b, &opts)),
-        |r| {
+        // each input's lines are rendered on its worker thread; this thread only writes them
+        |i| {
+            read(i).map(|b| {
+                let r = verify_bytes(&i.name(), &b, &opts);
+                let text = match a.format {
+                    Format::Human => render::human_doc(&r, a.verbose),
+                    Format::Jsonl => render::jsonl_line(&r) + "\n",
+                    Format::Json => String::new(),
+                };
+                (r, text)
+            })
+        },
+        |(r, text)| {
             summary.add(&r);
             bar.inc(1);
-            let text = match a.format {
-                Format::Human => render::human_doc(&r, a.verbose),
-                Format::Jsonl => render::jsonl_line(&r) + "\n",
-                Format::Json => String::new(),
-            };
             if !text.is_empty() && !broken_pipe {
                 bar.suspend(|| {
                     use std::io::Write;

@@ -161,31 +161,37 @@ fn allow_v1_context(v: &mut Value) {
     }
 }
 
-/// Compiled validators by (schema URL, data-model form), built once.
-type Compiled = HashMap<(&'static str, Form), Result<Validator, String>>;
+/// Compiled validators by (schema URL, data-model form), each built the first time it is needed
+/// (a run over OB badges never pays for compiling the CLR schema).
+type Compiled = HashMap<(&'static str, Form), OnceLock<Result<Validator, String>>>;
 
 fn compiled() -> &'static Compiled {
     static C: OnceLock<Compiled> = OnceLock::new();
     C.get_or_init(|| {
-        let mut m = HashMap::new();
-        for (url, text) in SCHEMAS {
-            let schema: Value = serde_json::from_str(text).expect("embedded schema is JSON");
-            for form in [Form::V2, Form::V1] {
-                let s = if form == Form::V1 {
-                    adapt_v1(schema.clone())
-                } else {
-                    schema.clone()
-                };
-                let v = jsonschema::options()
-                    .with_draft(Draft::Draft201909)
-                    .should_validate_formats(true)
-                    .build(&s)
-                    .map_err(|e| format!("schema {url} does not compile: {e}"));
-                m.insert((*url, form), v);
-            }
-        }
-        m
+        SCHEMAS
+            .iter()
+            .flat_map(|(url, _)| [Form::V2, Form::V1].map(|f| ((*url, f), OnceLock::new())))
+            .collect()
     })
+}
+
+fn compile(url: &'static str, form: Form) -> Result<Validator, String> {
+    let text = SCHEMAS
+        .iter()
+        .find(|(u, _)| *u == url)
+        .map(|(_, t)| *t)
+        .ok_or_else(|| format!("schema {url} is not shipped"))?;
+    let schema: Value = serde_json::from_str(text).expect("embedded schema is JSON");
+    let s = if form == Form::V1 {
+        adapt_v1(schema)
+    } else {
+        schema
+    };
+    jsonschema::options()
+        .with_draft(Draft::Draft201909)
+        .should_validate_formats(true)
+        .build(&s)
+        .map_err(|e| format!("schema {url} does not compile: {e}"))
 }
 
 /// Is this schema URL one we ship?
@@ -200,7 +206,10 @@ pub fn validate(
     instance: &Value,
 ) -> Option<Result<Vec<SchemaError>, String>> {
     let (key, _) = SCHEMAS.iter().find(|(u, _)| *u == url)?;
-    let v = match compiled().get(&(*key, form))? {
+    let v = match compiled()
+        .get(&(*key, form))?
+        .get_or_init(|| compile(key, form))
+    {
         Ok(v) => v,
         Err(e) => return Some(Err(e.clone())),
     };
@@ -272,4 +281,20 @@ fn root_causes(e: &ValidationError<'_>, out: &mut Vec<SchemaError>) {
         _ => e.to_string(),
     };
     out.push(SchemaError { pointer, message });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Validators are compiled when first needed: every shipped schema must compile, in both
+    /// data-model forms, before a user meets one that does not.
+    #[test]
+    fn every_shipped_schema_compiles_in_both_forms() {
+        for (url, _) in SCHEMAS {
+            for form in [Form::V2, Form::V1] {
+                assert!(compile(url, form).is_ok(), "{url} {form:?}");
+            }
+        }
+    }
 }
