@@ -313,6 +313,9 @@ struct Effects {
     tampered: bool,
     /// A required property is gone.
     schema: bool,
+    /// Date properties the schemas type as `date-time` that now hold a malformed date (a
+    /// later op that writes a good date there heals the fault).
+    bad_dates: std::collections::BTreeSet<String>,
     /// Something whose meaning depends on the verifier (undefined terms, byte flips…).
     unknown: bool,
     /// A hostile input every verifier must refuse (poison graph, entity bomb).
@@ -722,14 +725,14 @@ fn apply_value_op(
             *slot = Value::from(text);
             changed_signed(fx, late);
             // The official schemas type these as `date-time`.
-            if malformed
-                && matches!(
-                    parent_and_key(&p).1.as_str(),
-                    "validFrom" | "validUntil" | "awardedDate"
-                )
-            {
-                fx.schema = true;
+            let typed = matches!(
+                parent_and_key(&p).1.as_str(),
+                "validFrom" | "validUntil" | "awardedDate"
+            );
+            if malformed && typed {
+                fx.bad_dates.insert(p.clone());
             } else {
+                fx.bad_dates.remove(&p);
                 fx.unknown = true;
             }
             fx.steps.push(format!("date {p} = {text:?}"));
@@ -1114,7 +1117,7 @@ pub fn build(set: &SeedSet, plan: &Plan) -> Mutant {
         Expect::RejectHostile
     } else if fx.tampered || fx.changed {
         Expect::RejectTampered
-    } else if fx.schema {
+    } else if fx.schema || !fx.bad_dates.is_empty() {
         Expect::RejectSchema
     } else if fx.unbound {
         Expect::Unauthenticated
@@ -1248,6 +1251,9 @@ fn build_json(v: &Value, plan: &Plan, cx: &Ctx, fx: &mut Effects, walk: &mut Wal
                 // breaks no signature (a tampered nested credential still does).
                 fx.changed = false;
                 fx.unknown = true;
+                if only_outer_signature_broken(v, &doc, false) {
+                    fx.tampered = false;
+                }
             } else {
                 fx.tampered = true;
             }
@@ -1270,12 +1276,64 @@ fn build_json(v: &Value, plan: &Plan, cx: &Ctx, fx: &mut Effects, walk: &mut Wal
         }
         ProofOp::Forge(_) | ProofOp::BadIriMethod(_) => {}
     }
-    di_hostile_proof_op(&mut doc, plan, cx, fx, is_di);
+    di_hostile_proof_op(&mut doc, v, plan, cx, fx, is_di);
     render_json(&doc, &plan.layout)
 }
 
+/// Whether whatever tampering `doc` carries broke only the outer document's own signature,
+/// so that signing it again (a forger) or dropping that signature (an unsigned presentation)
+/// leaves nothing tampered: every nested signed credential (an object with a `proof`, or a
+/// compact JWS string) is one of the seed's, unchanged, and no marker waits to be patched into
+/// the text after signing.
+///
+/// `resigned`: the outer document is signed again (markers patched in afterwards would break
+/// that signature too); otherwise its signature is gone and only nested ones count.
+fn only_outer_signature_broken(seed: &Value, doc: &Value, resigned: bool) -> bool {
+    fn compact_jws(s: &str) -> bool {
+        let parts: Vec<&str> = s.split('.').collect();
+        parts.len() == 3
+            && parts.iter().all(|p| {
+                !p.is_empty()
+                    && p.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            })
+    }
+    fn nested(v: &Value, top: bool, out: &mut Vec<Value>) {
+        match v {
+            Value::Object(o) => {
+                if !top && o.contains_key("proof") {
+                    out.push(v.clone());
+                }
+                for (k, x) in o {
+                    if !(top && k == "proof") {
+                        nested(x, false, out);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| nested(x, false, out)),
+            Value::String(s) if compact_jws(s) => out.push(v.clone()),
+            _ => {}
+        }
+    }
+    let text = doc.to_string();
+    if resigned && (text.contains(DUP) || text.contains(LONE)) {
+        return false;
+    }
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    nested(seed, true, &mut before);
+    nested(doc, true, &mut after);
+    after.iter().all(|x| before.contains(x))
+}
+
 /// The hostile family's proof ops on a Data Integrity document.
-fn di_hostile_proof_op(doc: &mut Value, plan: &Plan, cx: &Ctx, fx: &mut Effects, is_di: bool) {
+fn di_hostile_proof_op(
+    doc: &mut Value,
+    seed: &Value,
+    plan: &Plan,
+    cx: &Ctx,
+    fx: &mut Effects,
+    is_di: bool,
+) {
     if !is_di {
         return;
     }
@@ -1283,9 +1341,14 @@ fn di_hostile_proof_op(doc: &mut Value, plan: &Plan, cx: &Ctx, fx: &mut Effects,
         ProofOp::Forge(i) => {
             if let Some((d, step)) = hostile::forge_di(doc, cx, i) {
                 *doc = d;
-                // The forger signed what is there: only the key is wrong.
+                // The forger signed what is there: only the key is wrong (what was tampered
+                // before is signed now, unless it sits in a nested credential or is patched
+                // into the text after signing).
                 fx.changed = false;
                 fx.unbound = true;
+                if only_outer_signature_broken(seed, doc, true) {
+                    fx.tampered = false;
+                }
                 fx.steps.push(step);
             }
         }
@@ -1702,5 +1765,44 @@ mod tests {
                 assert_ne!(confuse(&v, k), v, "{v} as {k:?}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod oracle_tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A re-signature (forger) or a dropped presentation proof heals tampering of the outer
+    /// document only: not a changed nested credential, not a marker patched in after signing.
+    #[test]
+    fn healing_is_limited_to_the_outer_signature() {
+        let inner = json!({"id": "urn:uuid:1", "proof": {"proofValue": "z1"}});
+        let seed = json!({"id": "https://issuer.example/a.b.c/issuers/1",
+            "verifiableCredential": [inner, "eyJh.eyJi.c2ln"], "proof": {"proofValue": "zA"}});
+        let mut doc = seed.clone();
+        doc["id"] = json!("https://registrar.university.example/issuers/1");
+        doc["proof"] = json!({"proofValue": "zB"});
+        assert!(
+            only_outer_signature_broken(&seed, &doc, true),
+            "outer changes only"
+        );
+        let mut nested = doc.clone();
+        nested["verifiableCredential"][0]["id"] = json!("urn:uuid:2");
+        assert!(!only_outer_signature_broken(&seed, &nested, true));
+        assert!(!only_outer_signature_broken(&seed, &nested, false));
+        let mut jws = doc.clone();
+        jws["verifiableCredential"][1] = json!("eyJh.eyJj.c2ln");
+        assert!(!only_outer_signature_broken(&seed, &jws, false));
+        let mut marked = doc.clone();
+        marked["id"] = json!(format!("urn:x{DUP}"));
+        assert!(
+            !only_outer_signature_broken(&seed, &marked, true),
+            "patched after signing"
+        );
+        assert!(
+            only_outer_signature_broken(&seed, &marked, false),
+            "nothing signs it any more"
+        );
     }
 }
