@@ -65,7 +65,7 @@ body{font:14px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0
 code,pre{font-family:ui-monospace,Menlo,Consolas,monospace}
 header{background:#13315c;color:#fff;padding:16px clamp(12px,3vw,24px)}header h1{margin:0;font-size:21px;overflow-wrap:anywhere}header p{margin:4px 0 0;opacity:.85}header code{color:#fff;overflow-wrap:anywhere;word-break:break-word}
 main{padding:16px clamp(8px,3vw,24px)}
-.scroll{overflow-x:auto;max-width:100%;border:1px solid #d0d7de;background:#fff}
+.scroll{overflow-x:auto;max-width:100%;width:fit-content;border:1px solid #d0d7de;background:#fff}
 table{border-collapse:collapse;background:#fff}
 th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
 th.impl{min-width:90px;font-size:13px}
