@@ -57,7 +57,7 @@ provider_checks! {
     TOKEN: "token", OB_SEC, CLR_SEC, "the token response: token_type Bearer, scope, Cache-Control: no-store (expires_in recommended: a warning when absent)";
     TOKEN_VERIFIER: "token-wrong-verifier", OB_SEC, CLR_SEC, "a token request with the wrong code_verifier is rejected";
     TOKEN_REUSE: "token-code-reuse", OB_SEC, CLR_SEC, "an authorization code used twice is rejected (and SHOULD revoke the tokens issued from it)";
-    AUTH_REQUIRED: "auth-required", OB_API, CLR_API, "getCredentials without a token answers 401 with imsx_StatusInfo";
+    AUTH_REQUIRED: "auth-required", OB_API, CLR_API, "every endpoint of the role without a token (getCredentials, getProfile; upsertCredential and putProfile for write) answers 401 with imsx_StatusInfo";
     AUTH_INVALID: "auth-invalid-token", OB_API, CLR_API, "getCredentials with an unknown token answers 401 with imsx_StatusInfo";
     SCOPE: "scope", OB_API, CLR_API, "a token without credential.readonly (granted only profile.readonly) gets 403 on getCredentials";
     CREDENTIALS: "credentials", OB_API, CLR_API, "getCredentials answers 200 application/json valid against the official response schema";
@@ -965,19 +965,42 @@ fn api_read_checks(r: &mut Run, main: Option<&Grant>, _narrow: Option<&Grant>) {
     let d = r.api.defs;
     // auth-required
     let m = r.start(d.AUTH_REQUIRED);
-    let res = match r.c.get(&r.url("/credentials"), None) {
-        Err(e) => CheckResult::new(&d.AUTH_REQUIRED, Verdict::Fail, e.0),
-        Ok(x) if x.status == 401 => result(
-            d.AUTH_REQUIRED,
-            r.imsx_problems(&x),
-            "401 with imsx_StatusInfo",
-        ),
-        Ok(x) => CheckResult::new(
-            &d.AUTH_REQUIRED,
-            Verdict::Fail,
-            format!("answered {} without a token (401 expected)", x.status),
-        ),
-    };
+    // every endpoint the role uses, without a token (the bodies are well-formed, so only the
+    // missing token can be the reason to refuse)
+    let mut calls: Vec<(&str, &str, Body)> = vec![
+        ("GET", "/credentials", Body::None),
+        ("GET", "/profile", Body::None),
+    ];
+    if r.o.role == Role::Write {
+        let (cred, _) = upsert_payloads(r.o.standard).unwrap_or_default();
+        calls.push(("POST", "/credentials", Body::Json(cred)));
+        calls.push((
+            "PUT",
+            "/profile",
+            Body::Json(json!({"type": ["Profile"], "name": "No token"})),
+        ));
+    }
+    let mut problems = Vec::new();
+    for (method, path, body) in calls {
+        let accept = vec![("Accept".to_owned(), "application/json".to_owned())];
+        match r.c.send(method, &r.url(path), accept, body) {
+            Err(e) => problems.push(format!("{method} {path}: {}", e.0)),
+            Ok(x) if x.status == 401 => problems.extend(
+                r.imsx_problems(&x)
+                    .into_iter()
+                    .map(|p| format!("{method} {path}: {p}")),
+            ),
+            Ok(x) => problems.push(format!(
+                "{method} {path} answered {} without a token (401 expected)",
+                x.status
+            )),
+        }
+    }
+    let res = result(
+        d.AUTH_REQUIRED,
+        problems,
+        "401 with imsx_StatusInfo on every endpoint without a token",
+    );
     r.done(m, res);
     let m = r.start(d.AUTH_INVALID);
     let bogus = format!("wellspring-invalid-{}", random_hex(12));

@@ -74,6 +74,8 @@ pub struct Faults {
     pub ignore_expiry: bool,
     /// (allowed) no X-Total-Count header: the total is not known
     pub omit_total_count: bool,
+    /// getProfile answers without a token
+    pub profile_without_token: bool,
     /// (allowed, a warning) no expires_in in the token response
     pub omit_expires_in: bool,
 }
@@ -787,8 +789,11 @@ fn credentials(
 fn profile(s: &Shared, m: &str, h: &HeaderMap, body: &[u8]) -> Response {
     match m {
         "GET" => {
-            if let Err(e) = authz(s, h, "profile.readonly") {
-                return e;
+            let anonymous = !h.contains_key("authorization");
+            if !(s.faults.profile_without_token && anonymous) {
+                if let Err(e) = authz(s, h, "profile.readonly") {
+                    return e;
+                }
             }
             if s.faults.bad_profile {
                 return json_resp(StatusCode::OK, json!({"profile": "Suite Tester"}));
