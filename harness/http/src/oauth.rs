@@ -149,6 +149,31 @@ pub fn auth_request(
     }
 }
 
+impl AuthRequest {
+    /// The same request with the PKCE `plain` method: the challenge is the verifier itself.
+    /// RFC 9700 §2.1.1: clients use S256, and an authorization server should not accept
+    /// `plain`; a provider that issues a usable code for it is flagged. Without a verifier
+    /// (no PKCE) the request is unchanged.
+    pub fn with_plain_pkce(mut self) -> AuthRequest {
+        let Some(v) = &self.verifier else {
+            return self;
+        };
+        if let Ok(mut u) = url::Url::parse(&self.url) {
+            let pairs: Vec<(String, String)> = u
+                .query_pairs()
+                .map(|(k, x)| match k.as_ref() {
+                    "code_challenge" => (k.into_owned(), v.secret().clone()),
+                    "code_challenge_method" => (k.into_owned(), "plain".to_owned()),
+                    _ => (k.into_owned(), x.into_owned()),
+                })
+                .collect();
+            u.query_pairs_mut().clear().extend_pairs(pairs);
+            self.url = u.to_string();
+        }
+        self
+    }
+}
+
 /// Where the browser ended.
 #[derive(Debug, Clone)]
 pub enum LoginEnd {

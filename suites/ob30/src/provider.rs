@@ -53,7 +53,7 @@ provider_checks! {
     REGISTER_INVALID: "register-invalid", OB_SEC, CLR_SEC, "a registration missing a required field (redirect_uris) is refused: 400 {error}";
     AUTHORIZE: "authorize", OB_SEC, CLR_SEC, "authorization code + PKCE S256: after login and consent the browser is redirected to the registered redirect URI with a code and the same state";
     AUTHORIZE_REDIRECT: "authorize-redirect-mismatch", OB_SEC, CLR_SEC, "an unregistered redirect_uri is never redirected to";
-    AUTHORIZE_PKCE: "authorize-pkce-required", OB_SEC, CLR_SEC, "an authorization request without code_challenge is rejected (no usable code)";
+    AUTHORIZE_PKCE: "authorize-pkce-required", OB_SEC, CLR_SEC, "an authorization request without code_challenge, or with the plain method, is rejected (no usable code)";
     TOKEN: "token", OB_SEC, CLR_SEC, "the token response: token_type Bearer, scope, Cache-Control: no-store (expires_in recommended: a warning when absent)";
     TOKEN_VERIFIER: "token-wrong-verifier", OB_SEC, CLR_SEC, "a token request with the wrong code_verifier is rejected";
     TOKEN_REUSE: "token-code-reuse", OB_SEC, CLR_SEC, "an authorization code used twice is rejected (and SHOULD revoke the tokens issued from it)";
@@ -550,8 +550,19 @@ fn authorize(
     pkce: bool,
     redirect: Option<&str>,
 ) -> Result<(String, Option<oauth::Verifier>, String), String> {
+    authorize_with(r, oauth::auth_request(oc, scopes, pkce, redirect))
+}
+
+/// Signs in through the provider's pages with a prepared authorization request.
+fn authorize_with(
+    r: &Run,
+    req: oauth::AuthRequest,
+) -> Result<(String, Option<oauth::Verifier>, String), String> {
     let (user, pass) = r.o.login.clone().unwrap_or_default();
-    let req = oauth::auth_request(oc, scopes, pkce, redirect);
+    if let Some(v) = &req.verifier {
+        // with the plain method the verifier travels in the authorization URL: masked there too
+        r.c.add_secret(v.secret());
+    }
     r.c.clear_cookies();
     match oauth::drive_login(
         &r.c,
@@ -773,6 +784,19 @@ fn oauth_checks(
             Err(e) => CheckResult::new(&d.AUTHORIZE_PKCE, Verdict::Pass, format!("a code was issued but cannot be exchanged: {e}")),
             Ok(_) => CheckResult::new(&d.AUTHORIZE_PKCE, Verdict::Fail, "an authorization without code_challenge gave a code that was exchanged for a token"),
         },
+    };
+    // the `plain` method must not give a usable code either (RFC 9700 §2.1.1: S256 only)
+    let res = if res.verdict == Verdict::Pass {
+        let plain = oauth::auth_request(&oc, &scopes, true, None).with_plain_pkce();
+        match authorize_with(r, plain) {
+            Err(_) => res,
+            Ok((code, verifier, _)) => match oauth::exchange_code(&r.c, &oc, &code, verifier, &scopes) {
+                Err(_) => res,
+                Ok(_) => CheckResult::new(&d.AUTHORIZE_PKCE, Verdict::Fail, "code_challenge_method=plain gave a code that was exchanged for a token (only S256 may be accepted)"),
+            },
+        }
+    } else {
+        res
     };
     r.done(m, res);
 

@@ -76,6 +76,8 @@ pub struct Faults {
     pub omit_total_count: bool,
     /// getProfile answers without a token
     pub profile_without_token: bool,
+    /// the PKCE `plain` method is accepted besides S256
+    pub accept_plain_pkce: bool,
     /// (allowed, a warning) no expires_in in the token response
     pub omit_expires_in: bool,
 }
@@ -84,6 +86,8 @@ struct Code {
     client: String,
     redirect: String,
     challenge: String,
+    /// code_challenge_method=plain (accepted only with the `accept_plain_pkce` fault)
+    plain: bool,
     scopes: Vec<String>,
     used: bool,
     tokens: Vec<String>,
@@ -399,10 +403,10 @@ fn authorize(s: &Shared, q: &HashMap<String, String>) -> Response {
         }
         return (StatusCode::BAD_REQUEST, "redirect_uri is not registered").into_response();
     }
-    if !s.faults.pkce_optional
-        && (q.get("code_challenge").is_none()
-            || q.get("code_challenge_method").map(String::as_str) != Some("S256"))
-    {
+    let method = q.get("code_challenge_method").map(String::as_str);
+    let method_ok =
+        method == Some("S256") || (s.faults.accept_plain_pkce && method == Some("plain"));
+    if !s.faults.pkce_optional && (q.get("code_challenge").is_none() || !method_ok) {
         let loc = format!(
             "{redirect}?error=invalid_request&state={}",
             q.get("state").cloned().unwrap_or_default()
@@ -461,6 +465,7 @@ fn consent(s: &Shared, f: &HashMap<String, String>) -> Response {
             client: f["client_id"].clone(),
             redirect: redirect.clone(),
             challenge: f.get("code_challenge").cloned().unwrap_or_default(),
+            plain: f.get("code_challenge_method").map(String::as_str) == Some("plain"),
             scopes: f
                 .get("scope")
                 .map(|x| x.split_whitespace().map(str::to_owned).collect())
@@ -537,8 +542,12 @@ fn token(s: &Shared, h: &HeaderMap, f: &HashMap<String, String>) -> Response {
                 return token_error("invalid_grant");
             }
             let verifier = f.get("code_verifier").cloned().unwrap_or_default();
-            let ch = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .encode(Sha256::digest(verifier.as_bytes()));
+            let ch = if c.plain {
+                verifier.clone()
+            } else {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .encode(Sha256::digest(verifier.as_bytes()))
+            };
             let no_pkce = s.faults.pkce_optional && c.challenge.is_empty();
             if ch != c.challenge && !s.faults.ignore_verifier && !no_pkce {
                 return token_error("invalid_grant");

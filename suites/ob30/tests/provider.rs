@@ -342,6 +342,13 @@ fn shown_failing_by() -> Vec<(&'static str, Faults)> {
             },
         ),
         (
+            "authorize-pkce-required",
+            Faults {
+                accept_plain_pkce: true,
+                ..f()
+            },
+        ),
+        (
             "token",
             Faults {
                 token_cacheable: true,
