@@ -208,10 +208,11 @@ pub fn run(a: VerifyArgs) -> u8 {
                     .map_err(|e| format!("cannot read standard input: {e}"))?;
                 Ok(b)
             }
-            Input::Url(u) => match &fetch {
-                Some(f) => f(u).map_err(|e| format!("cannot fetch {u}: {e}")),
-                None => Err(format!("{u} is a URL: add --online to fetch it")),
-            },
+            // URLs without --online were refused above
+            Input::Url(u) => fetch
+                .as_ref()
+                .ok_or_else(|| format!("{u} is a URL: add --online to fetch it"))
+                .and_then(|f| f(u).map_err(|e| format!("cannot fetch {u}: {e}"))),
             Input::File(p) => read_bounded(p, a.max_bytes),
         }
     };
@@ -224,12 +225,16 @@ pub fn run(a: VerifyArgs) -> u8 {
     let mut kept: Vec<DocReport> = Vec::new();
     let mut summary = render::Summary::default();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut broken_pipe = false;
+    // standard output closed (`| head`): nobody reads the rest, so the run stops
+    let closed = std::sync::atomic::AtomicBool::new(false);
     let outcome = crate::batch::run(
         &inputs,
         jobs,
         // each input's lines are rendered on its worker thread; this thread only writes them
         |i| {
+            if closed.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err("standard output is closed".to_owned());
+            }
             read(i).map(|b| {
                 let r = verify_bytes(&i.name(), &b, &opts);
                 let text = match a.format {
@@ -243,11 +248,11 @@ pub fn run(a: VerifyArgs) -> u8 {
         |(r, text)| {
             summary.add(&r);
             bar.inc(1);
-            if !text.is_empty() && !broken_pipe {
+            if !text.is_empty() {
                 bar.suspend(|| {
                     use std::io::Write;
                     if out.write_all(text.as_bytes()).is_err() {
-                        broken_pipe = true;
+                        closed.store(true, std::sync::atomic::Ordering::Relaxed);
                     }
                 });
             }
@@ -257,6 +262,9 @@ pub fn run(a: VerifyArgs) -> u8 {
         },
     );
     bar.finish_and_clear();
+    if closed.load(std::sync::atomic::Ordering::Relaxed) {
+        return 2; // the reader went away: no summary to give, nothing to report to
+    }
     if let Err(e) = outcome {
         return usage(e);
     }
