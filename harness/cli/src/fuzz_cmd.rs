@@ -27,6 +27,9 @@ Examples:
   wellspring fuzz --seed-dir vectors/ --cases 500 \\
       --target-upsert https://provider.example/ims/ob/v3p0/credentials --token \"$TOKEN\"
 
+  # A libFuzzer corpus for cargo fuzz / ClusterFuzzLite: seeds + 2,000 mutants, by target
+  wellspring fuzz --seed-dir vectors/ --export-corpus fuzz/corpus --cases 2000 --seed 1
+
   # Replay a finding (exit 1 while it still reproduces, 0 once it is fixed)
   wellspring fuzz --replay fuzz-findings/001-reject-tampered-alg-none.json --target-cmd 'my-verifier {}'
 
@@ -143,6 +146,11 @@ pub struct FuzzArgs {
     /// Judge validity windows at this instant (default: the manifest's `now`, else the clock).
     #[arg(long, value_name = "RFC3339")]
     now: Option<String>,
+    /// Write a libFuzzer corpus instead of fuzzing: the seeds and the mutants of --cases cases
+    /// (default 1000) of campaign --seed, as DIR/<cargo-fuzz target>/<sha256>, for `cargo fuzz`
+    /// and ClusterFuzzLite (fuzz/fuzz_targets/). Inputs over 64 KiB are left out.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["replay", "tgt"])]
+    export_corpus: Option<PathBuf>,
     /// Replay a reproducer written by an earlier run (against the target given, else the one
     /// it was found with).
     #[arg(long, value_name = "FILE")]
@@ -192,6 +200,9 @@ fn go(a: FuzzArgs) -> Result<u8, String> {
             a.max_memory,
             a.allow_private_network,
         );
+    }
+    if let Some(dir) = &a.export_corpus {
+        return export_corpus(&a, dir);
     }
     let spec = spec.unwrap_or(TargetSpec::Core);
     let time = a.time.as_deref().map(parse_duration).transpose()?;
@@ -334,6 +345,36 @@ fn go(a: FuzzArgs) -> Result<u8, String> {
         );
     }
     Ok(1)
+}
+
+/// `--export-corpus DIR`.
+fn export_corpus(a: &FuzzArgs, dir: &std::path::Path) -> Result<u8, String> {
+    let seed = a.seed.unwrap_or(1);
+    let cases = a.cases.unwrap_or(1000);
+    let set = wellspring_fuzz::seed::load(&a.seed_dir, a.now.as_deref())?;
+    let limits = Limits {
+        max_string: a.max_size.clamp(1, 16 * 1024),
+        max_array: (a.max_size / 10).clamp(1, 1600),
+        max_depth: a.max_depth.clamp(1, 256),
+    };
+    let e =
+        wellspring_fuzz::corpus::export(set, seed, cases, limits, a.resign_pool, 64 * 1024, dir)?;
+    for (target, n) in &e.written {
+        println!(
+            "  {target}: {n} new input(s) in {}",
+            dir.join(target).display()
+        );
+    }
+    println!(
+        "wrote {} input(s) (seeds and {cases} mutants of campaign --seed {seed}); {} left out as over 64 KiB",
+        e.written.values().sum::<usize>(),
+        e.too_large
+    );
+    println!(
+        "  fuzz from them: cd fuzz && cargo fuzz run credential_json {}",
+        dir.join("credential_json").display()
+    );
+    Ok(0)
 }
 
 fn replay(

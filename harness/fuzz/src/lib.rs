@@ -8,6 +8,7 @@
 //! Case `i` of a campaign with seed `s` is drawn from an RNG seeded by `(s, i)` alone, so a case is
 //! reproducible whatever `--jobs` is.
 
+pub mod corpus;
 pub mod mutate;
 pub mod seed;
 pub mod target;

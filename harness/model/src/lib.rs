@@ -40,6 +40,7 @@ mod equality;
 mod extras;
 mod profile;
 mod serde_util;
+mod standard;
 mod subject;
 
 pub use achievement::{
@@ -55,6 +56,7 @@ pub use equality::{
     same_identifier,
 };
 pub use profile::{Address, GeoCoordinates, Profile};
+pub use standard::{Standard, SCOPE_NAMES};
 pub use subject::{
     AchievementSubject, Association, ClrSubject, CredentialSubject, EndorsementSubject,
     IdentityObject,

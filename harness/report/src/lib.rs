@@ -7,3 +7,4 @@ mod model;
 pub mod render;
 pub use meta::{level_of, Level, RunMeta, Signer, StandardRef, Tool};
 pub use model::*;
+pub mod shown;

@@ -15,7 +15,7 @@ use crate::oauth::Access;
 use crate::{imsx, json_response, ApiError, Ctx, Incoming, Item, Standard, Upserted};
 
 pub(crate) fn routes(s: Standard) -> Router<Ctx> {
-    let p = s.path();
+    let p = s.api_path();
     Router::new()
         .route(&format!("{p}/discovery"), get(move |State(ctx): State<Ctx>| async move { discovery(ctx, s) }))
         .route(
@@ -222,7 +222,7 @@ async fn get_credentials(ctx: Ctx, s: Standard, uri: &Uri, h: &HeaderMap) -> Res
     hs.insert("cache-control", HeaderValue::from_static("no-store"));
     hs.insert("x-total-count", HeaderValue::from(page.total));
     let total = page.total;
-    let base = format!("{}{}/credentials", ctx.cfg.base_url, s.path());
+    let base = format!("{}{}/credentials", ctx.cfg.base_url, s.api_path());
     let extra = since
         .map(|(_, t)| {
             format!(

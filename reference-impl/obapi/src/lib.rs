@@ -31,83 +31,9 @@ pub use oauth::AuthStore;
 /// Who signed in: the backend's own user id.
 pub type UserId = i64;
 
-/// The two APIs this crate serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Standard {
-    /// Open Badges 3.0 (`/ims/ob/v3p0`).
-    Ob,
-    /// Comprehensive Learner Record 2.0 (`/ims/clr/v2p0`).
-    Clr,
-}
-
-impl Standard {
-    /// The API path prefix.
-    pub fn path(self) -> &'static str {
-        match self {
-            Standard::Ob => "/ims/ob/v3p0",
-            Standard::Clr => "/ims/clr/v2p0",
-        }
-    }
-    /// The prefix of the standard's scope URIs.
-    pub fn scope_base(self) -> &'static str {
-        match self {
-            Standard::Ob => "https://purl.imsglobal.org/spec/ob/v3p0/scope/",
-            Standard::Clr => "https://purl.imsglobal.org/spec/clr/v2p0/scope/",
-        }
-    }
-    /// A full scope URI, e.g. `scope("credential.readonly")`.
-    pub fn scope(self, name: &str) -> String {
-        format!("{}{name}", self.scope_base())
-    }
-    /// The four scopes of the standard.
-    pub fn scopes(self) -> Vec<String> {
-        SCOPE_NAMES.iter().map(|n| self.scope(n)).collect()
-    }
-    /// A short name for storage and logs: `ob` or `clr`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Standard::Ob => "ob",
-            Standard::Clr => "clr",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<Standard> {
-        match s {
-            "ob" => Some(Standard::Ob),
-            "clr" => Some(Standard::Clr),
-            _ => None,
-        }
-    }
-    /// The credential types this API takes on upsert.
-    pub fn credential_types(self) -> &'static [&'static str] {
-        match self {
-            Standard::Ob => &["OpenBadgeCredential", "AchievementCredential"],
-            Standard::Clr => &["ClrCredential"],
-        }
-    }
-    pub fn profile_schema(self) -> &'static str {
-        match self {
-            Standard::Ob => {
-                "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_profile_schema.json"
-            }
-            Standard::Clr => {
-                "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_profile_schema.json"
-            }
-        }
-    }
-    fn title(self) -> &'static str {
-        match self {
-            Standard::Ob => "Open Badges 3.0",
-            Standard::Clr => "Comprehensive Learner Record 2.0",
-        }
-    }
-}
-
-const SCOPE_NAMES: [&str; 4] = [
-    "credential.readonly",
-    "credential.upsert",
-    "profile.readonly",
-    "profile.update",
-];
+/// The two APIs this crate serves: the workspace's one [`Standard`] (data model crate).
+pub use wellspring_model::Standard;
+use wellspring_model::SCOPE_NAMES;
 
 /// The scope that asks for a refresh token.
 pub const OFFLINE_ACCESS: &str = "offline_access";
@@ -233,7 +159,7 @@ impl Config {
             terms_url: format!("{base}/terms"),
             privacy_url: format!("{base}/privacy"),
             base_url: base,
-            apis: vec![Standard::Ob, Standard::Clr],
+            apis: vec![Standard::Ob30, Standard::Clr20],
             title: "Wellspring Service Provider".into(),
             image_url: None,
             access_ttl: Duration::from_secs(3600),
@@ -364,7 +290,7 @@ pub fn discovery_document(cfg: &Config, s: Standard) -> Value {
     json!({
         "openapi": "3.0.1",
         "info": info,
-        "servers": [{"url": format!("{b}{}", s.path()), "description": cfg.title}],
+        "servers": [{"url": format!("{b}{}", s.api_path()), "description": cfg.title}],
         "tags": [{"name": s.title()}],
         "paths": {
             "/credentials": {

@@ -1236,7 +1236,7 @@ pub fn metadata_document(cfg: &Config) -> Value {
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic"],
         "code_challenge_methods_supported": ["S256"],
         "authorization_response_iss_parameter_supported": true,
-        "service_documentation": cfg.apis.iter().map(|s| format!("{b}{}/discovery", s.path())).collect::<Vec<_>>(),
+        "service_documentation": cfg.apis.iter().map(|s| format!("{b}{}/discovery", s.api_path())).collect::<Vec<_>>(),
     })
 }
 
@@ -1263,7 +1263,7 @@ mod tests {
         let s = AuthStore::open(&path).unwrap();
         let scope = format!(
             "{} {}",
-            crate::Standard::Ob.scope("credential.readonly"),
+            crate::Standard::Ob30.scope("credential.readonly"),
             crate::OFFLINE_ACCESS
         );
         let (client, secret) = s
@@ -1327,7 +1327,7 @@ mod tests {
         let s = AuthStore::open(&path).unwrap();
         let scope = format!(
             "{} {}",
-            crate::Standard::Ob.scope("credential.readonly"),
+            crate::Standard::Ob30.scope("credential.readonly"),
             crate::OFFLINE_ACCESS
         );
         let (client, _) = s

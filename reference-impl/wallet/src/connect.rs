@@ -19,40 +19,8 @@ use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use wellspring_http::guard::{parse_json, Net, NetError, NetPolicy, Reply};
 
-/// Which API a provider is connected for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Standard {
-    Ob30,
-    Clr20,
-}
-
-impl Standard {
-    pub fn api_path(self) -> &'static str {
-        match self {
-            Standard::Ob30 => "/ims/ob/v3p0",
-            Standard::Clr20 => "/ims/clr/v2p0",
-        }
-    }
-    pub fn scope(self, name: &str) -> String {
-        match self {
-            Standard::Ob30 => format!("https://purl.imsglobal.org/spec/ob/v3p0/scope/{name}"),
-            Standard::Clr20 => format!("https://purl.imsglobal.org/spec/clr/v2p0/scope/{name}"),
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Standard::Ob30 => "ob30",
-            Standard::Clr20 => "clr20",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "ob30" => Some(Standard::Ob30),
-            "clr20" => Some(Standard::Clr20),
-            _ => None,
-        }
-    }
-}
+/// Which API a provider is connected for: the workspace's one `Standard` (data model crate).
+pub use wellspring_model::Standard;
 
 /// What went wrong, in words safe to show the learner (who may be hostile): fetch failures
 /// are given by kind only, never with the provider's own words or addresses.

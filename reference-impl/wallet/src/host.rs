@@ -22,10 +22,7 @@ fn internal(e: StoreError) -> ApiError {
 
 /// The credential kinds each API lists.
 pub fn kinds(s: Standard) -> &'static [&'static str] {
-    match s {
-        Standard::Ob => &["OpenBadgeCredential", "AchievementCredential"],
-        Standard::Clr => &["ClrCredential"],
-    }
+    s.credential_types()
 }
 
 /// What getCredentials returns for a stored credential: its JSON text or compact JWS, as it

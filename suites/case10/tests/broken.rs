@@ -5,6 +5,7 @@
 mod synth;
 
 use serde_json::{json, Value};
+use wellspring_report::shown::Shown;
 use wellspring_report::{DocReport, Verdict};
 use wellspring_suite_case10::{check, checks, Options};
 
@@ -42,7 +43,8 @@ fn verdict(r: &DocReport, id: &str) -> Verdict {
 }
 
 /// Asserts every check's verdict: those named get the given verdict, the rest pass.
-fn expect(r: &DocReport, not_passing: &[(&str, Verdict)]) {
+/// What each call showed is kept in `reports/shown/case10.broken.json` under `test`.
+fn expect(test: &str, r: &DocReport, not_passing: &[(&str, Verdict)]) {
     let got: Vec<_> = r.checks.iter().map(|c| (c.id, c.verdict)).collect();
     let want: Vec<_> = checks::ALL
         .iter()
@@ -55,6 +57,9 @@ fn expect(r: &DocReport, not_passing: &[(&str, Verdict)]) {
         })
         .collect();
     assert_eq!(got, want, "{r:#?}");
+    let mut s = Shown::new();
+    s.record(&format!("suites/case10/tests/broken.rs::{test}"), r);
+    s.assert_committed(env!("CARGO_MANIFEST_DIR"), "case10.broken", test);
 }
 
 fn evidence(r: &DocReport, id: &str) -> Vec<(String, Value)> {
@@ -100,7 +105,7 @@ const FRESH2: &str = "5a1b2c3d-0000-4000-8000-00000000beef";
 #[test]
 fn valid_package_passes_every_check() {
     let r = run(&valid());
-    expect(&r, &[]);
+    expect("valid_package_passes_every_check", &r, &[]);
     assert_eq!(r.checks.len(), checks::ALL.len());
     assert_eq!(
         r.find("case.package.identifiers").unwrap().message,
@@ -120,6 +125,10 @@ fn not_json_fails_parse_and_skips_the_rest() {
     let r = check("t", b"{}", &Options { max_bytes: 1 });
     assert_eq!(r.checks[0].verdict, Verdict::Fail);
     assert_eq!(r.checks[0].message, "larger than 1 bytes");
+    let test = "not_json_fails_parse_and_skips_the_rest";
+    let mut s = Shown::new();
+    s.record(&format!("suites/case10/tests/broken.rs::{test}"), &r);
+    s.assert_committed(env!("CARGO_MANIFEST_DIR"), "case10.broken", test);
 }
 
 #[test]
@@ -128,7 +137,11 @@ fn extension_property_fails_only_the_schema() {
     p["CFDocument"]["updatedAt"] = json!("2025-01-01");
     p["CFItems"][3]["educationLevel"] = json!("09");
     let r = run(&p);
-    expect(&r, &[("case.package.schema", Verdict::Fail)]);
+    expect(
+        "extension_property_fails_only_the_schema",
+        &r,
+        &[("case.package.schema", Verdict::Fail)],
+    );
     let ev = evidence(&r, "case.package.schema");
     assert_eq!(
         ev[0],
@@ -166,7 +179,11 @@ fn duplicate_identifier_fails_only_identifiers() {
     let first = id(&assocs(&p)[0]);
     p["CFAssociations"][5]["identifier"] = json!(first);
     let r = run(&p);
-    expect(&r, &[("case.package.identifiers", Verdict::Fail)]);
+    expect(
+        "duplicate_identifier_fails_only_identifiers",
+        &r,
+        &[("case.package.identifiers", Verdict::Fail)],
+    );
     assert_eq!(
         evidence(&r, "case.package.identifiers"),
         vec![(
@@ -190,7 +207,11 @@ fn non_uuid_identifier_fails_identifiers() {
     let good = id(&assocs(&p)[2]);
     p["CFAssociations"][2]["identifier"] = json!(format!("urn:uuid:{good}"));
     let r = run(&p);
-    expect(&r, &[("case.package.identifiers", Verdict::Fail)]);
+    expect(
+        "non_uuid_identifier_fails_identifiers",
+        &r,
+        &[("case.package.identifiers", Verdict::Fail)],
+    );
     assert_eq!(
         evidence(&r, "case.package.identifiers"),
         vec![(
@@ -205,6 +226,7 @@ fn non_uuid_identifier_fails_identifiers() {
     p["CFAssociations"][2]["identifier"] = json!(good.to_uppercase());
     let r = run(&p);
     expect(
+        "non_uuid_identifier_fails_identifiers (2)",
         &r,
         &[
             ("case.package.schema", Verdict::Fail),
@@ -234,7 +256,11 @@ fn dangling_association_fails_only_associations() {
     let extra = association(FRESH, "isRelatedTo", node(&a), dest);
     p["CFAssociations"].as_array_mut().unwrap().push(extra);
     let r = run(&p);
-    expect(&r, &[("case.package.associations", Verdict::Fail)]);
+    expect(
+        "dangling_association_fails_only_associations",
+        &r,
+        &[("case.package.associations", Verdict::Fail)],
+    );
     assert_eq!(
         evidence(&r, "case.package.associations"),
         vec![(
@@ -250,7 +276,11 @@ fn dangling_association_fails_only_associations() {
     let extra = association(FRESH, "isPeerOf", far.clone(), far);
     p["CFAssociations"].as_array_mut().unwrap().push(extra);
     let r = run(&p);
-    expect(&r, &[("case.package.associations", Verdict::Fail)]);
+    expect(
+        "dangling_association_fails_only_associations (2)",
+        &r,
+        &[("case.package.associations", Verdict::Fail)],
+    );
     assert_eq!(
         r.find("case.package.associations").unwrap().message,
         "2 dangling reference (of 29 associations)"
@@ -267,7 +297,11 @@ fn external_reference_is_a_warning() {
     let extra = association(FRESH, "exactMatchOf", node(&a), far.clone());
     p["CFAssociations"].as_array_mut().unwrap().push(extra);
     let r = run(&p);
-    expect(&r, &[("case.package.associations", Verdict::Warn)]);
+    expect(
+        "external_reference_is_a_warning",
+        &r,
+        &[("case.package.associations", Verdict::Warn)],
+    );
     assert!(r.passed());
     assert_eq!(
         evidence(&r, "case.package.associations")[0].0,
@@ -308,7 +342,11 @@ fn cycle_fails_only_hierarchy() {
     let extra = association(FRESH, "isChildOf", node(&find(&top)), node(&find(&child)));
     p["CFAssociations"].as_array_mut().unwrap().push(extra);
     let r = run(&p);
-    expect(&r, &[("case.package.hierarchy", Verdict::Fail)]);
+    expect(
+        "cycle_fails_only_hierarchy",
+        &r,
+        &[("case.package.hierarchy", Verdict::Fail)],
+    );
     let ev = evidence(&r, "case.package.hierarchy");
     assert_eq!(ev.len(), 1);
     assert_eq!(ev[0].1["length"], 2);
@@ -330,7 +368,11 @@ fn self_parent_is_a_cycle() {
     let extra = association(FRESH, "isChildOf", node(&a), node(&a));
     p["CFAssociations"].as_array_mut().unwrap().push(extra);
     let r = run(&p);
-    expect(&r, &[("case.package.hierarchy", Verdict::Fail)]);
+    expect(
+        "self_parent_is_a_cycle",
+        &r,
+        &[("case.package.hierarchy", Verdict::Fail)],
+    );
     assert_eq!(
         evidence(&r, "case.package.hierarchy")[0].1["identifiers"],
         json!([id(&a)])
@@ -350,7 +392,11 @@ fn orphan_item_fails_only_hierarchy() {
     p["CFAssociations"].as_array_mut().unwrap().remove(leaf.2);
     let at = items(&p).iter().position(|i| id(i) == leaf.0).unwrap();
     let r = run(&p);
-    expect(&r, &[("case.package.hierarchy", Verdict::Fail)]);
+    expect(
+        "orphan_item_fails_only_hierarchy",
+        &r,
+        &[("case.package.hierarchy", Verdict::Fail)],
+    );
     assert_eq!(
         evidence(&r, "case.package.hierarchy"),
         vec![(format!("/CFItems/{at}"), json!(leaf.0))]
@@ -363,6 +409,7 @@ fn bad_dates_fail_dates_and_the_schema_format() {
     p["CFItems"][1]["lastChangeDateTime"] = json!("2017-10-18 15:02:46");
     let r = run(&p);
     expect(
+        "bad_dates_fail_dates_and_the_schema_format",
         &r,
         &[
             ("case.package.schema", Verdict::Fail),
@@ -401,7 +448,11 @@ fn bad_dates_fail_dates_and_the_schema_format() {
     p["CFDocument"]["statusStartDate"] = json!("2025-02-01");
     p["CFDocument"]["statusEndDate"] = json!("2024-02-01");
     let r = run(&p);
-    expect(&r, &[("case.package.dates", Verdict::Warn)]);
+    expect(
+        "bad_dates_fail_dates_and_the_schema_format (2)",
+        &r,
+        &[("case.package.dates", Verdict::Warn)],
+    );
 }
 
 /// CFDocumentURI belongs to standalone CFItems; the real Ordering.json export carries it in
@@ -413,6 +464,7 @@ fn cf_document_uri_pointing_elsewhere_fails_uris() {
     p["CFItems"][2]["CFDocumentURI"]["identifier"] = json!(FRESH);
     let r = run(&p);
     expect(
+        "cf_document_uri_pointing_elsewhere_fails_uris",
         &r,
         &[
             ("case.package.schema", Verdict::Fail),
@@ -466,14 +518,18 @@ fn inconsistent_references_fail_only_uris() {
         }]
     }]);
     let r = run(&p);
-    expect(&r, &[("case.package.uris", Verdict::Fail)]);
+    expect(
+        "inconsistent_references_fail_only_uris",
+        &r,
+        &[("case.package.uris", Verdict::Fail)],
+    );
     assert_eq!(
         evidence(&r, "case.package.uris")[0].0,
         "/CFRubrics/0/CFRubricCriteria/0/CFItemURI/uri"
     );
 
     p["CFRubrics"][0]["CFRubricCriteria"][0]["CFItemURI"]["uri"] = item["uri"].clone();
-    expect(&run(&p), &[]);
+    expect("inconsistent_references_fail_only_uris (2)", &run(&p), &[]);
     p["CFRubrics"][0]["CFRubricCriteria"][0]["CFItemURI"]["identifier"] = json!(FRESH);
     let r = run(&p);
     assert_eq!(
@@ -484,7 +540,11 @@ fn inconsistent_references_fail_only_uris() {
     let mut p = valid();
     p["CFAssociations"][0]["destinationNodeURI"]["uri"] = json!("https://elsewhere.example/doc");
     let r = run(&p);
-    expect(&r, &[("case.package.uris", Verdict::Fail)]);
+    expect(
+        "inconsistent_references_fail_only_uris (3)",
+        &r,
+        &[("case.package.uris", Verdict::Fail)],
+    );
     assert_eq!(
         evidence(&r, "case.package.uris")[0].0,
         "/CFAssociations/0/destinationNodeURI/uri"
@@ -505,7 +565,11 @@ fn evidence_is_bounded() {
         }));
     }
     let r = run(&p);
-    expect(&r, &[("case.package.hierarchy", Verdict::Fail)]);
+    expect(
+        "evidence_is_bounded",
+        &r,
+        &[("case.package.hierarchy", Verdict::Fail)],
+    );
     let ev = evidence(&r, "case.package.hierarchy");
     assert_eq!(ev.len(), 21);
     assert_eq!(ev[0].0, "/CFItems/28");
@@ -521,5 +585,5 @@ fn evidence_is_bounded() {
 fn deep_hierarchy_and_synthetic_package_pass() {
     let json = synth::package(50_000, 60_000, 1);
     let r = check("deep", json.as_bytes(), &Options::default());
-    expect(&r, &[]);
+    expect("deep_hierarchy_and_synthetic_package_pass", &r, &[]);
 }

@@ -2,6 +2,7 @@
 //! every check and the exact reasons asserted.
 
 use serde_json::json;
+use wellspring_report::shown::Shown;
 use wellspring_report::{DocReport, Verdict};
 use wellspring_suite_case10::{check, checks, Options};
 
@@ -16,7 +17,8 @@ fn verdicts(r: &DocReport) -> Vec<(&'static str, Verdict)> {
     r.checks.iter().map(|c| (c.id, c.verdict)).collect()
 }
 
-fn expect(r: &DocReport, failing: &[&str]) {
+/// What each call showed is kept in `reports/shown/case10.frameworks.json` under `test`.
+fn expect(test: &str, r: &DocReport, failing: &[&str]) {
     let want: Vec<_> = checks::ALL
         .iter()
         .map(|c| {
@@ -29,6 +31,9 @@ fn expect(r: &DocReport, failing: &[&str]) {
         })
         .collect();
     assert_eq!(verdicts(r), want, "{r:#?}");
+    let mut s = Shown::new();
+    s.record(&format!("suites/case10/tests/frameworks.rs::{test}"), r);
+    s.assert_committed(env!("CARGO_MANIFEST_DIR"), "case10.frameworks", test);
 }
 
 /// (pointer, label, value) of a check's evidence.
@@ -95,7 +100,11 @@ fn every_framework_is_checked() {
 #[test]
 fn adopted_test_framework() {
     let r = run("AdoptedTestFramework.json");
-    expect(&r, &["case.package.schema", "case.package.identifiers"]);
+    expect(
+        "adopted_test_framework",
+        &r,
+        &["case.package.schema", "case.package.identifiers"],
+    );
     assert_eq!(
         r.find("case.package.schema").unwrap().message,
         "3 schema error(s): 3 pattern"
@@ -123,7 +132,11 @@ fn adopted_test_framework() {
 #[test]
 fn empty_external_framework() {
     let r = run("EmptyExternalFramework.json");
-    expect(&r, &["case.package.schema", "case.package.identifiers"]);
+    expect(
+        "empty_external_framework",
+        &r,
+        &["case.package.schema", "case.package.identifiers"],
+    );
     let mut ev = evidence(&r, "case.package.schema");
     ev.pop();
     assert_eq!(ev, vec![pattern_error("/CFDocument/identifier", NIL_DOC)]);
@@ -143,6 +156,7 @@ fn empty_external_framework() {
 fn item_type_test_framework() {
     let r = run("ItemTypeTestFramework.json");
     expect(
+        "item_type_test_framework",
         &r,
         &[
             "case.package.schema",
@@ -188,7 +202,7 @@ fn item_type_test_framework() {
 #[test]
 fn ordering() {
     let r = run("Ordering.json");
-    expect(&r, &["case.package.schema"]);
+    expect("ordering", &r, &["case.package.schema"]);
     let s = r.find("case.package.schema").unwrap();
     assert_eq!(s.message, "57 schema error(s): 57 additionalProperties");
     assert_eq!(s.evidence.len(), 20 + 2);
@@ -221,7 +235,11 @@ fn ordering() {
 #[test]
 fn sequence_number_framework() {
     let r = run("SequenceNumberFramework.json");
-    expect(&r, &["case.package.schema", "case.package.identifiers"]);
+    expect(
+        "sequence_number_framework",
+        &r,
+        &["case.package.schema", "case.package.identifiers"],
+    );
     let mut ev = evidence(&r, "case.package.schema");
     ev.pop();
     assert_eq!(ev, vec![pattern_error("/CFDocument/identifier", NIL_DOC)]);

@@ -231,7 +231,7 @@ fn dead_or_silent_target_cannot_run() {
 // ---------------------------------------------------------------------------------------------
 // faulty providers: a loopback proxy in front of the reference server that breaks one thing
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Fault {
     None,
     /// 200 with an empty body for unknown identifiers.
@@ -652,4 +652,76 @@ fn uris_on_another_host_are_skipped_with_a_reason() {
         "{}",
         c.message
     );
+}
+
+/// Every provider check shown passing (the reference server; `auth` with client credentials)
+/// and failing (the server behind a proxy with one defect; `auth` without credentials); what
+/// each showed is kept in `reports/shown/case10.provider.json`.
+#[test]
+fn every_provider_check_is_shown_failing_and_passing() {
+    let test = "every_provider_check_is_shown_failing_and_passing";
+    let by = |label: &str| format!("suites/case10/tests/provider.rs::{test} ({label})");
+    let mut shown = wellspring_report::shown::Shown::new();
+    let server = Server::demo(None, Vec::new());
+    let r = provider::run(&opts(&server.url())).expect("suite runs");
+    assert!(r.failed_ids().is_empty(), "{}", show(&r));
+    shown.record_where(&by("reference server"), &r, |id| {
+        id.starts_with("case.provider.")
+    });
+    drop(server);
+    let server = Server::demo(None, harness_client());
+    let mut o = opts(&server.url());
+    o.auth = client_auth(&server, "s3cret-value", true);
+    let r = provider::run(&o).expect("suite runs");
+    assert_eq!(
+        verdict(&r, "case.provider.auth"),
+        Verdict::Pass,
+        "{}",
+        show(&r)
+    );
+    shown.record_where(&by("reference server with client credentials"), &r, |id| {
+        id == "case.provider.auth"
+    });
+    let r = provider::run(&opts(&server.url())).expect("suite runs");
+    assert_eq!(
+        verdict(&r, "case.provider.auth"),
+        Verdict::Fail,
+        "{}",
+        show(&r)
+    );
+    shown.record_where(&by("credentials required, none given"), &r, |id| {
+        id == "case.provider.auth"
+    });
+    drop(server);
+    for (fault, id) in [
+        (Fault::UnknownEmpty200, "case.provider.unknown-id"),
+        (Fault::NoPaging, "case.provider.paging"),
+        (Fault::ExtraField, "case.provider.declared"),
+        (Fault::Html, "case.provider.content-type"),
+        (Fault::WrongUri, "case.provider.uris"),
+        (Fault::Malformed400, "case.provider.malformed-id"),
+        (Fault::BadParamIgnored, "case.provider.bad-parameter"),
+        (Fault::SchemaViolation, "case.provider.schema"),
+        (Fault::ConceptsBroken, "case.provider.endpoints"),
+        (Fault::RubricsBroken, "case.provider.rubrics"),
+        (Fault::DuplicateIds, "case.provider.package-integrity"),
+    ] {
+        let r = faulty(fault);
+        assert_eq!(
+            verdict(&r, id),
+            Verdict::Fail,
+            "{id} against {fault:?}\n{}",
+            show(&r)
+        );
+        shown.record_where(&by(&format!("proxy fault {fault:?}")), &r, |i| i == id);
+    }
+    for def in checks::ALL {
+        let s = shown.0.get(def.id);
+        assert!(
+            s.is_some_and(|s| !s.failing_by.is_empty() && !s.passing_by.is_empty()),
+            "{} is not shown both ways: {s:?}",
+            def.id
+        );
+    }
+    shown.assert_committed(env!("CARGO_MANIFEST_DIR"), "case10.provider", test);
 }

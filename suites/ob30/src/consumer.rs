@@ -108,20 +108,6 @@ pub fn checks(std: Standard, role: Role) -> Vec<CheckDef> {
     }
 }
 
-fn api_path(std: Standard) -> &'static str {
-    match std {
-        Standard::Ob30 => "/ims/ob/v3p0",
-        Standard::Clr20 => "/ims/clr/v2p0",
-    }
-}
-
-fn scope(std: Standard, name: &str) -> String {
-    match std {
-        Standard::Ob30 => format!("https://purl.imsglobal.org/spec/ob/v3p0/scope/{name}"),
-        Standard::Clr20 => format!("https://purl.imsglobal.org/spec/clr/v2p0/scope/{name}"),
-    }
-}
-
 /// How a consumer run is set up.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -320,7 +306,7 @@ fn discovery(s: &Shared) -> Value {
         ("profile.readonly", "Read the test account's profile"),
         ("profile.update", "Update the test account's profile"),
     ] {
-        scopes.insert(scope(std, n), json!(d));
+        scopes.insert(std.scope(n), json!(d));
     }
     json!({
         "openapi": "3.0.1",
@@ -331,7 +317,7 @@ fn discovery(s: &Shared) -> Value {
             "x-imssf-name": "Wellspring conformance provider",
             "x-imssf-privacyPolicyUrl": format!("{}/privacy", s.base),
         },
-        "servers": [{"url": format!("{}{}", s.base, api_path(std))}],
+        "servers": [{"url": format!("{}{}", s.base, std.api_path())}],
         "paths": {},
         "components": {"securitySchemes": {"OAuth2ACG": {
             "type": "oauth2",
@@ -360,7 +346,7 @@ async fn handle(
 }
 
 fn route(s: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Response {
-    let api = api_path(s.o.standard);
+    let api = s.o.standard.api_path();
     let path = uri.path();
     let query: HashMap<String, String> =
         uri.query().map(|q| form(q.as_bytes())).unwrap_or_default();
@@ -375,7 +361,7 @@ fn route(s: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8
         ("GET", p) if p == format!("{api}/credentials") => get_credentials(s, headers, &query),
         ("POST", p) if p == format!("{api}/credentials") => upsert(s, headers, body),
         ("GET", p) if p == format!("{api}/profile") => match s.bearer(headers) {
-            Some(sc) if sc.contains(&scope(s.o.standard, "profile.readonly")) => {
+            Some(sc) if sc.contains(&s.o.standard.scope("profile.readonly")) => {
                 json_response(StatusCode::OK, test_profile(s))
             }
             Some(_) => imsx(
@@ -390,7 +376,7 @@ fn route(s: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8
             ),
         },
         ("PUT", p) if p == format!("{api}/profile") => match s.bearer(headers) {
-            Some(sc) if sc.contains(&scope(s.o.standard, "profile.update")) => {
+            Some(sc) if sc.contains(&s.o.standard.scope("profile.update")) => {
                 match serde_json::from_slice::<Value>(body) {
                     Ok(v) if v.is_object() => json_response(StatusCode::OK, v),
                     _ => imsx(
@@ -643,7 +629,7 @@ fn token(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Response {
 
 fn get_credentials(s: &Shared, headers: &HeaderMap, q: &HashMap<String, String>) -> Response {
     match s.bearer(headers) {
-        Some(sc) if sc.contains(&scope(s.o.standard, "credential.readonly")) => {}
+        Some(sc) if sc.contains(&s.o.standard.scope("credential.readonly")) => {}
         Some(_) => {
             return imsx(
                 StatusCode::FORBIDDEN,
@@ -694,7 +680,7 @@ fn get_credentials(s: &Shared, headers: &HeaderMap, q: &HashMap<String, String>)
         format!(
             "<{}{}/credentials?limit={limit}&offset={o}>",
             s.base,
-            api_path(s.o.standard)
+            s.o.standard.api_path()
         )
     };
     let last = if total == 0 {
@@ -728,7 +714,7 @@ fn get_credentials(s: &Shared, headers: &HeaderMap, q: &HashMap<String, String>)
 
 fn upsert(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Response {
     match s.bearer(headers) {
-        Some(sc) if sc.contains(&scope(s.o.standard, "credential.upsert")) => {}
+        Some(sc) if sc.contains(&s.o.standard.scope("credential.upsert")) => {}
         Some(_) => {
             return imsx(
                 StatusCode::FORBIDDEN,
@@ -794,14 +780,14 @@ impl Session {
         format!(
             "{}{}/discovery",
             self.shared.base,
-            api_path(self.shared.o.standard)
+            self.shared.o.standard.api_path()
         )
     }
 
     /// Has the consumer made the calls its role requires, and been quiet since?
     fn finished(&self) -> bool {
         let p = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
-        let api = api_path(self.shared.o.standard);
+        let api = self.shared.o.standard.api_path();
         let called = |m: &str, path: String| p.seen.iter().any(|x| x.method == m && x.path == path);
         let required = match self.shared.o.role {
             Role::Read => {
@@ -891,7 +877,7 @@ fn defs(s: &Shared) -> HashMap<&'static str, CheckDef> {
 
 fn judge(s: &Shared, seen: &[Seen], timed_out: bool) -> DocReport {
     let std = s.o.standard;
-    let api = api_path(std);
+    let api = std.api_path();
     let d = defs(s);
     let def = |k: &str| d[k];
     let mut r = DocReport::new(format!("consumer certification: provider at {}", s.base));
@@ -1013,10 +999,10 @@ fn judge(s: &Shared, seen: &[Seen], timed_out: bool) -> DocReport {
         .find(|x| x.method == "GET" && x.path == "/oauth/authorize");
     let needed: Vec<String> = match s.o.role {
         Role::Read => vec![
-            scope(std, "credential.readonly"),
-            scope(std, "profile.readonly"),
+            std.scope("credential.readonly"),
+            std.scope("profile.readonly"),
         ],
-        Role::Write => vec![scope(std, "credential.upsert")],
+        Role::Write => vec![std.scope("credential.upsert")],
     };
     r.push(match auth {
         None => nothing("scopes", "sent the learner to the authorization endpoint"),
@@ -1033,7 +1019,7 @@ fn judge(s: &Shared, seen: &[Seen], timed_out: bool) -> DocReport {
                 "profile.update",
             ]
             .iter()
-            .map(|n| scope(std, n))
+            .map(|n| std.scope(n))
             .collect();
             let lacking: Vec<&String> = needed
                 .iter()

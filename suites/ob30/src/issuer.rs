@@ -18,12 +18,9 @@ pub const CONFORMANCE_RECIPIENT: &str = "conformance@imsglobal.org";
 const OB_CERT: &str = "https://www.imsglobal.org/spec/ob/v3p0/cert/#issuer";
 const CLR_CERT: &str = "https://www.imsglobal.org/spec/clr/v2p0/cert/#issuer";
 
-/// The standard an issuer is certified for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IssuerStandard {
-    Ob30,
-    Clr20,
-}
+/// The standard an issuer is certified for: the workspace's one `Standard` (data model crate),
+/// under the name the suites have always used.
+pub use wellspring_model::Standard as IssuerStandard;
 
 macro_rules! issuer_checks {
     ($($name:ident: $suffix:literal, $title:literal;)*) => {

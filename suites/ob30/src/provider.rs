@@ -121,8 +121,8 @@ impl Api {
             Standard::Ob30 => Api {
                 standard,
                 defs: OB3,
-                path: "/ims/ob/v3p0",
-                scope_base: "https://purl.imsglobal.org/spec/ob/v3p0/scope/",
+                path: standard.api_path(),
+                scope_base: standard.scope_base(),
                 response_schema: "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_getopenbadgecredentialsresponse_schema.json",
                 profile_schema: "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_profile_schema.json",
                 imsx_schema: "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_imsx_statusinfo_schema.json",
@@ -130,8 +130,8 @@ impl Api {
             Standard::Clr20 => Api {
                 standard,
                 defs: CLR2,
-                path: "/ims/clr/v2p0",
-                scope_base: "https://purl.imsglobal.org/spec/clr/v2p0/scope/",
+                path: standard.api_path(),
+                scope_base: standard.scope_base(),
                 response_schema: "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_getclrcredentialsresponse_schema.json",
                 profile_schema: "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_profile_schema.json",
                 imsx_schema: "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_imsx_statusinfo_schema.json",
@@ -142,15 +142,10 @@ impl Api {
         format!("{}{name}", self.scope_base)
     }
     fn all_scopes(&self) -> Vec<String> {
-        let mut v: Vec<String> = [
-            "credential.readonly",
-            "credential.upsert",
-            "profile.readonly",
-            "profile.update",
-        ]
-        .iter()
-        .map(|s| self.scope(s))
-        .collect();
+        let mut v: Vec<String> = wellspring_model::SCOPE_NAMES
+            .iter()
+            .map(|s| self.scope(s))
+            .collect();
         v.push("offline_access".into());
         v
     }

@@ -380,3 +380,158 @@ fn write_consumer_putting_something_that_is_not_a_profile_fails_put_profile() {
         show(&r)
     );
 }
+
+/// The vectors' CLR, issued to `email` and signed again by the vectors' issuer key.
+fn clr_for(email: &str) -> Value {
+    let mut clr = vector("valid/clr.eddsa.json");
+    clr.as_object_mut().unwrap().remove("proof");
+    clr["credentialSubject"]["identifier"] = json!([{
+        "type": "IdentityObject", "identityType": "emailAddress", "hashed": false,
+        "identityHash": email
+    }]);
+    let key: wellspring_verify::keys::Jwk =
+        serde_json::from_value(vector("keys/ed25519-issuer.priv.jwk.json")).unwrap();
+    let (_, vm) = wellspring_verify::keys::did_key_of(&key).unwrap();
+    wellspring_verify::di::sign(
+        &clr,
+        &key,
+        &vm,
+        "2025-01-01T00:00:00Z",
+        &wellspring_verify::loader::ContextLoader::offline(),
+    )
+    .unwrap()
+}
+
+/// Every consumer check, OB 3.0 and CLR 2.0, shown passing by a careful consumer and failing by
+/// one with a single defect; what each showed is kept in `reports/shown/ob30.consumer.json`.
+#[test]
+fn every_consumer_check_is_shown_failing_and_passing() {
+    use wellspring_report::shown::Shown;
+    let test = "every_consumer_check_is_shown_failing_and_passing";
+    let by = |label: &str| format!("suites/ob30/tests/consumer.rs::{test} (consumer that {label})");
+    let f = Faults::default;
+    let mut shown = Shown::new();
+    for std in [Standard::Ob30, Standard::Clr20] {
+        let (prefix, good, foreign) = match std {
+            Standard::Ob30 => (
+                "ob3.consumer.",
+                vector("valid/ob-full.eddsa.json"),
+                vector("invalid/ob3.recipient.email-mismatch.json"),
+            ),
+            Standard::Clr20 => (
+                "clr2.consumer.",
+                clr_for("conformance@imsglobal.org"),
+                clr_for("someone-else@example.org"),
+            ),
+        };
+        // the careful consumers pass every check they reach
+        for (label, role, upsert) in [
+            ("reads carefully", Role::Read, None),
+            ("writes carefully", Role::Write, Some(good.clone())),
+        ] {
+            let r = certify(std, role, f(), upsert);
+            assert!(r.passed(), "{}", show(&r));
+            shown.record(&by(label), &r);
+        }
+        let faulty: Vec<(&str, Role, Faults, Option<Value>, &[&str])> = vec![
+            (
+                "skips PKCE",
+                Role::Read,
+                Faults {
+                    no_pkce: true,
+                    ..f()
+                },
+                None,
+                &["pkce", "token-request"],
+            ),
+            (
+                "asks the wrong scopes",
+                Role::Read,
+                Faults {
+                    wrong_scopes: true,
+                    ..f()
+                },
+                None,
+                &["scopes", "get-credentials", "get-profile"],
+            ),
+            (
+                "ignores paging",
+                Role::Read,
+                Faults {
+                    ignore_paging: true,
+                    ..f()
+                },
+                None,
+                &["paging"],
+            ),
+            (
+                "sends no state",
+                Role::Read,
+                Faults {
+                    no_state: true,
+                    ..f()
+                },
+                None,
+                &["state"],
+            ),
+            (
+                "registers without required fields",
+                Role::Read,
+                Faults {
+                    sparse_registration: true,
+                    ..f()
+                },
+                None,
+                &["register"],
+            ),
+            (
+                "upserts someone else's credential",
+                Role::Write,
+                f(),
+                Some(foreign),
+                &["upsert"],
+            ),
+            (
+                "puts something that is not a Profile",
+                Role::Write,
+                Faults {
+                    bad_profile: true,
+                    ..f()
+                },
+                Some(good),
+                &["put-profile"],
+            ),
+        ];
+        for (label, role, faults, upsert, expect) in faulty {
+            let r = certify(std, role, faults, upsert);
+            let failed = r.failed_ids();
+            let wanted: Vec<String> = expect.iter().map(|n| format!("{prefix}{n}")).collect();
+            for id in &wanted {
+                assert!(
+                    failed.contains(&id.as_str()),
+                    "{id} should fail for a consumer that {label}\n{}",
+                    show(&r)
+                );
+            }
+            shown.record_where(&by(label), &r, |id| wanted.iter().any(|w| w == id));
+        }
+        // a consumer that never comes fails discovery (and everything after it)
+        let mut o = Options::new(std, Role::Read);
+        o.wait = Duration::from_millis(300);
+        let r = consumer::start(&o).unwrap().wait();
+        let id = format!("{prefix}discovery");
+        assert!(r.failed_ids().contains(&id.as_str()), "{}", show(&r));
+        shown.record_where(&by("never comes"), &r, |i| i == id);
+        for role in [Role::Read, Role::Write] {
+            for def in consumer::checks(std, role) {
+                let s = shown.0.get(def.id);
+                assert!(
+                    s.is_some_and(|s| !s.failing_by.is_empty() && !s.passing_by.is_empty()),
+                    "{} is not shown both ways: {s:?}",
+                    def.id
+                );
+            }
+        }
+    }
+    shown.assert_committed(env!("CARGO_MANIFEST_DIR"), "ob30.consumer", test);
+}

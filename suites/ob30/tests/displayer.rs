@@ -8,6 +8,7 @@ use axum::body::Bytes;
 use axum::routing::post;
 use axum::Router;
 use serde_json::Value;
+use wellspring_report::shown::Shown;
 use wellspring_report::{DocReport, Verdict};
 use wellspring_suite_ob30::displayer::{self, Options};
 use wellspring_suite_ob30::issuer::IssuerStandard as Standard;
@@ -75,6 +76,13 @@ fn faulty(v: Verifier, rewrite: fn(Value) -> Value) -> String {
     ))
 }
 
+/// What `test` showed, compared with its section of `reports/shown/ob30.displayer.json`.
+fn commit_shown(test: &str, f: impl FnOnce(&mut Shown, &str)) {
+    let mut s = Shown::new();
+    f(&mut s, &format!("suites/ob30/tests/displayer.rs::{test}"));
+    s.assert_committed(env!("CARGO_MANIFEST_DIR"), "ob30.displayer", test);
+}
+
 fn failed(r: &DocReport) -> Vec<&'static str> {
     r.failed_ids()
 }
@@ -103,6 +111,10 @@ fn reference_verifier_passes_every_displayer_check() {
         "{r:#?}"
     );
     assert_eq!(r.checks.len(), 8);
+    commit_shown(
+        "reference_verifier_passes_every_displayer_check",
+        |s, by| s.record(by, &r),
+    );
 }
 
 #[test]
@@ -115,6 +127,10 @@ fn reference_verifier_passes_the_clr_displayer_checks() {
         wellspring_report::render::human(&[r.clone()], true)
     );
     assert!(r.checks.iter().all(|c| c.id.starts_with("clr2.displayer.")));
+    commit_shown(
+        "reference_verifier_passes_the_clr_displayer_checks",
+        |s, by| s.record(by, &r),
+    );
 }
 
 #[test]
@@ -222,18 +238,25 @@ fn every_displayer_check_fails_against_some_faulty_displayer() {
         a["display"]["issuerName"] = "Someone Else".into();
         a
     };
+    let test = "every_displayer_check_fails_against_some_faulty_displayer";
+    let mut record = Shown::new();
     for (std, prefix) in [
         (Standard::Ob30, "ob3.displayer."),
         (Standard::Clr20, "clr2.displayer."),
     ] {
         let mut shown = std::collections::BTreeSet::new();
-        for (fault, expect) in [
-            (refuse_all as fn(Value) -> Value, &["valid", "v1-valid"][..]),
+        for (label, fault, expect) in [
             (
+                "refuses everything",
+                refuse_all as fn(Value) -> Value,
+                &["valid", "v1-valid"][..],
+            ),
+            (
+                "accepts everything",
                 accept_all,
                 &["expired", "revoked", "tampered", "v1-expired", "v1-revoked"][..],
             ),
-            (wrong_issuer, &["display"][..]),
+            ("names another issuer", wrong_issuer, &["display"][..]),
         ] {
             let r = run(std, &faulty(online_verifier(), fault));
             let f = failed(&r);
@@ -246,9 +269,16 @@ fn every_displayer_check_fails_against_some_faulty_displayer() {
                 );
             }
             shown.extend(f.iter().map(|s| s.to_string()));
+            let wanted: Vec<String> = expect.iter().map(|n| format!("{prefix}{n}")).collect();
+            record.record_where(
+                &format!("suites/ob30/tests/displayer.rs::{test} (displayer that {label})"),
+                &r,
+                |id| wanted.iter().any(|w| w == id),
+            );
         }
         for c in displayer::checks(std) {
             assert!(shown.contains(c.id), "{} is never shown failing", c.id);
         }
     }
+    commit_shown(test, |s, _| s.merge(record));
 }

@@ -200,3 +200,144 @@ fn proof_format_reads_every_proof_of_a_proof_set() {
     assert_eq!(c.verdict, Verdict::Fail, "{c:?}");
     assert!(c.message.contains(" + "), "{}", c.message);
 }
+
+/// Each issuer check, OB 3.0 and CLR 2.0, shown passing and failing by committed vectors; what
+/// each vector showed is kept in `reports/shown/ob30.issuer.json`.
+#[test]
+fn every_issuer_check_is_shown_failing_and_passing() {
+    use wellspring_report::shown::Shown;
+    let png = "invalid/ob3.baked.png.no-credential.png";
+    let table: &[(IssuerStandard, &str, &str, Verdict)] = &[
+        (
+            IssuerStandard::Ob30,
+            "valid/ob-full.eddsa.json",
+            "credential-type",
+            Verdict::Pass,
+        ),
+        (
+            IssuerStandard::Ob30,
+            "valid/ob-full.eddsa.json",
+            "verifies",
+            Verdict::Pass,
+        ),
+        (
+            IssuerStandard::Ob30,
+            "valid/ob-full.eddsa.json",
+            "recipient",
+            Verdict::Pass,
+        ),
+        (
+            IssuerStandard::Ob30,
+            "valid/ob-full.eddsa.json",
+            "proof-format",
+            Verdict::Pass,
+        ),
+        (
+            IssuerStandard::Ob30,
+            "valid/baked.eddsa.png",
+            "baked",
+            Verdict::Pass,
+        ),
+        (IssuerStandard::Ob30, png, "credential-type", Verdict::Fail),
+        (IssuerStandard::Ob30, png, "baked", Verdict::Fail),
+        (
+            IssuerStandard::Ob30,
+            "invalid/ob3.proof.eddsa-rdfc-2022.tampered-name.json",
+            "verifies",
+            Verdict::Fail,
+        ),
+        (
+            IssuerStandard::Ob30,
+            "invalid/ob3.recipient.email-mismatch.json",
+            "recipient",
+            Verdict::Fail,
+        ),
+        (
+            IssuerStandard::Ob30,
+            "valid/legacy.eddsa-2022.json",
+            "proof-format",
+            Verdict::Fail,
+        ),
+        (
+            IssuerStandard::Clr20,
+            "valid/clr.eddsa.json",
+            "credential-type",
+            Verdict::Pass,
+        ),
+        (
+            IssuerStandard::Clr20,
+            "valid/clr.eddsa.json",
+            "verifies",
+            Verdict::Pass,
+        ),
+        (
+            IssuerStandard::Clr20,
+            "valid/clr.eddsa.json",
+            "proof-format",
+            Verdict::Pass,
+        ),
+        (
+            IssuerStandard::Clr20,
+            "valid/baked.eddsa.png",
+            "baked",
+            Verdict::Pass,
+        ),
+        (
+            IssuerStandard::Clr20,
+            "valid/ob-full.eddsa.json",
+            "credential-type",
+            Verdict::Fail,
+        ),
+        (
+            IssuerStandard::Clr20,
+            "valid/ob-full.eddsa.json",
+            "recipient",
+            Verdict::Pass,
+        ),
+        (
+            IssuerStandard::Clr20,
+            "invalid/clr2.credentials.tampered-nested.json",
+            "verifies",
+            Verdict::Fail,
+        ),
+        (
+            IssuerStandard::Clr20,
+            "invalid/ob3.recipient.email-mismatch.json",
+            "recipient",
+            Verdict::Fail,
+        ),
+        (
+            IssuerStandard::Clr20,
+            "valid/legacy.eddsa-2022.json",
+            "proof-format",
+            Verdict::Fail,
+        ),
+        (IssuerStandard::Clr20, png, "baked", Verdict::Fail),
+    ];
+    let mut shown = Shown::new();
+    for (std, file, name, want) in table {
+        let prefix = match std {
+            IssuerStandard::Ob30 => "ob3.issuer.",
+            IssuerStandard::Clr20 => "clr2.issuer.",
+        };
+        let id = format!("{prefix}{name}");
+        let r = run(*std, file);
+        assert_eq!(verdict(&r, &id), *want, "{id} on {file}: {r:#?}");
+        shown.note(&id, *want, &format!("vectors/{file}"));
+    }
+    for std in [IssuerStandard::Ob30, IssuerStandard::Clr20] {
+        for def in issuer::checks(std) {
+            let s = shown.0.get(def.id);
+            assert!(
+                s.is_some_and(|s| !s.failing_by.is_empty() && !s.passing_by.is_empty()),
+                "{} is not shown both ways",
+                def.id
+            );
+        }
+    }
+    shown.assert_committed(
+        env!("CARGO_MANIFEST_DIR"),
+        "ob30.issuer",
+        "every_issuer_check_is_shown_failing_and_passing",
+    );
+}

@@ -6,6 +6,7 @@ mod support;
 use std::time::Duration;
 
 use support::{Faults, PASSWORD, USER};
+use wellspring_report::shown::Shown;
 use wellspring_report::{render, DocReport, Verdict};
 use wellspring_suite_ob30::issuer::IssuerStandard as Standard;
 use wellspring_suite_ob30::provider::{self, Options, Role};
@@ -26,6 +27,15 @@ fn run(std: Standard, role: Role, faults: Faults) -> (support::Provider, DocRepo
         "progress called per step"
     );
     (p, rep)
+}
+
+/// What `test` showed, compared with its section of `reports/shown/ob30.provider.json`.
+fn commit_shown(test: &str, s: Shown) {
+    s.assert_committed(env!("CARGO_MANIFEST_DIR"), "ob30.provider", test);
+}
+
+fn by(test: &str) -> String {
+    format!("suites/ob30/tests/provider.rs::{test}")
 }
 
 fn failed(rep: &DocReport) -> Vec<&'static str> {
@@ -70,6 +80,10 @@ fn good_ob30_provider_passes_every_check() {
         assert!(!json.contains(&s), "secret {s} leaked into the report");
     }
     assert!(json.contains("Bearer ****") && json.contains("Basic ****"));
+    let test = "good_ob30_provider_passes_every_check";
+    let mut s = Shown::new();
+    s.record(&by(test), &rep);
+    commit_shown(test, s);
 }
 
 #[test]
@@ -175,24 +189,31 @@ fn provider_with_tampered_credentials_fails_verification() {
 
 #[test]
 fn expired_token_is_checked_when_short_enough() {
-    let p = support::start(
-        Standard::Ob30,
-        Faults {
-            short_expiry: Some(2),
-            ..Default::default()
-        },
-    );
-    let mut o = Options::new(Standard::Ob30, Role::Read, p.base.clone());
-    o.allow_private_network = true;
-    o.login = Some((USER.into(), PASSWORD.into()));
-    o.expiry_wait = Duration::from_secs(5);
-    let rep = provider::run(&o, &mut |_, _, _| {}).unwrap();
-    assert_eq!(
-        rep.find("ob3.provider.token-expired").unwrap().verdict,
-        Verdict::Pass,
-        "{}",
-        show(&rep)
-    );
+    let test = "expired_token_is_checked_when_short_enough";
+    let mut s = Shown::new();
+    for std in [Standard::Ob30, Standard::Clr20] {
+        let p = support::start(
+            std,
+            Faults {
+                short_expiry: Some(2),
+                ..Default::default()
+            },
+        );
+        let mut o = Options::new(std, Role::Read, p.base.clone());
+        o.allow_private_network = true;
+        o.login = Some((USER.into(), PASSWORD.into()));
+        o.expiry_wait = Duration::from_secs(5);
+        let rep = provider::run(&o, &mut |_, _, _| {}).unwrap();
+        let id = format!("{}.provider.token-expired", std.check_prefix());
+        assert_eq!(
+            rep.find(&id).unwrap().verdict,
+            Verdict::Pass,
+            "{}",
+            show(&rep)
+        );
+        s.record_where(&by(test), &rep, |i| i == id);
+    }
+    commit_shown(test, s);
 }
 
 #[test]
@@ -220,6 +241,10 @@ fn good_clr_provider_passes_every_check() {
         .checks
         .iter()
         .all(|c| c.id.starts_with("clr2.provider.")));
+    let test = "good_clr_provider_passes_every_check";
+    let mut s = Shown::new();
+    s.record(&by(test), &rep);
+    commit_shown(test, s);
 }
 
 #[test]
@@ -291,22 +316,31 @@ fn hostile_provider_gives_failed_checks() {
             axum::serve(l, app).await.unwrap();
         });
     });
-    let mut o = Options::new(Standard::Ob30, Role::Write, base);
-    o.allow_private_network = true;
-    o.login = Some((USER.into(), PASSWORD.into()));
-    o.timeout = Duration::from_secs(3);
-    let t = std::time::Instant::now();
-    let rep = provider::run(&o, &mut |_, _, _| {}).unwrap();
-    assert!(t.elapsed() < Duration::from_secs(60));
-    let f = failed(&rep);
-    for id in [
-        "ob3.provider.discovery",
-        "ob3.provider.register",
-        "ob3.provider.auth-required",
-        "ob3.provider.credentials",
+    let test = "hostile_provider_gives_failed_checks";
+    let mut s = Shown::new();
+    for (std, prefix) in [
+        (Standard::Ob30, "ob3.provider."),
+        (Standard::Clr20, "clr2.provider."),
     ] {
-        assert!(f.contains(&id), "{id} should fail\n{}", show(&rep));
+        let mut o = Options::new(std, Role::Write, base.clone());
+        o.allow_private_network = true;
+        o.login = Some((USER.into(), PASSWORD.into()));
+        o.timeout = Duration::from_secs(3);
+        let t = std::time::Instant::now();
+        let rep = provider::run(&o, &mut |_, _, _| {}).unwrap();
+        assert!(t.elapsed() < Duration::from_secs(60));
+        let f = failed(&rep);
+        for name in ["discovery", "register", "auth-required", "credentials"] {
+            let id = format!("{prefix}{name}");
+            assert!(f.contains(&id.as_str()), "{id} should fail\n{}", show(&rep));
+        }
+        s.record_where(&by(test), &rep, |id| {
+            FAILED_BY_THE_HOSTILE_PROVIDER
+                .iter()
+                .any(|n| id == format!("{prefix}{n}"))
+        });
     }
+    commit_shown(test, s);
 }
 
 /// One faulty provider per check: the defect, and the check it must make fail.
@@ -513,6 +547,8 @@ const FAILED_BY_THE_HOSTILE_PROVIDER: &[&str] = &["discovery", "register", "cred
 /// provider with one defect, for OB 3.0 and CLR 2.0 alike, and passing by the good provider.
 #[test]
 fn every_provider_check_is_shown_failing_by_a_faulty_provider() {
+    let test = "every_provider_check_is_shown_failing_by_a_faulty_provider";
+    let mut shown = Shown::new();
     for std in [Standard::Ob30, Standard::Clr20] {
         let prefix = match std {
             Standard::Ob30 => "ob3.provider.",
@@ -553,8 +589,14 @@ fn every_provider_check_is_shown_failing_by_a_faulty_provider() {
                 "{id} should fail against {faults:?}\n{}",
                 show(&rep)
             );
+            shown.record_where(
+                &format!("{} (faulty provider: {name})", by(test)),
+                &rep,
+                |i| i == id,
+            );
         }
     }
+    commit_shown(test, shown);
 }
 
 /// What the spec leaves to the provider is not failed: X-Total-Count omitted (the total is not

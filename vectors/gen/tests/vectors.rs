@@ -155,6 +155,16 @@ fn every_check_passes_somewhere_and_fails_somewhere() {
         missing.is_empty(),
         "checks not exercised both ways: {missing:?}"
     );
+    // what each vector showed, for `wellspring checks --format json` (reports/shown/)
+    let mut shown = wellspring_report::shown::Shown::new();
+    for (v, r) in m.vectors.iter().zip(&reports) {
+        shown.record(&format!("vectors/{}", v.file), r);
+    }
+    shown.assert_committed(
+        env!("CARGO_MANIFEST_DIR"),
+        "vectors",
+        "every_check_passes_somewhere_and_fails_somewhere",
+    );
     let coverage = coverage_markdown(m, &reports);
     let committed = std::fs::read_to_string(committed().join("COVERAGE.md")).unwrap_or_default();
     assert_eq!(coverage, committed, "COVERAGE.md is stale: regenerate with `cargo run -p wellspring-vectors --example generate`");
