@@ -57,6 +57,7 @@ impl Level {
 /// Checks that test a feature the spec makes optional (a MAY, or an optional endpoint).
 const OPTIONAL_SUFFIXES: &[&str] = &[
     ".refresh",
+    ".refresh-scope",
     ".revoke",
     ".token-expired",
     ".since",

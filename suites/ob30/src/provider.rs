@@ -19,7 +19,17 @@ use wellspring_verify::{di, jwt, keys, loader::ContextLoader};
 
 use crate::issuer::IssuerStandard as Standard;
 
+mod negative;
+
 const OB_API: &str = "https://www.imsglobal.org/spec/ob/v3p0/#api";
+/// RFC 6749 §3.2.1: a confidential client authenticates at the token endpoint.
+const RFC6749_CLIENT_AUTH: &str = "https://www.rfc-editor.org/rfc/rfc6749#section-3.2.1";
+/// RFC 6749 §4.1.3: a code is bound to the client and the redirect_uri it was issued for.
+const RFC6749_CODE_BINDING: &str = "https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3";
+/// RFC 6749 §6: a refresh cannot widen the scope first granted.
+const RFC6749_REFRESH: &str = "https://www.rfc-editor.org/rfc/rfc6749#section-6";
+/// RFC 9110 §15.5.6: 405 for a method the resource does not support.
+const RFC9110_405: &str = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6";
 const OB_SEC: &str = "https://www.imsglobal.org/spec/ob/v3p0/#api-security";
 const OB_PAGING: &str = "https://www.imsglobal.org/spec/ob/v3p0/#paging";
 const OB_EQ: &str = "https://www.imsglobal.org/spec/ob/v3p0/#credential-equality-and-comparison";
@@ -77,6 +87,11 @@ provider_checks! {
     REFRESH: "refresh", OB_SEC, CLR_SEC, "refresh_token grant gives a new access token with which the read calls pass again (a rotated refresh token's old value should be rejected)";
     REVOKE: "revoke", OB_SEC, CLR_SEC, "after RFC 7009 revocation, calls with the token fail with 401";
     TOKEN_EXPIRED: "token-expired", OB_SEC, CLR_SEC, "an expired access token gets 401";
+    TOKEN_CLIENT_AUTH: "token-client-auth", RFC6749_CLIENT_AUTH, RFC6749_CLIENT_AUTH, "a code exchange that names the client without authenticating it (no secret) gets no token";
+    TOKEN_REDIRECT: "token-redirect-binding", RFC6749_CODE_BINDING, RFC6749_CODE_BINDING, "a code exchanged with another redirect_uri than the one it was issued for gets no token";
+    REFRESH_SCOPE: "refresh-scope", RFC6749_REFRESH, RFC6749_REFRESH, "a refresh asking for a scope the grant does not hold is refused (invalid_scope), never widened (skipped without refresh tokens)";
+    PROFILE_SCOPE: "profile-scope", OB_API, CLR_API, "getProfile with a token without profile.readonly gets 403 (write role: putProfile without profile.update gets 403)";
+    WRONG_METHOD: "wrong-method", RFC9110_405, RFC9110_405, "a method the API does not define (DELETE on getCredentials' and getProfile's paths) gets 405 and changes nothing";
 }
 
 /// The write-only checks.
@@ -441,6 +456,7 @@ fn engine(r: &mut Run) {
     if r.o.role == Role::Write {
         write_checks(r, main.as_ref(), narrow.as_ref());
     }
+    negative::checks(r, flow.as_ref(), main.as_ref(), narrow.as_ref(), oauth_skip);
     lifecycle_checks(r, flow, main, oauth_skip);
 }
 

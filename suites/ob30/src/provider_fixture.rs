@@ -78,6 +78,16 @@ pub struct Faults {
     pub profile_without_token: bool,
     /// the PKCE `plain` method is accepted besides S256
     pub accept_plain_pkce: bool,
+    /// getProfile and putProfile do not look at the token's scopes
+    pub profile_ignores_scopes: bool,
+    /// DELETE on getCredentials' path answers 200 (and forgets every credential)
+    pub delete_allowed: bool,
+    /// the token endpoint takes a request that names its client without authenticating it
+    pub token_without_client_auth: bool,
+    /// a code is exchanged whatever redirect_uri the token request names
+    pub ignore_redirect_binding: bool,
+    /// a refresh grants whatever scope it asks for
+    pub refresh_widens_scope: bool,
     /// (allowed, a warning) no expires_in in the token response
     pub omit_expires_in: bool,
 }
@@ -497,6 +507,22 @@ fn token(s: &Shared, h: &HeaderMap, f: &HashMap<String, String>) -> Response {
         .and_then(|v| v.strip_prefix("Basic "))
         .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
         .and_then(|b| String::from_utf8(b).ok());
+    let unauthenticated = basic.is_none() && s.faults.token_without_client_auth;
+    let basic = if unauthenticated {
+        f.get("client_id").map(|id| {
+            let secret = s
+                .inner
+                .lock()
+                .unwrap()
+                .clients
+                .get(id)
+                .map(|(sec, _)| sec.clone())
+                .unwrap_or_default();
+            format!("{id}:{secret}")
+        })
+    } else {
+        basic
+    };
     let Some((id, secret)) = basic
         .as_deref()
         .and_then(|b| b.split_once(':'))
@@ -529,7 +555,9 @@ fn token(s: &Shared, h: &HeaderMap, f: &HashMap<String, String>) -> Response {
             let Some(c) = g.codes.get_mut(&code) else {
                 return token_error("invalid_grant");
             };
-            if c.client != id || f.get("redirect_uri") != Some(&c.redirect) {
+            if c.client != id
+                || (f.get("redirect_uri") != Some(&c.redirect) && !s.faults.ignore_redirect_binding)
+            {
                 return token_error("invalid_grant");
             }
             if c.used && !s.faults.reuse_code {
@@ -558,6 +586,16 @@ fn token(s: &Shared, h: &HeaderMap, f: &HashMap<String, String>) -> Response {
         Some("refresh_token") => {
             let rt = f.get("refresh_token").cloned().unwrap_or_default();
             match g.refresh.remove(&rt) {
+                Some(_) if s.faults.refresh_widens_scope && f.contains_key("scope") => {
+                    f["scope"].split_whitespace().map(str::to_owned).collect()
+                }
+                Some(sc)
+                    if f.get("scope").is_some_and(|w| {
+                        w.split_whitespace().any(|x| !sc.iter().any(|g| g == x))
+                    }) =>
+                {
+                    return token_error("invalid_scope")
+                }
                 Some(sc) if !s.faults.refuse_refresh => sc,
                 _ => return token_error("invalid_grant"),
             }
@@ -702,6 +740,10 @@ fn credentials(
         };
         return (status, [("content-type", ct)], echo).into_response();
     }
+    if m == "DELETE" && s.faults.delete_allowed {
+        s.inner.lock().unwrap().creds.clear();
+        return StatusCode::OK.into_response();
+    }
     if m != "GET" {
         return imsx(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -800,7 +842,12 @@ fn profile(s: &Shared, m: &str, h: &HeaderMap, body: &[u8]) -> Response {
         "GET" => {
             let anonymous = !h.contains_key("authorization");
             if !(s.faults.profile_without_token && anonymous) {
-                if let Err(e) = authz(s, h, "profile.readonly") {
+                let need = if s.faults.profile_ignores_scopes {
+                    "credential.readonly"
+                } else {
+                    "profile.readonly"
+                };
+                if let Err(e) = authz(s, h, need) {
                     return e;
                 }
             }
@@ -815,7 +862,12 @@ fn profile(s: &Shared, m: &str, h: &HeaderMap, body: &[u8]) -> Response {
             "method not allowed",
         ),
         "PUT" => {
-            if let Err(e) = authz(s, h, "profile.update") {
+            let need = if s.faults.profile_ignores_scopes {
+                "profile.readonly"
+            } else {
+                "profile.update"
+            };
+            if let Err(e) = authz(s, h, need) {
                 return e;
             }
             let Ok(v) = serde_json::from_slice::<Value>(body) else {

@@ -106,7 +106,11 @@ fn provider_ignoring_scopes_fails_scope_checks() {
     );
     assert_eq!(
         failed(&rep),
-        ["ob3.provider.scope", "ob3.provider.upsert-scope"],
+        [
+            "ob3.provider.profile-scope",
+            "ob3.provider.scope",
+            "ob3.provider.upsert-scope"
+        ],
         "{}",
         show(&rep)
     );
@@ -379,6 +383,41 @@ fn shown_failing_by() -> Vec<(&'static str, Faults)> {
             "authorize-pkce-required",
             Faults {
                 accept_plain_pkce: true,
+                ..f()
+            },
+        ),
+        (
+            "profile-scope",
+            Faults {
+                profile_ignores_scopes: true,
+                ..f()
+            },
+        ),
+        (
+            "wrong-method",
+            Faults {
+                delete_allowed: true,
+                ..f()
+            },
+        ),
+        (
+            "token-client-auth",
+            Faults {
+                token_without_client_auth: true,
+                ..f()
+            },
+        ),
+        (
+            "token-redirect-binding",
+            Faults {
+                ignore_redirect_binding: true,
+                ..f()
+            },
+        ),
+        (
+            "refresh-scope",
+            Faults {
+                refresh_widens_scope: true,
                 ..f()
             },
         ),
