@@ -4,7 +4,13 @@
 use std::process::Command;
 
 use wellspring_suite_ob30::issuer::IssuerStandard;
-use wellspring_suite_ob30::provider_fixture::{self, Faults, PASSWORD, USER};
+use wellspring_suite_ob30::provider::upsert_payloads;
+use wellspring_testkit::provider::{self as provider_fixture, Faults, Provider, PASSWORD, USER};
+
+/// The test kit's provider, seeded with the suite's signed credentials.
+fn start(std: IssuerStandard, faults: Faults) -> Provider {
+    provider_fixture::start_seeded(std, faults, &|| upsert_payloads(std).unwrap())
+}
 
 fn certify(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_wellspring"))
@@ -17,7 +23,7 @@ fn certify(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn certify_provider_passes_and_writes_the_report_directory() {
-    let p = provider_fixture::start(IssuerStandard::Ob30, Faults::default());
+    let p = start(IssuerStandard::Ob30, Faults::default());
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("out");
     let login = format!("{USER}:{PASSWORD}");
@@ -55,7 +61,7 @@ fn certify_provider_passes_and_writes_the_report_directory() {
 
 #[test]
 fn certify_faulty_clr_provider_exits_1() {
-    let p = provider_fixture::start(
+    let p = start(
         IssuerStandard::Clr20,
         Faults {
             bad_paging: true,
@@ -115,8 +121,8 @@ fn certify_provider_needs_login_or_token() {
 
 #[test]
 fn matrix_runs_provider_claims_with_the_login_from_the_environment() {
-    let good = provider_fixture::start(IssuerStandard::Ob30, Faults::default());
-    let bad = provider_fixture::start(
+    let good = start(IssuerStandard::Ob30, Faults::default());
+    let bad = start(
         IssuerStandard::Ob30,
         Faults {
             ignore_scopes: true,

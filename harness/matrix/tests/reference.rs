@@ -7,7 +7,8 @@ use std::path::Path;
 
 use wellspring_matrix::{registry, run};
 use wellspring_suite_ob30::issuer::IssuerStandard;
-use wellspring_suite_ob30::provider_fixture::{self, Faults};
+use wellspring_suite_ob30::provider::upsert_payloads;
+use wellspring_testkit::provider::{self as provider_fixture, Faults};
 
 mod support;
 use support::{html_case_server, runtime};
@@ -43,12 +44,13 @@ fn four_reference_servers_pass_and_exactly_the_faulty_cells_fail() {
     a.case_base = Some(case_url.clone());
     let ats = rt.block_on(wellspring_ats::server::start(a)).unwrap();
 
-    let noscopes = provider_fixture::start(
+    let noscopes = provider_fixture::start_seeded(
         IssuerStandard::Ob30,
         Faults {
             ignore_scopes: true,
             ..Default::default()
         },
+        &|| upsert_payloads(IssuerStandard::Ob30).unwrap(),
     );
 
     std::env::set_var("WS_MATRIX_HUB_LOGIN", "learner@example.org:wellspring-demo");
@@ -99,6 +101,7 @@ fn four_reference_servers_pass_and_exactly_the_faulty_cells_fail() {
         m.failed_cells(),
         vec![
             "x-case-html case.provider.content-type",
+            "y-noscopes ob3.provider.profile-scope",
             "y-noscopes ob3.provider.scope"
         ]
     );

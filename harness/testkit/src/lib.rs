@@ -1,8 +1,10 @@
 //! Test support shared by the Wellspring crates' tests (a dev-dependency only): ChromeDriver
 //! for headless-Chromium page tests (Debian's `chromium` and `chromium-driver`, installed by
-//! `.ci/run`), and a check that a screenshot is not blank.
+//! `.ci/run`), a check that a screenshot is not blank, and a purpose-built OB 3.0 / CLR 2.0
+//! Service Provider with one switchable defect per check ([`provider`]).
 
 pub mod layout;
+pub mod provider;
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

@@ -4,4 +4,3 @@ pub mod consumer;
 pub mod displayer;
 pub mod issuer;
 pub mod provider;
-pub mod provider_fixture;

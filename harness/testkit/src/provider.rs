@@ -1,5 +1,6 @@
 //! A compact, purpose-built OB 3.0 / CLR 2.0 Service Provider for the provider-suite tests
-//! (here and in the CLI tests; not a product — the reference hub is `reference-impl/hub`):
+//! (suites/ob30, the CLI and the matrix tests; not a product — the reference hub is
+//! `reference-impl/hub`):
 //! discovery, registration, an HTML login + consent form, authorization code + PKCE, token,
 //! refresh (rotating), revocation, RFC 8414 metadata, getCredentials (paging, since),
 //! upsertCredential, getProfile/putProfile. In memory. `Faults` turn on one defect each.
@@ -9,8 +10,6 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::issuer::IssuerStandard as Standard;
-use crate::provider::upsert_payloads;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
@@ -19,6 +18,7 @@ use axum::Router;
 use base64::Engine;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use wellspring_model::Standard;
 
 pub const USER: &str = "tester@example.org";
 pub const PASSWORD: &str = "pa55-w0rd-suite";
@@ -232,8 +232,14 @@ fn jws_payload(jws: &str) -> Option<Value> {
     Some(v.get("vc").cloned().unwrap_or(v))
 }
 
-/// Starts a provider on a loopback port, seeded with two JSON credentials and two VC-JWTs.
-pub fn start(standard: Standard, faults: Faults) -> Provider {
+/// Starts a provider on a loopback port, seeded with two JSON credentials and two VC-JWTs:
+/// `seed` gives one signed credential of the standard and the same as a VC-JWT (the suites'
+/// `provider::upsert_payloads`; the test kit signs nothing itself).
+pub fn start_seeded(
+    standard: Standard,
+    faults: Faults,
+    seed: &dyn Fn() -> (Value, String),
+) -> Provider {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
@@ -252,7 +258,7 @@ pub fn start(standard: Standard, faults: Faults) -> Provider {
     // seed: two JSON credentials and two VC-JWTs
     let now = chrono::Utc::now();
     for i in 0..2 {
-        let (mut c, jws) = upsert_payloads(standard).unwrap();
+        let (mut c, jws) = seed();
         if faults.tamper && i == 0 {
             c["name"] = json!("changed after signing");
         }
