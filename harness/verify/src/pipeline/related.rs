@@ -1,0 +1,403 @@
+//! What a credential carries or is carried in: endorsements, the recipient, the CLR's
+//! bundled credentials and associations, and presentations.
+
+use super::*;
+
+/// Where embedded endorsements may sit (OB 3.0: credential, issuer profile, achievement, its creator).
+const ENDORSEMENT_PLACES: &[&str] = &[
+    "",
+    "/issuer",
+    "/credentialSubject/achievement",
+    "/credentialSubject/achievement/creator",
+];
+
+pub(super) fn endorsements(r: &mut DocReport, cred: &Value, opts: &Options, level: usize) {
+    let mut found: Vec<(String, Option<&Value>, Option<&str>)> = Vec::new();
+    for place in ENDORSEMENT_PLACES {
+        let Some(obj) = cred.pointer(place) else {
+            continue;
+        };
+        for (i, e) in as_list(obj.get("endorsement")).into_iter().enumerate() {
+            found.push((format!("{place}/endorsement/{i}"), Some(e), None));
+        }
+        for (i, e) in as_list(obj.get("endorsementJwt")).into_iter().enumerate() {
+            found.push((format!("{place}/endorsementJwt/{i}"), None, e.as_str()));
+        }
+    }
+    if found.is_empty() {
+        r.push(res(
+            &checks::ENDORSEMENTS,
+            Verdict::Skip,
+            "no embedded endorsements",
+        ));
+        return;
+    }
+    if level >= MAX_NESTING {
+        r.push(res(
+            &checks::ENDORSEMENTS,
+            Verdict::Fail,
+            format!("endorsements nested deeper than {MAX_NESTING} levels"),
+        ));
+        return;
+    }
+    let mut failed = Vec::new();
+    for (pointer, json, text) in found {
+        let mut sub = DocReport::new(format!("{}{pointer}", r.subject));
+        match (json, text) {
+            (Some(v), _) => verify_credential(&mut sub, v, None, opts, level + 1, false),
+            (None, Some(t)) => verify_text(&mut sub, t, opts, level + 1, false),
+            _ => sub.push(res(
+                &checks::PARSE_JSON,
+                Verdict::Fail,
+                "endorsementJwt entry is not a string",
+            )),
+        }
+        let is_endorsement = types(json.unwrap_or(&Value::Null))
+            .iter()
+            .any(|t| t == "EndorsementCredential")
+            || sub.kind.starts_with("EndorsementCredential");
+        if !is_endorsement {
+            sub.push(res(
+                &checks::ENDORSEMENTS,
+                Verdict::Fail,
+                "embedded endorsement is not an EndorsementCredential",
+            ));
+        }
+        if !sub.passed() {
+            failed.push(pointer.clone());
+        }
+        r.nested.push(sub);
+    }
+    if failed.is_empty() {
+        r.push(res(
+            &checks::ENDORSEMENTS,
+            Verdict::Pass,
+            "every embedded endorsement verifies",
+        ));
+    } else {
+        r.push(res(
+            &checks::ENDORSEMENTS,
+            Verdict::Fail,
+            format!("endorsement(s) failed: {}", failed.join(", ")),
+        ));
+    }
+}
+
+pub(super) fn recipient(r: &mut DocReport, cred: &Value, opts: &Options) {
+    let Some(want) = &opts.recipient else {
+        r.push(res(
+            &checks::RECIPIENT,
+            Verdict::Skip,
+            "no --recipient given",
+        ));
+        return;
+    };
+    let subject = cred
+        .get("credentialSubject")
+        .cloned()
+        .unwrap_or(Value::Null);
+    if want.identity_type == "id" {
+        let got = subject.get("id").and_then(Value::as_str);
+        if got == Some(want.value.as_str()) {
+            r.push(res(
+                &checks::RECIPIENT,
+                Verdict::Pass,
+                format!("subject id is {}", want.value),
+            ));
+        } else {
+            r.push(res(
+                &checks::RECIPIENT,
+                Verdict::Fail,
+                format!("subject id is {got:?}, not {}", want.value),
+            ));
+        }
+        return;
+    }
+    let mut seen = 0;
+    for ident in as_list(subject.get("identifier")) {
+        if ident.get("identityType").and_then(Value::as_str) != Some(want.identity_type.as_str()) {
+            continue;
+        }
+        seen += 1;
+        let Some(stored) = ident.get("identityHash").and_then(Value::as_str) else {
+            continue;
+        };
+        let hashed = ident
+            .get("hashed")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let matched = if hashed {
+            let salt = ident.get("salt").and_then(Value::as_str).unwrap_or("");
+            match stored.split_once('$') {
+                Some(("sha256", hex)) => {
+                    let h = Sha256::digest(format!("{}{salt}", want.value).as_bytes());
+                    hex::encode(h).eq_ignore_ascii_case(hex)
+                }
+                Some((alg, _)) => {
+                    r.push(res(
+                        &checks::RECIPIENT,
+                        Verdict::Warn,
+                        format!("identityHash algorithm {alg:?} not supported"),
+                    ));
+                    continue;
+                }
+                None => false,
+            }
+        } else {
+            stored == want.value
+        };
+        if matched {
+            r.push(res(
+                &checks::RECIPIENT,
+                Verdict::Pass,
+                format!(
+                    "{} {} matches an identifier{}",
+                    want.identity_type,
+                    want.value,
+                    if hashed { " (hashed)" } else { "" }
+                ),
+            ));
+            return;
+        }
+    }
+    r.push(res(
+        &checks::RECIPIENT,
+        Verdict::Fail,
+        format!(
+            "no identifier of type {} matches {} ({seen} of that type checked)",
+            want.identity_type, want.value
+        ),
+    ));
+}
+
+pub(super) fn clr(r: &mut DocReport, cred: &Value, opts: &Options, level: usize) {
+    let subject = cred
+        .get("credentialSubject")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let mut achievement_ids: std::collections::BTreeSet<String> =
+        as_list(subject.get("achievement"))
+            .into_iter()
+            .filter_map(|a| a.get("id").and_then(Value::as_str).map(str::to_owned))
+            .collect();
+    let nested = as_list(subject.get("verifiableCredential"));
+    if nested.is_empty() {
+        r.push(res(
+            &checks::CLR_CREDENTIALS,
+            Verdict::Fail,
+            "the CLR bundles no credentials (credentialSubject.verifiableCredential is empty)",
+        ));
+    } else if level >= MAX_NESTING {
+        r.push(res(
+            &checks::CLR_CREDENTIALS,
+            Verdict::Fail,
+            format!("credentials nested deeper than {MAX_NESTING} levels"),
+        ));
+    } else {
+        let mut failed = Vec::new();
+        for (i, c) in nested.iter().enumerate() {
+            let pointer = format!("/credentialSubject/verifiableCredential/{i}");
+            let mut sub = DocReport::new(format!("{}{pointer}", r.subject));
+            let json = match c {
+                Value::String(t) => {
+                    verify_text(&mut sub, t, opts, level + 1, false);
+                    jwt::decode(t).ok().map(|j| j.credential)
+                }
+                v => {
+                    verify_credential(&mut sub, v, None, opts, level + 1, false);
+                    Some((*v).clone())
+                }
+            };
+            if let Some(id) = json
+                .as_ref()
+                .and_then(|j| j.pointer("/credentialSubject/achievement/id"))
+                .and_then(Value::as_str)
+            {
+                achievement_ids.insert(id.to_owned());
+            }
+            if !sub.passed() {
+                failed.push(pointer);
+            }
+            r.nested.push(sub);
+        }
+        if failed.is_empty() {
+            r.push(res(
+                &checks::CLR_CREDENTIALS,
+                Verdict::Pass,
+                format!("all {} bundled credential(s) verify", nested.len()),
+            ));
+        } else {
+            r.push(res(
+                &checks::CLR_CREDENTIALS,
+                Verdict::Fail,
+                format!("bundled credential(s) failed: {}", failed.join(", ")),
+            ));
+        }
+    }
+    let assocs = as_list(subject.get("association"));
+    if assocs.is_empty() {
+        r.push(res(
+            &checks::CLR_ASSOCIATIONS,
+            Verdict::Skip,
+            "no associations",
+        ));
+        return;
+    }
+    let mut dangling = Vec::new();
+    for (i, a) in assocs.iter().enumerate() {
+        for end in ["sourceId", "targetId"] {
+            let id = a.get(end).and_then(Value::as_str);
+            if !id.is_some_and(|id| achievement_ids.contains(id)) {
+                dangling.push(format!(
+                    "/credentialSubject/association/{i}/{end} = {}",
+                    id.unwrap_or("(missing)")
+                ));
+            }
+        }
+    }
+    if dangling.is_empty() {
+        r.push(res(
+            &checks::CLR_ASSOCIATIONS,
+            Verdict::Pass,
+            format!(
+                "{} association(s), every end names an achievement in the CLR",
+                assocs.len()
+            ),
+        ));
+    } else {
+        let mut c = res(
+            &checks::CLR_ASSOCIATIONS,
+            Verdict::Fail,
+            format!(
+                "association end(s) name no achievement in the CLR: {}",
+                dangling.join("; ")
+            ),
+        );
+        c = c.with(
+            "achievements present",
+            Value::from(achievement_ids.into_iter().collect::<Vec<_>>()),
+        );
+        r.push(c);
+    }
+}
+
+/// `ob3.context.base`: the W3C credentials context first (a credential's, a presentation's).
+pub(super) fn base_context(r: &mut DocReport, ctx: &[String]) {
+    match ctx.first().map(String::as_str) {
+        Some(VC_V2) => r.push(res(
+            &checks::CONTEXT_BASE,
+            Verdict::Pass,
+            "VC Data Model 2.0 context first",
+        )),
+        Some(VC_V1) => r.push(res(
+            &checks::CONTEXT_BASE,
+            Verdict::Warn,
+            format!("VC Data Model 1.1 context first: an outdated form (OB 3.0 / CLR 2.0 credentials use {VC_V2}); accepted for verification"),
+        )),
+        other => r.push(
+            res(
+                &checks::CONTEXT_BASE,
+                Verdict::Fail,
+                format!(
+                    "first @context must be {VC_V2} (or {VC_V1}); found {}",
+                    other.unwrap_or("nothing")
+                ),
+            )
+            .at(
+                "/@context/0",
+                "@context[0]",
+                other.map(Value::from).unwrap_or(Value::Null),
+            ),
+        ),
+    }
+}
+
+pub(super) fn verify_presentation(r: &mut DocReport, vp: &Value, opts: &Options, level: usize) {
+    r.kind = "VerifiablePresentation".into();
+    // The data model's rule holds for presentations too, signed or not.
+    base_context(r, &contexts(vp));
+    let proofs = as_list(vp.get("proof"));
+    if proofs.is_empty() {
+        r.push(res(
+            &checks::VP_PROOF,
+            Verdict::Skip,
+            "the presentation is not signed",
+        ));
+    }
+    for p in proofs {
+        let mut trace = ProofTrace::default();
+        match di::verify_proof_with(
+            vp,
+            p,
+            &opts.keys,
+            &opts.loader,
+            &mut trace,
+            None,
+            "authentication",
+        ) {
+            Ok(_) => {
+                let holder = vp.get("holder").and_then(Value::as_str);
+                let ctrl = trace
+                    .key
+                    .as_ref()
+                    .map(|k| k.controller.clone())
+                    .unwrap_or_default();
+                if holder.is_some_and(|h| h != ctrl) {
+                    r.push(res(
+                        &checks::VP_PROOF,
+                        Verdict::Fail,
+                        format!(
+                            "signed by {ctrl}, not the holder {}",
+                            holder.unwrap_or_default()
+                        ),
+                    ));
+                } else {
+                    r.push(res(
+                        &checks::VP_PROOF,
+                        Verdict::Pass,
+                        format!("presentation signed by {ctrl}"),
+                    ));
+                }
+            }
+            Err(e) => r.push(trace_evidence(
+                res(&checks::VP_PROOF, Verdict::Fail, e.to_string()),
+                &trace,
+            )),
+        }
+    }
+    let creds = as_list(vp.get("verifiableCredential"));
+    if creds.is_empty() {
+        r.push(res(
+            &checks::VP_CREDENTIALS,
+            Verdict::Fail,
+            "the presentation holds no credentials",
+        ));
+        return;
+    }
+    let mut failed = Vec::new();
+    for (i, c) in creds.iter().enumerate() {
+        let pointer = format!("/verifiableCredential/{i}");
+        let mut sub = DocReport::new(format!("{}{pointer}", r.subject));
+        match c {
+            Value::String(t) => verify_text(&mut sub, t, opts, level + 1, true),
+            v => verify_credential(&mut sub, v, None, opts, level + 1, true),
+        }
+        if !sub.passed() {
+            failed.push(pointer);
+        }
+        r.nested.push(sub);
+    }
+    if failed.is_empty() {
+        r.push(res(
+            &checks::VP_CREDENTIALS,
+            Verdict::Pass,
+            format!("all {} credential(s) verify", creds.len()),
+        ));
+    } else {
+        r.push(res(
+            &checks::VP_CREDENTIALS,
+            Verdict::Fail,
+            format!("credential(s) failed: {}", failed.join(", ")),
+        ));
+    }
+}
