@@ -22,10 +22,32 @@ Examples:
   # production-like: own database, public HTTPS URL, admin token from the environment
   WELLSPRING_HUB_ADMIN_TOKEN=... wellspring hub serve --db hub.sqlite --public-url https://hub.example.edu
   wellspring hub add-learner --db hub.sqlite someone@example.org      # password from stdin
+  # revoke an issued credential: its bit in the status list /status/1 is set
+  curl -H 'Authorization: Bearer wellspring-demo-admin' -H 'Content-Type: application/json' \\
+      -d '{\"credentialId\":\"urn:uuid:…\",\"reason\":\"issued in error\"}' http://127.0.0.1:8470/admin/revoke
+  wellspring hub revoke --db hub.sqlite --credential-id urn:uuid:… --reason 'issued in error'
 
 Discovery: /ims/ob/v3p0/discovery and /ims/clr/v2p0/discovery. Issuer: /issuer,
-/.well-known/did.json, /.well-known/jwks.json. Everything acknowledged is in the SQLite file
-(WAL, synchronous=FULL) and survives a crash.";
+/.well-known/did.json, /.well-known/jwks.json. Revocation: every credential issued carries a
+BitstringStatusListEntry into the signed list at /status/1 (131,072 entries, random indexes).
+Everything acknowledged is in the SQLite file (WAL, synchronous=FULL) and survives a crash.";
+
+const REVOKE_EXAMPLES: &str = "\
+Examples:
+  # the credential ids are in the hub's answers to POST /admin/results (issued[].credentialId)
+  # and in each credential's \"id\"
+  wellspring hub revoke --db hub.sqlite --credential-id urn:uuid:0b6f3c1e-4d2a-4c7e-9a51-2f0e8d7c6b5a \\
+      --reason 'issued in error'
+  # the same over HTTP, while the hub runs with an admin token
+  curl -H \"Authorization: Bearer $WELLSPRING_HUB_ADMIN_TOKEN\" -H 'Content-Type: application/json' \\
+      -d '{\"credentialId\":\"urn:uuid:…\",\"reason\":\"issued in error\"}' https://hub.example.edu/admin/revoke
+
+The credential's bit in the hub's status list is set for good (revoking again changes nothing;
+there is no un-revoke). A running hub on the same file serves the new list at its next
+GET /status/1; clients that cached the old one (Cache-Control: max-age=60) see it within a
+minute. A CLR keeps its id when it is reissued, so a revoked CLR stays revoked. Exit 0 when
+revoked (or already revoked), 1 when no credential issued by this hub has that id, 2 when the
+database cannot be read.";
 
 #[derive(Subcommand)]
 pub enum HubCmd {
@@ -40,6 +62,19 @@ pub enum HubCmd {
         #[arg(long)]
         name: Option<String>,
         email: String,
+    },
+    /// Revoke a credential the hub issued: set its bit in the status list (/status/1).
+    #[command(after_help = REVOKE_EXAMPLES)]
+    Revoke {
+        /// The hub's SQLite file (it must exist).
+        #[arg(long, value_name = "PATH", default_value = "wellspring-hub.sqlite")]
+        db: PathBuf,
+        /// The id of the credential (its `id`, `urn:uuid:…`).
+        #[arg(long, value_name = "ID")]
+        credential_id: String,
+        /// Why (kept in the database; not published in the list).
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
     },
 }
 
@@ -66,7 +101,7 @@ pub struct ServeArgs {
     /// Demo catalog and learner; admin token defaults to wellspring-demo-admin.
     #[arg(long)]
     demo: bool,
-    /// Bearer token of POST /admin/results (or env WELLSPRING_HUB_ADMIN_TOKEN).
+    /// Bearer token of POST /admin/results and /admin/revoke (or env WELLSPRING_HUB_ADMIN_TOKEN).
     #[arg(long, value_name = "TOKEN")]
     admin_token: Option<String>,
     /// Base URL of the CASE provider the achievements align to.
@@ -91,6 +126,11 @@ fn read_password() -> Option<String> {
 
 pub fn run(c: HubCmd) -> u8 {
     match c {
+        HubCmd::Revoke {
+            db,
+            credential_id,
+            reason,
+        } => revoke(&db, &credential_id, reason.as_deref()),
         HubCmd::AddLearner { db, name, email } => {
             let Some(password) = read_password() else {
                 eprintln!("wellspring hub: cannot read the password from stdin");
@@ -137,6 +177,7 @@ pub fn run(c: HubCmd) -> u8 {
                         format!("OB 3.0 discovery:  {base}/ims/ob/v3p0/discovery"),
                         format!("CLR 2.0 discovery: {base}/ims/clr/v2p0/discovery"),
                         format!("issuer: {}", r.hub.issuer.id),
+                        format!("status list: {}", r.hub.status_list_url()),
                     ];
                     if a.demo {
                         lines.push(format!(
@@ -149,13 +190,65 @@ pub fn run(c: HubCmd) -> u8 {
                         Some(t) if a.demo && t == server::DEMO_ADMIN_TOKEN => {
                             format!("admin token: {t} (demo default)")
                         }
-                        Some(_) => "admin API on (POST /admin/results)".into(),
+                        Some(_) => "admin API on (POST /admin/results, POST /admin/revoke)".into(),
                         None => "admin API off (no --admin-token)".into(),
                     });
                     (base.clone(), lines)
                 },
                 |r| r.stop(),
             )
+        }
+    }
+}
+
+fn revoke(db: &std::path::Path, credential_id: &str, reason: Option<&str>) -> u8 {
+    if !db.is_file() {
+        eprintln!(
+            "wellspring hub: {} does not exist (give the hub's database with --db)",
+            db.display()
+        );
+        return 2;
+    }
+    let store = match wellspring_hub::store::Store::open(db) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("wellspring hub: {e}");
+            return 2;
+        }
+    };
+    match store.revoke(credential_id, reason) {
+        Ok(Some(r)) => {
+            let e = &r.entry;
+            if r.already {
+                println!(
+                    "{} was already revoked (status list index {}, {}{})",
+                    e.credential_id,
+                    e.index,
+                    e.revoked_at.as_deref().unwrap_or("earlier"),
+                    e.reason
+                        .as_deref()
+                        .map(|r| format!(": {r}"))
+                        .unwrap_or_default()
+                );
+            } else {
+                println!(
+                    "{} revoked: bit {} of the status list /status/1 is set",
+                    e.credential_id, e.index
+                );
+            }
+            0
+        }
+        Ok(None) => {
+            eprintln!(
+                "wellspring hub: no credential issued by the hub in {} has the id {:?}",
+                db.display(),
+                credential_id.trim()
+            );
+            1
+        }
+        Err(e) => {
+            eprintln!("wellspring hub: {e}");
+            2
         }
     }
 }

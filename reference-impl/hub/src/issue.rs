@@ -291,3 +291,56 @@ pub fn clr(
         "credentialSchema": [{"id": m::SCHEMA_CLR_CREDENTIAL, "type": m::SCHEMA_VALIDATOR_TYPE}],
     })
 }
+
+/// The path of the hub's (one) revocation status list under its public URL.
+pub const STATUS_LIST_PATH: &str = "/status/1";
+
+/// The URL of the hub's revocation status list.
+pub fn status_list_url(base: &str) -> String {
+    format!("{}{STATUS_LIST_PATH}", base.trim_end_matches('/'))
+}
+
+/// The `credentialStatus` of a credential holding bit `index` of the list at `list_url`
+/// (Bitstring Status List v1.0, revocation; the index as a base-10 string).
+pub fn status_entry(list_url: &str, index: u32) -> Value {
+    json!({
+        "id": format!("{list_url}#{index}"),
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": index.to_string(),
+        "statusListCredential": list_url,
+    })
+}
+
+/// The bitstring of `bits` entries (a multiple of 8) with the `revoked` indexes set: index 0
+/// is the left-most (most significant) bit of the first byte.
+pub fn bitstring(bits: u32, revoked: &[u32]) -> Vec<u8> {
+    let mut b = vec![0u8; bits.div_ceil(8) as usize];
+    for &i in revoked.iter().filter(|&&i| i < bits) {
+        b[(i / 8) as usize] |= 0x80 >> (i % 8);
+    }
+    b
+}
+
+/// The unsigned BitstringStatusListCredential (revocation) of the list at `list_url`.
+pub fn status_list_credential(
+    issuer: &Issuer,
+    list_url: &str,
+    revoked: &[u32],
+    now: &str,
+) -> Value {
+    let bits = bitstring(crate::store::STATUS_LIST_BITS, revoked);
+    json!({
+        "@context": [m::CONTEXT_VC_V2],
+        "id": list_url,
+        "type": [m::TYPE_VC, "BitstringStatusListCredential"],
+        "issuer": issuer.id,
+        "validFrom": now,
+        "credentialSubject": {
+            "id": format!("{list_url}#list"),
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": wellspring_verify::status::encode_list(&bits),
+        },
+    })
+}

@@ -1,7 +1,7 @@
 //! The hub server: the OB 3.0 / CLR 2.0 Service Provider surface (wellspring-obapi) over the
 //! hub's store, the issuer's public documents (`/issuer`, `/.well-known/did.json`,
-//! `/.well-known/jwks.json`), the achievement catalog, and the admin trigger
-//! `POST /admin/results`.
+//! `/.well-known/jwks.json`), the achievement catalog, the revocation status list
+//! (`/status/1`), and the admin API (`POST /admin/results`, `POST /admin/revoke`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -73,6 +73,9 @@ pub struct Hub {
     admin_token: Option<String>,
     /// One issuance at a time (a CLR reissue must see every award before it).
     issuing: std::sync::Mutex<()>,
+    /// The signed status list and the store's status revision it was built at: signed again
+    /// only after a revocation, never per request.
+    status_cache: std::sync::Mutex<Option<(i64, Arc<String>)>>,
 }
 
 /// Why a hub operation failed.
@@ -249,7 +252,12 @@ impl Hub {
                 def,
             );
             let id = crate::store::uuid_urn();
-            let unsigned = issue::open_badge(&self.issuer, &learner, a, &id, &now);
+            // status list bits: a fresh random one for the badge; the CLR keeps its own
+            let list_url = issue::status_list_url(&self.base);
+            let ob_index = self.store.status_index_for(&id, &[])?;
+            let clr_index = self.store.status_index_for(&learner.clr_id, &[ob_index])?;
+            let mut unsigned = issue::open_badge(&self.issuer, &learner, a, &id, &now);
+            unsigned["credentialStatus"] = issue::status_entry(&list_url, ob_index);
             let signed = self
                 .issuer
                 .sign(&unsigned, &now)
@@ -294,13 +302,9 @@ impl Hub {
                 None => (None, format!("{} — learner record", self.issuer.name)),
             };
             out.program_complete = prog.is_some();
-            let clr = self
-                .issuer
-                .sign(
-                    &issue::clr(&self.issuer, &learner, bundled, prog, &title, &now),
-                    &now,
-                )
-                .map_err(HubError::Internal)?;
+            let mut clr = issue::clr(&self.issuer, &learner, bundled, prog, &title, &now);
+            clr["credentialStatus"] = issue::status_entry(&list_url, clr_index);
+            let clr = self.issuer.sign(&clr, &now).map_err(HubError::Internal)?;
             let clr_text = clr.to_string();
             let iss = wellspring_obapi::normalize_id(&self.issuer.id);
             let ob_key = wellspring_obapi::normalize_id(&id);
@@ -325,13 +329,79 @@ impl Hub {
                     origin: "issued",
                 },
             ];
+            let status = [
+                (id.as_str(), ob_index),
+                (learner.clr_id.as_str(), clr_index),
+            ];
             self.store
-                .award(learner.id, slug, &id, &signed_text, &puts)?;
+                .award(learner.id, slug, &id, &signed_text, &puts, &status)?;
             awarded.push(slug.clone());
             out.issued.push((slug.clone(), id));
             out.clr = Some(learner.clr_id.clone());
         }
         Ok(out)
+    }
+}
+
+impl Hub {
+    /// The URL of the hub's revocation status list (`<public URL>/status/1`).
+    pub fn status_list_url(&self) -> String {
+        issue::status_list_url(&self.base)
+    }
+
+    /// The signed status list when the cached one is current (no revocation since it was
+    /// signed).
+    pub fn status_list_cached(&self) -> Result<Option<Arc<String>>, HubError> {
+        let rev = self.store.status_revision()?;
+        let cache = self.status_cache.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(cache
+            .as_ref()
+            .filter(|(r, _)| *r == rev)
+            .map(|(_, body)| body.clone()))
+    }
+
+    /// The BitstringStatusListCredential (revocation) of every credential the hub issued,
+    /// signed (eddsa-rdfc-2022) by the issuer key: the cached copy, or signed anew when a
+    /// revocation happened since (in this process or through `wellspring hub revoke`).
+    /// Blocking: may sign.
+    pub fn status_list(&self) -> Result<Arc<String>, HubError> {
+        let mut cache = self.status_cache.lock().unwrap_or_else(|e| e.into_inner());
+        // the revision first: a revocation landing between the two reads makes the list newer
+        // than its key, never older (it is then signed once more)
+        let rev = self.store.status_revision()?;
+        if let Some((r, body)) = cache.as_ref() {
+            if *r == rev {
+                return Ok(body.clone());
+            }
+        }
+        let revoked = self.store.revoked_indexes()?;
+        let now = issue::now_text();
+        let unsigned =
+            issue::status_list_credential(&self.issuer, &self.status_list_url(), &revoked, &now);
+        let signed = self
+            .issuer
+            .sign(&unsigned, &now)
+            .map_err(HubError::Internal)?;
+        let body = Arc::new(signed.to_string());
+        *cache = Some((rev, body.clone()));
+        Ok(body)
+    }
+
+    /// Revokes a credential the hub issued (idempotent) and signs the new list.
+    pub fn revoke(
+        &self,
+        credential_id: &str,
+        reason: Option<&str>,
+    ) -> Result<crate::store::Revoked, HubError> {
+        let r = self.store.revoke(credential_id, reason)?.ok_or_else(|| {
+            HubError::NotFound(format!(
+                "no credential issued by this hub has the id {:?} (or it was issued before the hub kept a status list)",
+                credential_id.trim()
+            ))
+        })?;
+        // the revocation is durable; should signing fail, the next GET /status/1 tries again
+        let _ = self.status_list();
+        Ok(r)
     }
 }
 
@@ -465,6 +535,7 @@ pub async fn start(c: Config) -> Result<Running, String> {
         case_url: c.case_url.trim_end_matches('/').to_owned(),
         admin_token: admin_token.clone(),
         issuing: std::sync::Mutex::new(()),
+        status_cache: std::sync::Mutex::new(None),
     });
     if c.demo {
         let h = hub.clone();
@@ -536,7 +607,9 @@ fn routes(hub: Arc<Hub>) -> Router {
         .route("/.well-known/jwks.json", get(|State(h): S| async move { json_ok(&h.issuer.jwks()) }))
         .route("/achievements", get(achievements))
         .route("/achievements/{slug}", get(achievement))
+        .route(issue::STATUS_LIST_PATH, get(status_list))
         .route("/admin/results", post(admin_results))
+        .route("/admin/revoke", post(admin_revoke))
         .route("/static/logo.svg", get(|| async {
             ([("content-type", "image/svg+xml")], "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"64\" height=\"64\"><rect width=\"64\" height=\"64\" rx=\"12\" fill=\"#7a3b00\"/><text x=\"32\" y=\"42\" font-size=\"28\" text-anchor=\"middle\" fill=\"#fff\">AH</text></svg>")
         }))
@@ -590,7 +663,8 @@ async fn home(State(h): S) -> Html<String> {
             "<p>An Open Badges 3.0 and CLR 2.0 issuer and Service Provider.</p><ul>\
              <li>OB 3.0 API: <a href=\"/ims/ob/v3p0/discovery\"><code>/ims/ob/v3p0/discovery</code></a></li>\
              <li>CLR 2.0 API: <a href=\"/ims/clr/v2p0/discovery\"><code>/ims/clr/v2p0/discovery</code></a></li>\
-             <li>Issuer: <a href=\"/issuer\"><code>{}</code></a> (<a href=\"/.well-known/did.json\">did.json</a>, <a href=\"/.well-known/jwks.json\">jwks.json</a>)</li></ul>\
+             <li>Issuer: <a href=\"/issuer\"><code>{}</code></a> (<a href=\"/.well-known/did.json\">did.json</a>, <a href=\"/.well-known/jwks.json\">jwks.json</a>)</li>\
+             <li>Revocation status list: <a href=\"/status/1\"><code>/status/1</code></a></li></ul>\
              <h2>Achievements</h2><ul>{}</ul>",
             esc(&h.issuer.id),
             if list.is_empty() { "<li>none in the catalog</li>".into() } else { list }
@@ -727,6 +801,103 @@ async fn admin_results(State(h): S, headers: HeaderMap, body: Bytes) -> Response
         })),
         Ok(Err(HubError::NotFound(e))) => imsx(StatusCode::NOT_FOUND, "not_found", &e),
         Ok(Err(HubError::Invalid(e))) => imsx(StatusCode::BAD_REQUEST, "invalid_data", &e),
+        Ok(Err(HubError::Internal(e))) => imsx(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_server_error",
+            &e,
+        ),
+        Err(e) => imsx(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_server_error",
+            &e.to_string(),
+        ),
+    }
+}
+
+/// How long a client may keep the status list: a revocation shows within a minute.
+const STATUS_LIST_MAX_AGE: &str = "public, max-age=60";
+
+/// `GET /status/1`: the BitstringStatusListCredential, signed once per revocation.
+async fn status_list(State(h): S) -> Response {
+    let body = match h.status_list_cached() {
+        Ok(Some(b)) => Ok(b),
+        Ok(None) => {
+            let hub = h.clone();
+            match tokio::task::spawn_blocking(move || hub.status_list()).await {
+                Ok(r) => r,
+                Err(e) => Err(HubError::Internal(e.to_string())),
+            }
+        }
+        Err(e) => Err(e),
+    };
+    match body {
+        Ok(b) => {
+            let mut r = (StatusCode::OK, b.as_str().to_owned()).into_response();
+            r.headers_mut().insert(
+                "content-type",
+                HeaderValue::from_static("application/vc+ld+json"),
+            );
+            r.headers_mut().insert(
+                "cache-control",
+                HeaderValue::from_static(STATUS_LIST_MAX_AGE),
+            );
+            r
+        }
+        Err(e) => imsx(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_server_error",
+            &e.to_string(),
+        ),
+    }
+}
+
+/// Longest revocation reason kept.
+const MAX_REASON_CHARS: usize = 1000;
+
+/// `POST /admin/revoke` `{"credentialId": ID, "reason": TEXT}` (reason optional): sets the
+/// credential's bit in the status list. Idempotent; 404 for an id the hub did not issue.
+async fn admin_revoke(State(h): S, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = admin_ok(&h, &headers) {
+        return r;
+    }
+    let bad = |m: &str| imsx(StatusCode::BAD_REQUEST, "invalid_data", m);
+    let v: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return bad(&format!("the body is not JSON: {e}")),
+    };
+    let Some(id) = v
+        .get("credentialId")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+    else {
+        return bad("credentialId (the id of a credential this hub issued) is required");
+    };
+    let reason = match v.get("reason") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(r)) if r.chars().count() <= MAX_REASON_CHARS => Some(r.clone()),
+        Some(Value::String(_)) => {
+            return bad(&format!(
+                "reason is longer than {MAX_REASON_CHARS} characters"
+            ))
+        }
+        Some(_) => return bad("reason must be a string"),
+    };
+    let hub = h.clone();
+    let done = tokio::task::spawn_blocking(move || hub.revoke(&id, reason.as_deref())).await;
+    match done {
+        Ok(Ok(r)) => json_ok(&json!({
+            "credentialId": r.entry.credential_id,
+            "revoked": true,
+            "alreadyRevoked": r.already,
+            "statusListIndex": r.entry.index.to_string(),
+            "statusListCredential": h.status_list_url(),
+            "reason": r.entry.reason,
+            "revokedAt": r.entry.revoked_at,
+        })),
+        Ok(Err(HubError::NotFound(e))) => imsx(StatusCode::NOT_FOUND, "not_found", &e),
+        Ok(Err(HubError::Invalid(e))) => bad(&e),
         Ok(Err(HubError::Internal(e))) => imsx(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal_server_error",

@@ -2,6 +2,11 @@
 //! achievements (what CASE items each requires), the results received, what was awarded, and
 //! every credential a learner holds (issued here or upserted by a client), kept as exact text.
 //!
+//! Status: every credential the hub issues has an index in the revocation status list
+//! (`status_entry`), drawn at random among the free ones and recorded in the transaction that
+//! stores the credential; revoking sets its `revoked` flag and bumps `meta.status_revision`
+//! (what the served list's cache is keyed on).
+//!
 //! WAL and `synchronous=FULL`: a write is acknowledged only after its transaction is durable,
 //! so whatever the hub answered survives `kill -9`. Migrations run in code on open.
 
@@ -37,7 +42,16 @@ const SCHEMA: &[&str] = &[
         stored INTEGER NOT NULL, origin TEXT NOT NULL)",
     "CREATE UNIQUE INDEX IF NOT EXISTS credential_same ON credential(learner, standard, issuer_key, credential_key)",
     "CREATE INDEX IF NOT EXISTS credential_list ON credential(learner, standard, stored, id)",
+    // one status list (`/status/1`): `idx` is the credential's bit in it
+    "CREATE TABLE IF NOT EXISTS status_entry (
+        idx INTEGER PRIMARY KEY CHECK (idx >= 0), credential_id TEXT NOT NULL UNIQUE,
+        allocated TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, reason TEXT, revoked_at TEXT)",
+    "CREATE INDEX IF NOT EXISTS status_revoked ON status_entry(revoked)",
 ];
+
+/// Entries in the status list: 131,072 bits (16 KB), the minimum the Bitstring Status List
+/// asks for so that one credential's bit hides among many (herd privacy).
+pub const STATUS_LIST_BITS: u32 = 131_072;
 
 #[derive(Debug)]
 pub struct StoreError(pub String);
@@ -100,6 +114,24 @@ pub struct Award {
     /// The Data Integrity–signed OpenBadgeCredential (bundled in the CLR).
     pub signed: String,
     pub at: String,
+}
+
+/// A credential's place in the status list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusEntry {
+    pub credential_id: String,
+    pub index: u32,
+    pub revoked: bool,
+    pub reason: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// What a revocation did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revoked {
+    pub entry: StatusEntry,
+    /// It was revoked before this call (nothing changed: the first reason and time stay).
+    pub already: bool,
 }
 
 #[derive(Clone)]
@@ -416,7 +448,9 @@ impl Store {
     }
 
     /// Records an award and stores its credential(s) in one transaction: either all of it is
-    /// durable or none. `creds` are the learner's credentials to put (OB, then the CLR).
+    /// durable or none. `creds` are the learner's credentials to put (OB, then the CLR);
+    /// `status` the status list indexes they carry (credential id, index), from
+    /// [`Store::status_index_for`]: recorded here, in the same transaction.
     pub fn award(
         &self,
         learner: i64,
@@ -424,9 +458,13 @@ impl Store {
         credential_id: &str,
         signed: &str,
         creds: &[Put],
+        status: &[(&str, u32)],
     ) -> R<()> {
         let mut db = self.db();
         let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for (cid, idx) in status {
+            record_status(&tx, cid, *idx)?;
+        }
         tx.execute(
             "INSERT INTO award (learner, achievement, credential_id, signed, at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![learner, achievement, credential_id, signed, now()],
@@ -441,5 +479,180 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// The status list index of a credential: the one it already has (a reissued CLR keeps
+    /// its own), or a free one drawn at random from the OS generator so that indexes say
+    /// nothing about the order of issuance. `taken` are indexes already promised to other
+    /// credentials of the same issuance. Not recorded here: [`Store::award`] records it with
+    /// the credential. Callers issue one at a time (the hub's issuing lock).
+    pub fn status_index_for(&self, credential_id: &str, taken: &[u32]) -> R<u32> {
+        use rand::Rng;
+        let db = self.db();
+        let existing: Option<u32> = db
+            .query_row(
+                "SELECT idx FROM status_entry WHERE credential_id = ?1",
+                params![credential_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(i) = existing {
+            return Ok(i);
+        }
+        let used = |i: u32| -> R<bool> {
+            Ok(taken.contains(&i)
+                || db
+                    .prepare_cached("SELECT 1 FROM status_entry WHERE idx = ?1")?
+                    .query_row(params![i], |_| Ok(()))
+                    .optional()?
+                    .is_some())
+        };
+        let mut rng = rand::rngs::OsRng;
+        // a sparse list: a few random draws find a free bit
+        for _ in 0..64 {
+            let i = rng.gen_range(0..STATUS_LIST_BITS);
+            if !used(i)? {
+                return Ok(i);
+            }
+        }
+        // a nearly full one: draw among the free bits themselves
+        let mut st = db.prepare("SELECT idx FROM status_entry")?;
+        let all: std::collections::HashSet<u32> = st
+            .query_map([], |r| r.get::<_, u32>(0))?
+            .collect::<Result<_, _>>()?;
+        let free: Vec<u32> = (0..STATUS_LIST_BITS)
+            .filter(|i| !all.contains(i) && !taken.contains(i))
+            .collect();
+        if free.is_empty() {
+            return Err(StoreError(format!(
+                "the status list is full ({STATUS_LIST_BITS} credentials): no index left to issue with"
+            )));
+        }
+        Ok(free[rng.gen_range(0..free.len())])
+    }
+
+    /// The status entry of a credential the hub issued.
+    pub fn status_entry(&self, credential_id: &str) -> R<Option<StatusEntry>> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT credential_id, idx, revoked, reason, revoked_at FROM status_entry WHERE credential_id = ?1",
+                params![credential_id.trim()],
+                status_row,
+            )
+            .optional()?)
+    }
+
+    /// Revokes a credential the hub issued (its bit in the status list is set from now on).
+    /// Idempotent: revoking it again changes nothing. `None`: no credential of that id has a
+    /// status entry here.
+    pub fn revoke(&self, credential_id: &str, reason: Option<&str>) -> R<Option<Revoked>> {
+        let mut db = self.db();
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let Some(before) = tx
+            .query_row(
+                "SELECT credential_id, idx, revoked, reason, revoked_at FROM status_entry WHERE credential_id = ?1",
+                params![credential_id.trim()],
+                status_row,
+            )
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        if before.revoked {
+            return Ok(Some(Revoked {
+                entry: before,
+                already: true,
+            }));
+        }
+        let at = now();
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        tx.execute(
+            "UPDATE status_entry SET revoked = 1, reason = ?2, revoked_at = ?3 WHERE idx = ?1",
+            params![before.index, reason, at],
+        )?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('status_revision', '1')
+             ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
+            [],
+        )?;
+        tx.commit()?;
+        Ok(Some(Revoked {
+            entry: StatusEntry {
+                revoked: true,
+                reason: reason.map(str::to_owned),
+                revoked_at: Some(at),
+                ..before
+            },
+            already: false,
+        }))
+    }
+
+    /// The revoked indexes of the status list.
+    pub fn revoked_indexes(&self) -> R<Vec<u32>> {
+        let db = self.db();
+        let mut st = db.prepare_cached("SELECT idx FROM status_entry WHERE revoked = 1")?;
+        let rows = st.query_map([], |r| r.get::<_, u32>(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Changes with every revocation (by this process or another one on the same file, such
+    /// as `wellspring hub revoke`): what the served list is cached under.
+    pub fn status_revision(&self) -> R<i64> {
+        Ok(self
+            .meta("status_revision")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+}
+
+fn status_row(r: &rusqlite::Row) -> rusqlite::Result<StatusEntry> {
+    Ok(StatusEntry {
+        credential_id: r.get(0)?,
+        index: r.get(1)?,
+        revoked: r.get::<_, i64>(2)? != 0,
+        reason: r.get(3)?,
+        revoked_at: r.get(4)?,
+    })
+}
+
+/// Records a credential's status index inside the issuing transaction. The credential keeps
+/// the index it has (a reissued CLR); an index another credential holds is refused (the
+/// transaction fails and nothing of the issuance is stored).
+fn record_status(tx: &rusqlite::Transaction, credential_id: &str, idx: u32) -> R<()> {
+    if idx >= STATUS_LIST_BITS {
+        return Err(StoreError(format!(
+            "status index {idx} is outside the list (0..{STATUS_LIST_BITS})"
+        )));
+    }
+    let have: Option<u32> = tx
+        .query_row(
+            "SELECT idx FROM status_entry WHERE credential_id = ?1",
+            params![credential_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match have {
+        Some(i) if i == idx => Ok(()),
+        Some(i) => Err(StoreError(format!(
+            "{credential_id} already has status index {i}, not {idx}"
+        ))),
+        None => {
+            tx.execute(
+                "INSERT INTO status_entry (idx, credential_id, allocated) VALUES (?1, ?2, ?3)",
+                params![idx, credential_id, now()],
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    StoreError(format!(
+                        "status index {idx} was taken meanwhile: the issuance is not stored, try again"
+                    ))
+                }
+                e => e.into(),
+            })?;
+            Ok(())
+        }
     }
 }
