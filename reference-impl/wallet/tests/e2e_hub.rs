@@ -51,7 +51,8 @@ fn hub_issues_wallet_imports_over_oauth_and_exports_the_same_bytes() {
     let mut w = wellspring_wallet::server::Config::new(dir.path().join("wallet.sqlite"));
     w.allow_private_network = true;
     w.listen = "127.0.0.1:0".parse().unwrap();
-    w.offline = true;
+    // online: the hub's credentials carry a status list entry, read over loopback
+    w.offline = false;
     let wallet = rt.block_on(wellspring_wallet::server::start(w)).unwrap();
     let learner = wallet
         .store
