@@ -22,6 +22,7 @@ mod schema_checks;
 mod validity;
 
 use proof::*;
+pub(crate) use proof::{bind, Binding};
 use related::*;
 use schema_checks::*;
 use validity::*;
@@ -496,6 +497,11 @@ fn verify_credential(
 
     // 8. Status.
     let cid = cred.get("id").and_then(Value::as_str);
+    let issuer_id = match cred.get("issuer") {
+        Some(Value::String(s)) => Some(s.as_str()),
+        Some(o) => o.get("id").and_then(Value::as_str),
+        None => None,
+    };
     let entries = as_list(cred.get("credentialStatus"));
     if entries.is_empty() {
         r.push(res(
@@ -505,7 +511,7 @@ fn verify_credential(
         ));
     }
     for e in entries {
-        match status::check(e, cid, opts) {
+        match status::check(e, cid, issuer_id, opts) {
             Status::Active(m) => r.push(res(&checks::STATUS, Verdict::Pass, m)),
             Status::Revoked(m) => {
                 r.push(res(&checks::STATUS, Verdict::Fail, format!("revoked: {m}")))

@@ -1,6 +1,13 @@
 //! Credential status (OB 3.0 `#verification` step 4): `1EdTechRevocationList` (VCRL 1.0) and
 //! W3C `BitstringStatusListEntry`. Tri-state: revoked / not revoked / unknown — an unreachable
 //! list is never reported as "not revoked".
+//!
+//! A Bitstring Status List is itself a credential; it is believed only when it is authentic
+//! (W3C Bitstring Status List v1.0 §3.2, validation algorithm): issued by the credential's own
+//! issuer, an embedded proof that verifies with a key bound to that issuer, a `statusPurpose`
+//! that matches the entry's, not expired, and at least 131,072 entries. Otherwise the status is
+//! unknown (STATUS_VERIFICATION_ERROR / STATUS_LIST_LENGTH_ERROR), never "active" and never
+//! "revoked" on the word of a list anyone could have served.
 
 use std::io::Read;
 
@@ -21,6 +28,84 @@ pub enum Status {
 /// Largest status list accepted after decompression (bits are bytes × 8).
 const MAX_LIST_BYTES: u64 = 16 * 1024 * 1024;
 
+/// The shortest bitstring a status list may have (Bitstring Status List v1.0 §2.1: 16 KB, for
+/// herd privacy); a shorter one is a STATUS_LIST_LENGTH_ERROR.
+pub const MIN_LIST_BITS: usize = 131_072;
+
+fn id_of(v: Option<&Value>) -> Option<&str> {
+    match v? {
+        Value::String(s) => Some(s),
+        o => o.get("id").and_then(Value::as_str),
+    }
+}
+
+/// Whether the status list credential `list` (from `url`) may be believed about a credential
+/// of `issuer` with status purpose `purpose`: Ok(how it was authenticated) or why not.
+fn authentic(
+    list: &Value,
+    url: &str,
+    issuer: Option<&str>,
+    purpose: &str,
+    opts: &Options,
+) -> Result<String, String> {
+    let issuer = issuer.ok_or("the credential names no issuer id to match the list's issuer")?;
+    let list_issuer = id_of(list.get("issuer")).ok_or_else(|| format!("{url} names no issuer"))?;
+    if list_issuer != issuer {
+        return Err(format!(
+            "{url} is issued by {list_issuer}, not by the credential's issuer {issuer}"
+        ));
+    }
+    let purposes: Vec<&str> = match list.pointer("/credentialSubject/statusPurpose") {
+        Some(Value::String(p)) => vec![p.as_str()],
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if !purposes.contains(&purpose) {
+        return Err(format!(
+            "{url} has statusPurpose {purposes:?}, the entry {purpose:?}"
+        ));
+    }
+    if let Some(until) = list.get("validUntil").and_then(Value::as_str) {
+        match chrono::DateTime::parse_from_rfc3339(until) {
+            Ok(t) if t < opts.now => return Err(format!("{url} expired at {until}")),
+            Ok(_) => {}
+            Err(e) => return Err(format!("{url}: validUntil {until:?} is not a date: {e}")),
+        }
+    }
+    let proofs: Vec<&Value> = match list.get("proof") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(p @ Value::Object(_)) => vec![p],
+        _ => {
+            return Err(format!(
+                "{url} carries no embedded proof: nothing authenticates it"
+            ))
+        }
+    };
+    let mut why = Vec::new();
+    for p in proofs {
+        let mut trace = crate::di::ProofTrace::default();
+        match crate::di::verify_proof(list, p, &opts.keys, &opts.loader, &mut trace) {
+            Err(e) => why.push(format!("its proof does not verify: {e}")),
+            Ok(_) => {
+                let vm = trace.verification_method.clone().unwrap_or_default();
+                let Some(key) = trace.key else {
+                    why.push("its proof verified without a resolved key".into());
+                    continue;
+                };
+                match crate::pipeline::bind(&key, &vm, Some(issuer), opts) {
+                    crate::pipeline::Binding::Bound(how) => {
+                        return Ok(format!("signed by {vm}: {how}"))
+                    }
+                    crate::pipeline::Binding::Unbound(w) => {
+                        why.push(format!("its proof verifies with {vm}, but {w}"))
+                    }
+                }
+            }
+        }
+    }
+    Err(format!("{url} is not authentic: {}", why.join("; ")))
+}
+
 fn load(url: &str, opts: &Options) -> Result<Value, String> {
     let text = if let Some(t) = opts.status_files.get(url) {
         t.clone()
@@ -34,8 +119,14 @@ fn load(url: &str, opts: &Options) -> Result<Value, String> {
     serde_json::from_str(&text).map_err(|e| format!("status list {url} is not JSON: {e}"))
 }
 
-/// Judges one `credentialStatus` entry of the credential whose id is `credential_id`.
-pub fn check(entry: &Value, credential_id: Option<&str>, opts: &Options) -> Status {
+/// Judges one `credentialStatus` entry of the credential whose id is `credential_id`, issued by
+/// `issuer`.
+pub fn check(
+    entry: &Value,
+    credential_id: Option<&str>,
+    issuer: Option<&str>,
+    opts: &Options,
+) -> Status {
     let ty = entry
         .get("type")
         .and_then(Value::as_str)
@@ -92,6 +183,10 @@ pub fn check(entry: &Value, credential_id: Option<&str>, opts: &Options) -> Stat
                 Ok(l) => l,
                 Err(e) => return Status::Unknown(e),
             };
+            let authenticated = match authentic(&list, url, issuer, purpose, opts) {
+                Ok(how) => how,
+                Err(e) => return Status::Unknown(e),
+            };
             let encoded = list
                 .pointer("/credentialSubject/encodedList")
                 .and_then(Value::as_str);
@@ -102,6 +197,12 @@ pub fn check(entry: &Value, credential_id: Option<&str>, opts: &Options) -> Stat
                 Ok(b) => b,
                 Err(e) => return Status::Unknown(format!("{url}: {e}")),
             };
+            if bits.len() * 8 < MIN_LIST_BITS {
+                return Status::Unknown(format!(
+                    "{url} has {} entries, fewer than the {MIN_LIST_BITS} a status list must have",
+                    bits.len() * 8
+                ));
+            }
             let byte = (index / 8) as usize;
             if byte >= bits.len() {
                 return Status::Unknown(format!(
@@ -111,11 +212,15 @@ pub fn check(entry: &Value, credential_id: Option<&str>, opts: &Options) -> Stat
             }
             let set = bits[byte] & (0x80 >> (index % 8)) != 0;
             match (set, purpose) {
-                (true, "revocation") => {
-                    Status::Revoked(format!("bit {index} of {url} is set (revocation)"))
-                }
-                (true, p) => Status::Revoked(format!("bit {index} of {url} is set ({p})")),
-                (false, p) => Status::Active(format!("bit {index} of {url} is clear ({p})")),
+                (true, "revocation") => Status::Revoked(format!(
+                    "bit {index} of {url} is set (revocation); the list is {authenticated}"
+                )),
+                (true, p) => Status::Revoked(format!(
+                    "bit {index} of {url} is set ({p}); the list is {authenticated}"
+                )),
+                (false, p) => Status::Active(format!(
+                    "bit {index} of {url} is clear ({p}); the list is {authenticated}"
+                )),
             }
         }
         other => Status::Unsupported(other.to_owned()),

@@ -310,13 +310,13 @@ fn status_is_tri_state() {
     );
     assert_eq!(verdict(&run(&s, &o), "ob3.status"), Verdict::Pass);
 
-    // Bitstring status list: bit 3 set.
+    // Bitstring status list, signed by the issuer: bit 3 set.
     let bits = {
-        let mut b = vec![0u8; 16];
+        let mut b = vec![0u8; status::MIN_LIST_BITS / 8];
         b[0] = 0b0001_0000;
         b
     };
-    let list = json!({"credentialSubject": {"type": "BitstringStatusList", "statusPurpose": "revocation", "encodedList": status::encode_list(&bits)}});
+    let list = status_list(&did, &k, &vm, &bits);
     let mut c2 = credential(&did);
     c2["credentialStatus"] = json!({"id": "https://example.org/sl#3", "type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": "3", "statusListCredential": "https://example.org/sl"});
     let s2 = di::sign(
@@ -438,4 +438,99 @@ fn a_presentation_needs_the_base_context_first_signed_or_not() {
     );
     assert_eq!(verdict(&rotated, "ob3.context.base"), Verdict::Fail);
     assert!(!rotated.passed());
+}
+
+/// A BitstringStatusListCredential (revocation) of `bits`, issued by `issuer` and signed by `key`.
+fn status_list(issuer: &str, key: &wellspring_verify::keys::Jwk, vm: &str, bits: &[u8]) -> Value {
+    let list = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": "https://example.org/sl",
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer,
+        "validFrom": "2025-01-01T00:00:00Z",
+        "credentialSubject": {"id": "https://example.org/sl#list", "type": "BitstringStatusList",
+            "statusPurpose": "revocation", "encodedList": status::encode_list(bits)}
+    });
+    di::sign(
+        &list,
+        key,
+        vm,
+        "2025-01-01T00:00:00Z",
+        &ContextLoader::offline(),
+    )
+    .unwrap()
+}
+
+/// A status list is believed only when it is authentic: issued and signed by the credential's
+/// issuer, for the entry's purpose, unexpired, and long enough. Otherwise the status is not
+/// checked (a warning and the caveat), never "revoked" or "active" on its word.
+#[test]
+fn a_status_list_is_believed_only_when_authentic() {
+    let k = keys::ed25519_from_seed([7; 32]);
+    let (did, vm) = keys::did_key_of(&k).unwrap();
+    let other = keys::ed25519_from_seed([8; 32]);
+    let (other_did, other_vm) = keys::did_key_of(&other).unwrap();
+    let mut revoked_bits = vec![0u8; status::MIN_LIST_BITS / 8];
+    revoked_bits[0] = 0b0001_0000;
+    let mut c = credential(&did);
+    c["credentialStatus"] = json!({"id": "https://example.org/sl#3", "type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": "3", "statusListCredential": "https://example.org/sl"});
+    let signed = di::sign(
+        &c,
+        &k,
+        &vm,
+        "2025-01-01T00:00:00Z",
+        &ContextLoader::offline(),
+    )
+    .unwrap();
+    let judge = |list: Value| {
+        let mut o = Options::offline(now());
+        o.status_files
+            .insert("https://example.org/sl".into(), list.to_string());
+        let r = run(&signed, &o);
+        let m = r.find("ob3.status").unwrap().message.clone();
+        (verdict(&r, "ob3.status"), m)
+    };
+    // authentic: the revocation is believed
+    let good = status_list(&did, &k, &vm, &revoked_bits);
+    assert_eq!(judge(good.clone()).0, Verdict::Fail);
+    // unsigned
+    let mut unsigned = good.clone();
+    unsigned.as_object_mut().unwrap().remove("proof");
+    let (v, m) = judge(unsigned);
+    assert_eq!(v, Verdict::Warn, "{m}");
+    assert!(m.contains("no embedded proof"), "{m}");
+    // altered after signing (the bit cleared by someone on the way)
+    let mut altered = good.clone();
+    altered["credentialSubject"]["encodedList"] =
+        status::encode_list(&vec![0u8; status::MIN_LIST_BITS / 8]).into();
+    let (v, m) = judge(altered);
+    assert_eq!(v, Verdict::Warn, "{m}");
+    assert!(m.contains("does not verify"), "{m}");
+    // issued by someone else
+    let (v, m) = judge(status_list(&other_did, &other, &other_vm, &revoked_bits));
+    assert_eq!(v, Verdict::Warn, "{m}");
+    assert!(m.contains("not by the credential's issuer"), "{m}");
+    // naming the issuer but signed by another key
+    let (v, m) = judge(status_list(&did, &other, &other_vm, &revoked_bits));
+    assert_eq!(v, Verdict::Warn, "{m}");
+    assert!(m.contains("not authentic"), "{m}");
+    // another purpose
+    let mut suspension = good.clone();
+    suspension.as_object_mut().unwrap().remove("proof");
+    suspension["credentialSubject"]["statusPurpose"] = "suspension".into();
+    let suspension = di::sign(
+        &suspension,
+        &k,
+        &vm,
+        "2025-01-01T00:00:00Z",
+        &ContextLoader::offline(),
+    )
+    .unwrap();
+    let (v, m) = judge(suspension);
+    assert_eq!(v, Verdict::Warn, "{m}");
+    assert!(m.contains("statusPurpose"), "{m}");
+    // too short for herd privacy
+    let (v, m) = judge(status_list(&did, &k, &vm, &[0b0001_0000, 0]));
+    assert_eq!(v, Verdict::Warn, "{m}");
+    assert!(m.contains("fewer than the 131072"), "{m}");
 }

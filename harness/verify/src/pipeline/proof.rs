@@ -181,7 +181,7 @@ pub(super) fn proofs(
 }
 
 /// Whether a verified proof's key is bound to the credential's issuer, and how (or why not).
-pub(super) enum Binding {
+pub(crate) enum Binding {
     Bound(String),
     Unbound(String),
 }
@@ -191,7 +191,7 @@ pub(super) enum Binding {
 /// the issuer listing the method under assertionMethod; a `--key` given for the issuer's URL;
 /// with `--online`, the issuer's own (https) profile listing the method under assertionMethod.
 /// Never binds: an inline `jwk`, a key document's `controller` claim about itself.
-pub(super) fn bind(key: &ResolvedKey, vm: &str, issuer: Option<&str>, opts: &Options) -> Binding {
+pub(crate) fn bind(key: &ResolvedKey, vm: &str, issuer: Option<&str>, opts: &Options) -> Binding {
     let Some(issuer) = issuer else {
         return Binding::Unbound("the credential names no issuer id to bind the key to".into());
     };
