@@ -1,21 +1,31 @@
-//! The blocking guarded client (CLI, suites, matrix, fuzz targets).
+//! The blocking guarded client (CLI, suites, matrix, fuzz targets): the async [`Net`] driven
+//! from the calling thread. One implementation of the policy (address checks, redirects,
+//! deadline, capped body) serves both; this file only waits for it.
 
-use std::io::Read;
 use std::sync::Arc;
-use std::time::Instant;
 
 use serde_json::Value;
 
-use super::addr::{redirect_policy, Guard, GuardResolver};
-use super::{parse_json, user_agent, NetError, NetPolicy, Reply};
+use super::{parse_json, user_agent, Net, NetError, NetPolicy, Reply};
 
-/// A guarded blocking client. Cheap to clone. Not for use inside an async runtime (reqwest's
-/// blocking client rule); servers use [`super::Net`].
+/// A guarded blocking client. Cheap to clone. Not for use inside an async task (it blocks the
+/// calling thread, as reqwest's blocking client does); servers use [`Net`].
 #[derive(Clone)]
 pub struct BlockingNet {
-    policy: NetPolicy,
-    guard: Guard,
-    client: reqwest::blocking::Client,
+    net: Net,
+    rt: Arc<Driver>,
+}
+
+/// The runtime whose one worker thread drives the connections; shut down without waiting when
+/// the last client goes, so dropping a client is safe anywhere.
+struct Driver(Option<tokio::runtime::Runtime>);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
+        }
+    }
 }
 
 impl BlockingNet {
@@ -33,27 +43,30 @@ impl BlockingNet {
     }
 
     fn build(policy: NetPolicy, agent: &str, cookies: bool) -> Result<BlockingNet, NetError> {
-        let client = reqwest::blocking::Client::builder()
-            .cookie_store(cookies)
-            .dns_resolver(Arc::new(GuardResolver {
-                guard: policy.guard(),
-            }))
-            .redirect(redirect_policy(policy.max_redirects, policy.guard()))
-            .no_proxy()
-            .timeout(policy.timeout)
-            .connect_timeout(policy.timeout)
-            .user_agent(agent)
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("wellspring-net")
+            .enable_all()
             .build()
             .map_err(|e| NetError::Setup(e.to_string()))?;
+        // the client is built inside the runtime it will run on
+        let net = rt.block_on(async { Net::build(policy, agent, cookies) })?;
         Ok(BlockingNet {
-            guard: policy.guard(),
-            policy,
-            client,
+            net,
+            rt: Arc::new(Driver(Some(rt))),
         })
     }
 
+    fn wait<T>(&self, work: impl std::future::Future<Output = T>) -> T {
+        self.rt
+            .0
+            .as_ref()
+            .expect("the runtime lives as long as the client")
+            .block_on(work)
+    }
+
     pub fn policy(&self) -> &NetPolicy {
-        &self.policy
+        self.net.policy()
     }
 
     /// One request: `build` adds headers and a body to the request for `url`.
@@ -61,13 +74,9 @@ impl BlockingNet {
         &self,
         method: reqwest::Method,
         url: &str,
-        build: impl FnOnce(reqwest::blocking::RequestBuilder) -> reqwest::blocking::RequestBuilder,
+        build: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
     ) -> Result<Reply, NetError> {
-        let parsed = super::http_url(url)?;
-        let req = build(self.client.request(method, parsed))
-            .build()
-            .map_err(|e| NetError::from_reqwest(url, &e, self.policy.timeout))?;
-        self.execute(req)
+        self.wait(self.net.send(method, url, build))
     }
 
     /// GET with an `Accept` header; any status.
@@ -78,74 +87,11 @@ impl BlockingNet {
     /// GET a JSON document: 2xx required, nesting bounded.
     pub fn get_json(&self, url: &str) -> Result<Value, NetError> {
         let r = self.get(url, "application/json")?.success()?;
-        parse_json(url, &r.body, self.policy.max_json_depth)
+        parse_json(url, &r.body, self.net.policy().max_json_depth)
     }
 
-    /// Sends a built request under the policy: address check, one deadline (checked between
-    /// reads; each read is bounded by the same timeout), capped body.
-    pub fn execute(&self, req: reqwest::blocking::Request) -> Result<Reply, NetError> {
-        let url = req.url().to_string();
-        self.guard
-            .check_url(req.url())
-            .map_err(|blocked| NetError::Refused {
-                url: url.clone(),
-                blocked,
-            })?;
-        let timeout = self.policy.timeout;
-        let deadline = Instant::now() + timeout;
-        let mut resp = self
-            .client
-            .execute(req)
-            .map_err(|e| NetError::from_reqwest(&url, &e, timeout))?;
-        let max = self.policy.max_bytes;
-        let status = resp.status().as_u16();
-        let too_large = || NetError::TooLarge {
-            url: url.clone(),
-            max,
-            status,
-        };
-        if resp.content_length().is_some_and(|n| n > max as u64) {
-            return Err(too_large());
-        }
-        let final_url = resp.url().to_string();
-        let headers = resp.headers().clone();
-        let mut body = Vec::new();
-        let mut chunk = [0u8; 16 * 1024];
-        loop {
-            if Instant::now() > deadline {
-                return Err(NetError::Timeout {
-                    url,
-                    after: timeout,
-                });
-            }
-            let n = match resp.read(&mut chunk) {
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
-                    return Err(NetError::Timeout {
-                        url,
-                        after: timeout,
-                    })
-                }
-                Err(e) => {
-                    return Err(NetError::Transport {
-                        url,
-                        detail: format!("reading the body: {e}"),
-                    })
-                }
-            };
-            if n == 0 {
-                break;
-            }
-            if body.len() + n > max {
-                return Err(too_large());
-            }
-            body.extend_from_slice(&chunk[..n]);
-        }
-        Ok(Reply {
-            status,
-            url: final_url,
-            headers,
-            body,
-        })
+    /// Sends a built request under the policy (see [`Net::execute`]).
+    pub fn execute(&self, req: reqwest::Request) -> Result<Reply, NetError> {
+        self.wait(self.net.execute(req))
     }
 }

@@ -1,4 +1,5 @@
-//! The async guarded client (servers: wallet, ATS).
+//! The async guarded client (servers: wallet, ATS), and under the blocking one: the address
+//! checks, redirect policy, deadline and capped body live here once.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -24,7 +25,13 @@ impl Net {
     }
 
     pub fn with_agent(policy: NetPolicy, agent: &str) -> Result<Net, NetError> {
+        Net::build(policy, agent, false)
+    }
+
+    /// The one client builder of the guarded layer (the blocking client wraps this one).
+    pub(super) fn build(policy: NetPolicy, agent: &str, cookies: bool) -> Result<Net, NetError> {
         let client = reqwest::Client::builder()
+            .cookie_store(cookies)
             .dns_resolver(Arc::new(GuardResolver {
                 guard: policy.guard(),
             }))
