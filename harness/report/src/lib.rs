@@ -1,6 +1,7 @@
 //! Check results (what a run found) and how they are written out.
 
 mod cert;
+pub mod declare;
 mod html;
 pub mod meta;
 mod model;

@@ -4,15 +4,7 @@
 
 pub use wellspring_report::CheckDef;
 
-macro_rules! check {
-    ($name:ident, $id:literal, $clause:expr, $title:literal) => {
-        pub const $name: CheckDef = CheckDef {
-            id: $id,
-            clause: $clause,
-            title: $title,
-        };
-    };
-}
+use wellspring_report::check;
 
 // 1. Parse
 check!(

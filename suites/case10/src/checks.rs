@@ -17,15 +17,7 @@ macro_rules! im11 {
     };
 }
 
-macro_rules! check {
-    ($name:ident, $id:literal, $clause:expr, $title:literal) => {
-        pub const $name: CheckDef = CheckDef {
-            id: $id,
-            clause: $clause,
-            title: $title,
-        };
-    };
-}
+use wellspring_report::check;
 
 check!(
     PARSE,

@@ -42,22 +42,8 @@ const CLR_HOST: &str = "https://www.imsglobal.org/spec/clr/v2p0/cert/#service-co
 const CLR_WRITE: &str = "https://www.imsglobal.org/spec/clr/v2p0/cert/#service-consumer-write";
 const CLR_SEC: &str = "https://www.imsglobal.org/spec/clr/v2p0/#api-security";
 
-macro_rules! consumer_checks {
-    ($($name:ident: $suffix:literal, $ob:ident, $clr:ident, $title:literal;)*) => {
-        /// OB 3.0 consumer checks.
-        pub mod ob3 {
-            use super::*;
-            $(pub const $name: CheckDef = CheckDef { id: concat!("ob3.consumer.", $suffix), clause: $ob, title: $title };)*
-        }
-        /// CLR 2.0 consumer checks.
-        pub mod clr2 {
-            use super::*;
-            $(pub const $name: CheckDef = CheckDef { id: concat!("clr2.consumer.", $suffix), clause: $clr, title: $title };)*
-        }
-    };
-}
-
-consumer_checks! {
+wellspring_report::paired_checks! {
+    role "consumer";
     DISCOVERY: "discovery", OB_SEC, CLR_SEC, "the consumer fetched the service description (discovery) first, without credentials";
     REGISTER: "register", OB_SEC, CLR_SEC, "dynamic client registration carries every required field (client_name, client_uri, logo_uri, tos_uri, policy_uri, software_id, software_version, redirect_uris[], scope)";
     SCOPES: "scopes", OB_SEC, CLR_SEC, "the authorization request asks the scopes the role needs, and only scopes the provider offers";

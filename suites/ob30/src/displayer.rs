@@ -34,32 +34,16 @@ const OB_CERT: &str = "https://www.imsglobal.org/spec/ob/v3p0/cert/#displayer";
 const CLR_CERT: &str = "https://www.imsglobal.org/spec/clr/v2p0/cert/#displayer";
 const SECURITY_DI_V1: &str = "https://w3id.org/security/data-integrity/v1";
 
-macro_rules! displayer_checks {
-    ($($name:ident: $suffix:literal, $title:literal;)*) => {
-        /// OB 3.0 displayer checks.
-        pub mod ob3 {
-            use super::*;
-            $(pub const $name: CheckDef = CheckDef { id: concat!("ob3.displayer.", $suffix), clause: OB_CERT, title: $title };)*
-            pub const ALL: &[CheckDef] = &[$($name),*];
-        }
-        /// CLR 2.0 displayer checks.
-        pub mod clr2 {
-            use super::*;
-            $(pub const $name: CheckDef = CheckDef { id: concat!("clr2.displayer.", $suffix), clause: CLR_CERT, title: $title };)*
-            pub const ALL: &[CheckDef] = &[$($name),*];
-        }
-    };
-}
-
-displayer_checks! {
-    VALID: "valid", "the valid badge (VC DM 2.0) is reported verified";
-    EXPIRED: "expired", "the expired, not revoked badge (VC DM 2.0) is reported expired (and not revoked)";
-    REVOKED: "revoked", "the revoked, not expired badge (VC DM 2.0) is reported revoked";
-    V1_VALID: "v1-valid", "the valid badge in VC DM 1.1 form is reported verified";
-    V1_EXPIRED: "v1-expired", "the expired badge in VC DM 1.1 form (expirationDate) is reported expired";
-    V1_REVOKED: "v1-revoked", "the revoked badge in VC DM 1.1 form is reported revoked";
-    TAMPERED: "tampered", "a badge changed after signing is reported not verified";
-    DISPLAY: "display", "the displayer reports the name, description, issuer name and issued-on date the badge carries";
+wellspring_report::paired_checks! {
+    role "displayer";
+    VALID: "valid", OB_CERT, CLR_CERT, "the valid badge (VC DM 2.0) is reported verified";
+    EXPIRED: "expired", OB_CERT, CLR_CERT, "the expired, not revoked badge (VC DM 2.0) is reported expired (and not revoked)";
+    REVOKED: "revoked", OB_CERT, CLR_CERT, "the revoked, not expired badge (VC DM 2.0) is reported revoked";
+    V1_VALID: "v1-valid", OB_CERT, CLR_CERT, "the valid badge in VC DM 1.1 form is reported verified";
+    V1_EXPIRED: "v1-expired", OB_CERT, CLR_CERT, "the expired badge in VC DM 1.1 form (expirationDate) is reported expired";
+    V1_REVOKED: "v1-revoked", OB_CERT, CLR_CERT, "the revoked badge in VC DM 1.1 form is reported revoked";
+    TAMPERED: "tampered", OB_CERT, CLR_CERT, "a badge changed after signing is reported not verified";
+    DISPLAY: "display", OB_CERT, CLR_CERT, "the displayer reports the name, description, issuer name and issued-on date the badge carries";
 }
 
 /// The checks of one standard's displayer role, in report order.

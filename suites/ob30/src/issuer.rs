@@ -22,29 +22,13 @@ const CLR_CERT: &str = "https://www.imsglobal.org/spec/clr/v2p0/cert/#issuer";
 /// under the name the suites have always used.
 pub use wellspring_model::Standard as IssuerStandard;
 
-macro_rules! issuer_checks {
-    ($($name:ident: $suffix:literal, $title:literal;)*) => {
-        /// OB 3.0 issuer checks.
-        pub mod ob3 {
-            use super::*;
-            $(pub const $name: CheckDef = CheckDef { id: concat!("ob3.issuer.", $suffix), clause: OB_CERT, title: $title };)*
-            pub const ALL: &[CheckDef] = &[$($name),*];
-        }
-        /// CLR 2.0 issuer checks.
-        pub mod clr2 {
-            use super::*;
-            $(pub const $name: CheckDef = CheckDef { id: concat!("clr2.issuer.", $suffix), clause: CLR_CERT, title: $title };)*
-            pub const ALL: &[CheckDef] = &[$($name),*];
-        }
-    };
-}
-
-issuer_checks! {
-    TYPE: "credential-type", "the submitted document is a credential of the certified kind (OpenBadgeCredential / AchievementCredential, or ClrCredential)";
-    VERIFIES: "verifies", "the credential passes every check of the verification core (proof, schema, dates, status, endorsements)";
-    RECIPIENT: "recipient", "the credential is issued to conformance@imsglobal.org (plain or hashed identifier)";
-    PROOF_FORMAT: "proof-format", "every proof is Data Integrity eddsa-rdfc-2022, or the credential is a VC-JWT (the formats certification accepts)";
-    BAKED: "baked", "the badge is baked into a PNG or SVG (asked by the live test system; a plain credential is a warning)";
+wellspring_report::paired_checks! {
+    role "issuer";
+    TYPE: "credential-type", OB_CERT, CLR_CERT, "the submitted document is a credential of the certified kind (OpenBadgeCredential / AchievementCredential, or ClrCredential)";
+    VERIFIES: "verifies", OB_CERT, CLR_CERT, "the credential passes every check of the verification core (proof, schema, dates, status, endorsements)";
+    RECIPIENT: "recipient", OB_CERT, CLR_CERT, "the credential is issued to conformance@imsglobal.org (plain or hashed identifier)";
+    PROOF_FORMAT: "proof-format", OB_CERT, CLR_CERT, "every proof is Data Integrity eddsa-rdfc-2022, or the credential is a VC-JWT (the formats certification accepts)";
+    BAKED: "baked", OB_CERT, CLR_CERT, "the badge is baked into a PNG or SVG (asked by the live test system; a plain credential is a warning)";
 }
 
 /// The checks of one standard's issuer role, in report order.

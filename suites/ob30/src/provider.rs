@@ -52,24 +52,8 @@ const CLR_PAGING: &str = "https://www.imsglobal.org/spec/clr/v2p0/#paging";
 const CLR_EQ: &str = "https://www.imsglobal.org/spec/clr/v2p0/#credential-equality-and-comparison";
 const CLR_VERIFY: &str = "https://www.imsglobal.org/spec/clr/v2p0/#verification-and-validation";
 
-macro_rules! provider_checks {
-    ($($name:ident: $suffix:literal, $ob:ident, $clr:ident, $title:literal;)*) => {
-        /// The provider checks of one standard, by name.
-        #[allow(non_snake_case)]
-        #[derive(Debug, Clone, Copy)]
-        pub struct Defs { $(pub $name: CheckDef,)* }
-        /// OB 3.0 provider checks.
-        pub const OB3: Defs = Defs { $($name: CheckDef { id: concat!("ob3.provider.", $suffix), clause: $ob, title: $title },)* };
-        /// CLR 2.0 provider checks.
-        pub const CLR2: Defs = Defs { $($name: CheckDef { id: concat!("clr2.provider.", $suffix), clause: $clr, title: $title },)* };
-        impl Defs {
-            /// Every check, in test order.
-            pub fn all(&self) -> Vec<CheckDef> { vec![$(self.$name,)*] }
-        }
-    };
-}
-
-provider_checks! {
+wellspring_report::paired_checks! {
+    role "provider";
     DISCOVERY: "discovery", OB_SEC, CLR_SEC, "GET /discovery without auth answers the service description: openapi, info.{title,version,termsOfService,x-imssf-privacyPolicyUrl}, OAuth2ACG with registration, authorization and token URLs and the standard's scopes";
     REGISTER: "register", OB_SEC, CLR_SEC, "dynamic client registration (RFC 7591) answers 201 with client_id, client_secret, client_id_issued_at, client_secret_expires_at";
     REGISTER_INVALID: "register-invalid", OB_SEC, CLR_SEC, "a registration missing a required field (redirect_uris) is refused: 400 {error}";

@@ -9,15 +9,7 @@ pub const OPENAPI10: &str = "https://www.imsglobal.org/sites/default/files/CASE/
 /// CASE 1.1 conformance and certification guide (provider requirements).
 pub const CERT11: &str = "https://www.imsglobal.org/spec/case/v1p1/cert/";
 
-macro_rules! check {
-    ($name:ident, $id:literal, $clause:expr, $title:literal) => {
-        pub const $name: CheckDef = CheckDef {
-            id: $id,
-            clause: $clause,
-            title: $title,
-        };
-    };
-}
+use wellspring_report::check;
 
 check!(AUTH, "case.provider.auth", CERT11,
     "with credentials configured: a call without the token gets 401, with it 200 (skipped for a public provider)");
