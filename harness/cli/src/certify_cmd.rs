@@ -322,17 +322,15 @@ fn provider_role(a: &CertifyArgs, role: sp::Role) -> Result<Vec<DocReport>, Stri
     out.map(|r| vec![r])
 }
 
+fn std_id(s: Standard) -> String {
+    s.to_possible_value()
+        .map(|v| v.get_name().to_owned())
+        .unwrap_or_default()
+}
+
 fn standard_ref(s: Standard) -> StandardRef {
-    let (id, name, version) = match s {
-        Standard::Case10 => ("case10", "CASE", "1.0"),
-        Standard::Ob30 => ("ob30", "Open Badges", "3.0"),
-        Standard::Clr20 => ("clr20", "Comprehensive Learner Record", "2.0"),
-    };
-    StandardRef {
-        id: id.into(),
-        name: name.into(),
-        version: version.into(),
-    }
+    wellspring_matrix::suites::standard_ref(&std_id(s))
+        .expect("every --standard value is in the suite table")
 }
 
 fn role_name(r: Role) -> String {
@@ -503,6 +501,16 @@ pub fn run(a: CertifyArgs) -> u8 {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
+    // the suite table says which roles a standard is certified for
+    if wellspring_matrix::suites::find(&std_id(a.standard), &role_name(a.role))
+        .is_none_or(|s| !s.certify)
+    {
+        return fail(format!(
+            "{} is certified for these roles: {}",
+            std_id(a.standard),
+            wellspring_matrix::suites::certify_roles(&std_id(a.standard)).join(", ")
+        ));
+    }
     let result = match (a.standard, a.role) {
         (Standard::Case10, Role::Provider) => case_provider(&a),
         (Standard::Case10, _) => Err("CASE 1.0 is certified for the provider role only".into()),

@@ -3,8 +3,6 @@
 use clap::{Args, ValueEnum};
 use wellspring_report::shown::{Shown, ShownFile};
 use wellspring_report::{level_of, CheckDef};
-use wellspring_suite_ob30::issuer::IssuerStandard as Std;
-use wellspring_suite_ob30::{consumer, displayer, issuer, provider};
 
 /// List every check: stable ID, title and the spec clause it enforces.
 ///
@@ -98,7 +96,9 @@ pub fn shown() -> Shown {
     all
 }
 
-/// Every check, grouped, in report order (no duplicates).
+/// Every check, grouped, in report order (no duplicates): the verification core, the CASE
+/// package checks, then every certification suite of the suite table
+/// (`wellspring_matrix::suites`); a role that extends another lists what it adds.
 pub fn all() -> Vec<(String, Vec<CheckDef>)> {
     let mut groups: Vec<(String, Vec<CheckDef>)> = vec![
         (
@@ -109,27 +109,27 @@ pub fn all() -> Vec<(String, Vec<CheckDef>)> {
             "CASE 1.0 package (wellspring case check)".into(),
             wellspring_suite_case10::checks::ALL.to_vec(),
         ),
-        (
-            "CASE 1.0 provider (certify --standard case10 --role provider)".into(),
-            wellspring_suite_case10::provider::checks::ALL.to_vec(),
-        ),
     ];
-    for (std, name) in [(Std::Ob30, "OB 3.0"), (Std::Clr20, "CLR 2.0")] {
-        let label = |role: &str| format!("{name} {role}");
-        groups.push((label("issuer"), issuer::checks(std).to_vec()));
-        groups.push((label("displayer"), displayer::checks(std).to_vec()));
-        groups.push((
-            label("service provider read/write"),
-            provider::checks(std, provider::Role::Write),
-        ));
-        // the write role leaves out the read role's calls: list both
-        let mut consumer_checks = consumer::checks(std, consumer::Role::Read);
-        for c in consumer::checks(std, consumer::Role::Write) {
-            if !consumer_checks.iter().any(|d| d.id == c.id) {
-                consumer_checks.push(c);
-            }
+    let mut listed: Vec<&'static str> = Vec::new();
+    for suite in wellspring_matrix::suites::all() {
+        let checks: Vec<CheckDef> = (suite.checks)();
+        let extends = checks.iter().any(|c| listed.contains(&c.id));
+        let new: Vec<CheckDef> = checks
+            .into_iter()
+            .filter(|c| !listed.contains(&c.id))
+            .collect();
+        if new.is_empty() {
+            continue;
         }
-        groups.push((label("service consumer read/write"), consumer_checks));
+        listed.extend(new.iter().map(|c| c.id));
+        let title = format!(
+            "{} (certify --standard {} --role {}){}",
+            suite.title,
+            suite.standard,
+            suite.role,
+            if extends { ": what it adds" } else { "" }
+        );
+        groups.push((title, new));
     }
     groups
 }

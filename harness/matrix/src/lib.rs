@@ -7,6 +7,7 @@ pub mod model;
 pub mod registry;
 pub mod render;
 pub mod run;
+pub mod suites;
 
 pub use model::{merge, Matrix, RunInfo};
 

@@ -93,20 +93,14 @@ impl Auth {
     }
 }
 
-/// The (standard, role) pairs the matrix knows how to run.
-pub const KNOWN: &[(&str, &str)] = &[
-    ("case10", "provider"),
-    ("ob30", "service-provider-read"),
-    ("ob30", "service-provider-write"),
-    ("ob30", "displayer"),
-    ("ob30", "issuer"),
-    ("ob30", "verifier"),
-    ("clr20", "service-provider-read"),
-    ("clr20", "service-provider-write"),
-    ("clr20", "displayer"),
-    ("clr20", "issuer"),
-    ("clr20", "verifier"),
-];
+/// The (standard, role) pairs the matrix knows how to run: those the suite table marks.
+pub fn known() -> Vec<(&'static str, &'static str)> {
+    crate::suites::all()
+        .into_iter()
+        .filter(|s| s.matrix)
+        .map(|s| (s.standard, s.role))
+        .collect()
+}
 
 /// Replaces `${VAR}` from the environment (an unset variable is an error) and `${VAR:-default}`.
 pub fn expand(s: &str) -> Result<String, String> {
@@ -138,12 +132,13 @@ pub fn expand(s: &str) -> Result<String, String> {
 
 fn check(imp: &Implementation) -> Result<(), String> {
     for c in &imp.claims {
-        if !KNOWN.contains(&(c.standard.as_str(), c.role.as_str())) {
+        let known = known();
+        if !known.contains(&(c.standard.as_str(), c.role.as_str())) {
             return Err(format!(
                 "claim {}/{} is not one the matrix runs (known: {})",
                 c.standard,
                 c.role,
-                KNOWN
+                known
                     .iter()
                     .map(|(s, r)| format!("{s}/{r}"))
                     .collect::<Vec<_>>()
