@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Checks the requirement tables (ob30.tsv, clr20.tsv, case10.tsv):
 #   - every check id named in a `checks` column exists in harness/ or suites/ Rust source,
-#     either as a quoted string literal ("ob3.proof.present") or built by one of the check
-#     macros (`concat!("ob3.provider.", $suffix)` with a row `NAME: "suffix", ...`);
+#     either as a quoted string literal ("ob3.proof.present") or declared by a row
+#     `NAME: "suffix", ...` of a `paired_checks! { role "provider"; ... }` table (which gives
+#     ob3.provider.suffix and clr2.provider.suffix); `wellspring checks --coverage`'s unit test
+#     checks the same against the checks the binary really declares;
 #   - the format: exact header, five tab-separated columns, id prefix of the file, ids unique
 #     across the three files, a known level, `checks` either `-` or a comma-separated list.
 # Prints rows per file and how many mandatory rows have a check, then exits 1 (listing the
@@ -18,23 +20,22 @@ prefixes=(ob30.req. clr20.req. case10.req.)
 header=$'id\tlevel\tclause\trequirement\tchecks'
 problems=()
 
-# --- ids built by the suites' check macros -------------------------------------------------
+# --- ids declared by the suites' paired_checks! tables -------------------------------------------------
 macro_ids="$(mktemp)"
 trap 'rm -f "$macro_ids"' EXIT
 while IFS= read -r f; do
-    # the prefixes this file's macro concatenates: concat!("ob3.provider.", $suffix)
-    mapfile -t pfx < <(grep -oE 'concat!\("[a-z0-9][a-z0-9.-]*\.", *\$[a-z_]+\)' "$f" \
-        | sed -E 's/^concat!\("([^"]*)".*/\1/' | sort -u)
-    [ "${#pfx[@]}" -gt 0 ] || continue
-    # the macro rows: `    NAME: "suffix", ...`
+    # the role of this file's table: `paired_checks! { role "provider"; ...`
+    role="$(grep -oE '^[[:space:]]*role "[a-z-]+";' "$f" | head -1 | sed -E 's/.*"([^"]*)".*/\1/')"
+    [ -n "$role" ] || continue
+    # the table rows: `    NAME: "suffix", ...`
     mapfile -t sfx < <(grep -oE '^[[:space:]]*[A-Z][A-Z0-9_]*: *"[a-z0-9][a-z0-9-]*",' "$f" \
         | sed -E 's/^[^"]*"([^"]*)".*/\1/' | sort -u)
-    for p in "${pfx[@]}"; do
+    for p in "ob3.$role." "clr2.$role."; do
         for s in "${sfx[@]}"; do
             printf '%s%s\n' "$p" "$s" >>"$macro_ids"
         done
     done
-done < <(grep -rlE 'concat!\("[a-z0-9][a-z0-9.-]*\.", *\$[a-z_]+\)' harness suites --include='*.rs')
+done < <(grep -rlE 'paired_checks! \{' suites --include='*.rs')
 
 known() {
     local id="$1"

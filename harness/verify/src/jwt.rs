@@ -103,10 +103,56 @@ pub fn check_crit(header: &Map<String, Value>) -> Result<(), String> {
     }
 }
 
-/// Verifies the JWS signature: `crit` understood, `alg` allowed, key from `jwk` (public only)
-/// or `kid`. Returns where the key came from and the key; an inline `jwk` is bound to nobody.
+/// The JOSE header members OB 3.0 allows (§ JOSE Header: alg, kid or jwk, typ; "additional
+/// headers are not allowed").
+pub const HEADER_MEMBERS: &[&str] = &["alg", "kid", "jwk", "typ"];
+
+/// Members of a JWK that are private key material (RFC 7518 §6.2.2, §6.3.2, §6.4.1).
+const PRIVATE_JWK_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
+
+/// OB 3.0 § JOSE Header: `typ`, when present, is "JWT"; no member beyond alg, kid, jwk, typ;
+/// an inline `jwk` is a public key only.
+pub fn check_header(header: &Map<String, Value>) -> Result<(), String> {
+    if let Some(typ) = header.get("typ") {
+        if typ.as_str().is_none_or(|t| !t.eq_ignore_ascii_case("JWT")) {
+            return Err(format!(
+                "JOSE header typ is {typ}; when present it must be \"JWT\" (OB 3.0 § JOSE Header)"
+            ));
+        }
+    }
+    let extra: Vec<&str> = header
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !HEADER_MEMBERS.contains(k))
+        .collect();
+    if !extra.is_empty() {
+        return Err(format!(
+            "JOSE header carries {} besides alg, kid, jwk and typ: additional headers are not allowed (OB 3.0 § JOSE Header)",
+            extra.join(", ")
+        ));
+    }
+    if let Some(jwk) = header.get("jwk").and_then(Value::as_object) {
+        let private: Vec<&str> = PRIVATE_JWK_MEMBERS
+            .iter()
+            .copied()
+            .filter(|m| jwk.contains_key(*m))
+            .collect();
+        if !private.is_empty() {
+            return Err(format!(
+                "JOSE header jwk contains private key material ({}): never publish it",
+                private.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Verifies the JWS signature: `crit` understood, the header as OB 3.0 allows it, `alg`
+/// allowed, key from `jwk` (public only) or `kid`. Returns where the key came from and the key;
+/// an inline `jwk` is bound to nobody.
 pub fn verify_signature(jwt: &DecodedJwt, keys: &KeyRing) -> Result<(String, ResolvedKey), String> {
     check_crit(&jwt.header)?;
+    check_header(&jwt.header)?;
     let alg_name = jwt.header.get("alg").and_then(Value::as_str).unwrap_or("");
     if !ALLOWED_ALGS.contains(&alg_name) {
         return Err(format!(
@@ -118,9 +164,6 @@ pub fn verify_signature(jwt: &DecodedJwt, keys: &KeyRing) -> Result<(String, Res
     let alg: Algorithm = serde_json::from_value(Value::String(alg_name.to_owned()))
         .map_err(|e| format!("alg {alg_name}: {e}"))?;
     let (resolved, source) = if let Some(jwk) = jwt.header.get("jwk") {
-        if jwk.get("d").is_some() {
-            return Err("JOSE header jwk contains a private key (\"d\"): never publish it".into());
-        }
         let jwk: JWK =
             serde_json::from_value(jwk.clone()).map_err(|e| format!("header jwk: {e}"))?;
         let key = ResolvedKey {

@@ -136,6 +136,36 @@ impl Gen<'_> {
         );
         self.put(e, jws.as_bytes())?;
 
+        // OB 3.0 § JOSE Header: typ, when present, is "JWT"; no header beyond alg, kid, jwk, typ
+        for (label, name, value, why) in [
+            (
+                "typ-not-jwt",
+                "typ",
+                json!("vc+ld+json"),
+                "validly signed VC-JWT whose JOSE header typ is vc+ld+json: OB 3.0 allows only \"JWT\" when typ is present",
+            ),
+            (
+                "extra-header",
+                "x5u",
+                json!("https://attacker.example/cert.pem"),
+                "validly signed VC-JWT whose JOSE header adds x5u (a key URL the verifier would fetch): OB 3.0 allows no header beyond alg, kid, jwk and typ",
+            ),
+        ] {
+            let c = self.minimal(&format!("honesty/{label}"));
+            let payload = sign::direct_payload(&c, sign::claims_for(&c));
+            let mut header = sign::header("EdDSA", Some(&k.issuer.vm));
+            header.insert(name.into(), value);
+            let jws = sign::compact(&header, &payload, &k.issuer.jwk, "EdDSA")?;
+            let e = Entry::invalid(
+                &format!("invalid/ob3.proof.vc-jwt.{label}.jwt"),
+                &["ob3.proof.vc-jwt"],
+                why,
+                "vc-jwt-EdDSA",
+                None,
+            );
+            self.put(e, jws.as_bytes())?;
+        }
+
         for (label, exp, expired) in [
             ("exp-future", "2030-01-01T00:00:00Z", false),
             ("exp-past", "2025-06-30T00:00:00Z", true),
