@@ -25,6 +25,7 @@ pub use wellspring_model::Standard as IssuerStandard;
 wellspring_report::paired_checks! {
     role "issuer";
     TYPE: "credential-type", OB_CERT, CLR_CERT, "the submitted document is a credential of the certified kind (OpenBadgeCredential / AchievementCredential, or ClrCredential)";
+    VC_DM2: "vc-dm-2", OB_CERT, CLR_CERT, "a newly issued credential is in the VC Data Model 2.0 form (@context[0] https://www.w3.org/ns/credentials/v2); the 1.1 form is accepted for verification only";
     VERIFIES: "verifies", OB_CERT, CLR_CERT, "the credential passes every check of the verification core (proof, schema, dates, status, endorsements)";
     RECIPIENT: "recipient", OB_CERT, CLR_CERT, "the credential is issued to conformance@imsglobal.org (plain or hashed identifier)";
     PROOF_FORMAT: "proof-format", OB_CERT, CLR_CERT, "every proof is Data Integrity eddsa-rdfc-2022, or the credential is a VC-JWT (the formats certification accepts)";
@@ -44,8 +45,8 @@ pub fn checks(std: IssuerStandard) -> &'static [CheckDef] {
 /// conformance recipient.
 pub fn run(std: IssuerStandard, name: &str, bytes: &[u8], opts: &Options) -> DocReport {
     let defs = checks(std);
-    let [type_, verifies, recipient, proof_format, baked_def] = defs else {
-        unreachable!("five issuer checks per standard")
+    let [type_, vc_dm2, verifies, recipient, proof_format, baked_def] = defs else {
+        unreachable!("six issuer checks per standard")
     };
     let mut opts = opts.clone();
     opts.recipient = Some(Recipient {
@@ -82,6 +83,29 @@ pub fn run(std: IssuerStandard, name: &str, bytes: &[u8], opts: &Options) -> Doc
         )
         .with("kind", kind.clone()),
     );
+
+    // VC DM 2.0: the core's base-context check warns on the 1.1 form, which a new credential
+    // may not use.
+    let base = inner.checks.iter().find(|c| c.id == "ob3.context.base");
+    r.push(match base {
+        Some(c) if c.verdict == Verdict::Pass => {
+            CheckResult::new(vc_dm2, Verdict::Pass, c.message.clone())
+        }
+        Some(c) if c.verdict == Verdict::Warn => CheckResult::new(
+            vc_dm2,
+            Verdict::Fail,
+            format!(
+                "{}: certification asks for newly issued credentials in the VC DM 2.0 form",
+                c.message
+            ),
+        ),
+        Some(c) => CheckResult::new(vc_dm2, Verdict::Fail, c.message.clone()),
+        None => CheckResult::new(
+            vc_dm2,
+            Verdict::Fail,
+            "the credential could not be read far enough to find its @context",
+        ),
+    });
 
     // Verifies: every check of the core, nested documents included, except the recipient
     // check, which has its own line here.

@@ -313,6 +313,36 @@ fn every_issuer_check_is_shown_failing_and_passing() {
             Verdict::Fail,
         ),
         (IssuerStandard::Clr20, png, "baked", Verdict::Fail),
+        (
+            IssuerStandard::Ob30,
+            "valid/ob-full.eddsa.json",
+            "vc-dm-2",
+            Verdict::Pass,
+        ),
+        (
+            IssuerStandard::Ob30,
+            "valid/v1.ob-minimal.eddsa.json",
+            "vc-dm-2",
+            Verdict::Fail,
+        ),
+        (
+            IssuerStandard::Ob30,
+            "valid/v1.ob-minimal.rs256.jwt",
+            "vc-dm-2",
+            Verdict::Fail,
+        ),
+        (
+            IssuerStandard::Clr20,
+            "valid/clr.eddsa.json",
+            "vc-dm-2",
+            Verdict::Pass,
+        ),
+        (
+            IssuerStandard::Clr20,
+            "valid/v1.ob-minimal.eddsa.json",
+            "vc-dm-2",
+            Verdict::Fail,
+        ),
     ];
     let mut shown = Shown::new();
     for (std, file, name, want) in table {
