@@ -43,7 +43,7 @@ wellspring_report::paired_checks! {
     V1_EXPIRED: "v1-expired", OB_CERT, CLR_CERT, "the expired badge in VC DM 1.1 form (expirationDate) is reported expired";
     V1_REVOKED: "v1-revoked", OB_CERT, CLR_CERT, "the revoked badge in VC DM 1.1 form is reported revoked";
     TAMPERED: "tampered", OB_CERT, CLR_CERT, "a badge changed after signing is reported not verified";
-    DISPLAY: "display", OB_CERT, CLR_CERT, "the displayer reports the name, description, issuer name and issued-on date the badge carries";
+    DISPLAY: "display", OB_CERT, CLR_CERT, "the displayer reports the name, description, issuer name and issued-on date each of the three badges (valid, expired, revoked) carries";
 }
 
 /// The checks of one standard's displayer role, in report order.
@@ -376,36 +376,80 @@ fn judge(def: &CheckDef, want: &str, r: &Reported, cred: &Value) -> CheckResult 
         .with("exchange", r.exchange.clone())
 }
 
-fn judge_display(def: &CheckDef, r: &Reported, cred: &Value) -> CheckResult {
-    let Some(shown) = r.display.as_ref().filter(|d| d.is_object()) else {
-        return CheckResult::new(def, Verdict::Skip, "the verify answer has no `display` object: show name, description, issuer name and issued-on date by video, as the 1EdTech guide asks");
-    };
+/// What a display shows differently from the badge: (field, expected, shown) as JSON.
+fn display_differences(shown: &Value, cred: &Value) -> Vec<Value> {
     let expected = json!({
         "name": cred.get("name"),
         "description": cred.get("description"),
         "issuerName": cred.pointer("/issuer/name"),
         "issuedOn": cred.get("validFrom").or_else(|| cred.get("issuanceDate")),
     });
+    expected
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, want)| shown.get(k.as_str()) != Some(want))
+        .map(|(k, want)| json!({"field": k, "expected": want, "shown": shown.get(k.as_str())}))
+        .collect()
+}
+
+/// The display of the three VC DM 2.0 badges (valid, expired, revoked): each must show the
+/// name, description, issuer name and issued-on date it carries.
+fn judge_display(def: &CheckDef, shown: &[(&str, &Reported, &Value)]) -> CheckResult {
+    let with: Vec<_> = shown
+        .iter()
+        .filter_map(|(l, r, c)| {
+            r.display
+                .as_ref()
+                .filter(|d| d.is_object())
+                .map(|d| (*l, d, *c))
+        })
+        .collect();
+    if with.is_empty() {
+        return CheckResult::new(def, Verdict::Skip, "the verify answers have no `display` object: show name, description, issuer name and issued-on date by video, as the 1EdTech guide asks");
+    }
+    let missing: Vec<&str> = shown
+        .iter()
+        .map(|(l, _, _)| *l)
+        .filter(|l| !with.iter().any(|(w, _, _)| w == l))
+        .collect();
     let mut wrong = Vec::new();
-    for (k, want) in expected.as_object().into_iter().flatten() {
-        if shown.get(k) != Some(want) {
-            wrong.push(json!({"field": k, "expected": want, "shown": shown.get(k)}));
+    for (label, d, cred) in &with {
+        for mut x in display_differences(d, cred) {
+            x["badge"] = Value::from(*label);
+            wrong.push(x);
         }
     }
-    if wrong.is_empty() {
+    let labels: Vec<&str> = shown.iter().map(|(l, _, _)| *l).collect();
+    if wrong.is_empty() && missing.is_empty() {
         CheckResult::new(
             def,
             Verdict::Pass,
-            "name, description, issuer name and issued-on date shown as the badge carries them",
+            format!(
+                "name, description, issuer name and issued-on date shown as each badge carries them ({})",
+                labels.join(", ")
+            ),
         )
-        .with("display", shown.clone())
+        .with(
+            "display",
+            Value::Array(with.iter().map(|(_, d, _)| (*d).clone()).collect()),
+        )
     } else {
-        CheckResult::new(
-            def,
-            Verdict::Fail,
-            format!("{} field(s) shown differently from the badge", wrong.len()),
-        )
-        .with("differences", Value::Array(wrong))
+        let mut msg = Vec::new();
+        if !wrong.is_empty() {
+            msg.push(format!(
+                "{} field(s) shown differently from the badge",
+                wrong.len()
+            ));
+        }
+        if !missing.is_empty() {
+            msg.push(format!(
+                "no display for the {} badge(s)",
+                missing.join(", ")
+            ));
+        }
+        CheckResult::new(def, Verdict::Fail, msg.join("; "))
+            .with("differences", Value::Array(wrong))
     }
 }
 
@@ -473,6 +517,9 @@ fn judge_all(o: &Options, badges: &Badges) -> Result<DocReport, String> {
         );
         answers.push(answer);
     }
-    r.push(judge_display(&defs[7], &answers[0], &badges.items[0].1));
+    let three: Vec<(&str, &Reported, &Value)> = (0..3)
+        .map(|i| (badges.items[i].0, &answers[i], &badges.items[i].1))
+        .collect();
+    r.push(judge_display(&defs[7], &three));
     Ok(r)
 }

@@ -282,3 +282,32 @@ fn every_displayer_check_fails_against_some_faulty_displayer() {
     }
     commit_shown(test, |s, _| s.merge(record));
 }
+
+/// The display is compared for each of the three badges, not only the valid one: a displayer
+/// that shows the revoked badge with another issuer, or the expired one without a display,
+/// fails `display`.
+#[test]
+fn display_is_judged_for_all_three_badges() {
+    let url = faulty(online_verifier(), |mut a| {
+        if a["status"] == "revoked" {
+            a["display"]["issuerName"] = "Someone Else".into();
+        }
+        a
+    });
+    let r = run(Standard::Ob30, &url);
+    let d = r.find("ob3.displayer.display").unwrap();
+    assert_eq!(d.verdict, Verdict::Fail, "{d:?}");
+    let ev = serde_json::to_string(&d.evidence).unwrap();
+    assert!(ev.contains("\"badge\":\"revoked\""), "{ev}");
+
+    let url = faulty(online_verifier(), |mut a| {
+        if a["status"] == "expired" {
+            a.as_object_mut().unwrap().remove("display");
+        }
+        a
+    });
+    let r = run(Standard::Ob30, &url);
+    let d = r.find("ob3.displayer.display").unwrap();
+    assert_eq!(d.verdict, Verdict::Fail, "{d:?}");
+    assert!(d.message.contains("no display for the expired"), "{}", d.message);
+}
