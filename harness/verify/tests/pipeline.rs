@@ -534,3 +534,37 @@ fn a_status_list_is_believed_only_when_authentic() {
     assert_eq!(v, Verdict::Warn, "{m}");
     assert!(m.contains("fewer than the 131072"), "{m}");
 }
+
+/// Endorsements are found wherever the data model allows them, including the achievements of a
+/// ClrSubject (a list): a tampered endorsement on a CLR's achievement fails the endorsements
+/// check instead of going unseen.
+#[test]
+fn endorsements_of_a_clr_achievement_are_verified() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../vectors");
+    let read = |f: &str| -> Value {
+        serde_json::from_slice(&std::fs::read(dir.join(f)).unwrap()).unwrap()
+    };
+    let key: keys::Jwk = serde_json::from_value(read("keys/ed25519-issuer.priv.jwk.json")).unwrap();
+    let (_, vm) = keys::did_key_of(&key).unwrap();
+    let mut endorsement = read("valid/endorsement.eddsa.json");
+    let with = |endorsement: &Value| {
+        let mut clr = read("valid/clr.eddsa.json");
+        clr.as_object_mut().unwrap().remove("proof");
+        clr["credentialSubject"]["achievement"][0]["endorsement"] = json!([endorsement]);
+        let signed =
+            di::sign(&clr, &key, &vm, "2025-01-01T00:00:00Z", &ContextLoader::offline()).unwrap();
+        let r = run(&signed, &Options::offline(now()));
+        (verdict(&r, "ob3.endorsement"), r)
+    };
+    let (v, r) = with(&endorsement);
+    assert_eq!(v, Verdict::Pass, "{r:#?}");
+    assert!(
+        r.nested
+            .iter()
+            .any(|n| n.subject.ends_with("/credentialSubject/achievement/0/endorsement/0")),
+        "{r:#?}"
+    );
+    endorsement["name"] = "changed after signing".into();
+    let (v, _) = with(&endorsement);
+    assert_eq!(v, Verdict::Fail);
+}

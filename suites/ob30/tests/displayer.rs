@@ -309,5 +309,9 @@ fn display_is_judged_for_all_three_badges() {
     let r = run(Standard::Ob30, &url);
     let d = r.find("ob3.displayer.display").unwrap();
     assert_eq!(d.verdict, Verdict::Fail, "{d:?}");
-    assert!(d.message.contains("no display for the expired"), "{}", d.message);
+    assert!(
+        d.message.contains("no display for the expired"),
+        "{}",
+        d.message
+    );
 }

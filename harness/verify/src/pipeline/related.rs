@@ -3,20 +3,47 @@
 
 use super::*;
 
-/// Where embedded endorsements may sit (OB 3.0: credential, issuer profile, achievement, its creator).
-const ENDORSEMENT_PLACES: &[&str] = &[
-    "",
-    "/issuer",
-    "/credentialSubject/achievement",
-    "/credentialSubject/achievement/creator",
-];
+/// Where embedded endorsements may sit (OB 3.0 / CLR 2.0: the credential, its issuer profile,
+/// each achievement of each subject — one for an AchievementSubject, a list for a ClrSubject —
+/// and each achievement's creator): (JSON pointer, object).
+fn endorsement_places(cred: &Value) -> Vec<(String, &Value)> {
+    let mut out = vec![(String::new(), cred)];
+    if let Some(i) = cred.get("issuer").filter(|i| i.is_object()) {
+        out.push(("/issuer".into(), i));
+    }
+    let subjects: Vec<(String, &Value)> = match cred.get("credentialSubject") {
+        Some(Value::Array(a)) => a
+            .iter()
+            .enumerate()
+            .map(|(j, s)| (format!("/credentialSubject/{j}"), s))
+            .collect(),
+        Some(s) => vec![("/credentialSubject".into(), s)],
+        None => Vec::new(),
+    };
+    for (sp, subject) in subjects {
+        let achievements: Vec<(String, &Value)> = match subject.get("achievement") {
+            Some(Value::Array(a)) => a
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (format!("{sp}/achievement/{i}"), x))
+                .collect(),
+            Some(a) => vec![(format!("{sp}/achievement"), a)],
+            None => Vec::new(),
+        };
+        for (ap, a) in achievements {
+            let creator = a.get("creator").filter(|c| c.is_object());
+            out.push((ap.clone(), a));
+            if let Some(c) = creator {
+                out.push((format!("{ap}/creator"), c));
+            }
+        }
+    }
+    out
+}
 
 pub(super) fn endorsements(r: &mut DocReport, cred: &Value, opts: &Options, level: usize) {
     let mut found: Vec<(String, Option<&Value>, Option<&str>)> = Vec::new();
-    for place in ENDORSEMENT_PLACES {
-        let Some(obj) = cred.pointer(place) else {
-            continue;
-        };
+    for (place, obj) in endorsement_places(cred) {
         for (i, e) in as_list(obj.get("endorsement")).into_iter().enumerate() {
             found.push((format!("{place}/endorsement/{i}"), Some(e), None));
         }
