@@ -551,17 +551,23 @@ fn endorsements_of_a_clr_achievement_are_verified() {
         let mut clr = read("valid/clr.eddsa.json");
         clr.as_object_mut().unwrap().remove("proof");
         clr["credentialSubject"]["achievement"][0]["endorsement"] = json!([endorsement]);
-        let signed =
-            di::sign(&clr, &key, &vm, "2025-01-01T00:00:00Z", &ContextLoader::offline()).unwrap();
+        let signed = di::sign(
+            &clr,
+            &key,
+            &vm,
+            "2025-01-01T00:00:00Z",
+            &ContextLoader::offline(),
+        )
+        .unwrap();
         let r = run(&signed, &Options::offline(now()));
         (verdict(&r, "ob3.endorsement"), r)
     };
     let (v, r) = with(&endorsement);
     assert_eq!(v, Verdict::Pass, "{r:#?}");
     assert!(
-        r.nested
-            .iter()
-            .any(|n| n.subject.ends_with("/credentialSubject/achievement/0/endorsement/0")),
+        r.nested.iter().any(|n| n
+            .subject
+            .ends_with("/credentialSubject/achievement/0/endorsement/0")),
         "{r:#?}"
     );
     endorsement["name"] = "changed after signing".into();
