@@ -1,0 +1,422 @@
+//! The CASE provider suite's run: every endpoint walked and judged, paging, uris, the report.
+
+use super::*;
+
+/// Runs every provider check against `opts.target`.
+pub fn run(opts: &Options) -> Result<DocReport, String> {
+    let target = opts.target.trim_end_matches('/').to_owned();
+    match reqwest::Url::parse(&target) {
+        Ok(u) if u.scheme() == "http" || u.scheme() == "https" => {}
+        _ => return Err(format!("{target} is not an http(s) URL")),
+    }
+    let http = Http::new(opts.timeout, opts.max_body, opts.allow_private_network)?;
+    let mut s = Suite {
+        opts,
+        http,
+        base: target.clone(),
+        bearer: None,
+        budget: opts.max_items.max(1),
+        auth: Acc::new(checks::AUTH),
+        endpoints: Acc::new(checks::ENDPOINTS),
+        schema: Acc::new(checks::SCHEMA),
+        declared: Acc::new(checks::DECLARED),
+        content_type: Acc::new(checks::CONTENT_TYPE),
+        unknown: Acc::new(checks::UNKNOWN_ID),
+        malformed: Acc::new(checks::MALFORMED_ID),
+        bad_param: Acc::new(checks::BAD_PARAMETER),
+        paging: Acc::new(checks::PAGING),
+        uris: Acc::new(checks::URIS),
+        rubrics: Acc::new(checks::RUBRICS),
+        integrity: Acc::new(checks::PACKAGE_INTEGRITY),
+        nested: Vec::new(),
+        exercised: BTreeMap::new(),
+        served_uris: Vec::new(),
+    };
+    s.schema.note = Some("CFDocument.Type, CFItem.Type, CFAssociation.Type validated flattened: the 1.0 OpenAPI's allOf of two additionalProperties:false parts is unsatisfiable".into());
+    let list_url = s.url(&format!("{BASE_PATH}/CFDocuments"));
+
+    // authentication
+    let mut refused = false;
+    match &opts.auth {
+        Auth::Anonymous => {}
+        Auth::Token(t) => s.bearer = Some(t.clone()),
+        Auth::Client {
+            id,
+            secret,
+            token_url,
+            basic,
+            scope,
+        } => match client_token(&s.http, id, secret, token_url, *basic, scope.as_deref())? {
+            Ok(t) => s.bearer = Some(t),
+            Err(f) => {
+                s.auth.fails.push(f);
+                refused = true;
+            }
+        },
+    }
+    let anon = s.http.get(&list_url, None);
+    if let Some(e) = &anon.error {
+        return Err(format!("cannot fetch {list_url}: {e}"));
+    }
+    if s.bearer.is_some() {
+        if anon.status == 401 {
+            s.auth
+                .passes
+                .push(format!("without the token: 401 ({list_url})"));
+        } else {
+            s.auth.fails.push((
+                format!(
+                    "a call without the token got HTTP {} (expected 401)",
+                    anon.status
+                ),
+                anon.evidence(),
+            ));
+        }
+    } else if anon.status == 401 || anon.status == 403 {
+        if !refused {
+            s.auth.fails.push((
+                format!("the provider requires authentication (HTTP {}) and no credentials were given (--token or --client)", anon.status),
+                anon.evidence(),
+            ));
+        }
+        let report = finish(s, "the provider refused every call: no usable credentials");
+        return Ok(report);
+    } else {
+        s.auth.skip = Some(
+            "public provider: no credentials configured and anonymous calls are answered".into(),
+        );
+    }
+
+    // the document list
+    let list = s.get(&list_url);
+    if let Some(e) = &list.error {
+        return Err(format!("cannot fetch {list_url}: {e}"));
+    }
+    if s.bearer.is_some() && !refused {
+        if list.status == 200 {
+            s.auth
+                .passes
+                .push(format!("with the token: 200 ({list_url})"));
+        } else {
+            s.auth.fails.push((
+                format!("a call with the token got HTTP {}", list.status),
+                list.evidence(),
+            ));
+        }
+    }
+    if list.status != 200 {
+        s.endpoints.fails.push((
+            format!("GET /CFDocuments: HTTP {}", list.status),
+            list.evidence(),
+        ));
+        return Ok(finish(s, "GET /CFDocuments failed"));
+    }
+    let Some(list_body) = list.json() else {
+        s.endpoints.fails.push((
+            "GET /CFDocuments: the body is not JSON".into(),
+            list.evidence(),
+        ));
+        return Ok(finish(s, "GET /CFDocuments returned no JSON"));
+    };
+    s.endpoints.passes.push(list_url.clone());
+    *s.exercised.entry("CFDocuments (list)").or_default() += 1;
+    s.validate(&list, "CFDocumentSet.Type", &list_body);
+    let doc_ids: Vec<String> = list_body
+        .get("CFDocuments")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|d| {
+                    d.get("identifier")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+
+    // walk every document
+    let mut rubric_refs = 0usize;
+    for doc in &doc_ids {
+        if s.budget == 0 {
+            break;
+        }
+        s.fetch_known("CFDocuments", "CFDocument.Type", doc);
+        let Some(pkg) = s.fetch_known("CFPackages", "CFPackage.Type", doc) else {
+            continue;
+        };
+        let pkg_url = s.url(&format!("{BASE_PATH}/CFPackages/{doc}"));
+        let bytes = serde_json::to_vec(&pkg).unwrap_or_default();
+        let nested = crate::check(&pkg_url, &bytes, &crate::Options::default());
+        if nested.passed() {
+            s.integrity
+                .passes
+                .push(format!("{pkg_url}: every case.package check passed"));
+        } else {
+            s.integrity.fails.push((
+                format!("{pkg_url}: {}", nested.failed_ids().join(", ")),
+                json!({"package": pkg_url, "failed": nested.failed_ids()}),
+            ));
+        }
+        s.nested.push(nested);
+        let refs = references(&pkg);
+        for (ep, def) in ENDPOINTS.iter().skip(2) {
+            for id in refs.get(ep).into_iter().flatten() {
+                s.fetch_known(ep, def, id);
+            }
+        }
+        for id in refs.get("CFRubrics").into_iter().flatten() {
+            rubric_refs += 1;
+            if s.budget == 0 {
+                break;
+            }
+            s.budget -= 1;
+            let url = s.url(&format!("{BASE_PATH}/CFRubrics/{}", http::enc(id)));
+            let ex = s.get(&url);
+            match (ex.status, ex.json()) {
+                (200, Some(b)) => {
+                    s.rubrics.passes.push(url.clone());
+                    s.validate(&ex, "CFRubric.Type", &b);
+                }
+                // Rubrics are optional: not offered (404 / 405 / 501) is a warning; offered
+                // but broken (5xx, a 200 that is not JSON, a transport error) is a failure.
+                (404 | 405 | 501, _) => s.rubrics.warns.push((
+                    format!(
+                        "CFRubric {id} is in the package but the provider does not serve CFRubrics (HTTP {})",
+                        ex.status
+                    ),
+                    ex.evidence(),
+                )),
+                _ => s.rubrics.fails.push((
+                    format!(
+                        "CFRubric {id} is in the package but GET /CFRubrics/{id} gave {}",
+                        ex.error
+                            .clone()
+                            .unwrap_or_else(|| format!("HTTP {}", ex.status))
+                    ),
+                    ex.evidence(),
+                )),
+            }
+        }
+    }
+    if doc_ids.is_empty() {
+        s.endpoints.note = Some("the provider lists no CFDocuments".into());
+    }
+    if rubric_refs == 0 {
+        s.rubrics.skip = Some("no package references a CFRubric".into());
+    }
+    let missing: Vec<&str> = ENDPOINTS
+        .iter()
+        .map(|(e, _)| *e)
+        .filter(|e| !s.exercised.contains_key(e))
+        .collect();
+    if !missing.is_empty() {
+        let m = format!(
+            "not exercised (no identifiers served for them): {}",
+            missing.join(", ")
+        );
+        s.endpoints.note = Some(match s.endpoints.note.take() {
+            Some(n) => format!("{n}; {m}"),
+            None => m,
+        });
+    }
+
+    // unknown and malformed identifiers, on every required endpoint
+    let unknown = random_uuid();
+    for (ep, _) in ENDPOINTS {
+        let url = s.url(&format!("{BASE_PATH}/{ep}/{unknown}"));
+        let ex = s.get(&url);
+        s.judge_error(
+            0,
+            &ex,
+            404,
+            &["unknownobject"],
+            &format!("{ep}/{{random UUID}}"),
+        );
+    }
+    for (ep, _) in ENDPOINTS.iter().take(3) {
+        let url = s.url(&format!("{BASE_PATH}/{ep}/not-a-uuid"));
+        let ex = s.get(&url);
+        s.judge_error(1, &ex, 404, &["invaliduuid"], &format!("{ep}/not-a-uuid (1.0 OpenAPI, 404 response of getCF*: \"an invalid UUID has been supplied\", codeMinor invaliduuid)"));
+    }
+    // bad query parameters
+    for q in ["limit=-1", "limit=abc"] {
+        let url = format!("{list_url}?{q}");
+        let ex = s.get(&url);
+        s.judge_error(2, &ex, 400, &["invalid_selection_field"], q);
+    }
+
+    paging(&mut s, &list_url, doc_ids.len());
+    uris(&mut s);
+    Ok(finish(s, ""))
+}
+
+pub(super) fn paging(s: &mut Suite, list_url: &str, listed: usize) {
+    let first = format!("{list_url}?limit=1&offset=0");
+    let ex = s.get(&first);
+    if ex.error.is_some() || ex.status != 200 {
+        s.paging
+            .fails
+            .push((format!("GET {first}: HTTP {}", ex.status), ex.evidence()));
+        return;
+    }
+    let total = ex
+        .total_count
+        .as_deref()
+        .and_then(|t| t.trim().parse::<usize>().ok());
+    let Some(total) = total else {
+        s.paging.fails.push((
+            "X-Total-Count is missing or not an integer".into(),
+            ex.evidence(),
+        ));
+        return;
+    };
+    if total < listed {
+        s.paging.fails.push((
+            format!("X-Total-Count {total} but the unpaged list holds {listed}"),
+            ex.evidence(),
+        ));
+    }
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut page = ex;
+    let mut url = first;
+    let mut hops = 0usize;
+    loop {
+        let body = page.json().unwrap_or(Value::Null);
+        let ids: Vec<String> = body
+            .get("CFDocuments")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|d| {
+                        d.get("identifier")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if ids.len() > 1 {
+            s.paging.fails.push((
+                format!("{url}: limit=1 returned {} documents", ids.len()),
+                page.evidence(),
+            ));
+            return;
+        }
+        seen.extend(ids);
+        let next = page.link.as_deref().and_then(|l| link_next(l, &url));
+        match next {
+            None => {
+                if seen.len() < total {
+                    s.paging.fails.push((
+                        format!("{url}: no Link rel=next, yet only {} of {total} documents were reached", seen.len()),
+                        page.evidence(),
+                    ));
+                    return;
+                }
+                break;
+            }
+            Some(n) => {
+                hops += 1;
+                if hops > total + 1 || hops > s.opts.max_items {
+                    s.paging.fails.push((
+                        format!("rel=next still present after {hops} pages of 1 (total {total})"),
+                        page.evidence(),
+                    ));
+                    return;
+                }
+                url = n;
+                page = s.get(&url);
+                if page.error.is_some() || page.status != 200 {
+                    s.paging.fails.push((
+                        format!("following rel=next: HTTP {}", page.status),
+                        page.evidence(),
+                    ));
+                    return;
+                }
+            }
+        }
+    }
+    s.paging.passes.push(format!(
+        "X-Total-Count {total}; {} page(s) of limit=1 followed by rel=next reached {} document(s)",
+        hops + 1,
+        seen.len()
+    ));
+}
+
+pub(super) fn uris(s: &mut Suite) {
+    let Some(target) = authority(&s.base) else {
+        return;
+    };
+    let list = std::mem::take(&mut s.served_uris);
+    let mut off_host = 0usize;
+    for (uri, ident, served_at) in list {
+        if authority(&uri).as_deref() != Some(target.as_str()) {
+            off_host += 1;
+            continue;
+        }
+        if s.budget == 0 {
+            s.uris.note = Some("stopped at --max-items".into());
+            break;
+        }
+        s.budget -= 1;
+        let ex = s.get(&uri);
+        let got = ex.json().and_then(|b| {
+            b.get("identifier")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        });
+        if ex.status == 200 && got.as_deref() == Some(ident.as_str()) {
+            s.uris.passes.push(uri);
+        } else {
+            let mut ev = ex.evidence();
+            ev["served at"] = json!(served_at);
+            ev["expected identifier"] = json!(ident);
+            s.uris.fails.push((
+                format!(
+                    "uri {uri} of {ident} gave HTTP {} with identifier {:?}",
+                    ex.status, got
+                ),
+                ev,
+            ));
+        }
+    }
+    if off_host > 0 {
+        let m = format!("{off_host} uri(s) not on the target host were not fetched");
+        if s.uris.passes.is_empty() && s.uris.fails.is_empty() {
+            s.uris.skip = Some(m);
+        } else {
+            s.uris.note = Some(m);
+        }
+    } else if s.uris.passes.is_empty() && s.uris.fails.is_empty() {
+        s.uris.skip = Some("no served object carries a uri".into());
+    }
+}
+
+pub(super) fn finish(s: Suite, stopped: &str) -> DocReport {
+    let mut report = DocReport::new(s.base.clone());
+    report.kind = KIND.to_owned();
+    let stop = |mut a: Acc| {
+        if !stopped.is_empty() && a.skip.is_none() {
+            a.skip = Some(stopped.to_owned());
+        }
+        a
+    };
+    let results = vec![
+        stop(s.auth).finish("authentication enforced"),
+        stop(s.endpoints).finish("every fetched endpoint answered 200"),
+        stop(s.schema).finish("every payload validates against its CASE 1.0 OpenAPI schema"),
+        stop(s.declared).finish("no undeclared properties"),
+        stop(s.content_type).finish("every body served as application/json"),
+        stop(s.unknown).finish("404 failure/unknownobject on every required endpoint"),
+        stop(s.malformed).finish("404 failure/invaliduuid"),
+        stop(s.bad_param).finish("400 failure/invalid_selection_field"),
+        stop(s.paging).finish("paging headers present and consistent"),
+        stop(s.uris).finish("every uri on the target host resolves to its object"),
+        stop(s.rubrics).finish("every referenced CFRubric is served"),
+        stop(s.integrity).finish("every fetched CFPackage passed the integrity checks"),
+    ];
+    report.checks = results;
+    report.nested = s.nested;
+    report
+}
