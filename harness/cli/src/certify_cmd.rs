@@ -21,6 +21,10 @@ use wellspring_suite_ob30::{consumer, displayer, issuer, provider as sp};
 ///   case10 provider               Wellspring is a CASE consumer: TARGET is the provider's base URL;
 ///                                 it walks /CFDocuments, every package and object, probes unknown and
 ///                                 malformed ids, bad parameters, paging, uris, package integrity.
+///   case10 consumer               Wellspring is a CASE provider on --listen (a real framework under
+///                                 /ims/case/v1p0); point the consumer at the printed base URL; every
+///                                 request is recorded and judged (defined endpoints and parameters only,
+///                                 a framework's content read).
 ///   ob30|clr20 issuer             the credential(s) given with --credential (JSON, VC-JWT, baked PNG/SVG)
 ///                                 must verify, be issued to conformance@imsglobal.org, use eddsa-rdfc-2022
 ///                                 or VC-JWT, and (as the live test system asks) be baked.
@@ -57,6 +61,7 @@ use wellspring_suite_ob30::{consumer, displayer, issuer, provider as sp};
 ///   wellspring certify --standard ob30 --role displayer --verify-url http://127.0.0.1:8490/credentials/verify \
 ///       --allow-private-network
 ///   wellspring certify --standard ob30 --role service-consumer-read --listen 127.0.0.1:8455 --wait 600
+///   wellspring certify --standard case10 --role consumer --listen 127.0.0.1:8456 --wait 300
 #[derive(Args)]
 #[command(verbatim_doc_comment)]
 pub struct CertifyArgs {
@@ -160,6 +165,7 @@ enum Standard {
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Role {
     Provider,
+    Consumer,
     Issuer,
     Displayer,
     ServiceConsumerRead,
@@ -280,6 +286,27 @@ fn consumer_role(a: &CertifyArgs, role: consumer::Role) -> Result<Vec<DocReport>
     Ok(vec![session.wait()])
 }
 
+fn case_consumer(a: &CertifyArgs) -> Result<Vec<DocReport>, String> {
+    let o = wellspring_suite_case10::consumer::Options {
+        listen: a.listen,
+        public_base: a.public_url.clone(),
+        wait: Duration::from_secs(a.wait.max(1)),
+        ..Default::default()
+    };
+    let session = wellspring_suite_case10::consumer::start(&o)?;
+    eprintln!("wellspring certify: the harness's CASE provider is up. Point the consumer at");
+    eprintln!(
+        "  base URL: {} (API under /ims/case/v1p0)",
+        session.base_url()
+    );
+    eprintln!("  framework: CFDocument {}", session.document_id());
+    eprintln!(
+        "  waiting up to {} s; the run ends shortly after the consumer has read the framework",
+        o.wait.as_secs()
+    );
+    Ok(vec![session.wait()])
+}
+
 fn provider_role(a: &CertifyArgs, role: sp::Role) -> Result<Vec<DocReport>, String> {
     let target = a
         .target
@@ -359,7 +386,7 @@ fn target(a: &CertifyArgs, reports: &[DocReport]) -> Vec<String> {
             .collect(),
         Role::Displayer => a.verify_url.iter().cloned().collect(),
         // the consumer is whoever connected: the report's subject says where
-        Role::ServiceConsumerRead | Role::ServiceConsumerWrite => Vec::new(),
+        Role::ServiceConsumerRead | Role::ServiceConsumerWrite | Role::Consumer => Vec::new(),
         _ => a.target.iter().cloned().collect(),
     };
     if given.is_empty() {
@@ -427,7 +454,7 @@ fn verdict_options(a: &CertifyArgs) -> BTreeMap<String, serde_json::Value> {
         Role::ServiceProviderRead | Role::ServiceProviderWrite => {
             o.insert("expiryWait".into(), json!(a.expiry_wait));
         }
-        Role::ServiceConsumerRead | Role::ServiceConsumerWrite => {
+        Role::ServiceConsumerRead | Role::ServiceConsumerWrite | Role::Consumer => {
             o.insert("wait".into(), json!(a.wait));
         }
         _ => {}
@@ -513,7 +540,9 @@ pub fn run(a: CertifyArgs) -> u8 {
     }
     let result = match (a.standard, a.role) {
         (Standard::Case10, Role::Provider) => case_provider(&a),
-        (Standard::Case10, _) => Err("CASE 1.0 is certified for the provider role only".into()),
+        (Standard::Case10, Role::Consumer) => case_consumer(&a),
+        (Standard::Case10, _) => Err("CASE 1.0 is certified for the provider and consumer roles".into()),
+        (_, Role::Consumer) => Err("for OB 3.0 / CLR 2.0 name the consumer role: service-consumer-read or service-consumer-write".into()),
         (_, Role::Provider) => Err("for OB 3.0 / CLR 2.0 name the role: issuer, displayer, service-consumer-read, service-consumer-write, service-provider-read, service-provider-write".into()),
         (_, Role::ServiceProviderRead) => provider_role(&a, sp::Role::Read),
         (_, Role::ServiceProviderWrite) => provider_role(&a, sp::Role::Write),

@@ -115,14 +115,24 @@ macro_rules! ob_clr {
 
 const OB30: [Suite; 7] = ob_clr!("ob30", Std::Ob30, "OB 3.0");
 const CLR20: [Suite; 7] = ob_clr!("clr20", Std::Clr20, "CLR 2.0");
-const CASE10: [Suite; 1] = [Suite {
-    standard: "case10",
-    role: "provider",
-    title: "CASE 1.0 provider",
-    certify: true,
-    matrix: true,
-    checks: || case_provider::checks::ALL.to_vec(),
-}];
+const CASE10: [Suite; 2] = [
+    Suite {
+        standard: "case10",
+        role: "provider",
+        title: "CASE 1.0 provider",
+        certify: true,
+        matrix: true,
+        checks: || case_provider::checks::ALL.to_vec(),
+    },
+    Suite {
+        standard: "case10",
+        role: "consumer",
+        title: "CASE 1.0 consumer",
+        certify: true,
+        matrix: false,
+        checks: || wellspring_suite_case10::consumer::checks::ALL.to_vec(),
+    },
+];
 
 /// Every suite, in listing order.
 pub fn all() -> Vec<Suite> {
@@ -170,9 +180,10 @@ mod tests {
                 s.standard,
                 s.role
             );
-            let prefix = match s.standard {
-                "ob30" => "ob3.",
-                "clr20" => "clr2.",
+            let prefix = match (s.standard, s.role) {
+                ("ob30", _) => "ob3.",
+                ("clr20", _) => "clr2.",
+                (_, "consumer") => "case.consumer.",
                 _ => "case.provider.",
             };
             assert!(
@@ -182,7 +193,7 @@ mod tests {
                 s.role
             );
         }
-        assert_eq!(certify_roles("case10"), ["provider"]);
+        assert_eq!(certify_roles("case10"), ["provider", "consumer"]);
         assert_eq!(certify_roles("ob30").len(), 6);
         assert!(find("clr20", "verifier").is_some_and(|s| s.matrix && !s.certify));
     }

@@ -17,6 +17,7 @@
 //! threads; neither holds the package as a `serde_json::Value`.
 
 pub mod checks;
+pub mod consumer;
 pub mod integrity;
 pub mod provider;
 pub mod schema;
