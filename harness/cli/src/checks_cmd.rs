@@ -56,6 +56,10 @@ pub const SHOWN_FILES: &[(&str, &str)] = &[
         include_str!("../../../reports/shown/case10.broken.json"),
     ),
     (
+        "case10.consumer",
+        include_str!("../../../reports/shown/case10.consumer.json"),
+    ),
+    (
         "case10.frameworks",
         include_str!("../../../reports/shown/case10.frameworks.json"),
     ),
