@@ -88,6 +88,8 @@ pub struct Faults {
     pub ignore_redirect_binding: bool,
     /// a refresh grants whatever scope it asks for
     pub refresh_widens_scope: bool,
+    /// an upserted compact JWS is kept as its decoded payload (JSON), not as sent
+    pub jws_rewritten: bool,
     /// (allowed, a warning) no expires_in in the token response
     pub omit_expires_in: bool,
 }
@@ -703,7 +705,12 @@ fn credentials(
             let Some(p) = jws_payload(&text) else {
                 return imsx(StatusCode::BAD_REQUEST, "invalid_data", "not a compact JWS");
             };
-            (key_of(&p), Value::String(text.clone()), text, "text/plain")
+            let stored = if s.faults.jws_rewritten {
+                p.clone()
+            } else {
+                Value::String(text.clone())
+            };
+            (key_of(&p), stored, text, "text/plain")
         } else {
             let v = match serde_json::from_slice::<Value>(body) {
                 Ok(v) => v,

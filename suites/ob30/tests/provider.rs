@@ -422,6 +422,13 @@ fn shown_failing_by() -> Vec<(&'static str, Faults)> {
             },
         ),
         (
+            "upsert-jws",
+            Faults {
+                jws_rewritten: true,
+                ..f()
+            },
+        ),
+        (
             "token",
             Faults {
                 token_cacheable: true,

@@ -185,34 +185,19 @@ pub(super) fn write_checks(r: &mut Run, main: Option<&Grant>, narrow: Option<&Gr
         let m = r.start(d.UPSERT_PRESERVE);
         let sent: Option<Credential> = Credential::from_value(cred.clone()).ok();
         let mut found: Option<Value> = None;
-        let mut url = Some(format!("{}?limit=100", r.url("/credentials")));
-        let mut err = None;
-        let mut guard = 0;
-        while let Some(u) = url.take() {
-            guard += 1;
-            if guard > 100 {
-                break;
-            }
-            match r.c.get(&u, Some(&token)) {
-                Ok(x) if x.status == 200 => {
-                    let l = x.json().map(|v| listing(&v)).unwrap_or_default();
-                    for c in l.json {
-                        let same = match (&sent, Credential::from_value(c.clone()).ok()) {
-                            (Some(a), Some(b)) => wellspring_model::same_credential(a, &b),
-                            _ => false,
-                        };
-                        if same {
-                            found = Some(c);
-                        }
-                    }
-                    if found.is_none() {
-                        url = next_link(&x);
-                    }
+        let err = walk_pages(r, &token, |l| {
+            for c in &l.json {
+                let same = match (&sent, Credential::from_value(c.clone()).ok()) {
+                    (Some(a), Some(b)) => wellspring_model::same_credential(a, &b),
+                    _ => false,
+                };
+                if same {
+                    found = Some(c.clone());
                 }
-                Ok(x) => err = Some(format!("getCredentials answered {}", x.status)),
-                Err(e) => err = Some(e.0),
             }
-        }
+            found.is_some()
+        })
+        .err();
         let res = match (found, err) {
             (Some(got), _) => {
                 let lost = lost_values(&cred, &got);
@@ -246,18 +231,29 @@ pub(super) fn write_checks(r: &mut Run, main: Option<&Grant>, narrow: Option<&Gr
         let res = match post_credential(r, &token, "text/plain", jws.clone().into_bytes()) {
             Err(e) => CheckResult::new(&d.UPSERT_JWS, Verdict::Fail, e),
             Ok(x) if x.status == 200 || x.status == 201 => {
-                if x.text().trim() == jws {
-                    CheckResult::new(
+                // read back: getCredentials returns the compact JWS byte for byte
+                let mut back = false;
+                let walked = walk_pages(r, &token, |l| {
+                    back = l.jws.iter().any(|j| j == &jws);
+                    back
+                });
+                match (back, walked) {
+                    (false, Err(e)) => CheckResult::new(&d.UPSERT_JWS, Verdict::Fail, format!("{}, but it could not be read back: {e}", x.status)),
+                    (false, Ok(_)) => CheckResult::new(
+                        &d.UPSERT_JWS,
+                        Verdict::Fail,
+                        format!("{}, but getCredentials does not return the compact JWS byte for byte (compactJwsString)", x.status),
+                    ),
+                    (true, _) if x.text().trim() == jws => CheckResult::new(
                         &d.UPSERT_JWS,
                         Verdict::Pass,
-                        format!("{}, echoed", x.status),
-                    )
-                } else {
-                    CheckResult::new(
+                        format!("{}, echoed, read back byte for byte", x.status),
+                    ),
+                    (true, _) => CheckResult::new(
                         &d.UPSERT_JWS,
                         Verdict::Warn,
-                        format!("{}, but the body does not echo the compact JWS", x.status),
-                    )
+                        format!("{}, read back byte for byte, but the body does not echo the compact JWS", x.status),
+                    ),
                 }
             }
             Ok(x) => CheckResult::new(
@@ -374,3 +370,30 @@ pub(super) fn write_checks(r: &mut Run, main: Option<&Grant>, narrow: Option<&Gr
 }
 
 // ---------- refresh, revoke, expiry ----------
+
+/// Walks getCredentials page by page (`limit=100`, then `Link: rel="next"`, at most 100
+/// pages) until `stop` says the listing so far has what it looks for: Ok(whether it stopped).
+fn walk_pages(
+    r: &Run,
+    token: &str,
+    mut stop: impl FnMut(&Listing) -> bool,
+) -> Result<bool, String> {
+    let mut url = Some(format!("{}?limit=100", r.url("/credentials")));
+    let mut pages = 0;
+    while let Some(u) = url.take() {
+        pages += 1;
+        if pages > 100 {
+            break;
+        }
+        let x = r.c.get(&u, Some(token)).map_err(|e| e.0)?;
+        if x.status != 200 {
+            return Err(format!("getCredentials answered {}", x.status));
+        }
+        let l = x.json().map(|v| listing(&v)).unwrap_or_default();
+        if stop(&l) {
+            return Ok(true);
+        }
+        url = next_link(&x);
+    }
+    Ok(false)
+}
