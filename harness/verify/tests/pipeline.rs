@@ -574,3 +574,31 @@ fn endorsements_of_a_clr_achievement_are_verified() {
     let (v, _) = with(&endorsement);
     assert_eq!(v, Verdict::Fail);
 }
+
+/// An EnvelopedVerifiableCredential is read only as a VC-JWT in a data: URL; anything else in
+/// one fails the presentation's credentials.
+#[test]
+fn an_enveloped_credential_must_be_a_vc_jwt_data_url() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../vectors");
+    let mut vp: Value = serde_json::from_slice(
+        &std::fs::read(dir.join("valid/vp.enveloped-jwt.signed.eddsa.json")).unwrap(),
+    )
+    .unwrap();
+    let o = Options::offline(now());
+    assert_eq!(verdict(&run(&vp, &o), "vp.credentials"), Verdict::Pass);
+    vp.as_object_mut().unwrap().remove("proof");
+    let jws = vp["verifiableCredential"][0]["id"]
+        .as_str()
+        .unwrap()
+        .split_once(',')
+        .unwrap()
+        .1
+        .to_owned();
+    for id in [
+        format!("data:text/plain,{jws}"),
+        format!("https://example.org/{}", &jws[..10]),
+    ] {
+        vp["verifiableCredential"][0]["id"] = id.clone().into();
+        assert_eq!(verdict(&run(&vp, &o), "vp.credentials"), Verdict::Fail, "{id}");
+    }
+}

@@ -54,10 +54,19 @@ pub fn presentation(
         .iter()
         .map(embedded)
         .collect::<Result<Vec<_>, _>>()?;
-    if vcs.iter().any(Value::is_string) {
-        // JSON-LD gives a string in `verifiableCredential` no meaning: it cannot be signed
-        return Err("a VC-JWT cannot go inside a signed presentation yet (VC 2.0's EnvelopedVerifiableCredential is not built); share the JSON credentials, or export the VC-JWT and send it on its own".into());
-    }
+    // a VC-JWT travels enveloped (VC DM 2.0 § Enveloped Verifiable Credentials): JSON-LD gives
+    // a bare string in `verifiableCredential` no meaning, so it could not be signed
+    let vcs: Vec<Value> = vcs
+        .into_iter()
+        .map(|v| match v {
+            Value::String(jws) => json!({
+                "@context": "https://www.w3.org/ns/credentials/v2",
+                "id": format!("data:application/vc+jwt,{jws}"),
+                "type": "EnvelopedVerifiableCredential",
+            }),
+            v => v,
+        })
+        .collect();
     let mut vp = VerifiablePresentation::new(Some(did), vcs);
     vp.id = Some(format!("urn:uuid:{}", uuid_v4()));
     let mut v = vp.to_value();

@@ -339,6 +339,39 @@ pub(super) fn base_context(r: &mut DocReport, ctx: &[String]) {
     }
 }
 
+/// The media types of a VC-JWT in an `EnvelopedVerifiableCredential`'s `data:` URL (VC DM 2.0
+/// § Enveloped Verifiable Credentials; VC-JOSE-COSE registers `application/vc+jwt`).
+const ENVELOPED_JWT: &[&str] = &[
+    "application/vc+jwt",
+    "application/vc-ld+jwt",
+    "application/jwt",
+];
+
+/// An `EnvelopedVerifiableCredential` of a presentation: Some(Ok(the compact JWS its `data:` URL
+/// carries)), Some(Err(why not)), or None for anything else.
+pub(super) fn enveloped(c: &Value) -> Option<Result<&str, String>> {
+    if !types(c)
+        .iter()
+        .any(|t| t == "EnvelopedVerifiableCredential")
+    {
+        return None;
+    }
+    let id = c.get("id").and_then(Value::as_str).unwrap_or_default();
+    let Some((media, data)) = id.strip_prefix("data:").and_then(|r| r.split_once(',')) else {
+        return Some(Err(format!(
+            "an EnvelopedVerifiableCredential's id must be a data: URL of a VC-JWT; found {:?}",
+            id.chars().take(80).collect::<String>()
+        )));
+    };
+    if !ENVELOPED_JWT.contains(&media) {
+        return Some(Err(format!(
+            "EnvelopedVerifiableCredential of media type {media:?}: only a VC-JWT ({}) is read",
+            ENVELOPED_JWT.join(", ")
+        )));
+    }
+    Some(Ok(data))
+}
+
 pub(super) fn verify_presentation(r: &mut DocReport, vp: &Value, opts: &Options, level: usize) {
     r.kind = "VerifiablePresentation".into();
     // The data model's rule holds for presentations too, signed or not.
@@ -405,9 +438,11 @@ pub(super) fn verify_presentation(r: &mut DocReport, vp: &Value, opts: &Options,
     for (i, c) in creds.iter().enumerate() {
         let pointer = format!("/verifiableCredential/{i}");
         let mut sub = DocReport::new(format!("{}{pointer}", r.subject));
-        match c {
-            Value::String(t) => verify_text(&mut sub, t, opts, level + 1, true),
-            v => verify_credential(&mut sub, v, None, opts, level + 1, true),
+        match (c, enveloped(c)) {
+            (_, Some(Ok(jws))) => verify_text(&mut sub, jws, opts, level + 1, true),
+            (_, Some(Err(e))) => sub.push(res(&checks::PARSE_JSON, Verdict::Fail, e)),
+            (Value::String(t), None) => verify_text(&mut sub, t, opts, level + 1, true),
+            (v, None) => verify_credential(&mut sub, v, None, opts, level + 1, true),
         }
         if !sub.passed() {
             failed.push(pointer);

@@ -271,6 +271,31 @@ impl Gen<'_> {
             )
         };
         self.put_json(e, &sign::eddsa_authentication(&vp, &k.holder)?)?;
+        // a VC-JWT inside a signed presentation travels enveloped (VC DM 2.0)
+        let jwt = sign::vc_jwt(
+            &creds::to_json(&creds::ob_minimal("vp-enveloped/jwt", &k.issuer.controller)),
+            &k.issuer,
+            PayloadForm::Direct,
+        )?;
+        let enveloped = json!({
+            "@context": "https://www.w3.org/ns/credentials/v2",
+            "id": format!("data:application/vc+jwt,{jwt}"),
+            "type": "EnvelopedVerifiableCredential",
+        });
+        let vp = creds::presentation(
+            "vp-enveloped/signed",
+            Some(&k.holder.controller),
+            vec![enveloped],
+        );
+        let e = Entry {
+            proof_valid: None,
+            ..Entry::valid(
+                "valid/vp.enveloped-jwt.signed.eddsa.json",
+                "VerifiablePresentation holding a VC-JWT as an EnvelopedVerifiableCredential (data:application/vc+jwt,…), signed by the holder's did:key",
+                "eddsa-rdfc-2022",
+            )
+        };
+        self.put_json(e, &sign::eddsa_authentication(&vp, &k.holder)?)?;
 
         // Baked badges.
         let json_text = pretty(&self.signed_minimal("baked/json")?);
