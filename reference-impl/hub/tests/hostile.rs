@@ -681,3 +681,30 @@ fn the_sign_in_and_consent_pages_escape_what_a_client_registered_and_sent() {
         "the state comes back unchanged"
     );
 }
+
+#[test]
+fn the_home_page_escapes_the_issuer_name_and_the_catalog() {
+    let hub = start_with(|c| c.issuer_name = format!("Evil {HOSTILE}"));
+    let h = &hub.running.as_ref().unwrap().hub;
+    h.store
+        .put_achievement(
+            &format!("x{HOSTILE}"),
+            99,
+            &json!({"name": format!("Badge {HOSTILE}")}),
+        )
+        .unwrap();
+    let page = http()
+        .get(format!("{}/", hub.base))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    for want in [
+        format!("<title>Evil {HOSTILE_ESCAPED} Achievement Hub</title>"),
+        format!("<h1>Evil {HOSTILE_ESCAPED} Achievement Hub</h1>"),
+        format!("<a href=\"/achievements/x{HOSTILE_ESCAPED}\">Badge {HOSTILE_ESCAPED}</a>"),
+    ] {
+        assert!(page.contains(&want), "{want} in {page}");
+    }
+    assert!(!page.contains("<script"), "{page}");
+}
