@@ -1,30 +1,14 @@
 //! The ATS's pages (server-rendered HTML, one linked stylesheet, no script, no inline style): sign in, jobs,
 //! a job's blind ranking with the evidence per requirement, a candidate opened (the person and
 //! each credential as a Displayer shows it, with its report and "Verify again"), and the
-//! candidates' apply page.
+//! candidates' apply page. Built with `maud`, which escapes every value it is given.
 
-use std::fmt::Write;
-
+use maud::{html, Markup, DOCTYPE};
 use serde_json::Value;
 
 use crate::case::Graph;
 use crate::score::{Score, W_EXACT, W_PART, W_RELATED};
 use crate::store::{Application, CredentialRow, Job};
-
-pub fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
-}
 
 pub const STYLE: &str = "
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b1f24;background:#f4f6f9}
@@ -60,37 +44,58 @@ h3.flat{margin:0}button.flat{margin:0}a.push{margin-left:auto}img.portrait{width
 .bar i.w0{width:0%}.bar i.w5{width:5%}.bar i.w10{width:10%}.bar i.w15{width:15%}.bar i.w20{width:20%}.bar i.w25{width:25%}.bar i.w30{width:30%}.bar i.w35{width:35%}.bar i.w40{width:40%}.bar i.w45{width:45%}.bar i.w50{width:50%}.bar i.w55{width:55%}.bar i.w60{width:60%}.bar i.w65{width:65%}.bar i.w70{width:70%}.bar i.w75{width:75%}.bar i.w80{width:80%}.bar i.w85{width:85%}.bar i.w90{width:90%}.bar i.w95{width:95%}.bar i.w100{width:100%}
 ";
 
-pub fn layout(title: &str, who: Option<&str>, body: &str) -> String {
-    let nav = match who {
-        Some(w) => format!(
-            "<nav><a href=\"/\">Jobs</a></nav><form method=\"post\" action=\"/logout\"><span class=\"who\">{}</span><button>Sign out</button></form>",
-            esc(w)
-        ),
-        None => String::new(),
-    };
-    format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{t} · Wellspring Talent Search</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><header><h1>Wellspring Talent Search</h1>{nav}</header><main>{body}</main></body></html>",
-        t = esc(title)
-    )
+fn layout(title: &str, who: Option<&str>, body: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                title { (title) " · Wellspring Talent Search" }
+                link rel="stylesheet" href="/static/style.css";
+            }
+            body {
+                header {
+                    h1 { "Wellspring Talent Search" }
+                    @if let Some(w) = who {
+                        nav { a href="/" { "Jobs" } }
+                        form method="post" action="/logout" {
+                            span.who { (w) }
+                            button { "Sign out" }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+    .into_string()
 }
 
-fn flash(msg: Option<&str>, class: &str) -> String {
-    msg.map(|m| format!("<p class=\"{class}\">{}</p>", esc(m)))
-        .unwrap_or_default()
+/// A message in a paragraph of `class` (`error` or `flash`), when there is one.
+fn flash(msg: Option<&str>, class: &str) -> Markup {
+    html! {
+        @if let Some(m) = msg {
+            p class=(class) { (m) }
+        }
+    }
 }
 
 pub fn login(error: Option<&str>) -> String {
     layout(
         "Sign in",
         None,
-        &format!(
-            "{}<form class=\"box\" method=\"post\" action=\"/login\"><h2>Recruiter sign-in</h2>\
-             <label for=\"email\">E-mail</label><input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required>\
-             <label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
-             <button class=\"primary\" type=\"submit\">Sign in</button></form>",
-            flash(error, "error")
-        ),
+        html! {
+            (flash(error, "error"))
+            form.box method="post" action="/login" {
+                h2 { "Recruiter sign-in" }
+                label for="email" { "E-mail" }
+                input id="email" name="email" type="email" autocomplete="username" required;
+                label for="password" { "Password" }
+                input id="password" name="password" type="password" autocomplete="current-password" required;
+                button.primary type="submit" { "Sign in" }
+            }
+        },
     )
 }
 
@@ -98,170 +103,184 @@ pub fn message(title: &str, who: Option<&str>, text: &str) -> String {
     layout(
         title,
         who,
-        &format!("<h2>{}</h2><p>{}</p>", esc(title), esc(text)),
+        html! {
+            h2 { (title) }
+            p { (text) }
+        },
     )
+}
+
+/// The title of a job's framework (its identifier when the framework is not cached).
+fn framework_title<'a>(g: &'a Graph, j: &'a Job) -> &'a str {
+    g.frameworks
+        .get(&j.framework)
+        .map(|f| f.title.as_str())
+        .unwrap_or(&j.framework)
+}
+
+/// The form that posts a job.
+fn post_job_form() -> Markup {
+    html! {
+        form.box method="post" action="/jobs" {
+            h2 { "Post a job" }
+            p.muted { "Requirements are items of a CASE 1.0 job-skill framework, read from any CASE provider." }
+            label for="title" { "Title" }
+            input id="title" name="title" required;
+            label for="package_url" { "CFPackage URL" }
+            input id="package_url" name="package_url" placeholder="https://case.example.org/ims/case/v1p0/CFPackages/…";
+            p.muted { "…or a CASE base URL and the framework's CFDocument identifier:" }
+            label for="case_base" { "CASE base URL" }
+            input id="case_base" name="case_base" placeholder="http://127.0.0.1:8480";
+            label for="framework" { "Framework (CFDocument identifier)" }
+            input id="framework" name="framework";
+            label for="requirements" { "Requirements (CFItem identifiers, URIs or codes; empty: every item)" }
+            textarea id="requirements" name="requirements" rows="3" {}
+            button.primary type="submit" { "Post the job" }
+        }
+    }
 }
 
 pub fn jobs(who: &str, jobs: &[Job], counts: &[usize], g: &Graph, error: Option<&str>) -> String {
-    let mut b = flash(error, "error");
-    b.push_str("<h2>Jobs</h2>");
-    if jobs.is_empty() {
-        b.push_str("<p class=\"muted\">No job yet: post one below.</p>");
-    }
-    for (j, n) in jobs.iter().zip(counts) {
-        let fw = g
-            .frameworks
-            .get(&j.framework)
-            .map(|f| f.title.as_str())
-            .unwrap_or(&j.framework);
-        let _ = write!(
-            b,
-            "<div class=\"card\"><div><h3><a class=\"job\" href=\"/jobs/{id}\">{t}</a></h3><div class=\"muted\">{r} requirement(s) from <b>{fw}</b> · {n} application(s) · \
-             <a href=\"/jobs/{id}/apply\">apply page</a></div></div></div>",
-            id = j.id,
-            t = esc(&j.title),
-            r = j.requirements.len(),
-            fw = esc(fw),
-        );
-    }
-    b.push_str(
-        "<form class=\"box\" method=\"post\" action=\"/jobs\"><h2>Post a job</h2>\
-         <p class=\"muted\">Requirements are items of a CASE 1.0 job-skill framework, read from any CASE provider.</p>\
-         <label for=\"title\">Title</label><input id=\"title\" name=\"title\" required>\
-         <label for=\"package_url\">CFPackage URL</label><input id=\"package_url\" name=\"package_url\" placeholder=\"https://case.example.org/ims/case/v1p0/CFPackages/…\">\
-         <p class=\"muted\">…or a CASE base URL and the framework's CFDocument identifier:</p>\
-         <label for=\"case_base\">CASE base URL</label><input id=\"case_base\" name=\"case_base\" placeholder=\"http://127.0.0.1:8480\">\
-         <label for=\"framework\">Framework (CFDocument identifier)</label><input id=\"framework\" name=\"framework\">\
-         <label for=\"requirements\">Requirements (CFItem identifiers, URIs or codes; empty: every item)</label><textarea id=\"requirements\" name=\"requirements\" rows=\"3\"></textarea>\
-         <button class=\"primary\" type=\"submit\">Post the job</button></form>",
-    );
-    layout("Jobs", Some(who), &b)
+    let body = html! {
+        (flash(error, "error"))
+        h2 { "Jobs" }
+        @if jobs.is_empty() {
+            p.muted { "No job yet: post one below." }
+        }
+        @for (j, n) in jobs.iter().zip(counts) {
+            div.card {
+                div {
+                    h3 { a.job href={ "/jobs/" (j.id) } { (j.title) } }
+                    div.muted {
+                        (j.requirements.len()) " requirement(s) from " b { (framework_title(g, j)) }
+                        " · " (n) " application(s) · "
+                        a href={ "/jobs/" (j.id) "/apply" } { "apply page" }
+                    }
+                }
+            }
+        }
+        (post_job_form())
+    };
+    layout("Jobs", Some(who), body)
 }
 
-fn bar(p: f64) -> String {
-    format!(
-        "<div class=\"bar\"><i class=\"w{}\"></i></div>",
-        (p.clamp(0.0, 100.0) / 5.0).round() as u32 * 5
-    )
+fn bar(p: f64) -> Markup {
+    let step = (p.clamp(0.0, 100.0) / 5.0).round() as u32 * 5;
+    html! {
+        div.bar { i class={ "w" (step) } {} }
+    }
 }
 
-fn path_html(g: &Graph, e: &crate::score::Evidence) -> String {
-    let mut s = format!(
-        "credential #{} aligns to <b>{}</b>",
-        e.credential + 1,
-        esc(&g.label(&e.aligned_item))
-    );
-    for h in &e.path {
-        let _ = write!(
-            s,
-            " →<i>{}</i> (×{}) <b>{}</b>",
-            esc(&h.association),
-            h.weight,
-            esc(&g.label(&h.to))
-        );
+fn path_html(g: &Graph, e: &crate::score::Evidence) -> Markup {
+    html! {
+        "credential #" (e.credential + 1) " aligns to " b { (g.label(&e.aligned_item)) }
+        @for h in &e.path {
+            " →" i { (h.association) } " (×" (h.weight) ") " b { (g.label(&h.to)) }
+        }
+        @if let Some(r) = &e.alignment.result {
+            " · result: " (r)
+        }
     }
-    if let Some(r) = &e.alignment.result {
-        let _ = write!(s, " · result: {}", esc(r));
-    }
-    s
 }
 
-fn evidence_table(g: &Graph, s: &Score) -> String {
-    let mut t = String::from("<table class=\"evidence\"><tr><th>requirement</th><th>score</th><th>evidence (credential, alignment path)</th></tr>");
-    for r in &s.requirements {
-        let _ = write!(
-            t,
-            "<tr><td>{}</td><td>{}</td><td class=\"path\">{}</td></tr>",
-            esc(&g.label(&r.item)),
-            r.score,
-            r.evidence
-                .as_ref()
-                .map(|e| path_html(g, e))
-                .unwrap_or_else(|| "<span class=\"muted\">no evidence</span>".into())
-        );
+fn evidence_table(g: &Graph, s: &Score) -> Markup {
+    html! {
+        table.evidence {
+            tr { th { "requirement" } th { "score" } th { "evidence (credential, alignment path)" } }
+            @for r in &s.requirements {
+                tr {
+                    td { (g.label(&r.item)) }
+                    td { (r.score) }
+                    td.path {
+                        @match &r.evidence {
+                            Some(e) => { (path_html(g, e)) }
+                            None => { span.muted { "no evidence" } }
+                        }
+                    }
+                }
+            }
+        }
     }
-    t.push_str("</table>");
-    t
+}
+
+/// How the ranking is made, in words.
+fn ranking_note() -> Markup {
+    html! {
+        p.muted {
+            "Blind ranking: names, photos, birth dates, addresses and institution names are not inputs to the score and stay hidden until you open a candidate. \
+             Weights: aligned to the requirement itself or " code { "exactMatchOf" } " ×" (W_EXACT) ", "
+            code { "isRelatedTo" } " ×" (W_RELATED) ", "
+            code { "isChildOf" } "/" code { "isPartOf" } " (part → whole) ×" (W_PART)
+            "; the score is the mean over the requirements. Only verified credentials bound to the applicant count."
+        }
+    }
 }
 
 pub fn job(who: &str, j: &Job, g: &Graph, ranked: &[crate::Ranked], base: &str) -> String {
-    let mut b = format!("<h2>{}</h2>", esc(&j.title));
-    let fw = g
-        .frameworks
-        .get(&j.framework)
-        .map(|f| f.title.as_str())
-        .unwrap_or(&j.framework);
-    let _ = write!(
-        b,
-        "<p class=\"muted\">Requirements from <b>{}</b> ({} at {}). Candidates apply at <a href=\"/jobs/{id}/apply\">{base}/jobs/{id}/apply</a>.</p>",
-        esc(fw),
-        esc(&j.framework),
-        esc(&j.case_base),
-        id = j.id,
-        base = esc(base)
-    );
-    let _ = write!(
-        b,
-        "<p class=\"muted\">Blind ranking: names, photos, birth dates, addresses and institution names are not inputs to the score and stay hidden until you open a candidate. \
-         Weights: aligned to the requirement itself or <code>exactMatchOf</code> ×{W_EXACT}, <code>isRelatedTo</code> ×{W_RELATED}, \
-         <code>isChildOf</code>/<code>isPartOf</code> (part → whole) ×{W_PART}; the score is the mean over the requirements. Only verified credentials bound to the applicant count.</p>"
-    );
-    let _ = write!(b, "<h3>Candidates ({})</h3>", ranked.len());
-    if ranked.is_empty() {
-        b.push_str("<p class=\"muted\">No application yet.</p>");
-    }
-    for (i, r) in ranked.iter().enumerate() {
-        let _ = write!(
-            b,
-            "<div class=\"card candidate block\"><div class=\"row wide-gap\"><span class=\"muted\">#{rank}</span>\
-             <h3 class=\"flat\">Candidate {app}</h3><span class=\"score\">{pct:.1}%</span>{bar}\
-             <span class=\"muted\">{c} of {t} credential(s) count</span><a class=\"push\" href=\"/jobs/{job}/candidates/{app}\">Open candidate</a></div>{table}</div>",
-            rank = i + 1,
-            app = r.application,
-            pct = r.score.percent,
-            bar = bar(r.score.percent),
-            c = r.counted,
-            t = r.total,
-            job = j.id,
-            table = evidence_table(g, &r.score),
-        );
-    }
-    layout(&j.title, Some(who), &b)
-}
-
-fn picture(display: &Value, name: &str) -> String {
-    match display.get("image").and_then(Value::as_str) {
-        Some(src)
-            if src.starts_with("data:image/")
-                || src.starts_with("https://")
-                || src.starts_with("http://") =>
-        {
-            format!("<img src=\"{}\" alt=\"\">", esc(src))
+    let body = html! {
+        h2 { (j.title) }
+        p.muted {
+            "Requirements from " b { (framework_title(g, j)) } " (" (j.framework) " at " (j.case_base)
+            "). Candidates apply at " a href={ "/jobs/" (j.id) "/apply" } { (base) "/jobs/" (j.id) "/apply" } "."
         }
-        _ => format!(
-            "<div class=\"badge\">{}</div>",
-            esc(&name.chars().next().unwrap_or('★').to_string())
-        ),
+        (ranking_note())
+        h3 { "Candidates (" (ranked.len()) ")" }
+        @if ranked.is_empty() {
+            p.muted { "No application yet." }
+        }
+        @for (i, r) in ranked.iter().enumerate() {
+            div.card.candidate.block {
+                div.row.wide-gap {
+                    span.muted { "#" (i + 1) }
+                    h3.flat { "Candidate " (r.application) }
+                    span.score { (format!("{:.1}", r.score.percent)) "%" }
+                    (bar(r.score.percent))
+                    span.muted { (r.counted) " of " (r.total) " credential(s) count" }
+                    a.push href={ "/jobs/" (j.id) "/candidates/" (r.application) } { "Open candidate" }
+                }
+                (evidence_table(g, &r.score))
+            }
+        }
+    };
+    layout(&j.title, Some(who), body)
+}
+
+/// Only data: and http(s) images are shown.
+fn shown_image(src: &str) -> bool {
+    src.starts_with("data:image/") || src.starts_with("https://") || src.starts_with("http://")
+}
+
+fn picture(display: &Value, name: &str) -> Markup {
+    html! {
+        @match display.get("image").and_then(Value::as_str) {
+            Some(src) if shown_image(src) => { img src=(src) alt=""; }
+            _ => { div.badge { (name.chars().next().unwrap_or('★')) } }
+        }
     }
 }
 
-fn report_rows(report: &Value) -> String {
-    let mut rows = String::new();
-    fn walk(doc: &Value, depth: usize, rows: &mut String) {
+/// One row of a verification report: nesting depth, verdict, check id, message.
+struct ReportRow<'a> {
+    depth: usize,
+    verdict: &'a str,
+    id: &'a str,
+    message: &'a str,
+}
+
+fn report_rows(report: &Value) -> Vec<ReportRow<'_>> {
+    fn walk<'a>(doc: &'a Value, depth: usize, rows: &mut Vec<ReportRow<'a>>) {
         for c in doc
             .get("checks")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
         {
-            let verdict = c["verdict"].as_str().unwrap_or("?");
-            let _ = write!(
-                rows,
-                "<tr><td class=\"v {verdict}\">{verdict}</td><td class=\"d{}\"><code>{}</code></td><td>{}</td></tr>",
-                depth.min(6),
-                esc(c["id"].as_str().unwrap_or("")),
-                esc(c["message"].as_str().unwrap_or(""))
-            );
+            rows.push(ReportRow {
+                depth: depth.min(6),
+                verdict: c["verdict"].as_str().unwrap_or("?"),
+                id: c["id"].as_str().unwrap_or(""),
+                message: c["message"].as_str().unwrap_or(""),
+            });
         }
         for n in doc
             .get("nested")
@@ -272,8 +291,123 @@ fn report_rows(report: &Value) -> String {
             walk(n, depth + 1, rows);
         }
     }
+    let mut rows = Vec::new();
     walk(report, 0, &mut rows);
     rows
+}
+
+/// Everything the application and its credentials say about the person, each list sorted and
+/// without repeats: (names, e-mails, photos, birth dates).
+fn person(a: &Application, rows: &[CredentialRow]) -> [Vec<String>; 4] {
+    let mut names: Vec<String> = a.name.iter().cloned().collect();
+    let mut emails: Vec<String> = a.email.iter().cloned().collect();
+    let mut photos = Vec::new();
+    let mut births = Vec::new();
+    for r in rows {
+        names.extend(r.person.names.iter().cloned());
+        emails.extend(r.person.emails.iter().cloned());
+        photos.extend(r.person.photos.iter().cloned());
+        births.extend(r.person.birth_dates.iter().cloned());
+    }
+    let mut all = [names, emails, photos, births];
+    for v in &mut all {
+        v.sort();
+        v.dedup();
+    }
+    all
+}
+
+/// The candidate opened: the person, the score and its evidence.
+fn candidate_head(
+    j: &Job,
+    a: &Application,
+    rows: &[CredentialRow],
+    s: &Score,
+    g: &Graph,
+) -> Markup {
+    let [names, emails, photos, births] = person(a, rows);
+    html! {
+        @if let Some(p) = photos.iter().find(|p| shown_image(p)) {
+            img src=(p) alt="" class="portrait";
+        }
+        p { a href={ "/jobs/" (j.id) } { "← " (j.title) } }
+        h2.person {
+            "Candidate " (a.id) ": "
+            @if names.is_empty() { "(no name given)" } @else { (names.join(", ")) }
+        }
+        p.muted {
+            "E-mail: "
+            @if emails.is_empty() { "(none)" } @else { (emails.join(", ")) }
+            " · holder: " code { (a.holder.as_deref().unwrap_or("(no signed presentation)")) }
+            " · received " (a.received) " · verified " (a.verified_at)
+            @if !births.is_empty() { " · born " (births.join(", ")) }
+            @if let Some(e) = &a.presentation_error { " · " b { "presentation: " (e) } }
+        }
+        div.row {
+            span.score { (format!("{:.1}", s.percent)) "%" }
+            (bar(s.percent))
+            form method="post" action={ "/jobs/" (j.id) "/candidates/" (a.id) "/verify" } {
+                button.primary.flat { "Verify again" }
+            }
+        }
+        (evidence_table(g, s))
+    }
+}
+
+/// One credential of the candidate, as a Displayer shows it, with its report.
+fn credential_card(j: &Job, a: &Application, r: &CredentialRow) -> Markup {
+    let t = |k: &str| r.display.get(k).and_then(Value::as_str).unwrap_or("");
+    let name = r
+        .display
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("(unnamed credential)");
+    let on = t("issuedOn");
+    let issuer = Some(t("issuerName"))
+        .filter(|s| !s.is_empty())
+        .unwrap_or("unknown issuer");
+    html! {
+        div.card.credential.nested[r.parent.is_some()] {
+            (picture(&r.display, name))
+            div.grow {
+                h3 { "#" (r.index + 1) " " (name) }
+                div {
+                    span class={ "status s-" (r.status) } { (r.status) }
+                    " "
+                    span.muted {
+                        (r.kind)
+                        @if let Some(p) = r.parent { ", bundled in #" (p + 1) }
+                    }
+                    " "
+                    @if r.counts {
+                        b.yes { "counts" }
+                    } @else {
+                        b.no { "does not count" } " " span.muted { (r.why_not.as_deref().unwrap_or("")) }
+                    }
+                }
+                div.muted { (t("description").chars().take(240).collect::<String>()) }
+                div.muted {
+                    "Issued by " b { (issuer) } " on "
+                    (on.get(..10).unwrap_or(if on.is_empty() { "?" } else { on }))
+                }
+                form method="post" action={ "/jobs/" (j.id) "/candidates/" (a.id) "/verify" } class="inline" {
+                    button { "Verify again" }
+                }
+                details {
+                    summary { "Verification report" }
+                    table {
+                        @for row in report_rows(&r.report) {
+                            tr {
+                                td class={ "v " (row.verdict) } { (row.verdict) }
+                                td class={ "d" (row.depth) } { code { (row.id) } }
+                                td { (row.message) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub fn candidate(
@@ -285,147 +419,73 @@ pub fn candidate(
     g: &Graph,
     msg: Option<&str>,
 ) -> String {
-    let mut b = flash(msg, "flash");
-    let mut names: Vec<String> = a.name.iter().cloned().collect();
-    let mut emails: Vec<String> = a.email.iter().cloned().collect();
-    let mut photos = Vec::new();
-    let mut births = Vec::new();
-    for r in rows {
-        names.extend(r.person.names.iter().cloned());
-        emails.extend(r.person.emails.iter().cloned());
-        photos.extend(r.person.photos.iter().cloned());
-        births.extend(r.person.birth_dates.iter().cloned());
-    }
-    for v in [&mut names, &mut emails, &mut photos, &mut births] {
-        v.sort();
-        v.dedup();
-    }
-    for p in photos
-        .iter()
-        .filter(|p| {
-            p.starts_with("data:image/") || p.starts_with("https://") || p.starts_with("http://")
-        })
-        .take(1)
-    {
-        let _ = write!(b, "<img src=\"{}\" alt=\"\" class=\"portrait\">", esc(p));
-    }
-    let _ = write!(
-        b,
-        "<p><a href=\"/jobs/{}\">← {}</a></p><h2 class=\"person\">Candidate {}: {}</h2>\
-         <p class=\"muted\">E-mail: {} · holder: <code>{}</code> · received {} · verified {}{}{}</p>",
-        j.id,
-        esc(&j.title),
-        a.id,
-        esc(&if names.is_empty() { "(no name given)".to_owned() } else { names.join(", ") }),
-        esc(&if emails.is_empty() { "(none)".to_owned() } else { emails.join(", ") }),
-        esc(a.holder.as_deref().unwrap_or("(no signed presentation)")),
-        esc(&a.received),
-        esc(&a.verified_at),
-        if births.is_empty() { String::new() } else { format!(" · born {}", esc(&births.join(", "))) },
-        a.presentation_error.as_deref().map(|e| format!(" · <b>presentation: {}</b>", esc(e))).unwrap_or_default(),
-    );
-    let _ = write!(
-        b,
-        "<div class=\"row\"><span class=\"score\">{:.1}%</span>{}\
-         <form method=\"post\" action=\"/jobs/{}/candidates/{}/verify\"><button class=\"primary flat\">Verify again</button></form></div>{}",
-        s.percent,
-        bar(s.percent),
-        j.id,
-        a.id,
-        evidence_table(g, s)
-    );
-    b.push_str("<h3>Credentials</h3>");
-    for r in rows {
-        let name = r
-            .display
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or("(unnamed credential)");
-        let t = |k: &str| {
-            r.display
-                .get(k)
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned()
-        };
-        let on = t("issuedOn");
-        let _ = write!(
-            b,
-            "<div class=\"card credential{indent}\">{pic}<div class=\"grow\"><h3>#{n} {name}</h3><div><span class=\"status s-{st}\">{st}</span> <span class=\"muted\">{kind}{within}</span> {counts}</div>\
-             <div class=\"muted\">{desc}</div><div class=\"muted\">Issued by <b>{issuer}</b> on {on}</div>\
-             <form method=\"post\" action=\"/jobs/{job}/candidates/{app}/verify\" class=\"inline\"><button>Verify again</button></form>\
-             <details><summary>Verification report</summary><table>{rows}</table></details></div></div>",
-            indent = if r.parent.is_some() { " nested" } else { "" },
-            pic = picture(&r.display, name),
-            n = r.index + 1,
-            name = esc(name),
-            st = esc(&r.status),
-            kind = esc(&r.kind),
-            within = r.parent.map(|p| format!(", bundled in #{}", p + 1)).unwrap_or_default(),
-            counts = if r.counts {
-                "<b class=\"yes\">counts</b>".to_owned()
-            } else {
-                format!("<b class=\"no\">does not count</b> <span class=\"muted\">{}</span>", esc(r.why_not.as_deref().unwrap_or("")))
-            },
-            desc = esc(&t("description").chars().take(240).collect::<String>()),
-            issuer = esc(&Some(t("issuerName")).filter(|s| !s.is_empty()).unwrap_or_else(|| "unknown issuer".into())),
-            on = esc(on.get(..10).unwrap_or(if on.is_empty() { "?" } else { &on })),
-            job = j.id,
-            app = a.id,
-            rows = report_rows(&r.report),
-        );
-    }
-    layout(&format!("Candidate {}", a.id), Some(who), &b)
+    let body = html! {
+        (flash(msg, "flash"))
+        (candidate_head(j, a, rows, s, g))
+        h3 { "Credentials" }
+        @for r in rows {
+            (credential_card(j, a, r))
+        }
+    };
+    layout(&format!("Candidate {}", a.id), Some(who), body)
 }
 
 pub fn apply(j: &Job, g: &Graph, info: &Value, error: Option<&str>) -> String {
-    let mut b = flash(error, "error");
-    let _ = write!(
-        b,
-        "<h2>Apply: {}</h2><p>This job asks for:</p><ul>",
-        esc(&j.title)
-    );
-    for r in &j.requirements {
-        let _ = write!(b, "<li>{}</li>", esc(&g.label(r)));
-    }
-    let s = |k: &str| esc(info[k].as_str().unwrap_or(""));
-    let _ = write!(
-        b,
-        "</ul><h3>From your wallet</h3><p>In the Wellspring wallet, <b>Share</b> your credentials with:</p>\
-         <table><tr><th>Send to</th><td><code id=\"apply-url\">{}</code></td></tr><tr><th>Challenge</th><td><code id=\"challenge\">{}</code></td></tr>\
-         <tr><th>Domain</th><td><code id=\"domain\">{}</code></td></tr></table>\
-         <p class=\"muted\">The challenge is single-use and expires in an hour; reload this page for a new one.</p>\
-         <form class=\"box\" method=\"post\" action=\"/jobs/{}/apply\" enctype=\"multipart/form-data\"><h3>…or upload</h3>\
-         <p class=\"muted\">A signed presentation (with the challenge and domain above), or a CLR / credential with the e-mail it was issued to.</p>\
-         <label for=\"file\">File</label><input id=\"file\" type=\"file\" name=\"file\">\
-         <label for=\"text\">…or paste it</label><textarea id=\"text\" name=\"text\" rows=\"6\"></textarea>\
-         <label for=\"name\">Your name</label><input id=\"name\" name=\"name\">\
-         <label for=\"aemail\">Your e-mail</label><input id=\"aemail\" name=\"email\" type=\"email\">\
-         <button class=\"primary\" type=\"submit\">Apply</button></form>",
-        s("applyUrl"),
-        s("challenge"),
-        s("domain"),
-        j.id
-    );
-    layout(&format!("Apply: {}", j.title), None, &b)
+    let s = |k: &str| info[k].as_str().unwrap_or("").to_owned();
+    let body = html! {
+        (flash(error, "error"))
+        h2 { "Apply: " (j.title) }
+        p { "This job asks for:" }
+        ul {
+            @for r in &j.requirements {
+                li { (g.label(r)) }
+            }
+        }
+        h3 { "From your wallet" }
+        p { "In the Wellspring wallet, " b { "Share" } " your credentials with:" }
+        table {
+            tr { th { "Send to" } td { code id="apply-url" { (s("applyUrl")) } } }
+            tr { th { "Challenge" } td { code id="challenge" { (s("challenge")) } } }
+            tr { th { "Domain" } td { code id="domain" { (s("domain")) } } }
+        }
+        p.muted { "The challenge is single-use and expires in an hour; reload this page for a new one." }
+        form.box method="post" action={ "/jobs/" (j.id) "/apply" } enctype="multipart/form-data" {
+            h3 { "…or upload" }
+            p.muted { "A signed presentation (with the challenge and domain above), or a CLR / credential with the e-mail it was issued to." }
+            label for="file" { "File" }
+            input id="file" type="file" name="file";
+            label for="text" { "…or paste it" }
+            textarea id="text" name="text" rows="6" {}
+            label for="name" { "Your name" }
+            input id="name" name="name";
+            label for="aemail" { "Your e-mail" }
+            input id="aemail" name="email" type="email";
+            button.primary type="submit" { "Apply" }
+        }
+    };
+    layout(&format!("Apply: {}", j.title), None, body)
 }
 
 pub fn applied(j: &Job, id: i64, v: &Value) -> String {
-    let mut b = format!("<p class=\"flash\">Application {id} to {} received.</p><table><tr><th>#</th><th>credential</th><th>status</th><th>counts</th></tr>", esc(&j.title));
-    for c in v["credentials"].as_array().into_iter().flatten() {
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            c["index"].as_u64().unwrap_or(0) + 1,
-            esc(c["name"].as_str().unwrap_or("(unnamed)")),
-            esc(c["status"].as_str().unwrap_or("")),
-            if c["counts"].as_bool() == Some(true) {
-                "yes".to_owned()
-            } else {
-                format!("no: {}", esc(c["whyNot"].as_str().unwrap_or("")))
+    let body = html! {
+        p.flash { "Application " (id) " to " (j.title) " received." }
+        table {
+            tr { th { "#" } th { "credential" } th { "status" } th { "counts" } }
+            @for c in v["credentials"].as_array().into_iter().flatten() {
+                tr {
+                    td { (c["index"].as_u64().unwrap_or(0) + 1) }
+                    td { (c["name"].as_str().unwrap_or("(unnamed)")) }
+                    td { (c["status"].as_str().unwrap_or("")) }
+                    td {
+                        @if c["counts"].as_bool() == Some(true) {
+                            "yes"
+                        } @else {
+                            "no: " (c["whyNot"].as_str().unwrap_or(""))
+                        }
+                    }
+                }
             }
-        );
-    }
-    b.push_str("</table>");
-    layout("Applied", None, &b)
+        }
+    };
+    layout("Applied", None, body)
 }

@@ -345,3 +345,118 @@ async fn an_applicant_cannot_replace_the_job_framework() {
     assert_eq!(base, case.base_url.trim_end_matches('/'));
     assert!(!package.contains("Planted"), "{package}");
 }
+
+/// Markup and quotes a recruiter, a candidate or an issuer may put in what the pages show.
+const HOSTILE: &str = "<script>alert(1)</script>\"'&";
+/// The same, as it must reach the browser (text and double-quoted attribute values).
+const HOSTILE_ESCAPED: &str = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;'&amp;";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_escape_what_recruiters_candidates_and_issuers_wrote() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = case_server(tmp.path()).await;
+    let ats = ats_with(tmp.path(), &case.base_url, |c| {
+        c.allow_private_network = true
+    })
+    .await;
+    let http = browser();
+    let base = ats.base_url.clone();
+    // the recruiter's job title
+    let r = http
+        .post(format!("{base}/api/jobs"))
+        .basic_auth(RECRUITER.0, Some(RECRUITER.1))
+        .json(&json!({"title": format!("Job {HOSTILE}"), "caseBase": case.base_url, "framework": JOB_DOC}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let job = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let page = |path: String| {
+        let http = http.clone();
+        let url = format!("{base}{path}");
+        async move { http.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let check = |what: &str, html: &str, wanted: &[String]| {
+        for want in wanted {
+            assert!(html.contains(want.as_str()), "{what}: {want} in {html}");
+        }
+        assert!(!html.contains("<script"), "{what}: {html}");
+    };
+    let title = format!("Job {HOSTILE_ESCAPED}");
+    check(
+        "apply page",
+        &page(format!("/jobs/{job}/apply")).await,
+        &[
+            format!("<title>Apply: {title} · Wellspring Talent Search</title>"),
+            format!("<h2>Apply: {title}</h2>"),
+        ],
+    );
+    // the candidate's name, and a credential whose issuer and achievement say the same
+    let c = college();
+    let cred = sign(
+        &c,
+        &badge(
+            &c,
+            &format!("Issuer {HOSTILE}"),
+            &learner().did,
+            &format!("Learner {HOSTILE}"),
+            1,
+            &format!("Badge {HOSTILE}"),
+            &[item_url(&case.base_url, DT_4_1)],
+        ),
+    );
+    let form = reqwest::multipart::Form::new()
+        .text("text", cred.to_string())
+        .text("name", format!("Applicant {HOSTILE}"));
+    let r = http
+        .post(format!("{base}/jobs/{job}/apply"))
+        .header("origin", &base)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let applied = r.text().await.unwrap();
+    check(
+        "applied page",
+        &applied,
+        &[
+            format!(" to {title} received."),
+            format!("<td>Badge {HOSTILE_ESCAPED}</td>"),
+        ],
+    );
+    let at = applied.find("Application ").unwrap() + 12;
+    let app: i64 = applied[at..at + applied[at..].find(' ').unwrap()]
+        .parse()
+        .unwrap();
+    // the recruiter's pages
+    let r = http
+        .post(format!("{base}/login"))
+        .header("origin", &base)
+        .form(&[("email", RECRUITER.0), ("password", RECRUITER.1)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    check(
+        "jobs page",
+        &page("/".into()).await,
+        &[format!(">{title}</a></h3>")],
+    );
+    check(
+        "job page",
+        &page(format!("/jobs/{job}")).await,
+        &[format!("<h2>{title}</h2>")],
+    );
+    check(
+        "candidate page",
+        &page(format!("/jobs/{job}/candidates/{app}")).await,
+        &[
+            format!("← {title}</a>"),
+            format!("Applicant {HOSTILE_ESCAPED}"),
+            format!("Learner {HOSTILE_ESCAPED}"),
+            format!("<h3>#1 Badge {HOSTILE_ESCAPED}</h3>"),
+            format!("<b>Issuer {HOSTILE_ESCAPED}</b>"),
+        ],
+    );
+}

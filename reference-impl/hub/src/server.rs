@@ -19,6 +19,7 @@ use wellspring_obapi::{imsx, ApiError, Backend, Incoming, Item, Page, Standard, 
 
 use crate::demo;
 use crate::issue::{self, Format, Issuer, IssuerDid};
+use crate::pages;
 use crate::store::{Learner, Put, Store};
 
 pub use crate::demo::{DEMO_ADMIN_TOKEN, DEMO_EMAIL, DEMO_PASSWORD};
@@ -600,8 +601,8 @@ type S = State<Arc<Hub>>;
 fn routes(hub: Arc<Hub>) -> Router {
     Router::new()
         .route("/", get(home))
-        .route("/terms", get(|| async { Html(page("Terms of service", "<p>A reference hub for conformance testing and demonstrations. Its institution and data are fictional.</p>")) }))
-        .route("/privacy", get(|| async { Html(page("Privacy policy", "<p>Accounts, results and credentials stay in this hub's database. Nothing is shared unless the learner authorizes an application.</p>")) }))
+        .route("/terms", get(|| async { Html(pages::terms()) }))
+        .route("/privacy", get(|| async { Html(pages::privacy()) }))
         .route("/issuer", get(|State(h): S| async move { json_ok(&h.issuer.profile()) }))
         .route("/.well-known/did.json", get(|State(h): S| async move { json_ok(&h.issuer.did_document()) }))
         .route("/.well-known/jwks.json", get(|State(h): S| async move { json_ok(&h.issuer.jwks()) }))
@@ -613,7 +614,7 @@ fn routes(hub: Arc<Hub>) -> Router {
         .route("/static/logo.svg", get(|| async {
             ([("content-type", "image/svg+xml")], "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"64\" height=\"64\"><rect width=\"64\" height=\"64\" rx=\"12\" fill=\"#7a3b00\"/><text x=\"32\" y=\"42\" font-size=\"28\" text-anchor=\"middle\" fill=\"#fff\">AH</text></svg>")
         }))
-        .route("/static/style.css", get(|| async { wellspring_serverkit::harden::stylesheet(STYLE) }))
+        .route("/static/style.css", get(|| async { wellspring_serverkit::harden::stylesheet(pages::STYLE) }))
         .fallback(|| async { imsx(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .layer(axum::extract::DefaultBodyLimit::max(wellspring_serverkit::limit::body::SMALL_JSON))
         .with_state(hub)
@@ -626,50 +627,9 @@ fn json_ok(v: &Value) -> Response {
     r
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#1d2b36}code{background:#eef}";
-
-fn page(title: &str, body: &str) -> String {
-    format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><h1>{}</h1>{body}</body></html>",
-        esc(title),
-        esc(title)
-    )
-}
-
 async fn home(State(h): S) -> Html<String> {
-    let list: String = h
-        .store
-        .achievements()
-        .unwrap_or_default()
-        .iter()
-        .map(|(slug, d)| {
-            format!(
-                "<li><a href=\"/achievements/{}\">{}</a></li>",
-                esc(slug),
-                esc(d.get("name").and_then(Value::as_str).unwrap_or(slug))
-            )
-        })
-        .collect();
-    Html(page(
-        &format!("{} Achievement Hub", h.issuer.name),
-        &format!(
-            "<p>An Open Badges 3.0 and CLR 2.0 issuer and Service Provider.</p><ul>\
-             <li>OB 3.0 API: <a href=\"/ims/ob/v3p0/discovery\"><code>/ims/ob/v3p0/discovery</code></a></li>\
-             <li>CLR 2.0 API: <a href=\"/ims/clr/v2p0/discovery\"><code>/ims/clr/v2p0/discovery</code></a></li>\
-             <li>Issuer: <a href=\"/issuer\"><code>{}</code></a> (<a href=\"/.well-known/did.json\">did.json</a>, <a href=\"/.well-known/jwks.json\">jwks.json</a>)</li>\
-             <li>Revocation status list: <a href=\"/status/1\"><code>/status/1</code></a></li></ul>\
-             <h2>Achievements</h2><ul>{}</ul>",
-            esc(&h.issuer.id),
-            if list.is_empty() { "<li>none in the catalog</li>".into() } else { list }
-        ),
-    ))
+    let catalog = h.store.achievements().unwrap_or_default();
+    Html(pages::home(&h.issuer.name, &h.issuer.id, &catalog))
 }
 
 async fn achievements(State(h): S) -> Response {

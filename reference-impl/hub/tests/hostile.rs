@@ -573,3 +573,138 @@ fn an_upsert_cannot_impersonate_the_hub() {
     assert!(after.iter().any(|c| c == &genuine));
     assert!(!after.iter().any(|c| c["name"] == "Doctor of Everything"));
 }
+
+/// Markup and quotes a client or an administrator may put in what the pages show.
+const HOSTILE: &str = "<script>alert(1)</script>\"'&";
+/// The same, as it must reach the browser (text and double-quoted attribute values).
+const HOSTILE_ESCAPED: &str = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;'&amp;";
+
+/// An attribute value as a browser reads it.
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn the_sign_in_and_consent_pages_escape_what_a_client_registered_and_sent() {
+    let hub = start();
+    let c = http();
+    let b = hub.base.clone();
+    let mut reg = registration(&all_scopes());
+    reg["client_name"] = json!(format!("Evil {HOSTILE}"));
+    let r = c
+        .post(format!("{b}/oauth/register"))
+        .json(&reg)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().unwrap()["client_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // the state is the client's too: it comes back in a hidden input
+    let mut u = url::Url::parse(&authorize_url(&b, &id, &all_scopes())).unwrap();
+    let pairs: Vec<(String, String)> = u
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if k == "state" {
+                HOSTILE.into()
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        })
+        .collect();
+    u.query_pairs_mut().clear().extend_pairs(&pairs);
+    let page = c.get(u.as_str()).send().unwrap().text().unwrap();
+    assert!(
+        page.contains(&format!("<b>Evil {HOSTILE_ESCAPED}</b>")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("name=\"state\" value=\"{HOSTILE_ESCAPED}\"")),
+        "{page}"
+    );
+    assert!(!page.contains("<script"), "{page}");
+    // what a browser posts back: the values as they were sent
+    let mut form: Vec<(String, String)> = [
+        "client_id",
+        "redirect_uri",
+        "response_type",
+        "scope",
+        "state",
+        "code_challenge",
+        "code_challenge_method",
+    ]
+    .iter()
+    .map(|k| {
+        let at = page.find(&format!("name=\"{k}\" value=\"")).unwrap() + k.len() + 15;
+        (
+            k.to_string(),
+            unescape(&page[at..at + page[at..].find('"').unwrap()]),
+        )
+    })
+    .collect();
+    assert_eq!(form[4].1, HOSTILE);
+    form.push(("username".into(), DEMO_EMAIL.into()));
+    form.push(("password".into(), DEMO_PASSWORD.into()));
+    let r = c
+        .post(format!("{b}/oauth/login"))
+        .header("origin", &b)
+        .form(&form)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().unwrap();
+    assert!(
+        page.contains(&format!(
+            "<h1>Allow Evil {HOSTILE_ESCAPED} to access your account?</h1>"
+        )),
+        "{page}"
+    );
+    assert!(!page.contains("<script"), "{page}");
+    let ticket = hidden(&page, "ticket").unwrap();
+    let r = c
+        .post(format!("{b}/oauth/consent"))
+        .header("origin", &b)
+        .form(&[("ticket", ticket.as_str()), ("decision", "approve")])
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    let state = query(r.headers()["location"].to_str().unwrap(), "state");
+    assert_eq!(
+        state.as_deref(),
+        Some(HOSTILE),
+        "the state comes back unchanged"
+    );
+}
+
+#[test]
+fn the_home_page_escapes_the_issuer_name_and_the_catalog() {
+    let hub = start_with(|c| c.issuer_name = format!("Evil {HOSTILE}"));
+    let h = &hub.running.as_ref().unwrap().hub;
+    h.store
+        .put_achievement(
+            &format!("x{HOSTILE}"),
+            99,
+            &json!({"name": format!("Badge {HOSTILE}")}),
+        )
+        .unwrap();
+    let page = http()
+        .get(format!("{}/", hub.base))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    for want in [
+        format!("<title>Evil {HOSTILE_ESCAPED} Achievement Hub</title>"),
+        format!("<h1>Evil {HOSTILE_ESCAPED} Achievement Hub</h1>"),
+        format!("<a href=\"/achievements/x{HOSTILE_ESCAPED}\">Badge {HOSTILE_ESCAPED}</a>"),
+    ] {
+        assert!(page.contains(&want), "{want} in {page}");
+    }
+    assert!(!page.contains("<script"), "{page}");
+}

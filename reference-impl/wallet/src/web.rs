@@ -1,27 +1,12 @@
 //! The wallet's web pages (server-rendered HTML, one linked stylesheet, no script, no inline style): sign in,
 //! the list of credentials (image, name, description, issuer name, issued-on date, status),
 //! one credential with its verification report, import, connect to a provider, share.
+//! Built with `maud`, which escapes every value it is given.
 
-use std::fmt::Write;
-
+use maud::{html, Markup, DOCTYPE};
 use serde_json::Value;
 
 use crate::store::{ProviderConnection, StoredCredential};
-
-pub fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
-}
 
 pub const STYLE: &str = "
 header .who{color:#fffc;margin-right:10px}.card.wide{max-width:760px}form.inline{display:inline}label.pick{font-weight:400}label.pick input{width:auto}
@@ -51,106 +36,171 @@ pre{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:12px;over
 ";
 
 /// A whole page. `learner` is the signed-in email (None on the sign-in page).
-pub fn layout(title: &str, learner: Option<&str>, body: &str) -> String {
-    let nav = match learner {
-        Some(who) => format!(
-            "<nav><a href=\"/\">Credentials</a><a href=\"/import\">Import</a><a href=\"/connect\">Connect</a><a href=\"/share\">Share</a></nav>\
-             <form method=\"post\" action=\"/logout\"><span class=\"muted who\">{}</span><button>Sign out</button></form>",
-            esc(who)
-        ),
-        None => String::new(),
-    };
-    format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{t} · Wellspring Wallet</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><header><h1>Wellspring Wallet</h1>{nav}</header><main>{body}</main></body></html>",
-        t = esc(title)
-    )
+fn layout(title: &str, learner: Option<&str>, body: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                title { (title) " · Wellspring Wallet" }
+                link rel="stylesheet" href="/static/style.css";
+            }
+            body {
+                header {
+                    h1 { "Wellspring Wallet" }
+                    @if let Some(who) = learner {
+                        nav {
+                            a href="/" { "Credentials" }
+                            a href="/import" { "Import" }
+                            a href="/connect" { "Connect" }
+                            a href="/share" { "Share" }
+                        }
+                        form method="post" action="/logout" {
+                            span.muted.who { (who) }
+                            button { "Sign out" }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+    .into_string()
+}
+
+/// An error message above a form, when there is one.
+fn error_line(error: Option<&str>) -> Markup {
+    html! {
+        @if let Some(e) = error {
+            p.error { (e) }
+        }
+    }
+}
+
+/// A success message, when there is one.
+fn flash_line(flash: Option<&str>) -> Markup {
+    html! {
+        @if let Some(f) = flash {
+            p.flash { (f) }
+        }
+    }
 }
 
 pub fn login(error: Option<&str>) -> String {
-    let e = error
-        .map(|e| format!("<p class=\"error\">{}</p>", esc(e)))
-        .unwrap_or_default();
     layout(
         "Sign in",
         None,
-        &format!(
-            "{e}<form class=\"box\" method=\"post\" action=\"/login\"><h2>Sign in to your wallet</h2>\
-             <label for=\"email\">Email</label><input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required>\
-             <label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
-             <button class=\"primary\" type=\"submit\">Sign in</button></form>"
-        ),
+        html! {
+            (error_line(error))
+            form.box method="post" action="/login" {
+                h2 { "Sign in to your wallet" }
+                label for="email" { "Email" }
+                input id="email" name="email" type="email" autocomplete="username" required;
+                label for="password" { "Password" }
+                input id="password" name="password" type="password" autocomplete="current-password" required;
+                button.primary type="submit" { "Sign in" }
+            }
+        },
     )
 }
 
-fn status(s: &str) -> String {
-    format!("<span class=\"status s-{0}\">{0}</span>", esc(s))
+fn status(s: &str) -> Markup {
+    html! {
+        span class={ "status s-" (s) } { (s) }
+    }
 }
 
-fn picture(c: &StoredCredential) -> String {
-    match c.image.as_deref() {
-        Some(src)
-            if src.starts_with("data:image/")
+fn picture(c: &StoredCredential) -> Markup {
+    html! {
+        @match c.image.as_deref() {
+            Some(src) if src.starts_with("data:image/")
                 || src.starts_with("https://")
                 || src.starts_with("http://") =>
-        {
-            format!("<img src=\"{}\" alt=\"\">", esc(src))
-        }
-        _ if c.format == "png" => format!("<img src=\"/credentials/{}/export\" alt=\"\">", c.id),
-        _ => {
-            let initial = c
-                .name
-                .as_deref()
-                .and_then(|n| n.chars().next())
-                .unwrap_or('★');
-            format!("<div class=\"badge\">{}</div>", esc(&initial.to_string()))
+            {
+                img src=(src) alt="";
+            }
+            _ if c.format == "png" => {
+                img src={ "/credentials/" (c.id) "/export" } alt="";
+            }
+            _ => {
+                div.badge {
+                    (c.name.as_deref().and_then(|n| n.chars().next()).unwrap_or('★'))
+                }
+            }
         }
     }
+}
+
+fn issuer_of(c: &StoredCredential) -> &str {
+    c.issuer_name
+        .as_deref()
+        .or(c.issuer_id.as_deref())
+        .unwrap_or("unknown issuer")
 }
 
 pub fn list(learner: &str, creds: &[StoredCredential], flash: Option<&str>) -> String {
-    let mut b = String::new();
-    if let Some(f) = flash {
-        let _ = write!(b, "<p class=\"flash\">{}</p>", esc(f));
-    }
-    let _ = write!(b, "<h2>Your credentials ({})</h2>", creds.len());
-    if creds.is_empty() {
-        b.push_str("<p class=\"muted\">Nothing here yet: <a href=\"/import\">import a credential</a> or <a href=\"/connect\">connect to a provider</a>.</p>");
-    }
-    b.push_str("<div class=\"grid\">");
-    for c in creds {
-        let _ = write!(
-            b,
-            "<div class=\"card\">{pic}<div><h2><a href=\"/credentials/{id}\">{name}</a></h2><div>{status}</div>\
-             <div class=\"muted\">{desc}</div><div class=\"muted\">Issued by <b>{issuer}</b> on {on}</div></div></div>",
-            pic = picture(c),
-            id = c.id,
-            name = esc(c.name.as_deref().unwrap_or("(unnamed credential)")),
-            status = status(&c.status),
-            desc = esc(&c.description.as_deref().unwrap_or("").chars().take(160).collect::<String>()),
-            issuer = esc(c.issuer_name.as_deref().or(c.issuer_id.as_deref()).unwrap_or("unknown issuer")),
-            on = esc(c.issued_on.as_deref().map(|d| d.get(..10).unwrap_or(d)).unwrap_or("?")),
-        );
-    }
-    b.push_str("</div>");
-    layout("Credentials", Some(learner), &b)
+    layout(
+        "Credentials",
+        Some(learner),
+        html! {
+            (flash_line(flash))
+            h2 { "Your credentials (" (creds.len()) ")" }
+            @if creds.is_empty() {
+                p.muted {
+                    "Nothing here yet: " a href="/import" { "import a credential" }
+                    " or " a href="/connect" { "connect to a provider" } "."
+                }
+            }
+            div.grid {
+                @for c in creds {
+                    div.card {
+                        (picture(c))
+                        div {
+                            h2 {
+                                a href={ "/credentials/" (c.id) } {
+                                    (c.name.as_deref().unwrap_or("(unnamed credential)"))
+                                }
+                            }
+                            div { (status(&c.status)) }
+                            div.muted {
+                                (c.description.as_deref().unwrap_or("").chars().take(160).collect::<String>())
+                            }
+                            div.muted {
+                                "Issued by " b { (issuer_of(c)) } " on "
+                                (c.issued_on.as_deref().map(|d| d.get(..10).unwrap_or(d)).unwrap_or("?"))
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
 }
 
-fn report_rows(report: &str) -> String {
-    let v: Value = serde_json::from_str(report).unwrap_or(Value::Null);
-    let mut rows = String::new();
-    fn walk(doc: &Value, depth: usize, rows: &mut String) {
-        if let Some(checks) = doc.get("checks").and_then(Value::as_array) {
-            for c in checks {
-                let verdict = c["verdict"].as_str().unwrap_or("?");
-                let _ = write!(
-                    rows,
-                    "<tr><td class=\"v {verdict}\">{verdict}</td><td class=\"d{}\"><code>{}</code></td><td>{}</td></tr>",
-                    depth.min(6),
-                    esc(c["id"].as_str().unwrap_or("")),
-                    esc(c["message"].as_str().unwrap_or(""))
-                );
-            }
+/// One row of the verification report: nesting depth, verdict, check id, message.
+struct Row {
+    depth: usize,
+    verdict: String,
+    id: String,
+    message: String,
+}
+
+fn report_rows(report: &str) -> Vec<Row> {
+    fn walk(doc: &Value, depth: usize, rows: &mut Vec<Row>) {
+        for c in doc
+            .get("checks")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let text = |k: &str| c[k].as_str().unwrap_or("").to_owned();
+            rows.push(Row {
+                depth: depth.min(6),
+                verdict: c["verdict"].as_str().unwrap_or("?").to_owned(),
+                id: text("id"),
+                message: text("message"),
+            });
         }
         for n in doc
             .get("nested")
@@ -161,6 +211,8 @@ fn report_rows(report: &str) -> String {
             walk(n, depth + 1, rows);
         }
     }
+    let v: Value = serde_json::from_str(report).unwrap_or(Value::Null);
+    let mut rows = Vec::new();
     for input in v
         .get("inputs")
         .and_then(Value::as_array)
@@ -173,131 +225,157 @@ fn report_rows(report: &str) -> String {
 }
 
 pub fn view(learner: &str, c: &StoredCredential, flash: Option<&str>) -> String {
-    let mut b = String::new();
-    if let Some(f) = flash {
-        let _ = write!(b, "<p class=\"flash\">{}</p>", esc(f));
-    }
-    let _ = write!(
-        b,
-        "<div class=\"card wide\">{pic}<div><h2>{name}</h2><div>{status} <span class=\"muted\">verified {at}</span></div>\
-         <p>{desc}</p><div class=\"muted\">Issued by <b>{issuer}</b> on {on} · {kind} · arrived as {format} from {source}</div>\
-         <form method=\"post\" action=\"/credentials/{id}/verify\" class=\"inline\"><button class=\"primary\">Verify again</button></form> \
-         <a href=\"/credentials/{id}/export\" download>Export (as received)</a></div></div>\
-         <h3>Verification report</h3><table>{rows}</table><h3>Credential</h3><pre>{json}</pre>",
-        pic = picture(c),
-        name = esc(c.name.as_deref().unwrap_or("(unnamed credential)")),
-        status = status(&c.status),
-        at = esc(&c.verified_at),
-        desc = esc(c.description.as_deref().unwrap_or("")),
-        issuer = esc(c.issuer_name.as_deref().or(c.issuer_id.as_deref()).unwrap_or("unknown issuer")),
-        on = esc(c.issued_on.as_deref().unwrap_or("?")),
-        kind = esc(&c.kind),
-        format = esc(&c.format),
-        source = esc(&c.source),
-        id = c.id,
-        rows = report_rows(&c.report),
-        json = esc(&c.credential),
-    );
-    layout(c.name.as_deref().unwrap_or("Credential"), Some(learner), &b)
-}
-
-pub fn import(learner: &str, error: Option<&str>) -> String {
-    let e = error
-        .map(|e| format!("<p class=\"error\">{}</p>", esc(e)))
-        .unwrap_or_default();
+    let body = html! {
+        (flash_line(flash))
+        div.card.wide {
+            (picture(c))
+            div {
+                h2 { (c.name.as_deref().unwrap_or("(unnamed credential)")) }
+                div { (status(&c.status)) " " span.muted { "verified " (c.verified_at) } }
+                p { (c.description.as_deref().unwrap_or("")) }
+                div.muted {
+                    "Issued by " b { (issuer_of(c)) } " on " (c.issued_on.as_deref().unwrap_or("?"))
+                    " · " (c.kind) " · arrived as " (c.format) " from " (c.source)
+                }
+                form method="post" action={ "/credentials/" (c.id) "/verify" } class="inline" {
+                    button.primary { "Verify again" }
+                }
+                " "
+                a href={ "/credentials/" (c.id) "/export" } download { "Export (as received)" }
+            }
+        }
+        h3 { "Verification report" }
+        table {
+            @for r in report_rows(&c.report) {
+                tr {
+                    td class={ "v " (r.verdict) } { (r.verdict) }
+                    td class={ "d" (r.depth) } { code { (r.id) } }
+                    td { (r.message) }
+                }
+            }
+        }
+        h3 { "Credential" }
+        pre { (c.credential) }
+    };
     layout(
-        "Import",
+        c.name.as_deref().unwrap_or("Credential"),
         Some(learner),
-        &format!(
-            "{e}<form class=\"box\" method=\"post\" action=\"/import\" enctype=\"multipart/form-data\"><h2>Import a credential</h2>\
-             <p class=\"muted\">OB 3.0 or CLR 2.0: JSON, VC-JWT, or a baked PNG / SVG badge. It is verified on arrival and kept exactly as given.</p>\
-             <label for=\"file\">File</label><input id=\"file\" type=\"file\" name=\"file\">\
-             <label for=\"text\">…or paste it</label><textarea id=\"text\" name=\"text\" rows=\"8\"></textarea>\
-             <button class=\"primary\" type=\"submit\">Import</button></form>"
-        ),
+        body,
     )
 }
 
-pub fn connect(learner: &str, conns: &[ProviderConnection], error: Option<&str>) -> String {
-    let e = error
-        .map(|e| format!("<p class=\"error\">{}</p>", esc(e)))
-        .unwrap_or_default();
-    let mut rows = String::new();
-    for c in conns {
-        let _ = write!(
-            rows,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><form method=\"post\" action=\"/connections/{}/sync\"><button>Sync</button></form></td></tr>",
-            esc(&c.provider),
-            esc(&c.standard),
-            esc(&c.base),
-            esc(c.last_error.as_deref().map(|e| format!("error: {e}")).or(c.last_sync.clone().map(|s| format!("synced {s}"))).as_deref().unwrap_or("not synced")),
-            c.id
-        );
+pub fn import(learner: &str, error: Option<&str>) -> String {
+    layout(
+        "Import",
+        Some(learner),
+        html! {
+            (error_line(error))
+            form.box method="post" action="/import" enctype="multipart/form-data" {
+                h2 { "Import a credential" }
+                p.muted { "OB 3.0 or CLR 2.0: JSON, VC-JWT, or a baked PNG / SVG badge. It is verified on arrival and kept exactly as given." }
+                label for="file" { "File" }
+                input id="file" type="file" name="file";
+                label for="text" { "…or paste it" }
+                textarea id="text" name="text" rows="8" {}
+                button.primary type="submit" { "Import" }
+            }
+        },
+    )
+}
+
+/// The last sync of a connection, in words.
+fn last_sync(c: &ProviderConnection) -> String {
+    match (&c.last_error, &c.last_sync) {
+        (Some(e), _) => format!("error: {e}"),
+        (None, Some(s)) => format!("synced {s}"),
+        (None, None) => "not synced".into(),
     }
-    let table = if conns.is_empty() {
-        String::new()
-    } else {
-        format!("<h3>Connected providers</h3><table><tr><th>provider</th><th>API</th><th>base URL</th><th>last sync</th><th></th></tr>{rows}</table>")
-    };
+}
+
+pub fn connect(learner: &str, conns: &[ProviderConnection], error: Option<&str>) -> String {
     layout(
         "Connect",
         Some(learner),
-        &format!(
-            "{e}<form class=\"box\" method=\"post\" action=\"/connect\"><h2>Connect to a provider</h2>\
-             <p class=\"muted\">Any Open Badges 3.0 or CLR 2.0 Service Provider: you will sign in there and allow this wallet to read your credentials.</p>\
-             <label for=\"base\">Provider base URL</label><input id=\"base\" name=\"base\" type=\"url\" placeholder=\"https://issuer.example.org\" required>\
-             <label for=\"standard\">API</label><select id=\"standard\" name=\"standard\"><option value=\"ob30\">Open Badges 3.0</option><option value=\"clr20\">CLR 2.0</option></select>\
-             <button class=\"primary\" type=\"submit\">Connect</button></form>{table}"
-        ),
+        html! {
+            (error_line(error))
+            form.box method="post" action="/connect" {
+                h2 { "Connect to a provider" }
+                p.muted { "Any Open Badges 3.0 or CLR 2.0 Service Provider: you will sign in there and allow this wallet to read your credentials." }
+                label for="base" { "Provider base URL" }
+                input id="base" name="base" type="url" placeholder="https://issuer.example.org" required;
+                label for="standard" { "API" }
+                select id="standard" name="standard" {
+                    option value="ob30" { "Open Badges 3.0" }
+                    option value="clr20" { "CLR 2.0" }
+                }
+                button.primary type="submit" { "Connect" }
+            }
+            @if !conns.is_empty() {
+                h3 { "Connected providers" }
+                table {
+                    tr { th { "provider" } th { "API" } th { "base URL" } th { "last sync" } th {} }
+                    @for c in conns {
+                        tr {
+                            td { (c.provider) }
+                            td { (c.standard) }
+                            td { (c.base) }
+                            td { (last_sync(c)) }
+                            td {
+                                form method="post" action={ "/connections/" (c.id) "/sync" } {
+                                    button { "Sync" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
     )
 }
 
 pub fn share(learner: &str, creds: &[StoredCredential], error: Option<&str>) -> String {
-    let e = error
-        .map(|e| format!("<p class=\"error\">{}</p>", esc(e)))
-        .unwrap_or_default();
-    let mut items = String::new();
-    for c in creds {
-        let _ = write!(
-            items,
-            "<label class=\"pick\"><input type=\"checkbox\" name=\"id\" value=\"{}\"> {} {}</label>",
-            c.id,
-            esc(c.name.as_deref().unwrap_or("(unnamed)")),
-            status(&c.status)
-        );
-    }
     layout(
         "Share",
         Some(learner),
-        &format!(
-            "{e}<form class=\"box\" method=\"post\" action=\"/share\"><h2>Share credentials</h2>\
-             <p class=\"muted\">The wallet signs a presentation with your own key (did:key) holding the credentials you pick.</p>{items}\
-             <label for=\"send_to\">Send to (an application's apply URL, optional)</label><input id=\"send_to\" name=\"send_to\" type=\"url\">\
-             <label for=\"challenge\">Challenge (optional)</label><input id=\"challenge\" name=\"challenge\">\
-             <label for=\"domain\">Domain (optional)</label><input id=\"domain\" name=\"domain\">\
-             <label><input type=\"checkbox\" name=\"email\" value=\"{}\"> Send my e-mail address with it (when the credentials were issued to it)</label>\
-             <button class=\"primary\" type=\"submit\">Share</button></form>",
-            esc(learner)
-        ),
+        html! {
+            (error_line(error))
+            form.box method="post" action="/share" {
+                h2 { "Share credentials" }
+                p.muted { "The wallet signs a presentation with your own key (did:key) holding the credentials you pick." }
+                @for c in creds {
+                    label.pick {
+                        input type="checkbox" name="id" value=(c.id);
+                        " " (c.name.as_deref().unwrap_or("(unnamed)")) " " (status(&c.status))
+                    }
+                }
+                label for="send_to" { "Send to (an application's apply URL, optional)" }
+                input id="send_to" name="send_to" type="url";
+                label for="challenge" { "Challenge (optional)" }
+                input id="challenge" name="challenge";
+                label for="domain" { "Domain (optional)" }
+                input id="domain" name="domain";
+                label {
+                    input type="checkbox" name="email" value=(learner);
+                    " Send my e-mail address with it (when the credentials were issued to it)"
+                }
+                button.primary type="submit" { "Share" }
+            }
+        },
     )
 }
 
 pub fn shared(learner: &str, vp: &Value, sent: Option<(&str, u16, &str)>) -> String {
-    let s = match sent {
-        Some((to, code, body)) => format!(
-            "<p class=\"flash\">Sent to {} — it answered {code}.</p><pre>{}</pre>",
-            esc(to),
-            esc(&body.chars().take(4000).collect::<String>())
-        ),
-        None => String::new(),
-    };
     layout(
         "Shared",
         Some(learner),
-        &format!(
-            "{s}<h2>Your signed presentation</h2><pre>{}</pre>",
-            esc(&serde_json::to_string_pretty(vp).unwrap_or_default())
-        ),
+        html! {
+            @if let Some((to, code, body)) = sent {
+                p.flash { "Sent to " (to) " — it answered " (code) "." }
+                pre { (body.chars().take(4000).collect::<String>()) }
+            }
+            h2 { "Your signed presentation" }
+            pre { (serde_json::to_string_pretty(vp).unwrap_or_default()) }
+        },
     )
 }
 
@@ -305,6 +383,9 @@ pub fn message(title: &str, learner: Option<&str>, text: &str) -> String {
     layout(
         title,
         learner,
-        &format!("<h2>{}</h2><p>{}</p>", esc(title), esc(text)),
+        html! {
+            h2 { (title) }
+            p { (text) }
+        },
     )
 }

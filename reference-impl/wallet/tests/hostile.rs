@@ -356,3 +356,76 @@ fn the_wallet_refuses_an_authorization_response_from_another_issuer() {
     );
     rt.block_on(hub.stop());
 }
+
+// ---- what the pages show of a credential ----------------------------------------------------
+
+/// Markup and quotes an issuer (or whoever made the credential) may put in its fields.
+const HOSTILE: &str = "<script>alert(1)</script>\"'&";
+/// The same, as it must reach the browser (text and double-quoted attribute values).
+const HOSTILE_ESCAPED: &str = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;'&amp;";
+
+#[test]
+fn the_pages_escape_what_an_imported_credential_says() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().unwrap();
+    let w = wallet(&rt, dir.path(), |_| {});
+    let b = browser();
+    let base = &w.base_url;
+    assert_eq!(sign_in(&b, base, base, DEMO_PASSWORD).status(), 303);
+    let cred = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": format!("Badge {HOSTILE}"),
+        "description": format!("About {HOSTILE}"),
+        "image": format!("https://img.example/{HOSTILE}"),
+        "issuer": {"id": "https://issuer.example/", "type": ["Profile"], "name": format!("Issuer {HOSTILE}")},
+        "validFrom": "2025-01-01T00:00:00Z",
+        "credentialSubject": {"type": ["AchievementSubject"]},
+    });
+    let r = b
+        .post(format!("{base}/import"))
+        .header("origin", base.as_str())
+        .multipart(reqwest::blocking::multipart::Form::new().text("text", cred.to_string()))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 303, "stored (unverified) all the same");
+    let view = r.headers()["location"].to_str().unwrap().to_owned();
+    let get = |path: &str| {
+        b.get(format!("{base}{path}"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap()
+    };
+    let name = format!("Badge {HOSTILE_ESCAPED}");
+    let issuer = format!("<b>Issuer {HOSTILE_ESCAPED}</b>");
+    let image = format!("<img src=\"https://img.example/{HOSTILE_ESCAPED}\"");
+    for (path, wanted) in [
+        (
+            view.as_str(),
+            vec![
+                format!("<title>{name} · Wellspring Wallet</title>"),
+                format!("<h2>{name}</h2>"),
+                format!("<p>About {HOSTILE_ESCAPED}</p>"),
+                issuer.clone(),
+                image.clone(),
+            ],
+        ),
+        (
+            "/",
+            vec![
+                format!("\">{name}</a></h2>"),
+                format!("About {HOSTILE_ESCAPED}</div>"),
+                issuer,
+                image,
+            ],
+        ),
+        ("/share", vec![format!(" {name} <span")]),
+    ] {
+        let page = get(path);
+        for want in wanted {
+            assert!(page.contains(&want), "{path}: {want} in {page}");
+        }
+        assert!(!page.contains("<script"), "{path}: {page}");
+    }
+}
