@@ -1,26 +1,19 @@
-//! Renderings of a matrix: one offline HTML page, JUnit per implementation, EARL (JSON-LD).
+//! Renderings of a matrix: one offline HTML page (built with `maud`, which escapes every value
+//! it is given), JUnit per implementation, EARL (JSON-LD).
 
 use std::fmt::Write;
 
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde_json::{json, Value};
 use wellspring_report::Verdict;
 
 use crate::model::{Empty, Matrix};
 
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && !matches!(c, '\n' | '\t') => {}
-            c => out.push(c),
-        }
-    }
-    out
+/// Without control characters (tab and newline kept): what a page or an XML file can carry.
+fn printable(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
 }
 
 fn anchor(imp: &str, check: &str) -> String {
@@ -48,11 +41,11 @@ fn word(v: Verdict) -> &'static str {
     }
 }
 
-fn link(clause: &str) -> String {
-    if clause.starts_with("https://") || clause.starts_with("http://") {
-        format!("<a href=\"{}\" rel=\"noreferrer\">spec</a>", esc(clause))
-    } else {
-        String::new()
+fn link(clause: &str) -> Markup {
+    html! {
+        @if clause.starts_with("https://") || clause.starts_with("http://") {
+            a href=(clause) rel="noreferrer" { "spec" }
+        }
     }
 }
 
@@ -106,140 +99,195 @@ a{color:inherit;text-decoration:none}
 /// One self-contained page: rows = checks grouped by standard/role with spec links, columns =
 /// implementations; each cell links to its evidence further down (no script, works offline).
 pub fn html(m: &Matrix, title: &str) -> String {
-    let mut o = String::new();
-    let _ = write!(
-        o,
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{t}</title><style>{STYLE}</style></head><body><header><h1>{t}</h1><p>{n} implementation(s), {c} check(s), generated {g} by wellspring {v}{commit}</p>{how}</header><main>\n",
-        t = esc(title),
-        n = m.implementations.len(),
-        c = m.checks.len(),
-        g = esc(&m.generated),
-        v = esc(&m.version),
-        commit = m
-            .run
-            .as_ref()
-            .map(|r| format!(" ({})", esc(&r.commit)))
-            .unwrap_or_default(),
-        how = m
-            .run
-            .as_ref()
-            .map(|r| format!(
-                "<p class=\"how\">in {:.1} s: <code>{}</code></p>",
-                r.duration_ms as f64 / 1000.0,
-                esc(&r.command_line)
-            ))
-            .unwrap_or_default()
-    );
-    o.push_str("<p class=\"legend\"><span class=\"pass\">pass</span><span class=\"fail\">fail</span><span class=\"warn\">warn</span><span class=\"skip\">skip: not applicable or not offered</span><span>· not claimed</span><span class=\"fail\">not run: the claim's run failed</span> <i>italic rows</i> test optional features.</p>\n");
-    o.push_str("<div class=\"scroll\"><table><thead><tr><th>check</th>");
-    for c in &m.implementations {
-        let _ = write!(
-            o,
-            "<th class=\"impl\">{}<small>{}</small></th>",
-            esc(&c.name),
-            esc(&c.vendor)
-        );
-    }
-    o.push_str("</tr></thead><tbody>\n");
-    let mut group = "";
-    for row in &m.checks {
-        if row.group != group {
-            group = &row.group;
-            let _ = writeln!(
-                o,
-                "<tr class=\"group\"><td colspan=\"{}\">{}</td></tr>",
-                m.implementations.len() + 1,
-                esc(group)
-            );
-        }
-        let _ = write!(
-            o,
-            "<tr{}><td class=\"check\" id=\"row-{}\"><code class=\"id\">{}</code> {}<small>{}</small></td>",
-            if row.optional {
-                " class=\"optional\""
-            } else {
-                ""
-            },
-            slug(&row.id),
-            esc(&row.id),
-            link(&row.clause),
-            esc(&row.title)
-        );
-        for c in &m.implementations {
-            match m.cell(&c.id, &row.id) {
-                Ok(cell) => {
-                    let _ = write!(
-                        o,
-                        "<td class=\"c {w}\" title=\"{msg}\"><a href=\"#{a}\">{w}</a></td>",
-                        w = word(cell.verdict),
-                        msg = esc(&cell.message),
-                        a = anchor(&c.id, &row.id)
-                    );
+    let page = html! {
+        (DOCTYPE) "\n"
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                title { (title) }
+                // a constant of this file
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                (header(m, title))
+                main {
+                    "\n"
+                    p.legend {
+                        span.pass { "pass" } span.fail { "fail" } span.warn { "warn" }
+                        span.skip { "skip: not applicable or not offered" } span { "· not claimed" }
+                        span.fail { "not run: the claim's run failed" }
+                        " " i { "italic rows" } " test optional features."
+                    }
+                    "\n"
+                    (checks_table(m))
+                    (interop_table(m))
+                    (run_errors(m))
+                    h2 { "Evidence" } "\n"
+                    (evidence(m))
                 }
-                Err(Empty::NotClaimed) => o.push_str("<td class=\"c none\">·</td>"),
-                Err(Empty::NotRun) => o.push_str("<td class=\"c notrun\">not run</td>"),
             }
         }
-        o.push_str("</tr>\n");
-    }
-    o.push_str("</tbody></table></div>\n");
-
-    if !m.interop.is_empty() {
-        o.push_str("<h2>Cross-implementation: each issuer's credentials, by each verifier</h2><div class=\"scroll\"><table><thead><tr><th>issuer</th><th>credential</th><th>verifier</th><th>verdict</th><th>message</th></tr></thead><tbody>\n");
-        for c in &m.interop {
-            let _ = writeln!(
-                o,
-                "<tr><td class=\"wrap\">{}</td><td class=\"wrap\">{}</td><td class=\"wrap\">{}</td><td class=\"c {w}\">{w}</td><td class=\"wrap\">{}</td></tr>",
-                esc(&c.issuer),
-                esc(&c.credential),
-                esc(&c.verifier),
-                esc(&c.message),
-                w = word(c.verdict)
-            );
-        }
-        o.push_str("</tbody></table></div>\n");
-    }
-    if m.errors.values().any(|e| !e.is_empty()) {
-        o.push_str("<h2>Runs that could not happen</h2><ul>");
-        for (imp, errs) in &m.errors {
-            for e in errs {
-                let _ = write!(o, "<li><b>{}</b>: {}</li>", esc(imp), esc(e));
-            }
-        }
-        o.push_str("</ul>\n");
-    }
-    o.push_str("<h2>Evidence</h2>\n");
-    for c in &m.implementations {
-        for row in &m.checks {
-            let Ok(cell) = m.cell(&c.id, &row.id) else {
-                continue;
-            };
-            let _ = write!(
-                o,
-                "<section class=\"ev\" id=\"{}\"><b>{}</b> · <code>{}</code> · {}<br>{}",
-                anchor(&c.id, &row.id),
-                esc(&c.name),
-                esc(&row.id),
-                word(cell.verdict),
-                esc(&cell.message)
-            );
-            for e in &cell.evidence {
-                let _ = write!(
-                    o,
-                    "<pre>{}</pre>",
-                    esc(&serde_json::to_string_pretty(e).unwrap_or_default())
-                );
-            }
-            o.push_str("</section>\n");
-        }
-    }
-    o.push_str("</main></body></html>\n");
-    o
+    };
+    page.into_string() + "\n"
 }
 
+fn header(m: &Matrix, title: &str) -> Markup {
+    html! {
+        header {
+            h1 { (title) }
+            p {
+                (m.implementations.len()) " implementation(s), " (m.checks.len()) " check(s), generated "
+                (printable(&m.generated)) " by wellspring " (printable(&m.version))
+                @if let Some(r) = &m.run { " (" (printable(&r.commit)) ")" }
+            }
+            @if let Some(r) = &m.run {
+                p.how {
+                    "in " (format!("{:.1}", r.duration_ms as f64 / 1000.0)) " s: "
+                    code { (printable(&r.command_line)) }
+                }
+            }
+        }
+    }
+}
+
+/// The matrix itself: a row per check (grouped), a column per implementation.
+fn checks_table(m: &Matrix) -> Markup {
+    let groups_start = |i: usize| i == 0 || m.checks[i - 1].group != m.checks[i].group;
+    html! {
+        div.scroll {
+            table {
+                thead {
+                    tr {
+                        th { "check" }
+                        @for c in &m.implementations {
+                            th.impl { (printable(&c.name)) small { (printable(&c.vendor)) } }
+                        }
+                    }
+                }
+                tbody {
+                    "\n"
+                    @for (i, row) in m.checks.iter().enumerate() {
+                        @if groups_start(i) {
+                            tr.group {
+                                td colspan=(m.implementations.len() + 1) { (printable(&row.group)) }
+                            }
+                            "\n"
+                        }
+                        tr class=[row.optional.then_some("optional")] {
+                            td.check id={ "row-" (slug(&row.id)) } {
+                                code.id { (printable(&row.id)) } " " (link(&row.clause))
+                                small { (printable(&row.title)) }
+                            }
+                            @for c in &m.implementations {
+                                (cell(m, &c.id, &row.id))
+                            }
+                        }
+                        "\n"
+                    }
+                }
+            }
+        }
+        "\n"
+    }
+}
+
+/// One implementation's verdict on one check, linked to its evidence.
+fn cell(m: &Matrix, imp: &str, check: &str) -> Markup {
+    html! {
+        @match m.cell(imp, check) {
+            Ok(cell) => {
+                td class={ "c " (word(cell.verdict)) } title=(printable(&cell.message)) {
+                    a href={ "#" (anchor(imp, check)) } { (word(cell.verdict)) }
+                }
+            }
+            Err(Empty::NotClaimed) => { td.c.none { "·" } }
+            Err(Empty::NotRun) => { td.c.notrun { "not run" } }
+        }
+    }
+}
+
+fn interop_table(m: &Matrix) -> Markup {
+    html! {
+        @if !m.interop.is_empty() {
+            h2 { "Cross-implementation: each issuer's credentials, by each verifier" }
+            div.scroll {
+                table {
+                    thead {
+                        tr {
+                            th { "issuer" } th { "credential" } th { "verifier" } th { "verdict" } th { "message" }
+                        }
+                    }
+                    tbody {
+                        "\n"
+                        @for c in &m.interop {
+                            tr {
+                                td.wrap { (printable(&c.issuer)) }
+                                td.wrap { (printable(&c.credential)) }
+                                td.wrap { (printable(&c.verifier)) }
+                                td class={ "c " (word(c.verdict)) } { (word(c.verdict)) }
+                                td.wrap { (printable(&c.message)) }
+                            }
+                            "\n"
+                        }
+                    }
+                }
+            }
+            "\n"
+        }
+    }
+}
+
+fn run_errors(m: &Matrix) -> Markup {
+    html! {
+        @if m.errors.values().any(|e| !e.is_empty()) {
+            h2 { "Runs that could not happen" }
+            ul {
+                @for (imp, errs) in &m.errors {
+                    @for e in errs {
+                        li { b { (printable(imp)) } ": " (printable(e)) }
+                    }
+                }
+            }
+            "\n"
+        }
+    }
+}
+
+/// A section per cell: the message and the evidence (HTTP exchanges, JSON).
+fn evidence(m: &Matrix) -> Markup {
+    html! {
+        @for c in &m.implementations {
+            @for row in &m.checks {
+                @if let Ok(cell) = m.cell(&c.id, &row.id) {
+                    section.ev id=(anchor(&c.id, &row.id)) {
+                        b { (printable(&c.name)) } " · " code { (printable(&row.id)) } " · "
+                        (word(cell.verdict)) br; (printable(&cell.message))
+                        @for e in &cell.evidence {
+                            pre { (printable(&serde_json::to_string_pretty(e).unwrap_or_default())) }
+                        }
+                    }
+                    "\n"
+                }
+            }
+        }
+    }
+}
+
+/// Text or an attribute value of the JUnit XML, escaped (the HTML page escapes through `maud`).
 fn xml(s: &str) -> String {
-    esc(s)
+    let mut out = String::with_capacity(s.len());
+    for ch in printable(s).chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// JUnit XML for one implementation: a testcase per check it was judged on.
@@ -397,4 +445,77 @@ pub fn earl(m: &Matrix) -> Value {
         },
         "@graph": graph,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Cell, Column, InteropCell, Row};
+
+    /// Markup and quotes a registry entry or an implementation's answers may carry.
+    const HOSTILE: &str = "<script>alert(1)</script>\"'&";
+    /// The same, as it must reach the browser (text and double-quoted attribute values).
+    const ESCAPED: &str = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;'&amp;";
+
+    #[test]
+    fn the_page_escapes_what_implementations_and_their_answers_say() {
+        let mut m = Matrix::new();
+        m.implementations.push(Column {
+            id: "x".into(),
+            name: format!("Impl {HOSTILE}"),
+            vendor: format!("Vendor {HOSTILE}"),
+            tags: vec![],
+            claims: vec!["ob30/issuer".into()],
+        });
+        m.checks.push(Row {
+            id: "ob3.x".into(),
+            clause: format!("https://spec.example/{HOSTILE}"),
+            title: format!("Title {HOSTILE}"),
+            group: "ob30/issuer".into(),
+            optional: true,
+        });
+        m.cells.entry("x".into()).or_default().insert(
+            "ob3.x".into(),
+            Cell {
+                verdict: Verdict::Fail,
+                message: format!("Message {HOSTILE}"),
+                evidence: vec![json!({ "body": HOSTILE })],
+            },
+        );
+        m.interop.push(InteropCell {
+            issuer: "x".into(),
+            credential: format!("cred {HOSTILE}"),
+            verifier: "wellspring".into(),
+            verdict: Verdict::Pass,
+            message: "ok".into(),
+        });
+        m.errors
+            .insert("x".into(), vec![format!("Error {HOSTILE}")]);
+        let page = html(&m, &format!("Matrix {HOSTILE}"));
+        for want in [
+            format!("<title>Matrix {ESCAPED}</title>"),
+            format!("<h1>Matrix {ESCAPED}</h1>"),
+            format!("<th class=\"impl\">Impl {ESCAPED}<small>Vendor {ESCAPED}</small></th>"),
+            format!("<a href=\"https://spec.example/{ESCAPED}\" rel=\"noreferrer\">spec</a>"),
+            format!("<small>Title {ESCAPED}</small>"),
+            "<tr class=\"optional\">".to_owned(),
+            format!("<td class=\"c fail\" title=\"Message {ESCAPED}\"><a href=\"#ev-x-ob3.x\">fail</a></td>"),
+            format!("<td class=\"wrap\">cred {ESCAPED}</td>"),
+            format!("<li><b>x</b>: Error {ESCAPED}</li>"),
+            format!("<br>Message {ESCAPED}"),
+            "<pre>{\n  &quot;body&quot;: &quot;&lt;script&gt;alert(1)&lt;/script&gt;\\&quot;'&amp;&quot;\n}</pre>"
+                .to_owned(),
+        ] {
+            assert!(page.contains(&want), "{want} in {page}");
+        }
+        assert!(!page.contains("<script"), "{page}");
+        // JUnit is XML, escaped by hand
+        let junit = junit(&m, "x");
+        assert!(
+            junit.contains(
+                "message=\"Message &lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;\""
+            ),
+            "{junit}"
+        );
+    }
 }

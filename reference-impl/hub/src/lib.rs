@@ -8,9 +8,11 @@
 //! * [`server`]: the OB 3.0 / CLR 2.0 Service Provider surface (`wellspring-obapi`) over the
 //!   store, the issuer documents, the W3C Bitstring Status List of what the hub issued
 //!   (`GET /status/1`), and the admin API (`POST /admin/results`, `POST /admin/revoke`).
+//! * `admin`: the admin API handlers and the status list endpoint.
 //! * `pages`: the home, terms and privacy pages (HTML, built with `maud`).
 //! * [`demo`]: the Diesel Technology catalog aligned to the CASE demo framework.
 
+mod admin;
 pub mod demo;
 pub mod issue;
 mod pages;
