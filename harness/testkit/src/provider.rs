@@ -184,23 +184,13 @@ fn form(body: &[u8]) -> HashMap<String, String> {
     url::form_urlencoded::parse(body).into_owned().collect()
 }
 
-fn hidden(q: &HashMap<String, String>) -> String {
-    q.iter()
-        .filter(|(k, _)| *k != "username" && *k != "password" && *k != "decision")
-        .map(|(k, v)| {
-            format!(
-                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
-                esc(k),
-                esc(v)
-            )
-        })
-        .collect()
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
+/// The request's parameters carried on as hidden inputs (not the credentials or the decision).
+fn hidden(q: &HashMap<String, String>) -> maud::Markup {
+    maud::html! {
+        @for (k, v) in q.iter().filter(|(k, _)| !matches!(k.as_str(), "username" | "password" | "decision")) {
+            input type="hidden" name=(k) value=(v);
+        }
+    }
 }
 
 fn html(s: String) -> Response {
@@ -431,10 +421,19 @@ fn authorize(s: &Shared, q: &HashMap<String, String>) -> Response {
         );
         return (StatusCode::FOUND, [("location", loc)]).into_response();
     }
-    html(format!(
-        "<!doctype html><title>Sign in</title><form method=\"post\" action=\"login\">{}<label>Email <input type=\"email\" name=\"username\"></label><label>Password <input type=\"password\" name=\"password\"></label><button type=\"submit\">Sign in</button></form>",
-        hidden(q)
-    ))
+    html(
+        maud::html! {
+            (maud::DOCTYPE)
+            title { "Sign in" }
+            form method="post" action="login" {
+                (hidden(q))
+                label { "Email " input type="email" name="username"; }
+                label { "Password " input type="password" name="password"; }
+                button type="submit" { "Sign in" }
+            }
+        }
+        .into_string(),
+    )
 }
 
 fn login(_s: &Shared, f: &HashMap<String, String>) -> Response {
@@ -448,10 +447,19 @@ fn login(_s: &Shared, f: &HashMap<String, String>) -> Response {
         )
             .into_response();
     }
-    html(format!(
-        "<!doctype html><title>Consent</title><p>Allow access?</p><form method=\"post\" action=\"/consent\">{}<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button><button type=\"submit\" name=\"decision\" value=\"approve\">Approve</button></form>",
-        hidden(f)
-    ))
+    html(
+        maud::html! {
+            (maud::DOCTYPE)
+            title { "Consent" }
+            p { "Allow access?" }
+            form method="post" action="/consent" {
+                (hidden(f))
+                button type="submit" name="decision" value="deny" { "Deny" }
+                button type="submit" name="decision" value="approve" { "Approve" }
+            }
+        }
+        .into_string(),
+    )
 }
 
 fn consent(s: &Shared, f: &HashMap<String, String>) -> Response {

@@ -599,6 +599,10 @@ fn an_enveloped_credential_must_be_a_vc_jwt_data_url() {
         format!("https://example.org/{}", &jws[..10]),
     ] {
         vp["verifiableCredential"][0]["id"] = id.clone().into();
-        assert_eq!(verdict(&run(&vp, &o), "vp.credentials"), Verdict::Fail, "{id}");
+        assert_eq!(
+            verdict(&run(&vp, &o), "vp.credentials"),
+            Verdict::Fail,
+            "{id}"
+        );
     }
 }

@@ -35,12 +35,19 @@ fn a_shared_vc_jwt_is_enveloped_and_verifies() {
     let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
         .unwrap()
         .with_timezone(&chrono::Utc);
-    let r = verify_bytes("vp.json", &serde_json::to_vec(&vp).unwrap(), &Options::offline(now));
+    let r = verify_bytes(
+        "vp.json",
+        &serde_json::to_vec(&vp).unwrap(),
+        &Options::offline(now),
+    );
     assert!(r.passed(), "{r:#?}");
     assert_eq!(
         r.find("vp.proof").map(|c| c.verdict),
         Some(Verdict::Pass),
         "{r:#?}"
     );
-    assert_eq!(r.find("vp.credentials").map(|c| c.verdict), Some(Verdict::Pass));
+    assert_eq!(
+        r.find("vp.credentials").map(|c| c.verdict),
+        Some(Verdict::Pass)
+    );
 }

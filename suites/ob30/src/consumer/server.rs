@@ -189,21 +189,40 @@ pub(super) fn register(s: &Shared, body: &[u8]) -> Response {
     json_response(StatusCode::CREATED, Value::Object(out))
 }
 
-pub(super) fn page(title: &str, inner: &str) -> Response {
-    Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
-         <style>body{{font:16px system-ui,sans-serif;max-width:420px;margin:60px auto;color:#1b1f24}}\
-         input,button{{font:inherit;display:block;width:100%;margin:6px 0 14px;padding:8px}}</style></head>\
-         <body><h1>{title}</h1>{inner}</body></html>"
-    ))
-    .into_response()
+/// The harness provider's page style (served inline: this page is the harness's own, not a
+/// product under the reference servers' CSP).
+const PAGE_STYLE: &str =
+    "body{font:16px system-ui,sans-serif;max-width:420px;margin:60px auto;color:#1b1f24}\
+input,button{font:inherit;display:block;width:100%;margin:6px 0 14px;padding:8px}";
+
+pub(super) fn page(title: &str, inner: maud::Markup) -> Response {
+    let m = maud::html! {
+        (maud::DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                title { (title) }
+                style { (maud::PreEscaped(PAGE_STYLE)) }
+            }
+            body {
+                h1 { (title) }
+                (inner)
+            }
+        }
+    };
+    Html(m.into_string()).into_response()
 }
 
-pub(super) fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// The sign-in form for pending request `id`.
+fn sign_in_form(id: &str) -> maud::Markup {
+    maud::html! {
+        form method="post" action="/oauth/login" {
+            input type="hidden" name="request" value=(id);
+            label { "Email" input type="email" name="username" autocomplete="username"; }
+            label { "Password" input type="password" name="password" autocomplete="current-password"; }
+            button type="submit" name="decision" value="approve" { "Sign in and allow" }
+        }
+    }
 }
 
 pub(super) fn authorize(s: &Shared, q: &HashMap<String, String>) -> Response {
@@ -213,13 +232,13 @@ pub(super) fn authorize(s: &Shared, q: &HashMap<String, String>) -> Response {
     let Some((_, uris)) = p.clients.get(&client_id) else {
         return page(
             "Unknown client",
-            "<p>This client_id was not registered with the conformance provider.</p>",
+            maud::html! { p { "This client_id was not registered with the conformance provider." } },
         );
     };
     if !uris.contains(&redirect_uri) {
         return page(
             "Unknown redirect URI",
-            "<p>The redirect_uri is not one the client registered; it is not redirected to.</p>",
+            maud::html! { p { "The redirect_uri is not one the client registered; it is not redirected to." } },
         );
     }
     let req = AuthRequest {
@@ -233,13 +252,7 @@ pub(super) fn authorize(s: &Shared, q: &HashMap<String, String>) -> Response {
     p.pending.insert(id.clone(), req);
     page(
         "Sign in to the Wellspring conformance provider",
-        &format!(
-            "<form method=\"post\" action=\"/oauth/login\"><input type=\"hidden\" name=\"request\" value=\"{}\">\
-             <label>Email<input type=\"email\" name=\"username\" autocomplete=\"username\"></label>\
-             <label>Password<input type=\"password\" name=\"password\" autocomplete=\"current-password\"></label>\
-             <button type=\"submit\" name=\"decision\" value=\"approve\">Sign in and allow</button></form>",
-            esc(&id)
-        ),
+        sign_in_form(&id),
     )
 }
 
@@ -249,16 +262,13 @@ pub(super) fn login(s: &Shared, body: &[u8]) -> Response {
     let Some(req) = f.get("request").and_then(|r| p.pending.remove(r)) else {
         return page(
             "Expired",
-            "<p>This sign-in request is unknown or was already used.</p>",
+            maud::html! { p { "This sign-in request is unknown or was already used." } },
         );
     };
     if f.get("username") != Some(&s.o.user) || f.get("password") != Some(&s.o.password) {
         let id = s.fresh(&mut p, "pending");
         p.pending.insert(id.clone(), req);
-        return page("Wrong email or password", &format!(
-            "<form method=\"post\" action=\"/oauth/login\"><input type=\"hidden\" name=\"request\" value=\"{}\">\
-             <label>Email<input type=\"email\" name=\"username\"></label><label>Password<input type=\"password\" name=\"password\"></label>\
-             <button type=\"submit\" name=\"decision\" value=\"approve\">Sign in and allow</button></form>", esc(&id)));
+        return page("Wrong email or password", sign_in_form(&id));
     }
     let code = s.fresh(&mut p, "code");
     let mut target = url::Url::parse(&req.redirect_uri)
