@@ -664,6 +664,27 @@ mod oracle_tests {
 
     /// A re-signature (forger) or a dropped presentation proof heals tampering of the outer
     /// document only: not a changed nested credential, not a marker patched in after signing.
+    /// A byte flip that renames a presentation's `proof` leaves an unsigned presentation: its
+    /// own content may then differ, an enveloped VC-JWT inside it may not.
+    #[test]
+    fn an_unsigned_presentation_left_by_a_flip_heals_only_its_own_content() {
+        let seed = serde_json::json!({
+            "type": ["VerifiablePresentation"],
+            "proof": {"type": "DataIntegrityProof"},
+            "verifiableCredential": [{"type": "EnvelopedVerifiableCredential",
+                "id": "data:application/vc+jwt,aaaa.bbbb.cccc"}]
+        });
+        let mut after = seed.clone();
+        let p = after.as_object_mut().unwrap().remove("proof").unwrap();
+        after["qroof"] = p;
+        assert!(build::unsigned_presentation_now(&seed, &after));
+        assert!(!build::unsigned_presentation_now(&seed, &seed));
+        after["verifiableCredential"][0]["@context"] = Value::Null;
+        assert!(only_outer_signature_broken(&seed, &after, false));
+        after["verifiableCredential"][0]["id"] = "data:application/vc+jwt,aaaa.bbbb.cccd".into();
+        assert!(!only_outer_signature_broken(&seed, &after, false));
+    }
+
     #[test]
     fn healing_is_limited_to_the_outer_signature() {
         let inner = json!({"id": "urn:uuid:1", "proof": {"proofValue": "z1"}});

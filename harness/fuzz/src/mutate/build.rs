@@ -139,6 +139,17 @@ pub fn build(set: &SeedSet, plan: &Plan) -> Mutant {
             bytes[at] ^= x;
             fx.unknown = true;
             fx.steps.push(format!("byte-flip @{at} ^ {x:#04x}"));
+            // a flip that renames a presentation's own `proof` leaves an unsigned presentation:
+            // as with strip-proof, what changed in it then breaks no signature (a tampered
+            // nested credential still does)
+            if let (Inner::Json(v), Ok(after)) = (inner, serde_json::from_slice::<Value>(&bytes)) {
+                if unsigned_presentation_now(v, &after) {
+                    fx.changed = false;
+                    if only_outer_signature_broken(v, &after, false) {
+                        fx.tampered = false;
+                    }
+                }
+            }
         }
     }
     let expect = if fx.hostile {
@@ -314,6 +325,18 @@ pub(super) fn build_json(
     render_json(&doc, &plan.layout)
 }
 
+/// Whether `after` is a presentation that lost the proof its `before` had (its key renamed
+/// by a byte flip, say): an unsigned presentation, which is valid as such.
+pub(super) fn unsigned_presentation_now(before: &Value, after: &Value) -> bool {
+    let vp = |d: &Value| {
+        d.get("type")
+            .map(Value::to_string)
+            .unwrap_or_default()
+            .contains("\"VerifiablePresentation\"")
+    };
+    vp(before) && vp(after) && before.get("proof").is_some() && after.get("proof").is_none()
+}
+
 /// Whether whatever tampering `doc` carries broke only the outer document's own signature,
 /// so that signing it again (a forger) or dropping that signature (an unsigned presentation)
 /// leaves nothing tampered: every nested signed credential (an object with a `proof`, or a
@@ -346,6 +369,14 @@ pub(super) fn only_outer_signature_broken(seed: &Value, doc: &Value, resigned: b
             }
             Value::Array(a) => a.iter().for_each(|x| nested(x, false, out)),
             Value::String(s) if compact_jws(s) => out.push(v.clone()),
+            // an EnvelopedVerifiableCredential's VC-JWT, in its data: URL
+            Value::String(s)
+                if s.split_once(',').is_some_and(|(m, j)| {
+                    m.starts_with("data:application/") && m.ends_with("jwt") && compact_jws(j)
+                }) =>
+            {
+                out.push(v.clone())
+            }
             _ => {}
         }
     }

@@ -312,6 +312,13 @@ pub(super) fn apply_value_op(
             }
             *slot = va;
             changed_signed(fx, late);
+            // a blank node of a poison clique given a real id: the clique is smaller, and whether
+            // what is left still exceeds the work budget is not known here
+            let knows = format!("/{}/", hostile::KNOWS.replace('~', "~0").replace('/', "~1"));
+            if fx.hostile && pb.contains(&knows) {
+                fx.hostile = false;
+                fx.unknown = true;
+            }
             fx.steps.push(format!("id-collision {pb} = {pa}"));
         }
         ValueOp::ReorderMembers(i) => {
