@@ -87,58 +87,48 @@ impl<'a> Judge<'a> {
     }
 
     /// `discovery`: the service description fetched first, without credentials.
-    #[allow(unused_variables)]
     fn discovery(&self) -> CheckResult {
-        let (s, seen, std, api) = (self.s, self.seen, self.std, self.api);
-        let def = |k: &str| self.def(k);
-        let nothing = |k: &str, what: &str| self.nothing(k, what);
-        let (disc, reg, auth, token_req) = (self.disc, self.reg, self.auth, self.token_req);
-        let api_calls = |m: &str, p: &str| self.api_calls(m, p);
-        match (disc, reg) {
+        match (self.disc, self.reg) {
             (Some(i), reg) if reg.is_none_or(|j| i < j) => {
-                let x = &seen[i];
+                let x = &self.seen[i];
                 if x.authorization.is_some() {
                     CheckResult::new(
-                        &def("discovery"),
+                        &self.def("discovery"),
                         Verdict::Warn,
                         "discovery fetched first, but with an Authorization header (it is public)",
                     )
                     .with("request", x.evidence())
                 } else {
                     CheckResult::new(
-                        &def("discovery"),
+                        &self.def("discovery"),
                         Verdict::Pass,
                         "service description fetched first",
                     )
                     .with("request", x.evidence())
                 }
             }
-            (Some(_), Some(j)) | (None, Some(j)) if disc.is_none_or(|i| i > j) => CheckResult::new(
-                &def("discovery"),
-                Verdict::Fail,
-                if disc.is_some() {
-                    "the consumer registered before fetching the service description"
-                } else {
-                    "the consumer registered without fetching the service description"
-                },
-            )
-            .with("registration", seen[j].evidence()),
-            _ => nothing("discovery", "fetched the service description"),
+            (Some(_), Some(j)) | (None, Some(j)) if self.disc.is_none_or(|i| i > j) => {
+                CheckResult::new(
+                    &self.def("discovery"),
+                    Verdict::Fail,
+                    if self.disc.is_some() {
+                        "the consumer registered before fetching the service description"
+                    } else {
+                        "the consumer registered without fetching the service description"
+                    },
+                )
+                .with("registration", self.seen[j].evidence())
+            }
+            _ => self.nothing("discovery", "fetched the service description"),
         }
     }
 
     /// `register`: the registration carries every required field.
-    #[allow(unused_variables)]
     fn register(&self) -> CheckResult {
-        let (s, seen, std, api) = (self.s, self.seen, self.std, self.api);
-        let def = |k: &str| self.def(k);
-        let nothing = |k: &str, what: &str| self.nothing(k, what);
-        let (disc, reg, auth, token_req) = (self.disc, self.reg, self.auth, self.token_req);
-        let api_calls = |m: &str, p: &str| self.api_calls(m, p);
-        match reg {
-            None => nothing("register", "registered a client"),
+        match self.reg {
+            None => self.nothing("register", "registered a client"),
             Some(j) => {
-                let x = &seen[j];
+                let x = &self.seen[j];
                 let body: Value = serde_json::from_slice(&x.body).unwrap_or(Value::Null);
                 let mut missing: Vec<&str> = [
                     "client_name",
@@ -167,14 +157,14 @@ impl<'a> Judge<'a> {
                 }
                 if missing.is_empty() {
                     CheckResult::new(
-                        &def("register"),
+                        &self.def("register"),
                         Verdict::Pass,
                         "every required registration field present",
                     )
                     .with("request", x.evidence())
                 } else {
                     CheckResult::new(
-                        &def("register"),
+                        &self.def("register"),
                         Verdict::Fail,
                         format!("registration lacks: {}", missing.join(", ")),
                     )
@@ -185,22 +175,16 @@ impl<'a> Judge<'a> {
     }
 
     /// `scopes`: the role's scopes asked, and only scopes on offer.
-    #[allow(unused_variables)]
     fn scopes(&self) -> CheckResult {
-        let (s, seen, std, api) = (self.s, self.seen, self.std, self.api);
-        let def = |k: &str| self.def(k);
-        let nothing = |k: &str, what: &str| self.nothing(k, what);
-        let (disc, reg, auth, token_req) = (self.disc, self.reg, self.auth, self.token_req);
-        let api_calls = |m: &str, p: &str| self.api_calls(m, p);
-        let needed: Vec<String> = match s.o.role {
+        let needed: Vec<String> = match self.s.o.role {
             Role::Read => vec![
-                std.scope("credential.readonly"),
-                std.scope("profile.readonly"),
+                self.std.scope("credential.readonly"),
+                self.std.scope("profile.readonly"),
             ],
-            Role::Write => vec![std.scope("credential.upsert")],
+            Role::Write => vec![self.std.scope("credential.upsert")],
         };
-        match auth {
-            None => nothing("scopes", "sent the learner to the authorization endpoint"),
+        match self.auth {
+            None => self.nothing("scopes", "sent the learner to the authorization endpoint"),
             Some(x) => {
                 let asked: Vec<&str> = x
                     .query
@@ -214,7 +198,7 @@ impl<'a> Judge<'a> {
                     "profile.update",
                 ]
                 .iter()
-                .map(|n| std.scope(n))
+                .map(|n| self.std.scope(n))
                 .collect();
                 let lacking: Vec<&String> = needed
                     .iter()
@@ -226,7 +210,7 @@ impl<'a> Judge<'a> {
                     .collect();
                 if lacking.is_empty() && unknown.is_empty() {
                     CheckResult::new(
-                        &def("scopes"),
+                        &self.def("scopes"),
                         Verdict::Pass,
                         format!("asked: {}", asked.join(" ")),
                     )
@@ -249,7 +233,7 @@ impl<'a> Judge<'a> {
                             unknown.iter().map(|s| **s).collect::<Vec<_>>().join(", ")
                         ));
                     }
-                    CheckResult::new(&def("scopes"), Verdict::Fail, why.join("; "))
+                    CheckResult::new(&self.def("scopes"), Verdict::Fail, why.join("; "))
                         .with("request", x.evidence())
                 }
             }
@@ -257,27 +241,21 @@ impl<'a> Judge<'a> {
     }
 
     /// `pkce`: S256 on the authorization request, its verifier at the token endpoint.
-    #[allow(unused_variables)]
     fn pkce(&self) -> CheckResult {
-        let (s, seen, std, api) = (self.s, self.seen, self.std, self.api);
-        let def = |k: &str| self.def(k);
-        let nothing = |k: &str, what: &str| self.nothing(k, what);
-        let (disc, reg, auth, token_req) = (self.disc, self.reg, self.auth, self.token_req);
-        let api_calls = |m: &str, p: &str| self.api_calls(m, p);
-        match auth {
-            None => nothing("pkce", "sent an authorization request"),
+        match self.auth {
+            None => self.nothing("pkce", "sent an authorization request"),
             Some(x) => {
                 let method = x.query.get("code_challenge_method").map(String::as_str);
                 let challenge = x.query.get("code_challenge");
                 match (challenge, method) {
                     (None, _) => CheckResult::new(
-                        &def("pkce"),
+                        &self.def("pkce"),
                         Verdict::Fail,
                         "no code_challenge: PKCE is required",
                     )
                     .with("request", x.evidence()),
                     (Some(_), m) if m != Some("S256") => CheckResult::new(
-                        &def("pkce"),
+                        &self.def("pkce"),
                         Verdict::Fail,
                         format!(
                             "code_challenge_method is {}, S256 is required",
@@ -285,8 +263,8 @@ impl<'a> Judge<'a> {
                         ),
                     )
                     .with("request", x.evidence()),
-                    (Some(ch), _) => match token_req.map(|t| form(&t.body)) {
-                        None => nothing("pkce", "exchanged the code at the token endpoint"),
+                    (Some(ch), _) => match self.token_req.map(|t| form(&t.body)) {
+                        None => self.nothing("pkce", "exchanged the code at the token endpoint"),
                         Some(f) => match f.get("code_verifier") {
                             Some(v)
                                 if base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -294,18 +272,18 @@ impl<'a> Judge<'a> {
                                     == *ch =>
                             {
                                 CheckResult::new(
-                                    &def("pkce"),
+                                    &self.def("pkce"),
                                     Verdict::Pass,
                                     "S256 challenge, and the verifier matches",
                                 )
                             }
                             Some(_) => CheckResult::new(
-                                &def("pkce"),
+                                &self.def("pkce"),
                                 Verdict::Fail,
                                 "the code_verifier does not hash to the code_challenge",
                             ),
                             None => CheckResult::new(
-                                &def("pkce"),
+                                &self.def("pkce"),
                                 Verdict::Fail,
                                 "the token request has no code_verifier",
                             ),
@@ -317,28 +295,22 @@ impl<'a> Judge<'a> {
     }
 
     /// `state`: a state value long enough not to be guessed.
-    #[allow(unused_variables)]
     fn state(&self) -> CheckResult {
-        let (s, seen, std, api) = (self.s, self.seen, self.std, self.api);
-        let def = |k: &str| self.def(k);
-        let nothing = |k: &str, what: &str| self.nothing(k, what);
-        let (disc, reg, auth, token_req) = (self.disc, self.reg, self.auth, self.token_req);
-        let api_calls = |m: &str, p: &str| self.api_calls(m, p);
-        match auth {
-            None => nothing("state", "sent an authorization request"),
+        match self.auth {
+            None => self.nothing("state", "sent an authorization request"),
             Some(x) => match x.query.get("state") {
                 Some(st) if st.len() >= 8 => CheckResult::new(
-                    &def("state"),
+                    &self.def("state"),
                     Verdict::Pass,
                     format!("state of {} characters", st.len()),
                 ),
                 Some(st) => CheckResult::new(
-                    &def("state"),
+                    &self.def("state"),
                     Verdict::Warn,
                     format!("state of only {} characters: guessable", st.len()),
                 ),
                 None => CheckResult::new(
-                    &def("state"),
+                    &self.def("state"),
                     Verdict::Fail,
                     "no state parameter: the spec requires one against CSRF",
                 )
@@ -348,15 +320,9 @@ impl<'a> Judge<'a> {
     }
 
     /// `token-request`: Basic client authentication and every required parameter.
-    #[allow(unused_variables)]
     fn token_request(&self) -> CheckResult {
-        let (s, seen, std, api) = (self.s, self.seen, self.std, self.api);
-        let def = |k: &str| self.def(k);
-        let nothing = |k: &str, what: &str| self.nothing(k, what);
-        let (disc, reg, auth, token_req) = (self.disc, self.reg, self.auth, self.token_req);
-        let api_calls = |m: &str, p: &str| self.api_calls(m, p);
-        match token_req {
-            None => nothing(
+        match self.token_req {
+            None => self.nothing(
                 "token-request",
                 "exchanged an authorization code for a token",
             ),
@@ -377,7 +343,7 @@ impl<'a> Judge<'a> {
                         wrong.push(format!("no {k}"));
                     }
                 }
-                if let (Some(a), Some(ru)) = (auth, f.get("redirect_uri")) {
+                if let (Some(a), Some(ru)) = (self.auth, f.get("redirect_uri")) {
                     if a.query.get("redirect_uri") != Some(ru) {
                         wrong.push("redirect_uri differs from the authorization request's".into());
                     }
@@ -392,7 +358,7 @@ impl<'a> Judge<'a> {
                         Verdict::Warn
                     };
                     CheckResult::new(
-                        &def("token-request"),
+                        &self.def("token-request"),
                         v,
                         if v == Verdict::Pass {
                             "well-formed token request".to_owned()
@@ -403,7 +369,7 @@ impl<'a> Judge<'a> {
                     )
                     .with("request", t.evidence())
                 } else {
-                    CheckResult::new(&def("token-request"), Verdict::Fail, wrong.join("; "))
+                    CheckResult::new(&self.def("token-request"), Verdict::Fail, wrong.join("; "))
                         .with("request", t.evidence())
                 }
             }
@@ -411,31 +377,25 @@ impl<'a> Judge<'a> {
     }
 
     /// The read role: getCredentials, every page of it, getProfile.
-    #[allow(unused_variables)]
     fn read_calls(&self, r: &mut DocReport) {
-        let (s, seen, std, api) = (self.s, self.seen, self.std, self.api);
-        let def = |k: &str| self.def(k);
-        let nothing = |k: &str, what: &str| self.nothing(k, what);
-        let (disc, reg, auth, token_req) = (self.disc, self.reg, self.auth, self.token_req);
-        let api_calls = |m: &str, p: &str| self.api_calls(m, p);
-        let gets = api_calls("GET", "/credentials");
+        let gets = self.api_calls("GET", "/credentials");
         let ok: Vec<&&Seen> = gets.iter().filter(|x| x.status == 200).collect();
         r.push(match (gets.is_empty(), ok.is_empty()) {
-            (true, _) => nothing("get-credentials", "called getCredentials"),
+            (true, _) => self.nothing("get-credentials", "called getCredentials"),
             (false, true) => CheckResult::new(
-                &def("get-credentials"),
+                &self.def("get-credentials"),
                 Verdict::Fail,
                 "getCredentials was called, never with a valid token and scope",
             )
             .with("request", gets[0].evidence()),
             _ => CheckResult::new(
-                &def("get-credentials"),
+                &self.def("get-credentials"),
                 Verdict::Pass,
                 format!("{} successful call(s)", ok.len()),
             )
             .with("first", ok[0].evidence()),
         });
-        let total = s.credentials.len();
+        let total = self.s.credentials.len();
         let mut got = std::collections::BTreeSet::new();
         for x in &ok {
             let offset: usize = x
@@ -447,48 +407,42 @@ impl<'a> Judge<'a> {
                 .query
                 .get("limit")
                 .and_then(|o| o.parse().ok())
-                .unwrap_or(s.o.page_size)
-                .min(s.o.page_size)
+                .unwrap_or(self.s.o.page_size)
+                .min(self.s.o.page_size)
                 .max(1);
             for i in offset..(offset + limit).min(total) {
                 got.insert(i);
             }
         }
         r.push(if ok.is_empty() {
-                nothing("paging", "fetched a page of credentials")
+                self.nothing("paging", "fetched a page of credentials")
             } else if got.len() == total {
-                CheckResult::new(&def("paging"), Verdict::Pass, format!("all {total} credentials fetched over {} page request(s)", ok.len()))
+                CheckResult::new(&self.def("paging"), Verdict::Pass, format!("all {total} credentials fetched over {} page request(s)", ok.len()))
             } else {
-                CheckResult::new(&def("paging"), Verdict::Fail, format!("only {} of {total} credentials fetched: the Link rel=\"next\" was not followed", got.len()))
+                CheckResult::new(&self.def("paging"), Verdict::Fail, format!("only {} of {total} credentials fetched: the Link rel=\"next\" was not followed", got.len()))
                     .with("pages fetched", Value::Array(ok.iter().map(|x| x.evidence()).collect()))
             });
-        let prof = api_calls("GET", "/profile");
+        let prof = self.api_calls("GET", "/profile");
         r.push(match prof.iter().find(|x| x.status == 200) {
-            Some(x) => CheckResult::new(&def("get-profile"), Verdict::Pass, "profile fetched")
+            Some(x) => CheckResult::new(&self.def("get-profile"), Verdict::Pass, "profile fetched")
                 .with("request", x.evidence()),
             None if !prof.is_empty() => CheckResult::new(
-                &def("get-profile"),
+                &self.def("get-profile"),
                 Verdict::Fail,
                 "getProfile was called, never with a valid token and scope",
             )
             .with("request", prof[0].evidence()),
-            None => nothing("get-profile", "called getProfile"),
+            None => self.nothing("get-profile", "called getProfile"),
         });
     }
 
     /// The write role: upsertCredential (a conformance credential) and putProfile.
-    #[allow(unused_variables)]
     fn write_calls(&self, r: &mut DocReport) {
-        let (s, seen, std, api) = (self.s, self.seen, self.std, self.api);
-        let def = |k: &str| self.def(k);
-        let nothing = |k: &str, what: &str| self.nothing(k, what);
-        let (disc, reg, auth, token_req) = (self.disc, self.reg, self.auth, self.token_req);
-        let api_calls = |m: &str, p: &str| self.api_calls(m, p);
-        let ups = api_calls("POST", "/credentials");
+        let ups = self.api_calls("POST", "/credentials");
         r.push(match ups.last() {
-            None => nothing("upsert", "called upsertCredential"),
+            None => self.nothing("upsert", "called upsertCredential"),
             Some(x) if x.status >= 300 => CheckResult::new(
-                &def("upsert"),
+                &self.def("upsert"),
                 Verdict::Fail,
                 format!(
                     "upsertCredential was refused ({}): token, scope or body",
@@ -498,7 +452,7 @@ impl<'a> Judge<'a> {
             .with("request", x.evidence()),
             Some(x) => {
                 let std_issuer = crate::issuer::run(
-                    std,
+                    self.std,
                     "upserted credential",
                     &x.body,
                     &wellspring_verify::Options::offline(chrono::Utc::now()),
@@ -511,14 +465,14 @@ impl<'a> Judge<'a> {
                     .collect();
                 if failed.is_empty() {
                     CheckResult::new(
-                        &def("upsert"),
+                        &self.def("upsert"),
                         Verdict::Pass,
                         format!("the credential verifies and is issued to {CONFORMANCE_RECIPIENT}"),
                     )
                     .with("request", x.evidence())
                 } else {
                     let mut c = CheckResult::new(
-                        &def("upsert"),
+                        &self.def("upsert"),
                         Verdict::Fail,
                         format!("the upserted credential fails {}", failed.join(", ")),
                     )
@@ -534,19 +488,19 @@ impl<'a> Judge<'a> {
                 }
             }
         });
-        let puts = api_calls("PUT", "/profile");
+        let puts = self.api_calls("PUT", "/profile");
         r.push(match puts.last() {
-                None => CheckResult::new(&def("put-profile"), Verdict::Skip, "putProfile not called (optional)"),
+                None => CheckResult::new(&self.def("put-profile"), Verdict::Skip, "putProfile not called (optional)"),
                 Some(x) => {
                     let v: Option<Value> = serde_json::from_slice(&x.body).ok();
-                    let url = match std {
+                    let url = match self.std {
                         Standard::Ob30 => "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_profile_schema.json",
                         Standard::Clr20 => "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_profile_schema.json",
                     };
                     match v.as_ref().and_then(|v| wellspring_verify::schema::validate(url, wellspring_verify::schema::Form::V2, v)) {
-                        Some(Ok(errs)) if errs.is_empty() => CheckResult::new(&def("put-profile"), Verdict::Pass, "a Profile valid against the official schema").with("request", x.evidence()),
-                        Some(Ok(errs)) => CheckResult::new(&def("put-profile"), Verdict::Fail, format!("{} schema error(s); first: {}", errs.len(), errs[0].message)).with("request", x.evidence()),
-                        _ => CheckResult::new(&def("put-profile"), Verdict::Fail, "the body is not a JSON Profile").with("request", x.evidence()),
+                        Some(Ok(errs)) if errs.is_empty() => CheckResult::new(&self.def("put-profile"), Verdict::Pass, "a Profile valid against the official schema").with("request", x.evidence()),
+                        Some(Ok(errs)) => CheckResult::new(&self.def("put-profile"), Verdict::Fail, format!("{} schema error(s); first: {}", errs.len(), errs[0].message)).with("request", x.evidence()),
+                        _ => CheckResult::new(&self.def("put-profile"), Verdict::Fail, "the body is not a JSON Profile").with("request", x.evidence()),
                     }
                 }
             });
