@@ -214,6 +214,11 @@ pub fn validate(
         Err(e) => return Some(Err(e.clone())),
     };
     let mut out = Vec::new();
+    // Most documents are valid: the yes/no pass builds no error values (collecting errors
+    // copies the instance into every `oneOf` branch's error, a cost that grows with its size).
+    if v.is_valid(instance) {
+        return Some(Ok(out));
+    }
     for e in v.iter_errors(instance) {
         root_causes(&e, &mut out);
     }

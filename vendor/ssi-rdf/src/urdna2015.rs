@@ -157,6 +157,10 @@ pub struct NormalizationState<'a> {
     pub blank_node_to_quads: Map<&'a BlankId, Vec<LexicalQuadRef<'a>>>,
     pub hash_to_blank_nodes: Map<String, Vec<&'a BlankId>>,
     pub canonical_issuer: IdentifierIssuer,
+    /// Hash First Degree Quads of each blank node, computed once (Wellspring patch): the result
+    /// depends only on the node's quads, which never change during a run, and the algorithm
+    /// asks for it again in every round of step 5 and in every Hash Related Blank Node call.
+    pub first_degree_hashes: std::collections::HashMap<BlankIdBuf, String>,
 }
 
 /// <https://www.w3.org/TR/rdf-canon/#dfn-identifier-issuer>  
@@ -190,11 +194,26 @@ pub struct HashNDegreeQuadsOutput {
 }
 
 fn digest_to_lowerhex(digest: &[u8]) -> String {
-    use fmt::Write;
-    digest.iter().fold(String::new(), |mut s, byte| {
-        let _ = write!(s, "{byte:02x}");
-        s
-    })
+    // Wellspring patch: two table lookups a byte instead of a formatter call a byte.
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(digest.len() * 2);
+    for byte in digest {
+        s.push(DIGITS[usize::from(byte >> 4)] as char);
+        s.push(DIGITS[usize::from(byte & 0x0f)] as char);
+    }
+    s
+}
+
+/// [`hash_first_degree_quads`] of `id`, from the state's cache when it was computed before.
+fn first_degree_hash(normalization_state: &mut NormalizationState, id: &BlankId) -> String {
+    if let Some(hash) = normalization_state.first_degree_hashes.get(id) {
+        return hash.clone();
+    }
+    let hash = hash_first_degree_quads(normalization_state, id);
+    normalization_state
+        .first_degree_hashes
+        .insert(id.to_owned(), hash.clone());
+    hash
 }
 
 /// <https://www.w3.org/TR/rdf-canon/#hash-1d-quads>
@@ -273,6 +292,7 @@ where
         blank_node_to_quads: Map::new(),
         hash_to_blank_nodes: Map::new(),
         canonical_issuer: IdentifierIssuer::new("_:c14n".to_string()),
+        first_degree_hashes: std::collections::HashMap::new(),
     };
     // 2
     let quads = quads.into_iter();
@@ -303,7 +323,7 @@ where
         // 5.3
         for identifier in non_normalized_identifiers.iter() {
             // 5.3.1
-            let hash = hash_first_degree_quads(&mut normalization_state, identifier);
+            let hash = first_degree_hash(&mut normalization_state, identifier);
             // 5.3.2
             normalization_state
                 .hash_to_blank_nodes
@@ -619,7 +639,7 @@ pub fn hash_related_blank_node(
         Some(id) => id.to_string(),
         None => match issuer.find_issued_identifier(related) {
             Some(id) => id.to_string(),
-            None => hash_first_degree_quads(normalization_state, related),
+            None => first_degree_hash(normalization_state, related),
         },
     };
     // 2

@@ -7,9 +7,31 @@ pub(super) fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Deepest nesting the pretty layout indents. Indentation grows with the square of the depth
+/// (a 10,000-deep mutant would print as ~100 MB of spaces), so a deeper value is written compact:
+/// the layout varies whitespace, the depth itself is the other mutation's job.
+const PRETTY_MAX_DEPTH: usize = 64;
+
+/// Whether `v` nests deeper than `limit` (iterative: the mutants may be 10,000 deep).
+fn deeper_than(v: &Value, limit: usize) -> bool {
+    let mut stack = vec![(v, 0usize)];
+    while let Some((v, d)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match v {
+            Value::Array(a) => Box::new(a.iter()),
+            Value::Object(o) => Box::new(o.values()),
+            _ => continue,
+        };
+        if d >= limit {
+            return true;
+        }
+        stack.extend(children.map(|c| (c, d + 1)));
+    }
+    false
+}
+
 pub(super) fn render_json(v: &Value, layout: &Layout) -> String {
     let text = match layout {
-        Layout::Pretty => serde_json::to_string_pretty(v),
+        Layout::Pretty if !deeper_than(v, PRETTY_MAX_DEPTH) => serde_json::to_string_pretty(v),
         _ => serde_json::to_string(v),
     }
     .expect("a JSON value serializes");
