@@ -464,6 +464,66 @@ impl Graph {
 mod tests {
     use super::*;
 
+    /// The graph reads whatever is where CASE puts it and leaves the rest out, keeping package
+    /// positions (a non-object item still takes its place in the order).
+    #[test]
+    fn graph_reads_packages_leniently() {
+        let pkg = serde_json::json!({
+            "CFDocument": {"identifier": "D", "uri": "http://c/doc/d", "title": 7},
+            "CFItems": [
+                3,
+                {"identifier": "A", "fullStatement": null, "abbreviatedStatement": "abbr", "humanCodingScheme": ""},
+                {"identifier": 5, "fullStatement": "no identifier"},
+                {"identifier": "b", "fullStatement": "Bee", "humanCodingScheme": "B.1", "uri": "http://c/b"}
+            ],
+            "CFAssociations": [
+                {"associationType": "isChildOf", "originNodeURI": {"identifier": "B"}, "destinationNodeURI": {"identifier": "a"}},
+                {"associationType": "isChildOf", "originNodeURI": {"identifier": "b"}, "destinationNodeURI": {"identifier": "A"}},
+                {"associationType": "isChildOf", "originNodeURI": "b", "destinationNodeURI": {"identifier": "a"}},
+                {"associationType": 1, "originNodeURI": {"identifier": "a"}, "destinationNodeURI": {"identifier": "b"}}
+            ]
+        });
+        let other = serde_json::json!({"CFItems": [{"identifier": "orphan"}]});
+        let g = Graph::from_packages(&[pkg.clone(), serde_json::json!([1]), other]);
+        assert_eq!(g.frameworks.len(), 1);
+        assert_eq!(g.frameworks["d"].title, "");
+        let ids: Vec<_> = g.items.keys().cloned().collect();
+        assert_eq!(ids, vec!["a", "b"]);
+        assert_eq!(
+            (
+                g.items["a"].order,
+                g.items["a"].code.clone(),
+                g.items["a"].statement.as_str()
+            ),
+            (1, None, "abbr")
+        );
+        assert_eq!(g.items["b"].order, 3);
+        assert_eq!(g.items["b"].label(), "B.1 Bee");
+        // one edge: the same association twice counts once, a malformed one not at all
+        assert_eq!(g.edges("b").len(), 1);
+        assert_eq!(g.edges("b")[0].to, "a");
+        assert!(g.edges("a").is_empty());
+        assert_eq!(g.resolve(Some("http://c/b"), None, None), Some("b".into()));
+        assert_eq!(package_identifier(&pkg).as_deref(), Some("D"));
+        assert_eq!(
+            package_identifier(&serde_json::json!({"CFDocument": 1})),
+            None
+        );
+    }
+
+    #[test]
+    fn last_change_of_a_document_or_a_package() {
+        use serde_json::json;
+        let doc = json!({"lastChangeDateTime": "2025-01-01T00:00:00Z"});
+        assert_eq!(last_change(&doc).as_deref(), Some("2025-01-01T00:00:00Z"));
+        let pkg = json!({"CFDocument": {"lastChangeDateTime": "2025-02-02T00:00:00Z"}});
+        assert_eq!(last_change(&pkg).as_deref(), Some("2025-02-02T00:00:00Z"));
+        // present but not a string: no date (the package's is not looked at)
+        let odd = json!({"lastChangeDateTime": 5, "CFDocument": {"lastChangeDateTime": "x"}});
+        assert_eq!(last_change(&odd), None);
+        assert_eq!(last_change(&json!("text")), None);
+    }
+
     #[test]
     fn splits_case_urls() {
         let u = split_case_url("http://127.0.0.1:8480/ims/case/v1p0/CFItems/abc?x=1").unwrap();
