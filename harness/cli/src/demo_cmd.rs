@@ -474,25 +474,13 @@ fn run_story(apps: &Apps) -> bool {
 }
 
 pub fn run(a: DemoArgs) -> u8 {
-    let tmp;
-    let dir = match &a.dir {
-        Some(d) => {
-            if let Err(e) = std::fs::create_dir_all(d) {
-                eprintln!("wellspring demo: cannot create {}: {e}", d.display());
-                return 2;
-            }
-            d.clone()
+    // the temporary folder (when no --dir) lives as long as the demo
+    let (dir, _tmp) = match demo_dir(&a) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("wellspring demo: {e}");
+            return 2;
         }
-        None => match tempfile::tempdir() {
-            Ok(t) => {
-                tmp = t;
-                tmp.path().to_owned()
-            }
-            Err(e) => {
-                eprintln!("wellspring demo: no temp folder: {e}");
-                return 2;
-            }
-        },
     };
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -511,31 +499,8 @@ pub fn run(a: DemoArgs) -> u8 {
             return 2;
         }
     };
-    println!("CASE server  {}", apps.case_url);
-    println!(
-        "hub          {}   (learner@example.org / wellspring-demo)",
-        apps.hub.base_url
-    );
-    println!(
-        "wallet       {}   (learner@example.org / wellspring-demo)",
-        apps.wallet.base_url
-    );
-    println!(
-        "ATS          {}   (recruiter@example.org / wellspring-demo)",
-        apps.ats.base_url
-    );
-    let exists = apps
-        .wallet
-        .store
-        .learner_by_email(LEARNER)
-        .ok()
-        .flatten()
-        .is_some();
-    if let Err(e) = if exists {
-        Ok(0)
-    } else {
-        apps.wallet.store.add_learner(LEARNER, WALLET_PASSWORD)
-    } {
+    print_urls(&apps);
+    if let Err(e) = ensure_learner(&apps) {
         eprintln!("wellspring demo: wallet learner: {e}");
         return 2;
     }
@@ -565,4 +530,55 @@ pub fn run(a: DemoArgs) -> u8 {
     } else {
         1
     }
+}
+
+/// The folder the servers keep their data in: --dir (created), or a temporary one (returned
+/// too, so that it is removed when the demo ends).
+fn demo_dir(a: &DemoArgs) -> Result<(PathBuf, Option<tempfile::TempDir>), String> {
+    match &a.dir {
+        Some(d) => {
+            std::fs::create_dir_all(d)
+                .map_err(|e| format!("cannot create {}: {e}", d.display()))?;
+            Ok((d.clone(), None))
+        }
+        None => {
+            let t = tempfile::tempdir().map_err(|e| format!("no temp folder: {e}"))?;
+            Ok((t.path().to_owned(), Some(t)))
+        }
+    }
+}
+
+/// Where each server is, and who signs in.
+fn print_urls(apps: &Apps) {
+    println!("CASE server  {}", apps.case_url);
+    println!(
+        "hub          {}   (learner@example.org / wellspring-demo)",
+        apps.hub.base_url
+    );
+    println!(
+        "wallet       {}   (learner@example.org / wellspring-demo)",
+        apps.wallet.base_url
+    );
+    println!(
+        "ATS          {}   (recruiter@example.org / wellspring-demo)",
+        apps.ats.base_url
+    );
+}
+
+/// The demo learner's wallet account (made unless it exists).
+fn ensure_learner(apps: &Apps) -> Result<(), String> {
+    let exists = apps
+        .wallet
+        .store
+        .learner_by_email(LEARNER)
+        .ok()
+        .flatten()
+        .is_some();
+    if !exists {
+        apps.wallet
+            .store
+            .add_learner(LEARNER, WALLET_PASSWORD)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }

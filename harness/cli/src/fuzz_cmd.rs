@@ -205,22 +205,60 @@ fn go(a: FuzzArgs) -> Result<u8, String> {
         return export_corpus(&a, dir);
     }
     let spec = spec.unwrap_or(TargetSpec::Core);
-    let time = a.time.as_deref().map(parse_duration).transpose()?;
-    let seed = a.seed.unwrap_or_else(|| {
-        use std::hash::{BuildHasher, Hasher};
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or_default(),
-        );
-        h.finish() % 1_000_000_000
-    });
+    let seed = a.seed.unwrap_or_else(random_seed);
     let jobs = a
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
+    let campaign = Arc::new(campaign(&a, &spec, timeout, seed, jobs)?);
+    println!(
+        "wellspring fuzz: target {spec}; {} seed credential(s) from {}, {} signing key(s); seed {seed}; {jobs} job(s)",
+        campaign.set.seeds.len(),
+        a.seed_dir.display(),
+        campaign.set.signers.len(),
+    );
+    println!("  reproduce this run: --seed {seed}");
+    baseline(&campaign, &spec)?;
+    let interactive = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let sm = campaign.run(&|cases, found| {
+        if interactive {
+            eprint!("\r  {cases} cases, {found} finding(s)…   ");
+        }
+    });
+    if interactive {
+        eprintln!();
+    }
+    print_summary(&sm);
+    if sm.findings.is_empty() {
+        println!("no findings");
+        return Ok(0);
+    }
+    print_findings(&a, &sm, &spec, seed)?;
+    Ok(1)
+}
+
+/// A campaign seed when none is given: from the clock, below 10⁹ (short enough to type).
+fn random_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default(),
+    );
+    h.finish() % 1_000_000_000
+}
+
+/// The campaign the options describe: seeds, target, limits.
+fn campaign(
+    a: &FuzzArgs,
+    spec: &TargetSpec,
+    timeout: Duration,
+    seed: u64,
+    jobs: usize,
+) -> Result<Campaign, String> {
+    let time = a.time.as_deref().map(parse_duration).transpose()?;
     let set = wellspring_fuzz::seed::load(&a.seed_dir, a.now.as_deref())?;
     let mut target = Target::new(
         spec.clone(),
@@ -246,14 +284,11 @@ fn go(a: FuzzArgs) -> Result<u8, String> {
             .then(|| parse_duration(&a.slow))
             .transpose()?,
     };
-    let campaign = Arc::new(Campaign::new(set, target, config)?);
-    println!(
-        "wellspring fuzz: target {spec}; {} seed credential(s) from {}, {} signing key(s); seed {seed}; {jobs} job(s)",
-        campaign.set.seeds.len(),
-        a.seed_dir.display(),
-        campaign.set.signers.len(),
-    );
-    println!("  reproduce this run: --seed {seed}");
+    Campaign::new(set, target, config)
+}
+
+/// How the target answers the unmutated seeds; Err when it could not be run on any.
+fn baseline(campaign: &Campaign, spec: &TargetSpec) -> Result<(), String> {
     let baseline = campaign.baseline();
     if baseline.len() == campaign.set.seeds.len() && spec.judges() {
         for (name, ans) in &baseline {
@@ -274,15 +309,11 @@ fn go(a: FuzzArgs) -> Result<u8, String> {
             );
         }
     }
-    let interactive = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let sm = campaign.run(&|cases, found| {
-        if interactive {
-            eprint!("\r  {cases} cases, {found} finding(s)…   ");
-        }
-    });
-    if interactive {
-        eprintln!();
-    }
+    Ok(())
+}
+
+/// The campaign's figures: speed, expectations met, the slowest case.
+fn print_summary(sm: &wellspring_fuzz::Summary) {
     println!(
         "{} cases in {:.1} s: {:.0} cases/s",
         sm.cases,
@@ -312,11 +343,16 @@ fn go(a: FuzzArgs) -> Result<u8, String> {
     if sm.not_run > 0 {
         println!("  {} case(s) could not be run", sm.not_run);
     }
-    if sm.findings.is_empty() {
-        println!("no findings");
-        return Ok(0);
-    }
-    let files = wellspring_fuzz::write_reproducers(&a.out, &sm.findings, &spec, seed)?;
+}
+
+/// Writes a reproducer per finding and lists them with their replay command.
+fn print_findings(
+    a: &FuzzArgs,
+    sm: &wellspring_fuzz::Summary,
+    spec: &TargetSpec,
+    seed: u64,
+) -> Result<(), String> {
+    let files = wellspring_fuzz::write_reproducers(&a.out, &sm.findings, spec, seed)?;
     let total: u64 = sm.failures.values().sum();
     println!(
         "{} finding(s) ({} failing case(s): {}):",
@@ -344,7 +380,7 @@ fn go(a: FuzzArgs) -> Result<u8, String> {
             spec.flags()
         );
     }
-    Ok(1)
+    Ok(())
 }
 
 /// `--export-corpus DIR`.

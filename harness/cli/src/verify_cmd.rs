@@ -153,69 +153,15 @@ pub fn options(
 }
 
 pub fn run(a: VerifyArgs) -> u8 {
-    let mut opts = match options(
-        a.now.as_deref(),
-        &a.keys,
-        &a.status_files,
-        a.recipient.as_deref(),
-    ) {
-        Ok(o) => o,
+    let (opts, fetch) = match run_options(&a) {
+        Ok(x) => x,
         Err(e) => return usage(e),
     };
-    opts.max_bytes = a.max_bytes;
-    opts.max_depth = a.max_depth;
-    opts.require_bound_key = a.require_bound_key || a.strict;
-    opts.require_status = a.require_status || a.strict;
-    if let Some(path) = &a.trust {
-        match read_trust(path) {
-            Ok(t) => opts.trust = t,
-            Err(e) => return usage(e),
-        }
-    }
-    let fetch = if a.online {
-        match crate::fetch::http_fetch_bytes(
-            Duration::from_secs(a.timeout),
-            a.allow_private_network,
-        ) {
-            Ok(f) => {
-                opts = opts.with_network(crate::fetch::http_fetch(f.clone()));
-                Some(f)
-            }
-            Err(e) => return usage(e),
-        }
-    } else {
-        None
-    };
-    let inputs = match expand_inputs(&a.inputs) {
+    let inputs = match checked_inputs(&a.inputs, fetch.is_some()) {
         Ok(i) => i,
         Err(e) => return usage(e),
     };
-    if inputs.iter().filter(|i| matches!(i, Input::Stdin)).count() > 1 {
-        return usage("`-` (standard input) can be given once".into());
-    }
-    if fetch.is_none() {
-        if let Some(Input::Url(u)) = inputs.iter().find(|i| matches!(i, Input::Url(_))) {
-            return usage(format!("{u} is a URL: add --online to fetch it"));
-        }
-    }
-    let read = |input: &Input| -> Result<Vec<u8>, String> {
-        match input {
-            Input::Stdin => {
-                let mut b = Vec::new();
-                std::io::stdin()
-                    .take(a.max_bytes as u64 + 1)
-                    .read_to_end(&mut b)
-                    .map_err(|e| format!("cannot read standard input: {e}"))?;
-                Ok(b)
-            }
-            // URLs without --online were refused above
-            Input::Url(u) => fetch
-                .as_ref()
-                .ok_or_else(|| format!("{u} is a URL: add --online to fetch it"))
-                .and_then(|f| f(u).map_err(|e| format!("cannot fetch {u}: {e}"))),
-            Input::File(p) => read_bounded(p, a.max_bytes),
-        }
-    };
+    let read = |input: &Input| read_input(input, fetch.as_ref(), a.max_bytes);
     let jobs = match a.jobs {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
@@ -268,24 +214,96 @@ pub fn run(a: VerifyArgs) -> u8 {
     if let Err(e) = outcome {
         return usage(e);
     }
-    {
-        use std::io::Write;
-        let tail = match a.format {
-            Format::Human => render::human_summary(&summary),
-            Format::Json => format!(
-                "{}\n",
-                serde_json::to_string_pretty(&render::json(&kept)).expect("report serializes")
-            ),
-            Format::Jsonl => {
-                eprint!("{}", render::human_summary(&summary).trim_start());
-                String::new()
-            }
-        };
-        let _ = out.write_all(tail.as_bytes());
-        let _ = out.flush();
+    finish(&a, &summary, &kept, &mut out)
+}
+
+/// The verification options of the command line, and the fetcher when `--online`.
+fn run_options(a: &VerifyArgs) -> Result<(Options, Option<crate::fetch::FetchBytes>), String> {
+    let mut opts = options(
+        a.now.as_deref(),
+        &a.keys,
+        &a.status_files,
+        a.recipient.as_deref(),
+    )?;
+    opts.max_bytes = a.max_bytes;
+    opts.max_depth = a.max_depth;
+    opts.require_bound_key = a.require_bound_key || a.strict;
+    opts.require_status = a.require_status || a.strict;
+    if let Some(path) = &a.trust {
+        opts.trust = read_trust(path)?;
     }
+    let fetch = if a.online {
+        let f = crate::fetch::http_fetch_bytes(
+            Duration::from_secs(a.timeout),
+            a.allow_private_network,
+        )?;
+        opts = opts.with_network(crate::fetch::http_fetch(f.clone()));
+        Some(f)
+    } else {
+        None
+    };
+    Ok((opts, fetch))
+}
+
+/// The inputs named, standard input at most once, URLs only with `--online`.
+fn checked_inputs(args: &[String], online: bool) -> Result<Vec<Input>, String> {
+    let inputs = expand_inputs(args)?;
+    if inputs.iter().filter(|i| matches!(i, Input::Stdin)).count() > 1 {
+        return Err("`-` (standard input) can be given once".into());
+    }
+    if !online {
+        if let Some(Input::Url(u)) = inputs.iter().find(|i| matches!(i, Input::Url(_))) {
+            return Err(format!("{u} is a URL: add --online to fetch it"));
+        }
+    }
+    Ok(inputs)
+}
+
+/// The bytes of one input (at most `max_bytes` + 1, so an oversized one is seen as such).
+fn read_input(
+    input: &Input,
+    fetch: Option<&crate::fetch::FetchBytes>,
+    max_bytes: usize,
+) -> Result<Vec<u8>, String> {
+    match input {
+        Input::Stdin => {
+            let mut b = Vec::new();
+            std::io::stdin()
+                .take(max_bytes as u64 + 1)
+                .read_to_end(&mut b)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            Ok(b)
+        }
+        // URLs without --online were refused before
+        Input::Url(u) => fetch
+            .ok_or_else(|| format!("{u} is a URL: add --online to fetch it"))
+            .and_then(|f| f(u).map_err(|e| format!("cannot fetch {u}: {e}"))),
+        Input::File(p) => read_bounded(p, max_bytes),
+    }
+}
+
+/// The summary (or the JSON report), the JUnit file, and the exit code.
+fn finish(
+    a: &VerifyArgs,
+    summary: &render::Summary,
+    kept: &[DocReport],
+    out: &mut impl std::io::Write,
+) -> u8 {
+    let tail = match a.format {
+        Format::Human => render::human_summary(summary),
+        Format::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&render::json(kept)).expect("report serializes")
+        ),
+        Format::Jsonl => {
+            eprint!("{}", render::human_summary(summary).trim_start());
+            String::new()
+        }
+    };
+    let _ = out.write_all(tail.as_bytes());
+    let _ = out.flush();
     if let Some(path) = &a.junit {
-        if let Err(e) = std::fs::write(path, render::junit(&kept)) {
+        if let Err(e) = std::fs::write(path, render::junit(kept)) {
             return usage(format!("cannot write {}: {e}", path.display()));
         }
     }

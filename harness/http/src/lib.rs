@@ -119,6 +119,27 @@ pub enum Body {
     Raw(String, Vec<u8>),
 }
 
+impl Body {
+    /// The content type it implies (none for [`Body::None`]) and the bytes sent.
+    fn encode(self) -> (Option<String>, Vec<u8>) {
+        match self {
+            Body::None => (None, Vec::new()),
+            Body::Json(v) => (
+                Some("application/json".to_owned()),
+                serde_json::to_vec(&v).unwrap_or_default(),
+            ),
+            Body::Form(f) => (
+                Some("application/x-www-form-urlencoded".to_owned()),
+                url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(f.iter())
+                    .finish()
+                    .into_bytes(),
+            ),
+            Body::Raw(t, b) => (Some(t), b),
+        }
+    }
+}
+
 /// The bounded, recording client (on the guarded [`BlockingNet`]; redirects never followed).
 pub struct Client {
     inner: BlockingNet,
@@ -199,21 +220,7 @@ impl Client {
         body: Body,
     ) -> Result<Response, HttpError> {
         let started = Instant::now();
-        let (ctype, bytes) = match body {
-            Body::None => (None, Vec::new()),
-            Body::Json(v) => (
-                Some("application/json".to_owned()),
-                serde_json::to_vec(&v).unwrap_or_default(),
-            ),
-            Body::Form(f) => (
-                Some("application/x-www-form-urlencoded".to_owned()),
-                url::form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(f.iter())
-                    .finish()
-                    .into_bytes(),
-            ),
-            Body::Raw(t, b) => (Some(t), b),
-        };
+        let (ctype, bytes) = body.encode();
         if let Some(t) = ctype.filter(|t| !t.is_empty()) {
             if !headers
                 .iter()
@@ -228,20 +235,8 @@ impl Client {
             .ok()
             .and_then(|u| u.host_str().map(str::to_owned))
             .unwrap_or_default();
-        if let Some(c) = self
-            .cookies
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&host)
-        {
-            if !c.is_empty() {
-                let v = c
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                headers.push(("Cookie".into(), v));
-            }
+        if let Some(v) = self.cookie_header(&host) {
+            headers.push(("Cookie".into(), v));
         }
         let mut ex = Exchange {
             method: method.to_owned(),
@@ -266,23 +261,44 @@ impl Client {
                     ex.response_body
                         .push_str(&format!("… ({} bytes)", r.body.len()));
                 }
-                let mut jar = self.cookies.lock().unwrap_or_else(|e| e.into_inner());
-                for (k, v) in &r.headers {
-                    if k.eq_ignore_ascii_case("set-cookie") {
-                        let pair = v.split(';').next().unwrap_or("");
-                        if let Some((n, val)) = pair.split_once('=') {
-                            let e = jar.entry(host.clone()).or_default();
-                            e.retain(|(x, _)| x != n.trim());
-                            e.push((n.trim().to_owned(), val.trim().to_owned()));
-                        }
-                    }
-                }
+                self.keep_cookies(&host, &r.headers);
             }
             Err(e) => ex.error = Some(e.0.clone()),
         }
         self.mask(&mut ex);
         self.log.lock().unwrap_or_else(|e| e.into_inner()).push(ex);
         result
+    }
+
+    /// The `Cookie` header for `host` from the jar, when it holds any.
+    fn cookie_header(&self, host: &str) -> Option<String> {
+        let jar = self.cookies.lock().unwrap_or_else(|e| e.into_inner());
+        let c = jar.get(host)?;
+        if c.is_empty() {
+            return None;
+        }
+        Some(
+            c.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    }
+
+    /// Keeps the cookies a response from `host` sets (name=value only; a name set again
+    /// replaces the old value).
+    fn keep_cookies(&self, host: &str, headers: &[(String, String)]) {
+        let mut jar = self.cookies.lock().unwrap_or_else(|e| e.into_inner());
+        for (k, v) in headers {
+            if k.eq_ignore_ascii_case("set-cookie") {
+                let pair = v.split(';').next().unwrap_or("");
+                if let Some((n, val)) = pair.split_once('=') {
+                    let e = jar.entry(host.to_owned()).or_default();
+                    e.retain(|(x, _)| x != n.trim());
+                    e.push((n.trim().to_owned(), val.trim().to_owned()));
+                }
+            }
+        }
     }
 
     fn perform(

@@ -296,11 +296,46 @@ pub fn fill_form(html: &str, base: &str, user: &str, password: &str) -> Result<S
         .attr("method")
         .unwrap_or("GET")
         .to_ascii_uppercase();
-    let mut fields = Vec::new();
-    let mut submit: Option<(String, String)> = None;
-    let mut has_password = false;
-    let mut user_filled = false;
+    let mut f = Filling {
+        user,
+        password,
+        fields: Vec::new(),
+        submit: None,
+        user_filled: false,
+    };
     for el in form.select(&input_sel) {
+        f.control(el);
+    }
+    let mut fields = f.fields;
+    if let Some(s) = f.submit {
+        fields.push(s);
+    }
+    Ok((
+        if method == "POST" {
+            "POST".into()
+        } else {
+            "GET".into()
+        },
+        action.to_string(),
+        fields,
+    ))
+}
+
+/// A form being filled: the fields so far, the approving submit button, whether the user
+/// name went in.
+struct Filling<'a> {
+    user: &'a str,
+    password: &'a str,
+    fields: Vec<(String, String)>,
+    submit: Option<(String, String)>,
+    user_filled: bool,
+}
+
+impl Filling<'_> {
+    /// One form control: the password and the first empty text or e-mail field get the
+    /// credentials, checked boxes and other named fields keep their values, the first submit
+    /// button that reads like approval is the one pressed.
+    fn control(&mut self, el: scraper::ElementRef) {
         let v = el.value();
         let name = v.attr("name").unwrap_or("");
         let ty = v
@@ -318,54 +353,45 @@ pub fn fill_form(html: &str, base: &str, user: &str, password: &str) -> Result<S
                     v.attr("value").unwrap_or(""),
                     el.text().collect::<String>()
                 );
-                if submit.is_none()
+                if self.submit.is_none()
                     && !name.is_empty()
                     && reads_like(&label, APPROVE)
                     && !reads_like(label.split_whitespace().next().unwrap_or(""), DENY)
                 {
-                    submit = Some((name.to_owned(), v.attr("value").unwrap_or("").to_owned()));
+                    self.submit = Some((name.to_owned(), v.attr("value").unwrap_or("").to_owned()));
                 }
             }
             "password" if !name.is_empty() => {
-                has_password = true;
-                fields.push((name.to_owned(), password.to_owned()));
+                self.fields
+                    .push((name.to_owned(), self.password.to_owned()));
             }
             "email" | "text"
-                if !name.is_empty() && !user_filled && v.attr("value").unwrap_or("").is_empty() =>
+                if !name.is_empty()
+                    && !self.user_filled
+                    && v.attr("value").unwrap_or("").is_empty() =>
             {
-                user_filled = true;
-                fields.push((name.to_owned(), user.to_owned()));
+                self.user_filled = true;
+                self.fields.push((name.to_owned(), self.user.to_owned()));
             }
             "checkbox" | "radio" if v.attr("checked").is_some() && !name.is_empty() => {
-                fields.push((name.to_owned(), v.attr("value").unwrap_or("on").to_owned()));
+                self.fields
+                    .push((name.to_owned(), v.attr("value").unwrap_or("on").to_owned()));
             }
             "checkbox" | "radio" => {}
             "button" | "reset" => {}
             _ if !name.is_empty() => {
                 let lname = name.to_ascii_lowercase();
-                if !user_filled && ["username", "email", "login"].contains(&lname.as_str()) {
-                    user_filled = true;
-                    fields.push((name.to_owned(), user.to_owned()));
+                if !self.user_filled && ["username", "email", "login"].contains(&lname.as_str()) {
+                    self.user_filled = true;
+                    self.fields.push((name.to_owned(), self.user.to_owned()));
                 } else {
-                    fields.push((name.to_owned(), v.attr("value").unwrap_or("").to_owned()));
+                    self.fields
+                        .push((name.to_owned(), v.attr("value").unwrap_or("").to_owned()));
                 }
             }
             _ => {}
         }
     }
-    let _ = has_password;
-    if let Some(s) = submit {
-        fields.push(s);
-    }
-    Ok((
-        if method == "POST" {
-            "POST".into()
-        } else {
-            "GET".into()
-        },
-        action.to_string(),
-        fields,
-    ))
 }
 
 /// The `code` and `state` of a redirect Location.

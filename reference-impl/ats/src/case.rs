@@ -7,7 +7,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use serde::Deserialize;
 use serde_json::Value;
+use wellspring_case::view::{
+    AssociationView, DocumentView, Field, ItemView, List, Node, PackageView,
+};
 use wellspring_http::guard::{Net, NetPolicy};
 
 use crate::store::Store;
@@ -79,11 +83,32 @@ pub async fn get_json(http: &Net, url: &str) -> Result<Value, String> {
         .map_err(|e| format!("{url}: {}", e.public()))
 }
 
+/// `v` read through the CASE model's lenient view as a `T` (a package, a document, an item):
+/// None when `v` is not a JSON object.
+fn view<'a, T: Deserialize<'a>>(v: &'a Value) -> Option<T> {
+    match Node::<T>::deserialize(v) {
+        Ok(Node::Obj(t)) => Some(t),
+        _ => None,
+    }
+}
+
+/// The CFDocument identifier of a CFPackage, as given.
+pub fn package_identifier(p: &Value) -> Option<String> {
+    let pkg: PackageView = view(p)?;
+    pkg.document.get()?.identifier.as_str().map(str::to_owned)
+}
+
+/// The `lastChangeDateTime` of a CFDocument, or of a CFPackage's CFDocument.
 fn last_change(doc: &Value) -> Option<String> {
-    doc.get("lastChangeDateTime")
-        .or_else(|| doc.pointer("/CFDocument/lastChangeDateTime"))
-        .and_then(Value::as_str)
-        .map(str::to_owned)
+    let own: DocumentView = view(doc)?;
+    let field = match own.last_change_date_time {
+        Field::Absent => {
+            let pkg: PackageView = view(doc)?;
+            pkg.document.get()?.last_change_date_time.clone()
+        }
+        f => f,
+    };
+    field.as_str().map(str::to_owned)
 }
 
 /// Fetches frameworks through the cache.
@@ -140,14 +165,11 @@ impl Frameworks {
         }
         let url = format!("{base}{CASE_PATH}CFPackages/{id}");
         let p = get_json(&self.http, &url).await?;
-        let got = p
-            .pointer("/CFDocument/identifier")
-            .and_then(Value::as_str)
-            .map(norm);
+        let got = package_identifier(&p).map(|i| norm(&i));
         if got.as_deref() != Some(id.as_str()) {
             return Err(format!("{url}: not the CFPackage of {id}"));
         }
-        if !p.get("CFItems").is_none_or(Value::is_array) {
+        if view::<PackageView>(&p).is_some_and(|v| matches!(v.items, List::Other)) {
             return Err(format!("{url}: CFItems is not an array"));
         }
         self.store
@@ -181,12 +203,18 @@ impl Frameworks {
                 }
                 let item =
                     get_json(&self.http, url.split(['?', '#']).next().unwrap_or(url)).await?;
+                // the CFItem itself, or wrapped as {"CFItem": …}
                 let item = item.get("CFItem").unwrap_or(&item);
-                let doc = item
-                    .pointer("/CFDocumentURI/identifier")
-                    .and_then(Value::as_str)
+                let doc = view::<ItemView>(item)
+                    .and_then(|i| {
+                        i.cf_document_uri
+                            .get()?
+                            .identifier
+                            .as_str()
+                            .map(str::to_owned)
+                    })
                     .ok_or_else(|| format!("{url}: the CFItem names no CFDocumentURI"))?;
-                self.fetch(&u.base, doc, false).await.map(|_| true)
+                self.fetch(&u.base, &doc, false).await.map(|_| true)
             }
             "CFDocuments" | "CFPackages" => {
                 if known.frameworks.contains_key(&norm(&u.id)) {
@@ -254,99 +282,110 @@ pub struct Graph {
     by_uri: HashMap<String, String>,
 }
 
-fn s(v: &Value, k: &str) -> Option<String> {
-    v.get(k).and_then(Value::as_str).map(str::to_owned)
+fn text(f: &Field) -> Option<String> {
+    f.as_str().map(str::to_owned)
 }
 
 impl Graph {
+    /// The graph of `packages` (CFPackages as JSON), each read through the CASE model's lenient
+    /// view: what is not where CASE puts it is left out.
     pub fn from_packages(packages: &[Value]) -> Graph {
+        let views: Vec<PackageView> = packages.iter().filter_map(view).collect();
         let mut g = Graph::default();
-        for p in packages {
-            let Some(doc) = p.get("CFDocument") else {
-                continue;
-            };
-            let Some(doc_id) = s(doc, "identifier").map(|i| norm(&i)) else {
-                continue;
-            };
-            let uri = s(doc, "uri").unwrap_or_default();
-            g.by_uri.insert(uri.clone(), doc_id.clone());
-            g.frameworks.insert(
-                doc_id.clone(),
-                Framework {
-                    id: doc_id.clone(),
-                    uri,
-                    title: s(doc, "title").unwrap_or_default(),
-                },
-            );
-            for (order, it) in p
-                .get("CFItems")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                let Some(id) = s(it, "identifier").map(|i| norm(&i)) else {
-                    continue;
-                };
-                let uri = s(it, "uri").unwrap_or_default();
-                if !uri.is_empty() {
-                    g.by_uri.insert(uri.clone(), id.clone());
-                }
-                g.items.insert(
-                    id.clone(),
-                    Item {
-                        id,
-                        uri,
-                        code: s(it, "humanCodingScheme").filter(|c| !c.is_empty()),
-                        statement: s(it, "fullStatement")
-                            .or_else(|| s(it, "abbreviatedStatement"))
-                            .unwrap_or_default(),
-                        framework: doc_id.clone(),
-                        order,
-                    },
-                );
-            }
+        for p in &views {
+            g.add_framework(p);
         }
         let mut seen = std::collections::HashSet::new();
-        for p in packages {
-            for a in p
-                .get("CFAssociations")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let (Some(kind), Some(from), Some(to)) = (
-                    s(a, "associationType"),
-                    a.pointer("/originNodeURI/identifier")
-                        .and_then(Value::as_str)
-                        .map(norm),
-                    a.pointer("/destinationNodeURI/identifier")
-                        .and_then(Value::as_str)
-                        .map(norm),
-                ) else {
-                    continue;
-                };
-                if !seen.insert((kind.clone(), from.clone(), to.clone())) {
-                    continue;
-                }
-                let (fw, bw) = crate::score::hop_weight(&kind);
-                if let Some(w) = fw {
-                    g.edges.entry(from.clone()).or_default().push(Edge {
-                        to: to.clone(),
-                        association: kind.clone(),
-                        weight: w,
-                    });
-                }
-                if let Some(w) = bw {
-                    g.edges.entry(to).or_default().push(Edge {
-                        to: from,
-                        association: kind.clone(),
-                        weight: w,
-                    });
-                }
+        for p in &views {
+            for (_, a) in p.associations.iter() {
+                g.add_association(a, &mut seen);
             }
         }
         g
+    }
+
+    /// A package's framework and items (packages without a CFDocument identifier are left out).
+    fn add_framework(&mut self, p: &PackageView) {
+        let Some(doc) = p.document.get() else {
+            return;
+        };
+        let Some(doc_id) = doc.identifier.as_str().map(norm) else {
+            return;
+        };
+        let uri = text(&doc.uri).unwrap_or_default();
+        self.by_uri.insert(uri.clone(), doc_id.clone());
+        self.frameworks.insert(
+            doc_id.clone(),
+            Framework {
+                id: doc_id.clone(),
+                uri,
+                title: text(&doc.title).unwrap_or_default(),
+            },
+        );
+        for (order, it) in p.items.iter() {
+            self.add_item(it, &doc_id, order);
+        }
+    }
+
+    /// One item of framework `doc_id`, at position `order` of its package.
+    fn add_item(&mut self, it: &ItemView, doc_id: &str, order: usize) {
+        let Some(id) = it.identifier.as_str().map(norm) else {
+            return;
+        };
+        let uri = text(&it.uri).unwrap_or_default();
+        if !uri.is_empty() {
+            self.by_uri.insert(uri.clone(), id.clone());
+        }
+        self.items.insert(
+            id.clone(),
+            Item {
+                id,
+                uri,
+                code: text(&it.human_coding_scheme).filter(|c| !c.is_empty()),
+                statement: text(&it.full_statement)
+                    .or_else(|| text(&it.abbreviated_statement))
+                    .unwrap_or_default(),
+                framework: doc_id.to_owned(),
+                order,
+            },
+        );
+    }
+
+    /// The edges of one association (each distinct association once), weighted by
+    /// [`crate::score::hop_weight`].
+    fn add_association(
+        &mut self,
+        a: &AssociationView,
+        seen: &mut std::collections::HashSet<(String, String, String)>,
+    ) {
+        let end = |l: &Node<Box<wellspring_case::view::LinkView>>| {
+            l.get().and_then(|l| l.identifier.as_str().map(norm))
+        };
+        let (Some(kind), Some(from), Some(to)) = (
+            text(&a.association_type),
+            end(&a.origin),
+            end(&a.destination),
+        ) else {
+            return;
+        };
+        if !seen.insert((kind.clone(), from.clone(), to.clone())) {
+            return;
+        }
+        let (fw, bw) = crate::score::hop_weight(&kind);
+        if let Some(w) = fw {
+            self.edges.entry(from.clone()).or_default().push(Edge {
+                to: to.clone(),
+                association: kind.clone(),
+                weight: w,
+            });
+        }
+        if let Some(w) = bw {
+            self.edges.entry(to).or_default().push(Edge {
+                to: from,
+                association: kind.clone(),
+                weight: w,
+            });
+        }
     }
 
     pub fn edges(&self, item: &str) -> &[Edge] {
@@ -424,6 +463,66 @@ impl Graph {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The graph reads whatever is where CASE puts it and leaves the rest out, keeping package
+    /// positions (a non-object item still takes its place in the order).
+    #[test]
+    fn graph_reads_packages_leniently() {
+        let pkg = serde_json::json!({
+            "CFDocument": {"identifier": "D", "uri": "http://c/doc/d", "title": 7},
+            "CFItems": [
+                3,
+                {"identifier": "A", "fullStatement": null, "abbreviatedStatement": "abbr", "humanCodingScheme": ""},
+                {"identifier": 5, "fullStatement": "no identifier"},
+                {"identifier": "b", "fullStatement": "Bee", "humanCodingScheme": "B.1", "uri": "http://c/b"}
+            ],
+            "CFAssociations": [
+                {"associationType": "isChildOf", "originNodeURI": {"identifier": "B"}, "destinationNodeURI": {"identifier": "a"}},
+                {"associationType": "isChildOf", "originNodeURI": {"identifier": "b"}, "destinationNodeURI": {"identifier": "A"}},
+                {"associationType": "isChildOf", "originNodeURI": "b", "destinationNodeURI": {"identifier": "a"}},
+                {"associationType": 1, "originNodeURI": {"identifier": "a"}, "destinationNodeURI": {"identifier": "b"}}
+            ]
+        });
+        let other = serde_json::json!({"CFItems": [{"identifier": "orphan"}]});
+        let g = Graph::from_packages(&[pkg.clone(), serde_json::json!([1]), other]);
+        assert_eq!(g.frameworks.len(), 1);
+        assert_eq!(g.frameworks["d"].title, "");
+        let ids: Vec<_> = g.items.keys().cloned().collect();
+        assert_eq!(ids, vec!["a", "b"]);
+        assert_eq!(
+            (
+                g.items["a"].order,
+                g.items["a"].code.clone(),
+                g.items["a"].statement.as_str()
+            ),
+            (1, None, "abbr")
+        );
+        assert_eq!(g.items["b"].order, 3);
+        assert_eq!(g.items["b"].label(), "B.1 Bee");
+        // one edge: the same association twice counts once, a malformed one not at all
+        assert_eq!(g.edges("b").len(), 1);
+        assert_eq!(g.edges("b")[0].to, "a");
+        assert!(g.edges("a").is_empty());
+        assert_eq!(g.resolve(Some("http://c/b"), None, None), Some("b".into()));
+        assert_eq!(package_identifier(&pkg).as_deref(), Some("D"));
+        assert_eq!(
+            package_identifier(&serde_json::json!({"CFDocument": 1})),
+            None
+        );
+    }
+
+    #[test]
+    fn last_change_of_a_document_or_a_package() {
+        use serde_json::json;
+        let doc = json!({"lastChangeDateTime": "2025-01-01T00:00:00Z"});
+        assert_eq!(last_change(&doc).as_deref(), Some("2025-01-01T00:00:00Z"));
+        let pkg = json!({"CFDocument": {"lastChangeDateTime": "2025-02-02T00:00:00Z"}});
+        assert_eq!(last_change(&pkg).as_deref(), Some("2025-02-02T00:00:00Z"));
+        // present but not a string: no date (the package's is not looked at)
+        let odd = json!({"lastChangeDateTime": 5, "CFDocument": {"lastChangeDateTime": "x"}});
+        assert_eq!(last_change(&odd), None);
+        assert_eq!(last_change(&json!("text")), None);
+    }
 
     #[test]
     fn splits_case_urls() {

@@ -354,16 +354,56 @@ pub enum Binding {
 /// `holder_ok`: whether the presentation's challenge and domain were accepted (checked by the
 /// caller); a presentation whose holder is not proven binds nothing.
 pub fn judge(env: &Envelope, opts: &Options, challenge_ok: Result<(), String>) -> Judgement {
+    let binding = binding_of(env);
+    let mut o = opts.clone();
+    o.recipient = recipient_of(&binding);
+    let report = wellspring_verify::verify_bytes("application", &env.document, &o);
+    let doc = document_json(&env.document);
+    let mut presentation_error = None;
+    let mut holder = None;
+    let mut tops: Vec<(String, Value, DocReport)> = Vec::new();
+    if env.presentation {
+        match presentation_holder(env, &report, &challenge_ok) {
+            Ok(h) => holder = Some(h),
+            Err(e) => presentation_error = Some(e),
+        }
+        tops = presented(doc.as_ref(), &report);
+    } else if let Some(d) = doc {
+        tops.push((String::new(), d, report.clone()));
+    }
+    let bound = Bound {
+        binding: &binding,
+        presentation: env.presentation,
+        holder: &holder,
+        presentation_error: &presentation_error,
+    };
+    let mut out: Vec<Judged> = Vec::new();
+    for (pointer, cred, r) in tops {
+        judge_one(&mut out, &bound, pointer, cred, &r);
+    }
+    Judgement {
+        holder,
+        presentation_error,
+        credentials: out,
+        report,
+    }
+}
+
+/// How the application binds its credentials to the applicant.
+fn binding_of(env: &Envelope) -> Binding {
     // An e-mail address the applicant gives names the recipient the credentials were issued
     // to (issuers commonly identify learners by hashed e-mail, not by the wallet's DID); without
     // one, a presentation binds its credentials to its proven holder.
-    let binding = match (&env.holder, &env.email) {
+    match (&env.holder, &env.email) {
         (_, Some(e)) => Binding::Email(e.clone()),
         (Some(h), None) if env.presentation => Binding::Holder(h.clone()),
         _ => Binding::None,
-    };
-    let mut o = opts.clone();
-    o.recipient = match &binding {
+    }
+}
+
+/// The recipient the verification core checks each credential against.
+fn recipient_of(binding: &Binding) -> Option<Recipient> {
+    match binding {
         Binding::Holder(h) => Some(Recipient {
             identity_type: "id".into(),
             value: h.clone(),
@@ -373,65 +413,91 @@ pub fn judge(env: &Envelope, opts: &Options, challenge_ok: Result<(), String>) -
             value: e.clone(),
         }),
         Binding::None => None,
-    };
-    let report = wellspring_verify::verify_bytes("application", &env.document, &o);
-    let doc: Option<Value> = std::str::from_utf8(&env.document).ok().and_then(|t| {
+    }
+}
+
+/// The submitted document as JSON (a VC-JWT decoded to its credential).
+fn document_json(bytes: &[u8]) -> Option<Value> {
+    std::str::from_utf8(bytes).ok().and_then(|t| {
         let t = t.trim();
         if wellspring_verify::jwt::looks_like_jws(t) {
             wellspring_verify::jwt::decode(t).ok().map(|j| j.credential)
         } else {
             serde_json::from_str(t).ok()
         }
-    });
-    let mut presentation_error = None;
-    let mut holder = None;
-    let mut tops: Vec<(String, Value, DocReport)> = Vec::new();
-    if env.presentation {
-        let proof_ok = report
+    })
+}
+
+/// The holder a presentation proves (its proof verifies, it names a holder, its challenge was
+/// accepted), or what is wrong with the presentation.
+fn presentation_holder(
+    env: &Envelope,
+    report: &DocReport,
+    challenge_ok: &Result<(), String>,
+) -> Result<String, String> {
+    let proof_ok = report
+        .checks
+        .iter()
+        .any(|c| c.id == "vp.proof" && c.verdict == Verdict::Pass)
+        && !report
             .checks
             .iter()
-            .any(|c| c.id == "vp.proof" && c.verdict == Verdict::Pass)
-            && !report
-                .checks
-                .iter()
-                .any(|c| c.id == "vp.proof" && c.verdict != Verdict::Pass);
-        if !proof_ok {
-            let why = report
-                .checks
-                .iter()
-                .find(|c| c.id == "vp.proof")
-                .map(|c| c.message.clone())
-                .unwrap_or_default();
-            presentation_error = Some(format!("the presentation's proof does not verify: {why}"));
-        } else if env.holder.is_none() {
-            presentation_error = Some("the presentation names no holder".into());
-        } else if let Err(e) = &challenge_ok {
-            presentation_error = Some(e.clone());
-        } else {
-            holder = env.holder.clone();
-        }
-        let items: Vec<&Value> = doc
-            .as_ref()
-            .map(|d| list(d.get("verifiableCredential")))
+            .any(|c| c.id == "vp.proof" && c.verdict != Verdict::Pass);
+    if !proof_ok {
+        let why = report
+            .checks
+            .iter()
+            .find(|c| c.id == "vp.proof")
+            .map(|c| c.message.clone())
             .unwrap_or_default();
-        for (i, item) in items.iter().enumerate() {
-            let pointer = format!("/verifiableCredential/{i}");
-            let sub = report
-                .nested
-                .iter()
-                .find(|n| n.subject.ends_with(&pointer))
-                .cloned()
-                .unwrap_or_else(|| DocReport::new(pointer.clone()));
-            if let Some(c) = credential_json(item) {
-                tops.push((pointer, c, sub));
-            }
-        }
-    } else if let Some(d) = doc {
-        tops.push((String::new(), d, report.clone()));
+        return Err(format!("the presentation's proof does not verify: {why}"));
     }
-    let bound_ok = |r: &DocReport| -> Result<(), String> {
-        match (&binding, env.presentation, &holder) {
-            (Binding::Holder(_), true, None) => Err(presentation_error
+    match (&env.holder, challenge_ok) {
+        (None, _) => Err("the presentation names no holder".into()),
+        (Some(_), Err(e)) => Err(e.clone()),
+        (Some(h), Ok(())) => Ok(h.clone()),
+    }
+}
+
+/// The credentials a presentation carries: (pointer, credential, its nested report).
+fn presented(doc: Option<&Value>, report: &DocReport) -> Vec<(String, Value, DocReport)> {
+    let items: Vec<&Value> = doc
+        .map(|d| list(d.get("verifiableCredential")))
+        .unwrap_or_default();
+    let mut tops = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let pointer = format!("/verifiableCredential/{i}");
+        let sub = nested_report(report, &pointer);
+        if let Some(c) = credential_json(item) {
+            tops.push((pointer, c, sub));
+        }
+    }
+    tops
+}
+
+/// The report nested in `r` for the document at `pointer` (an empty one when there is none).
+fn nested_report(r: &DocReport, pointer: &str) -> DocReport {
+    r.nested
+        .iter()
+        .find(|n| n.subject.ends_with(pointer))
+        .cloned()
+        .unwrap_or_else(|| DocReport::new(pointer.to_owned()))
+}
+
+/// What decides whether a credential is the applicant's.
+struct Bound<'a> {
+    binding: &'a Binding,
+    presentation: bool,
+    holder: &'a Option<String>,
+    presentation_error: &'a Option<String>,
+}
+
+impl Bound<'_> {
+    /// Ok when the credential with report `r` is bound to the applicant, else why not.
+    fn check(&self, r: &DocReport) -> Result<(), String> {
+        match (self.binding, self.presentation, self.holder) {
+            (Binding::Holder(_), true, None) => Err(self
+                .presentation_error
                 .clone()
                 .unwrap_or_else(|| "the holder is not proven".into())),
             (Binding::None, _, _) => {
@@ -443,99 +509,105 @@ pub fn judge(env: &Envelope, opts: &Options, challenge_ok: Result<(), String>) -
                 None => Err("the recipient was not checked".into()),
             },
         }
+    }
+}
+
+/// A credential bundled in a CLR: (pointer, credential, status, why it does not count, report).
+type Bundled = (String, Value, String, Option<String>, DocReport);
+
+/// Judges one top-level credential (and, for a CLR, the credentials it bundles) into `out`.
+fn judge_one(out: &mut Vec<Judged>, bound: &Bound, pointer: String, cred: Value, r: &DocReport) {
+    let is_clr = types(&cred).iter().any(|t| t == "ClrCredential");
+    let own = own_report(r, is_clr);
+    // the credential's own status, judged apart from whose it is (binding comes next)
+    let mut unbound = own.clone();
+    unbound.checks.retain(|c| c.id != "ob3.recipient");
+    let status = status_word(&unbound, &cred).to_owned();
+    let why_not = if status != "valid" {
+        Some(not_verified(&status, &own))
+    } else {
+        bound.check(&own).err()
     };
-    let mut out: Vec<Judged> = Vec::new();
-    for (pointer, cred, r) in tops {
-        let is_clr = types(&cred).iter().any(|t| t == "ClrCredential");
-        let own = own_report(&r, is_clr);
-        // the credential's own status, judged apart from whose it is (binding comes next)
-        let mut unbound = own.clone();
-        unbound.checks.retain(|c| c.id != "ob3.recipient");
-        let status = status_word(&unbound, &cred).to_owned();
-        let bound = bound_ok(&own);
-        let why_not = if status != "valid" {
-            Some(not_verified(&status, &own))
-        } else {
-            bound.clone().err()
+    let idx = out.len();
+    let (children, skip) = if is_clr {
+        bundled(&cred, &pointer, r, &why_not)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    out.push(Judged {
+        index: idx,
+        parent: None,
+        pointer,
+        kind: kind_of(&cred),
+        display: wellspring_vcapi::display(&cred),
+        status,
+        counts: why_not.is_none(),
+        why_not,
+        alignments: alignments(&cred, &skip),
+        person: person(&cred),
+        credential: cred,
+        report: own,
+    });
+    for (p, c, st, why, sub) in children {
+        let index = out.len();
+        out.push(Judged {
+            index,
+            parent: Some(idx),
+            pointer: p,
+            kind: kind_of(&c),
+            display: wellspring_vcapi::display(&c),
+            status: st,
+            counts: why.is_none(),
+            why_not: why,
+            alignments: alignments(&c, &[]),
+            person: person(&c),
+            credential: c,
+            report: sub,
+        });
+    }
+}
+
+/// The credentials a CLR bundles, judged, and the achievements of those that are not valid
+/// (the CLR's alignments to them are skipped).
+fn bundled(
+    cred: &Value,
+    pointer: &str,
+    r: &DocReport,
+    clr_why_not: &Option<String>,
+) -> (Vec<Bundled>, Vec<String>) {
+    let mut skip = Vec::new();
+    let mut children = Vec::new();
+    let items = list(cred.pointer("/credentialSubject/verifiableCredential"));
+    for (j, item) in items.iter().enumerate() {
+        let p = format!("{pointer}/credentialSubject/verifiableCredential/{j}");
+        let sub = nested_report(r, &p);
+        let Some(c) = credential_json(item) else {
+            continue;
         };
-        let idx = out.len();
-        let mut skip = Vec::new();
-        let mut children = Vec::new();
-        if is_clr {
-            let bundled = list(cred.pointer("/credentialSubject/verifiableCredential"));
-            for (j, item) in bundled.iter().enumerate() {
-                let p = format!("{pointer}/credentialSubject/verifiableCredential/{j}");
-                let sub = r
-                    .nested
-                    .iter()
-                    .find(|n| n.subject.ends_with(&p))
-                    .cloned()
-                    .unwrap_or_else(|| DocReport::new(p.clone()));
-                let Some(c) = credential_json(item) else {
-                    continue;
-                };
-                let st = status_word(&sub, &c).to_owned();
-                let same_subject = match (subject_id(&c), subject_id(&cred)) {
-                    (Some(a), Some(b)) => a == b,
-                    _ => true,
-                };
-                let why = if st != "valid" {
-                    Some(not_verified(&st, &sub))
-                } else if let Some(w) = &why_not {
-                    Some(format!("the CLR that bundles it does not count: {w}"))
-                } else if !same_subject {
-                    Some("its subject is not the CLR's subject".into())
-                } else {
-                    None
-                };
-                if st != "valid" {
-                    for s in list(c.get("credentialSubject")) {
-                        for a in list(s.get("achievement")) {
-                            if let Some(id) = a.get("id").and_then(Value::as_str) {
-                                skip.push(id.to_owned());
-                            }
-                        }
+        let st = status_word(&sub, &c).to_owned();
+        let same_subject = match (subject_id(&c), subject_id(cred)) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        let why = if st != "valid" {
+            Some(not_verified(&st, &sub))
+        } else if let Some(w) = clr_why_not {
+            Some(format!("the CLR that bundles it does not count: {w}"))
+        } else if !same_subject {
+            Some("its subject is not the CLR's subject".into())
+        } else {
+            None
+        };
+        if st != "valid" {
+            for s in list(c.get("credentialSubject")) {
+                for a in list(s.get("achievement")) {
+                    if let Some(id) = a.get("id").and_then(Value::as_str) {
+                        skip.push(id.to_owned());
                     }
                 }
-                children.push((p, c, st, why, sub));
             }
         }
-        out.push(Judged {
-            index: idx,
-            parent: None,
-            pointer: pointer.clone(),
-            kind: kind_of(&cred),
-            display: wellspring_vcapi::display(&cred),
-            status,
-            counts: why_not.is_none(),
-            why_not,
-            alignments: alignments(&cred, &skip),
-            person: person(&cred),
-            credential: cred,
-            report: own,
-        });
-        for (p, c, st, why, sub) in children {
-            let index = out.len();
-            out.push(Judged {
-                index,
-                parent: Some(idx),
-                pointer: p,
-                kind: kind_of(&c),
-                display: wellspring_vcapi::display(&c),
-                status: st,
-                counts: why.is_none(),
-                why_not: why,
-                alignments: alignments(&c, &[]),
-                person: person(&c),
-                credential: c,
-                report: sub,
-            });
-        }
+        children.push((p, c, st, why, sub));
     }
-    Judgement {
-        holder,
-        presentation_error,
-        credentials: out,
-        report,
-    }
+    (children, skip)
 }

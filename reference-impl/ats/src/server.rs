@@ -157,63 +157,12 @@ pub async fn start(c: Config) -> Result<Running, String> {
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
-    let site = wellspring_serverkit::Site::new(&base)
-        .ok_or_else(|| format!("the public URL must be http(s), got {base:?}"))?;
-    let options = {
-        let (offline, timeout, allow) = (c.offline, c.timeout, c.allow_private_network);
-        let mut o = tokio::task::spawn_blocking(move || {
-            wellspring_vcapi::verify_options(offline, timeout, allow)
-        })
-        .await
-        .map_err(|e| e.to_string())?;
-        o.trust = c.trust.clone();
-        o
+    let app = app(&c, store.clone(), base.clone()).await?;
+    let demo = if c.demo {
+        seed_demo(&c, &app).await?
+    } else {
+        None
     };
-    let frameworks = Frameworks {
-        http: case::http_client(
-            c.timeout,
-            c.allow_private_network,
-            c.case_base.as_deref().filter(|_| c.demo),
-        )?,
-        store: store.clone(),
-    };
-    let app = App {
-        store: store.clone(),
-        base: base.clone(),
-        frameworks,
-        options,
-        site,
-        pool: wellspring_serverkit::work::Pool::default(),
-        limits: c.limits,
-        accounts: wellspring_serverkit::limit::Limiter::shared(c.limits.account),
-        quota: (c.max_applications_per_client, c.max_applications),
-    };
-    let mut demo = None;
-    if c.demo {
-        if !store.has_recruiter(DEMO_EMAIL)? {
-            let s = store.clone();
-            tokio::task::spawn_blocking(move || s.add_recruiter(DEMO_EMAIL, DEMO_PASSWORD))
-                .await
-                .map_err(|e| e.to_string())??;
-        }
-        let case_base = c
-            .case_base
-            .clone()
-            .unwrap_or_else(|| DEFAULT_CASE_BASE.to_owned());
-        if let Err(e) = demo_job(&app, &case_base).await {
-            eprintln!("wellspring ats: the demo job waits for the CASE provider ({e}); retrying every 3 s");
-            let a = app.clone();
-            demo = Some(tokio::spawn(async move {
-                loop {
-                    tokio::time::sleep(Duration::from_secs(3)).await;
-                    if demo_job(&a, &case_base).await.is_ok() {
-                        eprintln!("wellspring ats: demo job \"{DEMO_JOB_TITLE}\" created");
-                        break;
-                    }
-                }
-            }));
-        }
-    }
     let router = wellspring_serverkit::harden::layers(
         router(app),
         wellspring_serverkit::harden::DEFAULT_TIMEOUT,
@@ -234,6 +183,71 @@ pub async fn start(c: Config) -> Result<Running, String> {
         task,
         demo,
     })
+}
+
+/// The application state: verification options, the CASE client and cache, the limits.
+async fn app(c: &Config, store: Store, base: String) -> Result<App, String> {
+    let site = wellspring_serverkit::Site::new(&base)
+        .ok_or_else(|| format!("the public URL must be http(s), got {base:?}"))?;
+    let options = {
+        let (offline, timeout, allow) = (c.offline, c.timeout, c.allow_private_network);
+        let mut o = tokio::task::spawn_blocking(move || {
+            wellspring_vcapi::verify_options(offline, timeout, allow)
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        o.trust = c.trust.clone();
+        o
+    };
+    let frameworks = Frameworks {
+        http: case::http_client(
+            c.timeout,
+            c.allow_private_network,
+            c.case_base.as_deref().filter(|_| c.demo),
+        )?,
+        store: store.clone(),
+    };
+    Ok(App {
+        store,
+        base,
+        frameworks,
+        options,
+        site,
+        pool: wellspring_serverkit::work::Pool::default(),
+        limits: c.limits,
+        accounts: wellspring_serverkit::limit::Limiter::shared(c.limits.account),
+        quota: (c.max_applications_per_client, c.max_applications),
+    })
+}
+
+/// The demo recruiter and job; while the CASE provider cannot be reached, a task that retries
+/// the job every 3 s (returned, to be stopped with the server).
+async fn seed_demo(c: &Config, app: &App) -> Result<Option<tokio::task::JoinHandle<()>>, String> {
+    let store = &app.store;
+    if !store.has_recruiter(DEMO_EMAIL)? {
+        let s = store.clone();
+        tokio::task::spawn_blocking(move || s.add_recruiter(DEMO_EMAIL, DEMO_PASSWORD))
+            .await
+            .map_err(|e| e.to_string())??;
+    }
+    let case_base = c
+        .case_base
+        .clone()
+        .unwrap_or_else(|| DEFAULT_CASE_BASE.to_owned());
+    let Err(e) = demo_job(app, &case_base).await else {
+        return Ok(None);
+    };
+    eprintln!("wellspring ats: the demo job waits for the CASE provider ({e}); retrying every 3 s");
+    let a = app.clone();
+    Ok(Some(tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            if demo_job(&a, &case_base).await.is_ok() {
+                eprintln!("wellspring ats: demo job \"{DEMO_JOB_TITLE}\" created");
+                break;
+            }
+        }
+    })))
 }
 
 /// Creates the demo job unless a job of that title exists.

@@ -136,59 +136,11 @@ pub async fn start(c: Config) -> Result<Running, String> {
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
-    let site = wellspring_serverkit::Site::new(&base)
-        .ok_or_else(|| format!("the public URL must be an http(s) URL, got {base:?}"))?;
-    let opts = {
-        let (offline, timeout, allow) = (c.offline, c.timeout, c.allow_private_network);
-        let mut o = tokio::task::spawn_blocking(move || {
-            wellspring_vcapi::verify_options(offline, timeout, allow)
-        })
-        .await
-        .map_err(|e| e.to_string())?;
-        o.trust = c.trust.clone();
-        o
-    };
-    let app = App {
-        store: store.clone(),
-        base: base.clone(),
-        verifying: Verifying { options: opts },
-        http: connect::http_client(c.timeout, c.allow_private_network)?,
-        site,
-        pool: wellspring_serverkit::work::Pool::default(),
-        limits: c.limits,
-        accounts: wellspring_serverkit::limit::Limiter::shared(c.limits.account),
-    };
-    if c.demo
-        && store
-            .learner_by_email(DEMO_EMAIL)
-            .map_err(|e| e.to_string())?
-            .is_none()
-    {
-        let id = store
-            .add_learner(DEMO_EMAIL, DEMO_PASSWORD)
-            .map_err(|e| e.to_string())?;
-        let a = app.clone();
-        tokio::task::spawn_blocking(move || {
-            for (name, bytes) in DEMO {
-                if let Ok(c) = intake::take(bytes, name, &a.verifying) {
-                    let _ = a.store.put_credential(id, &c);
-                }
-            }
-        })
-        .await
-        .map_err(|e| e.to_string())?;
+    let app = app(&c, store.clone(), base.clone()).await?;
+    if c.demo {
+        seed_demo(&app).await?;
     }
-    let auth = wellspring_obapi::AuthStore::open(&c.db).map_err(|e| e.to_string())?;
-    let mut api = wellspring_obapi::Config::new(base.clone());
-    api.title = "Wellspring Wallet".into();
-    api.image_url = Some(format!("{base}/static/logo.svg"));
-    api.limits = c.limits;
-    let host = std::sync::Arc::new(crate::host::Host {
-        store: app.store.clone(),
-        verifying: app.verifying.clone(),
-    });
-    let pool = app.pool.clone();
-    let router = router(app).merge(wellspring_obapi::router(host, auth, api, pool));
+    let router = full_router(&c, app, &base)?;
     let router =
         wellspring_serverkit::harden::layers(router, wellspring_serverkit::harden::DEFAULT_TIMEOUT);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -206,6 +158,72 @@ pub async fn start(c: Config) -> Result<Running, String> {
         shutdown: Some(tx),
         task,
     })
+}
+
+/// The application state: verification options, the outbound client, the limits.
+async fn app(c: &Config, store: Store, base: String) -> Result<App, String> {
+    let site = wellspring_serverkit::Site::new(&base)
+        .ok_or_else(|| format!("the public URL must be an http(s) URL, got {base:?}"))?;
+    let opts = {
+        let (offline, timeout, allow) = (c.offline, c.timeout, c.allow_private_network);
+        let mut o = tokio::task::spawn_blocking(move || {
+            wellspring_vcapi::verify_options(offline, timeout, allow)
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        o.trust = c.trust.clone();
+        o
+    };
+    Ok(App {
+        store,
+        base,
+        verifying: Verifying { options: opts },
+        http: connect::http_client(c.timeout, c.allow_private_network)?,
+        site,
+        pool: wellspring_serverkit::work::Pool::default(),
+        limits: c.limits,
+        accounts: wellspring_serverkit::limit::Limiter::shared(c.limits.account),
+    })
+}
+
+/// The demo learner with the demo credentials, unless the learner exists.
+async fn seed_demo(app: &App) -> Result<(), String> {
+    let store = &app.store;
+    if store
+        .learner_by_email(DEMO_EMAIL)
+        .map_err(|e| e.to_string())?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let id = store
+        .add_learner(DEMO_EMAIL, DEMO_PASSWORD)
+        .map_err(|e| e.to_string())?;
+    let a = app.clone();
+    tokio::task::spawn_blocking(move || {
+        for (name, bytes) in DEMO {
+            if let Ok(c) = intake::take(bytes, name, &a.verifying) {
+                let _ = a.store.put_credential(id, &c);
+            }
+        }
+    })
+    .await
+    .map_err(|e| e.to_string())
+}
+
+/// The wallet's pages and the OB/CLR Service Provider API it hosts.
+fn full_router(c: &Config, app: App, base: &str) -> Result<Router, String> {
+    let auth = wellspring_obapi::AuthStore::open(&c.db).map_err(|e| e.to_string())?;
+    let mut api = wellspring_obapi::Config::new(base.to_owned());
+    api.title = "Wellspring Wallet".into();
+    api.image_url = Some(format!("{base}/static/logo.svg"));
+    api.limits = c.limits;
+    let host = std::sync::Arc::new(crate::host::Host {
+        store: app.store.clone(),
+        verifying: app.verifying.clone(),
+    });
+    let pool = app.pool.clone();
+    Ok(router(app).merge(wellspring_obapi::router(host, auth, api, pool)))
 }
 
 /// The wallet's own pages (every form guarded against cross-site posts), then the VC-API

@@ -114,37 +114,27 @@ fn urn(run: &str, label: &str) -> String {
     )
 }
 
-/// Builds and signs the badges for `base` (where the status list is served).
-pub fn badges(std: Standard, base: &str) -> Result<Badges, String> {
-    let key = keys::ed25519_from_seed(*b"wellspring displayer test key 01");
-    let (did, vm) = keys::did_key_of(&key)?;
-    let loader = ContextLoader::offline();
-    let list_url = format!("{base}/status/revocation-list");
-    let run = run_id();
-    let issuer = Profile::new(did.clone()).with_name("Wellspring Displayer Test Issuer");
-    let kind = match std {
-        Standard::Ob30 => "Badge",
-        Standard::Clr20 => "CLR",
-    };
+/// What every badge of one run is made with.
+struct Maker {
+    std: Standard,
+    key: keys::Jwk,
+    vm: String,
+    loader: ContextLoader,
+    list_url: String,
+    run: String,
+    issuer: Profile,
+    kind: &'static str,
+}
 
-    let sign = |v: &Value| di::sign(v, &key, &vm, "2025-01-01T00:00:00Z", &loader);
-    let ob = |label: &str, from: &str, until: Option<&str>, v1: bool| -> Result<Value, String> {
-        let mut a = Achievement::new(
-            urn(&run, &format!("achievement/{label}")),
-            format!("Wellspring Displayer Test {kind} ({label})"),
-            format!("A {label} test badge the harness issued to judge a displayer."),
-            "Be shown by a displayer under certification.",
-        );
-        a.extra
-            .insert("tag".into(), json!(["wellspring", "displayer"]));
-        let subject = AchievementSubject::new("did:example:wellspring-displayer-learner", a);
-        let mut c = Credential::new_ob(urn(&run, label), issuer.clone(), subject, from);
-        c.name = Some(format!("Wellspring Displayer Test {kind} ({label})"));
-        c.description = Some(format!(
-            "The {label} badge of a Wellspring displayer certification run."
-        ));
-        c.valid_until = until.map(str::to_owned);
-        c.credential_status = Some(CredentialStatus::revocation_list(list_url.clone()));
+impl Maker {
+    fn sign(&self, v: &Value) -> Result<Value, String> {
+        di::sign(v, &self.key, &self.vm, "2025-01-01T00:00:00Z", &self.loader)
+    }
+
+    /// The status list, the OB extensions context, and for `v1` the VC DM 1.1 form with the
+    /// Data Integrity context: the credential as JSON.
+    fn finish(&self, mut c: Credential, v1: bool) -> Value {
+        c.credential_status = Some(CredentialStatus::revocation_list(self.list_url.clone()));
         c.context.push(CONTEXT_OB_EXTENSIONS.to_owned());
         if v1 {
             c = c.into_vcdm_v1();
@@ -155,59 +145,94 @@ pub fn badges(std: Standard, base: &str) -> Result<Badges, String> {
                 a.push(SECURITY_DI_V1.into());
             }
         }
-        Ok(v)
-    };
-    let wrap = |label: &str, inner: Value, v1: bool| -> Result<Value, String> {
-        match std {
-            Standard::Ob30 => sign(&inner),
-            Standard::Clr20 => {
-                // the CLR carries the status under test; the credential it bundles is sound
-                let mut sound = inner.clone();
-                if let Some(o) = sound.as_object_mut() {
-                    for k in ["validUntil", "expirationDate", "credentialStatus"] {
-                        o.remove(k);
-                    }
-                }
-                let signed_inner = sign(&sound)?;
-                let from = inner
-                    .get("validFrom")
-                    .or_else(|| inner.get("issuanceDate"))
-                    .cloned()
-                    .unwrap_or(Value::Null);
-                let mut c = Credential::new_clr(
-                    urn(&run, &format!("clr/{label}")),
-                    issuer.clone(),
-                    ClrSubject::new(
-                        "did:example:wellspring-displayer-learner",
-                        vec![signed_inner],
-                    ),
-                    from.as_str().unwrap_or("2025-01-01T00:00:00Z"),
-                    format!("Wellspring Displayer Test CLR ({label})"),
-                );
-                c.description = Some(format!(
-                    "The {label} CLR of a Wellspring displayer certification run."
-                ));
-                c.valid_until = inner
-                    .get("validUntil")
-                    .or_else(|| inner.get("expirationDate"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned);
-                c.credential_status = Some(CredentialStatus::revocation_list(list_url.clone()));
-                c.context.push(CONTEXT_OB_EXTENSIONS.to_owned());
-                if v1 {
-                    c = c.into_vcdm_v1();
-                }
-                let mut v = c.to_value();
-                if v1 {
-                    if let Some(Value::Array(a)) = v.get_mut("@context") {
-                        a.push(SECURITY_DI_V1.into());
-                    }
-                }
-                sign(&v)
+        v
+    }
+
+    /// The unsigned OB credential `label`, valid from `from` until `until`.
+    fn ob(&self, label: &str, from: &str, until: Option<&str>, v1: bool) -> Value {
+        let kind = self.kind;
+        let mut a = Achievement::new(
+            urn(&self.run, &format!("achievement/{label}")),
+            format!("Wellspring Displayer Test {kind} ({label})"),
+            format!("A {label} test badge the harness issued to judge a displayer."),
+            "Be shown by a displayer under certification.",
+        );
+        a.extra
+            .insert("tag".into(), json!(["wellspring", "displayer"]));
+        let subject = AchievementSubject::new("did:example:wellspring-displayer-learner", a);
+        let mut c = Credential::new_ob(urn(&self.run, label), self.issuer.clone(), subject, from);
+        c.name = Some(format!("Wellspring Displayer Test {kind} ({label})"));
+        c.description = Some(format!(
+            "The {label} badge of a Wellspring displayer certification run."
+        ));
+        c.valid_until = until.map(str::to_owned);
+        self.finish(c, v1)
+    }
+
+    /// The signed item under test: the OB credential itself, or a CLR bundling it.
+    fn wrap(&self, label: &str, inner: Value, v1: bool) -> Result<Value, String> {
+        match self.std {
+            Standard::Ob30 => self.sign(&inner),
+            Standard::Clr20 => self.clr(label, inner, v1),
+        }
+    }
+
+    /// A signed CLR with the dates and status of `inner`, bundling `inner` signed without them.
+    fn clr(&self, label: &str, inner: Value, v1: bool) -> Result<Value, String> {
+        // the CLR carries the status under test; the credential it bundles is sound
+        let mut sound = inner.clone();
+        if let Some(o) = sound.as_object_mut() {
+            for k in ["validUntil", "expirationDate", "credentialStatus"] {
+                o.remove(k);
             }
         }
-    };
+        let signed_inner = self.sign(&sound)?;
+        let from = inner
+            .get("validFrom")
+            .or_else(|| inner.get("issuanceDate"))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let mut c = Credential::new_clr(
+            urn(&self.run, &format!("clr/{label}")),
+            self.issuer.clone(),
+            ClrSubject::new(
+                "did:example:wellspring-displayer-learner",
+                vec![signed_inner],
+            ),
+            from.as_str().unwrap_or("2025-01-01T00:00:00Z"),
+            format!("Wellspring Displayer Test CLR ({label})"),
+        );
+        c.description = Some(format!(
+            "The {label} CLR of a Wellspring displayer certification run."
+        ));
+        c.valid_until = inner
+            .get("validUntil")
+            .or_else(|| inner.get("expirationDate"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let v = self.finish(c, v1);
+        self.sign(&v)
+    }
+}
 
+/// Builds and signs the badges for `base` (where the status list is served).
+pub fn badges(std: Standard, base: &str) -> Result<Badges, String> {
+    let key = keys::ed25519_from_seed(*b"wellspring displayer test key 01");
+    let (did, vm) = keys::did_key_of(&key)?;
+    let list_url = format!("{base}/status/revocation-list");
+    let m = Maker {
+        std,
+        key,
+        vm,
+        loader: ContextLoader::offline(),
+        list_url: list_url.clone(),
+        run: run_id(),
+        issuer: Profile::new(did.clone()).with_name("Wellspring Displayer Test Issuer"),
+        kind: match std {
+            Standard::Ob30 => "Badge",
+            Standard::Clr20 => "CLR",
+        },
+    };
     let past_from = "2024-01-01T00:00:00Z";
     let past_until = "2025-01-01T00:00:00Z";
     let from = "2025-01-01T00:00:00Z";
@@ -221,8 +246,8 @@ pub fn badges(std: Standard, base: &str) -> Result<Badges, String> {
         ("v1-expired", past_from, Some(past_until), true),
         ("v1-revoked", from, Some(far), true),
     ] {
-        let inner = ob(label, from, until, v1)?;
-        items.push((label, wrap(label, inner, v1)?));
+        let inner = m.ob(label, from, until, v1);
+        items.push((label, m.wrap(label, inner, v1)?));
     }
     let mut tampered = items[0].1.clone();
     tampered["name"] = json!("Wellspring Displayer Test (changed after signing)");

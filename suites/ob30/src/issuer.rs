@@ -59,56 +59,72 @@ pub fn run(std: IssuerStandard, name: &str, bytes: &[u8], opts: &Options) -> Doc
         IssuerStandard::Ob30 => "OB 3.0 Issuer".into(),
         IssuerStandard::Clr20 => "CLR 2.0 Issuer".into(),
     };
+    r.push(type_check(std, type_, &inner));
+    r.push(vc_dm2_check(vc_dm2, &inner));
+    r.push(verifies_check(verifies, &inner));
+    r.push(recipient_check(recipient, &inner));
+    r.push(proof_format_check(proof_format, &inner));
+    r.push(baked_check(baked_def, &inner));
+    r.nested.push(inner);
+    r
+}
 
-    // Type: the verifier's kind line names what it found.
+/// The core's check `id` on the top-level credential.
+fn core_check<'a>(inner: &'a DocReport, id: &str) -> Option<&'a CheckResult> {
+    inner.checks.iter().find(|c| c.id == id)
+}
+
+/// Type: the verifier's kind line names what it found.
+fn type_check(std: IssuerStandard, def: &CheckDef, inner: &DocReport) -> CheckResult {
     let kind = inner.kind.clone();
     let wanted: &[&str] = match std {
         IssuerStandard::Ob30 => &["OpenBadgeCredential", "AchievementCredential"],
         IssuerStandard::Clr20 => &["ClrCredential"],
     };
     let ok_type = wanted.iter().any(|w| kind.starts_with(w));
-    r.push(
-        CheckResult::new(
-            type_,
-            if ok_type {
-                Verdict::Pass
-            } else {
-                Verdict::Fail
-            },
-            if ok_type {
-                format!("found {kind}")
-            } else {
-                format!("expected {}, found {kind}", wanted.join(" or "))
-            },
-        )
-        .with("kind", kind.clone()),
-    );
+    CheckResult::new(
+        def,
+        if ok_type {
+            Verdict::Pass
+        } else {
+            Verdict::Fail
+        },
+        if ok_type {
+            format!("found {kind}")
+        } else {
+            format!("expected {}, found {kind}", wanted.join(" or "))
+        },
+    )
+    .with("kind", kind.clone())
+}
 
-    // VC DM 2.0: the core's base-context check warns on the 1.1 form, which a new credential
-    // may not use.
-    let base = inner.checks.iter().find(|c| c.id == "ob3.context.base");
-    r.push(match base {
+/// VC DM 2.0: the core's base-context check warns on the 1.1 form, which a new credential
+/// may not use.
+fn vc_dm2_check(def: &CheckDef, inner: &DocReport) -> CheckResult {
+    match core_check(inner, "ob3.context.base") {
         Some(c) if c.verdict == Verdict::Pass => {
-            CheckResult::new(vc_dm2, Verdict::Pass, c.message.clone())
+            CheckResult::new(def, Verdict::Pass, c.message.clone())
         }
         Some(c) if c.verdict == Verdict::Warn => CheckResult::new(
-            vc_dm2,
+            def,
             Verdict::Fail,
             format!(
                 "{}: certification asks for newly issued credentials in the VC DM 2.0 form",
                 c.message
             ),
         ),
-        Some(c) => CheckResult::new(vc_dm2, Verdict::Fail, c.message.clone()),
+        Some(c) => CheckResult::new(def, Verdict::Fail, c.message.clone()),
         None => CheckResult::new(
-            vc_dm2,
+            def,
             Verdict::Fail,
             "the credential could not be read far enough to find its @context",
         ),
-    });
+    }
+}
 
-    // Verifies: every check of the core, nested documents included, except the recipient
-    // check, which has its own line here.
+/// Verifies: every check of the core, nested documents included, except the recipient
+/// check, which has its own line here.
+fn verifies_check(def: &CheckDef, inner: &DocReport) -> CheckResult {
     let mut all = Vec::new();
     inner.walk(&mut all);
     let failed: Vec<Value> = all
@@ -116,9 +132,9 @@ pub fn run(std: IssuerStandard, name: &str, bytes: &[u8], opts: &Options) -> Doc
         .filter(|(_, c)| c.verdict == Verdict::Fail && !c.id.ends_with(".recipient"))
         .map(|(s, c)| Value::from(format!("{} ({s}): {}", c.id, c.message)))
         .collect();
-    r.push(if failed.is_empty() {
+    if failed.is_empty() {
         CheckResult::new(
-            verifies,
+            def,
             Verdict::Pass,
             format!(
                 "{} checks of the verification core passed or were not applicable",
@@ -127,30 +143,34 @@ pub fn run(std: IssuerStandard, name: &str, bytes: &[u8], opts: &Options) -> Doc
         )
     } else {
         CheckResult::new(
-            verifies,
+            def,
             Verdict::Fail,
             format!("{} check(s) of the verification core failed", failed.len()),
         )
         .with("failed checks", Value::Array(failed))
-    });
+    }
+}
 
-    // Recipient: the core's recipient check on the top-level credential.
-    let rec = inner.checks.iter().find(|c| c.id == "ob3.recipient");
-    r.push(match rec {
+/// Recipient: the core's recipient check on the top-level credential.
+fn recipient_check(def: &CheckDef, inner: &DocReport) -> CheckResult {
+    match core_check(inner, "ob3.recipient") {
         Some(c) if c.verdict == Verdict::Pass => {
-            CheckResult::new(recipient, Verdict::Pass, c.message.clone())
+            CheckResult::new(def, Verdict::Pass, c.message.clone())
         }
-        Some(c) => CheckResult::new(recipient, Verdict::Fail, c.message.clone())
+        Some(c) => CheckResult::new(def, Verdict::Fail, c.message.clone())
             .with("recipient expected", CONFORMANCE_RECIPIENT),
         None => CheckResult::new(
-            recipient,
+            def,
             Verdict::Fail,
             "the credential could not be read far enough to find its recipient",
         ),
-    });
+    }
+}
 
-    // Proof format: read from the kind line, e.g. "OpenBadgeCredential (eddsa-rdfc-2022)".
-    let label = kind
+/// Proof format: read from the kind line, e.g. "OpenBadgeCredential (eddsa-rdfc-2022)".
+fn proof_format_check(def: &CheckDef, inner: &DocReport) -> CheckResult {
+    let label = inner
+        .kind
         .rsplit_once('(')
         .map(|(_, l)| l.trim_end_matches(')').to_owned())
         .unwrap_or_default();
@@ -159,32 +179,29 @@ pub fn run(std: IssuerStandard, name: &str, bytes: &[u8], opts: &Options) -> Doc
         || (!label.is_empty()
             && label != "no proof"
             && label.split(" + ").all(|suite| suite == "eddsa-rdfc-2022"));
-    r.push(
-        CheckResult::new(
-            proof_format,
-            if proof_ok { Verdict::Pass } else { Verdict::Fail },
-            if proof_ok {
-                format!("proof format {label}")
-            } else if label.is_empty() {
-                "no proof format could be read".to_owned()
-            } else {
-                format!("proof format {label}: certification requires eddsa-rdfc-2022 for Data Integrity proofs, or VC-JWT")
-            },
-        )
-        .with("proof", label.clone()),
-    );
+    CheckResult::new(
+        def,
+        if proof_ok { Verdict::Pass } else { Verdict::Fail },
+        if proof_ok {
+            format!("proof format {label}")
+        } else if label.is_empty() {
+            "no proof format could be read".to_owned()
+        } else {
+            format!("proof format {label}: certification requires eddsa-rdfc-2022 for Data Integrity proofs, or VC-JWT")
+        },
+    )
+    .with("proof", label.clone())
+}
 
-    // Baked: the verifier records where the credential came from.
+/// Baked: the verifier records where the credential came from.
+fn baked_check(def: &CheckDef, inner: &DocReport) -> CheckResult {
     let baked = inner
         .checks
         .iter()
         .find(|c| c.id == "ob3.baked.png" || c.id == "ob3.baked.svg");
-    r.push(match baked {
-        Some(c) if c.verdict == Verdict::Pass => CheckResult::new(baked_def, Verdict::Pass, format!("baked: {}", c.message)),
-        Some(c) => CheckResult::new(baked_def, Verdict::Fail, c.message.clone()),
-        None => CheckResult::new(baked_def, Verdict::Warn, "a plain credential, not baked: the live 1EdTech test system asks for a baked badge (PNG or SVG)"),
-    });
-
-    r.nested.push(inner);
-    r
+    match baked {
+        Some(c) if c.verdict == Verdict::Pass => CheckResult::new(def, Verdict::Pass, format!("baked: {}", c.message)),
+        Some(c) => CheckResult::new(def, Verdict::Fail, c.message.clone()),
+        None => CheckResult::new(def, Verdict::Warn, "a plain credential, not baked: the live 1EdTech test system asks for a baked badge (PNG or SVG)"),
+    }
 }

@@ -4,14 +4,21 @@ use super::*;
 
 // ---- applying ---------------------------------------------------------------------------
 
+/// What an application may be (the `accepts` of the apply information).
+const ACCEPTS: &str = concat!(
+    "a VerifiablePresentation signed by its holder for authentication with this challenge and domain ",
+    "(the Wellspring wallet's Share does this), or ",
+    r#"{"credential": CLR or credential, "email": the recipient's e-mail}"#,
+);
+
+/// How to apply to `job`: a fresh challenge, the domain, the URL, what is accepted.
 pub(super) fn apply_info(app: &App, job: &Job) -> Result<Value, String> {
     let challenge = app.store.new_challenge(job.id)?;
     Ok(json!({
         "job": job.id, "challenge": challenge, "domain": app.base,
         "applyUrl": format!("{}/api/jobs/{}/applications", app.base, job.id),
         "expiresIn": 3600,
-        "accepts": "a VerifiablePresentation signed by its holder for authentication with this challenge and domain \
-                    (the Wellspring wallet's Share does this), or {\"credential\": CLR or credential, \"email\": the recipient's e-mail}",
+        "accepts": ACCEPTS,
     }))
 }
 

@@ -58,10 +58,8 @@ pub async fn create_job(app: &App, j: NewJob) -> Result<i64, (StatusCode, String
             format!("cannot read the framework: {e}"),
         )
     })?;
-    let doc = package
-        .pointer("/CFDocument/identifier")
-        .and_then(Value::as_str)
-        .unwrap_or(doc.as_str())
+    let doc = crate::case::package_identifier(&package)
+        .unwrap_or(doc)
         .to_ascii_lowercase();
     let graph = Graph::from_packages(std::slice::from_ref(&package));
     let items = graph.items_of(&doc);

@@ -132,8 +132,9 @@ pub(super) async fn connect_callback(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let fail = |e: String| {
-        (
+    match complete_connection(&app, id, q).await {
+        Ok(msg) => Redirect::to(&format!("/?msg={}", urlencode(&msg))).into_response(),
+        Err(e) => (
             StatusCode::BAD_REQUEST,
             Html(web::connect(
                 &email,
@@ -141,75 +142,88 @@ pub(super) async fn connect_callback(
                 Some(&e),
             )),
         )
-            .into_response()
-    };
+            .into_response(),
+    }
+}
+
+/// What an authorization response continues: (code, the connection, its provider, the
+/// pending authorization).
+type Continued = (
+    String,
+    crate::store::ProviderConnection,
+    connect::Provider,
+    connect::Pending,
+);
+
+/// The authorization response of learner `id`, checked: no error, a code and a state of ours
+/// started by this learner, a readable connection, the issuer (RFC 9207) expected.
+fn continued(app: &App, id: i64, q: Callback) -> Result<Continued, String> {
     if let Some(e) = q.error {
-        return fail(format!(
+        return Err(format!(
             "the provider refused: {e} {}",
             q.error_description.unwrap_or_default()
         ));
     }
     let (Some(code), Some(state)) = (q.code, q.state) else {
-        return fail("the provider sent no code or state".into());
+        return Err("the provider sent no code or state".into());
     };
     let Ok(Some((learner, conn_id, verifier, url))) = app.store.take_pending(&state) else {
-        return fail(
+        return Err(
             "this authorization is unknown or expired (state not ours): start again".into(),
         );
     };
     if learner != id {
-        return fail("this authorization was started by another account".into());
+        return Err("this authorization was started by another account".into());
     }
     let Ok(Some(conn)) = app.store.connection(id, conn_id) else {
-        return fail("connection vanished".into());
+        return Err("connection vanished".into());
     };
     let Some(p) = provider_of(&conn) else {
-        return fail("stored provider is unreadable".into());
+        return Err("stored provider is unreadable".into());
     };
-    if let Err(e) = connect::check_issuer(&p, q.iss.as_deref()) {
-        return fail(e.to_string());
-    }
+    connect::check_issuer(&p, q.iss.as_deref()).map_err(|e| e.to_string())?;
+    let pending = connect::Pending {
+        url,
+        state,
+        verifier,
+    };
+    Ok((code, conn, p, pending))
+}
+
+/// Exchanges the code, keeps the tokens and imports the credentials: the message to show, or
+/// the error.
+async fn complete_connection(app: &App, id: i64, q: Callback) -> Result<String, String> {
+    let (code, conn, p, pending) = continued(app, id, q)?;
+    let conn_id = conn.id;
     let reg = connect::Registration {
         client_id: conn.client_id.clone(),
         client_secret: conn.client_secret.clone(),
     };
-    let pending = connect::Pending {
-        url,
-        state: state.clone(),
-        verifier,
-    };
-    let t = match connect::exchange(
+    let t = connect::exchange(
         &app.http,
         &p,
         &reg,
-        &redirect_uri(&app),
+        &redirect_uri(app),
         &pending,
         &code,
-        &state,
+        &pending.state,
     )
     .await
-    {
-        Ok(t) => t,
-        Err(e) => return fail(e.to_string()),
-    };
+    .map_err(|e| e.to_string())?;
     let _ = app
         .store
         .set_tokens(conn_id, &t.access, t.refresh.as_deref(), t.expires_at);
-    match pull(&app, id, &p, &t.access, &conn.base).await {
+    match pull(app, id, &p, &t.access, &conn.base).await {
         Ok(n) => {
             let _ = app.store.set_sync(conn_id, None);
-            Redirect::to(&format!(
-                "/?msg={}",
-                urlencode(&format!(
-                    "Connected to {}: {n} credential(s) imported.",
-                    p.name
-                ))
+            Ok(format!(
+                "Connected to {}: {n} credential(s) imported.",
+                p.name
             ))
-            .into_response()
         }
         Err(e) => {
             let _ = app.store.set_sync(conn_id, Some(&e));
-            fail(e)
+            Err(e)
         }
     }
 }

@@ -24,9 +24,40 @@ pub(super) fn get_list(r: &Run, token: &str, query: &str) -> Result<(Response, L
     Ok((resp, listing(&v)))
 }
 
+/// The read checks, one function per check.
 pub(super) fn api_read_checks(r: &mut Run, main: Option<&Grant>, _narrow: Option<&Grant>) {
     let d = r.api.defs;
-    // auth-required
+    check_auth_required(r);
+    check_auth_invalid(r);
+    let Some(g) = main else {
+        for x in [
+            d.CREDENTIALS,
+            d.CREDENTIALS_VERIFY,
+            d.PAGING,
+            d.SINCE,
+            d.BAD_QUERY,
+            d.PROFILE,
+        ] {
+            let m = r.start(x);
+            r.done(
+                m,
+                CheckResult::new(&x, Verdict::Fail, "no access token (see token)"),
+            );
+        }
+        return;
+    };
+    let token = g.access.clone();
+    let all = read_credentials(r, &token, d.CREDENTIALS);
+    verify_credentials(r, all.as_ref());
+    paging(r, &token, all.as_ref());
+    check_since(r, &token, all.as_ref());
+    check_bad_query(r, &token);
+    profile_check(r, &token, d.PROFILE);
+}
+
+/// auth-required: every endpoint the role uses answers 401 with imsx_StatusInfo without a token.
+fn check_auth_required(r: &mut Run) {
+    let d = r.api.defs;
     let m = r.start(d.AUTH_REQUIRED);
     // every endpoint the role uses, without a token (the bodies are well-formed, so only the
     // missing token can be the reason to refuse)
@@ -65,6 +96,11 @@ pub(super) fn api_read_checks(r: &mut Run, main: Option<&Grant>, _narrow: Option
         "401 with imsx_StatusInfo on every endpoint without a token",
     );
     r.done(m, res);
+}
+
+/// auth-invalid: an unknown token is answered 401 with imsx_StatusInfo.
+fn check_auth_invalid(r: &mut Run) {
+    let d = r.api.defs;
     let m = r.start(d.AUTH_INVALID);
     let bogus = format!("wellspring-invalid-{}", random_hex(12));
     let res = match r.c.get(&r.url("/credentials"), Some(&bogus)) {
@@ -81,32 +117,14 @@ pub(super) fn api_read_checks(r: &mut Run, main: Option<&Grant>, _narrow: Option
         ),
     };
     r.done(m, res);
+}
 
-    let Some(g) = main else {
-        for x in [
-            d.CREDENTIALS,
-            d.CREDENTIALS_VERIFY,
-            d.PAGING,
-            d.SINCE,
-            d.BAD_QUERY,
-            d.PROFILE,
-        ] {
-            let m = r.start(x);
-            r.done(
-                m,
-                CheckResult::new(&x, Verdict::Fail, "no access token (see token)"),
-            );
-        }
-        return;
-    };
-    let token = g.access.clone();
-    let all = read_credentials(r, &token, d.CREDENTIALS);
-    verify_credentials(r, all.as_ref());
-    paging(r, &token, all.as_ref());
-    // since
+/// since: a future date returns nothing, a date long past returns every credential.
+fn check_since(r: &mut Run, token: &str, all: Option<&Listing>) {
+    let d = r.api.defs;
     let m = r.start(d.SINCE);
     let mut p = Vec::new();
-    match get_list(r, &token, "since=2999-01-01T00:00:00Z") {
+    match get_list(r, token, "since=2999-01-01T00:00:00Z") {
         Err(e) => p.push(e),
         Ok((_, l)) if l.len() > 0 => p.push(format!(
             "since=2999-01-01T00:00:00Z returned {} credential(s)",
@@ -115,8 +133,8 @@ pub(super) fn api_read_checks(r: &mut Run, main: Option<&Grant>, _narrow: Option
         Ok(_) => {}
     }
     match (
-        get_list(r, &token, "since=1900-01-01T00:00:00Z&limit=1000"),
-        &all,
+        get_list(r, token, "since=1900-01-01T00:00:00Z&limit=1000"),
+        all,
     ) {
         (Err(e), _) => p.push(e),
         (Ok((_, l)), Some(a)) if l.len() < a.len().min(1000) => p.push(format!(
@@ -128,13 +146,17 @@ pub(super) fn api_read_checks(r: &mut Run, main: Option<&Grant>, _narrow: Option
     }
     let res = result(d.SINCE, p, "since filters by issue date");
     r.done(m, res);
-    // bad-query
+}
+
+/// bad-query: malformed limit and offset are answered 400 with imsx_StatusInfo.
+fn check_bad_query(r: &mut Run, token: &str) {
+    let d = r.api.defs;
     let m = r.start(d.BAD_QUERY);
     let mut p = Vec::new();
     for q in ["limit=0", "limit=abc", "offset=-1"] {
         match r
             .c
-            .get(&format!("{}?{q}", r.url("/credentials")), Some(&token))
+            .get(&format!("{}?{q}", r.url("/credentials")), Some(token))
         {
             Err(e) => p.push(e.0),
             Ok(x) if x.status == 400 => {
@@ -145,7 +167,6 @@ pub(super) fn api_read_checks(r: &mut Run, main: Option<&Grant>, _narrow: Option
     }
     let res = result(d.BAD_QUERY, p, "400 with imsx_StatusInfo");
     r.done(m, res);
-    profile_check(r, &token, d.PROFILE);
 }
 
 /// getCredentials + schema; every page walked (limit 1000 would be a guess, follow next).
@@ -325,6 +346,7 @@ pub(super) fn next_link(resp: &Response) -> Option<String> {
         .map(|u| u.to_string())
 }
 
+/// paging: getCredentials walked one item a page, following `Link: rel="next"`.
 pub(super) fn paging(r: &mut Run, token: &str, all: Option<&Listing>) {
     let d = r.api.defs.PAGING;
     let m = r.start(d);
@@ -350,44 +372,10 @@ pub(super) fn paging(r: &mut Run, token: &str, all: Option<&Listing>) {
         if l.len() > 1 {
             p.push(format!("limit=1 returned {} items", l.len()));
         }
-        match resp
-            .header("x-total-count")
-            .map(|s| s.trim().parse::<usize>())
-        {
-            Some(Ok(n)) => {
-                if total.is_some_and(|t| t != n) {
-                    p.push(format!(
-                        "X-Total-Count changed between pages ({:?} then {n})",
-                        total
-                    ));
-                }
-                total = Some(n);
-            }
-            Some(Err(_)) => p.push("X-Total-Count is not a number".into()),
-            // sent when the provider knows the total, omitted otherwise (the API's header description)
-            None => {}
-        }
-        let rels: Vec<String> = links(&resp).into_iter().map(|(r, _)| r).collect();
+        page_total(&resp, &mut total, &mut p);
         let t = total.or(total_known).unwrap_or(0);
         let incomplete = offset + l.len() < t;
-        if incomplete && !rels.iter().any(|x| x == "next") {
-            p.push(format!("no Link rel=\"next\" at offset {offset} of {t}"));
-        }
-        if !incomplete && rels.iter().any(|x| x == "next") {
-            p.push(format!(
-                "Link rel=\"next\" on the last page (offset {offset} of {t})"
-            ));
-        }
-        if !rels.is_empty() || incomplete {
-            for must in ["first", "last"] {
-                if !rels.iter().any(|x| x == must) {
-                    p.push(format!("no Link rel=\"{must}\" at offset {offset}"));
-                }
-            }
-        }
-        if offset > 0 && !rels.iter().any(|x| x == "prev") {
-            p.push(format!("no Link rel=\"prev\" at offset {offset}"));
-        }
+        page_links(&resp, offset, incomplete, t, &mut p);
         seen.extend(l.keys());
         if l.len() == 0 {
             break;
@@ -401,6 +389,58 @@ pub(super) fn paging(r: &mut Run, token: &str, all: Option<&Listing>) {
             break;
         }
     }
+    distinct_items(&seen, total.or(total_known), &mut p);
+    p.dedup();
+    let res = result(d, p, &format!("{} page(s) of 1 walked", seen.len()));
+    r.done(m, res);
+}
+
+/// A page's X-Total-Count: a number, the same on every page.
+fn page_total(resp: &Response, total: &mut Option<usize>, p: &mut Vec<String>) {
+    match resp
+        .header("x-total-count")
+        .map(|s| s.trim().parse::<usize>())
+    {
+        Some(Ok(n)) => {
+            if total.is_some_and(|t| t != n) {
+                p.push(format!(
+                    "X-Total-Count changed between pages ({:?} then {n})",
+                    total
+                ));
+            }
+            *total = Some(n);
+        }
+        Some(Err(_)) => p.push("X-Total-Count is not a number".into()),
+        // sent when the provider knows the total, omitted otherwise (the API's header description)
+        None => {}
+    }
+}
+
+/// A page's Link relations: next exactly when more follow, first and last, prev after the first.
+fn page_links(resp: &Response, offset: usize, incomplete: bool, t: usize, p: &mut Vec<String>) {
+    let rels: Vec<String> = links(resp).into_iter().map(|(r, _)| r).collect();
+    if incomplete && !rels.iter().any(|x| x == "next") {
+        p.push(format!("no Link rel=\"next\" at offset {offset} of {t}"));
+    }
+    if !incomplete && rels.iter().any(|x| x == "next") {
+        p.push(format!(
+            "Link rel=\"next\" on the last page (offset {offset} of {t})"
+        ));
+    }
+    if !rels.is_empty() || incomplete {
+        for must in ["first", "last"] {
+            if !rels.iter().any(|x| x == must) {
+                p.push(format!("no Link rel=\"{must}\" at offset {offset}"));
+            }
+        }
+    }
+    if offset > 0 && !rels.iter().any(|x| x == "prev") {
+        p.push(format!("no Link rel=\"prev\" at offset {offset}"));
+    }
+}
+
+/// The items seen across pages: no duplicates, as many as the total.
+fn distinct_items(seen: &[String], total: Option<usize>, p: &mut Vec<String>) {
     let uniq: BTreeSet<&String> = seen.iter().collect();
     if uniq.len() != seen.len() {
         p.push(format!(
@@ -408,7 +448,7 @@ pub(super) fn paging(r: &mut Run, token: &str, all: Option<&Listing>) {
             seen.len() - uniq.len()
         ));
     }
-    if let Some(t) = total.or(total_known) {
+    if let Some(t) = total {
         if uniq.len() != t {
             p.push(format!(
                 "the pages hold {} distinct item(s), the total is {t}",
@@ -416,9 +456,6 @@ pub(super) fn paging(r: &mut Run, token: &str, all: Option<&Listing>) {
             ));
         }
     }
-    p.dedup();
-    let res = result(d, p, &format!("{} page(s) of 1 walked", seen.len()));
-    r.done(m, res);
 }
 
 pub(super) fn profile_check(r: &mut Run, token: &str, def: CheckDef) -> Option<Value> {

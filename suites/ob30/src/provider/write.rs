@@ -104,6 +104,7 @@ pub(super) fn post_credential(
     .map_err(|e| e.0)
 }
 
+/// The write checks, one function per check.
 pub(super) fn write_checks(r: &mut Run, main: Option<&Grant>, narrow: Option<&Grant>) {
     let d = r.api.defs;
     let Some(g) = main else {
@@ -145,127 +146,170 @@ pub(super) fn write_checks(r: &mut Run, main: Option<&Grant>, narrow: Option<&Gr
     };
     if !cred.is_null() {
         let bytes = serde_json::to_vec(&cred).unwrap_or_default();
-        let m = r.start(d.UPSERT_CREATE);
-        let res = match post_credential(r, &token, "application/json", bytes.clone()) {
-            Err(e) => CheckResult::new(&d.UPSERT_CREATE, Verdict::Fail, e),
-            Ok(x) => {
-                let mut p = Vec::new();
-                if x.status != 201 {
-                    p.push(format!(
-                        "answered {} (201 expected for a new credential)",
-                        x.status
-                    ));
-                }
-                match x.json() {
-                    Ok(v) if v.get("id") == cred.get("id") => {}
-                    Ok(_) => p.push("the response does not echo the credential sent".into()),
-                    Err(e) => p.push(format!("response: {e}")),
-                }
-                result(d.UPSERT_CREATE, p, "201, echoed")
-            }
-        };
-        r.done(m, res);
-        let m = r.start(d.UPSERT_REPLACE);
-        let res = match post_credential(r, &token, "application/json", bytes) {
-            Err(e) => CheckResult::new(&d.UPSERT_REPLACE, Verdict::Fail, e),
-            Ok(x) if x.status == 200 => {
-                CheckResult::new(&d.UPSERT_REPLACE, Verdict::Pass, "200, replaced")
-            }
-            Ok(x) => CheckResult::new(
-                &d.UPSERT_REPLACE,
-                Verdict::Fail,
-                format!(
-                    "answered {} (200 expected for an existing credential)",
-                    x.status
-                ),
-            ),
-        };
-        r.done(m, res);
-        // preserve
-        let m = r.start(d.UPSERT_PRESERVE);
-        let sent: Option<Credential> = Credential::from_value(cred.clone()).ok();
-        let mut found: Option<Value> = None;
-        let err = walk_pages(r, &token, |l| {
-            for c in &l.json {
-                let same = match (&sent, Credential::from_value(c.clone()).ok()) {
-                    (Some(a), Some(b)) => wellspring_model::same_credential(a, &b),
-                    _ => false,
-                };
-                if same {
-                    found = Some(c.clone());
-                }
-            }
-            found.is_some()
-        })
-        .err();
-        let res = match (found, err) {
-            (Some(got), _) => {
-                let lost = lost_values(&cred, &got);
-                if lost.is_empty() {
-                    CheckResult::new(
-                        &d.UPSERT_PRESERVE,
-                        Verdict::Pass,
-                        "read back equal, every property unchanged",
-                    )
-                } else {
-                    let mut res = CheckResult::new(
-                        &d.UPSERT_PRESERVE,
-                        Verdict::Fail,
-                        format!("{} value(s) lost or changed", lost.len()),
-                    );
-                    for (ptr, s, g) in lost.into_iter().take(50) {
-                        res = res.at(&ptr, "sent / returned", json!({"sent": s, "returned": g}));
-                    }
-                    res
-                }
-            }
-            (None, Some(e)) => CheckResult::new(&d.UPSERT_PRESERVE, Verdict::Fail, e),
-            (None, None) => CheckResult::new(
-                &d.UPSERT_PRESERVE,
-                Verdict::Fail,
-                "the upserted credential is not returned by getCredentials (same issuer id and id)",
-            ),
-        };
-        r.done(m, res);
-        let m = r.start(d.UPSERT_JWS);
-        let res = match post_credential(r, &token, "text/plain", jws.clone().into_bytes()) {
-            Err(e) => CheckResult::new(&d.UPSERT_JWS, Verdict::Fail, e),
-            Ok(x) if x.status == 200 || x.status == 201 => {
-                // read back: getCredentials returns the compact JWS byte for byte
-                let mut back = false;
-                let walked = walk_pages(r, &token, |l| {
-                    back = l.jws.iter().any(|j| j == &jws);
-                    back
-                });
-                match (back, walked) {
-                    (false, Err(e)) => CheckResult::new(&d.UPSERT_JWS, Verdict::Fail, format!("{}, but it could not be read back: {e}", x.status)),
-                    (false, Ok(_)) => CheckResult::new(
-                        &d.UPSERT_JWS,
-                        Verdict::Fail,
-                        format!("{}, but getCredentials does not return the compact JWS byte for byte (compactJwsString)", x.status),
-                    ),
-                    (true, _) if x.text().trim() == jws => CheckResult::new(
-                        &d.UPSERT_JWS,
-                        Verdict::Pass,
-                        format!("{}, echoed, read back byte for byte", x.status),
-                    ),
-                    (true, _) => CheckResult::new(
-                        &d.UPSERT_JWS,
-                        Verdict::Warn,
-                        format!("{}, read back byte for byte, but the body does not echo the compact JWS", x.status),
-                    ),
-                }
-            }
-            Ok(x) => CheckResult::new(
-                &d.UPSERT_JWS,
-                Verdict::Fail,
-                format!("answered {} (201 expected)", x.status),
-            ),
-        };
-        r.done(m, res);
+        check_upsert_create(r, &token, &cred, bytes.clone());
+        check_upsert_replace(r, &token, bytes);
+        check_upsert_preserve(r, &token, &cred);
+        check_upsert_jws(r, &token, &jws);
     }
+    check_upsert_malformed(r, &token);
+    match narrow {
+        None => r.skip(
+            d.UPSERT_SCOPE,
+            "no token with a narrower scope (OAuth flow not run)",
+        ),
+        Some(n) => check_upsert_scope(r, n, &cred),
+    }
+    check_profile_put(r, &token);
+    check_profile_put_malformed(r, &token);
+}
+
+/// upsert-create: a new credential is answered 201 and echoed.
+fn check_upsert_create(r: &mut Run, token: &str, cred: &Value, bytes: Vec<u8>) {
+    let d = r.api.defs;
+    let m = r.start(d.UPSERT_CREATE);
+    let res = match post_credential(r, token, "application/json", bytes) {
+        Err(e) => CheckResult::new(&d.UPSERT_CREATE, Verdict::Fail, e),
+        Ok(x) => {
+            let mut p = Vec::new();
+            if x.status != 201 {
+                p.push(format!(
+                    "answered {} (201 expected for a new credential)",
+                    x.status
+                ));
+            }
+            match x.json() {
+                Ok(v) if v.get("id") == cred.get("id") => {}
+                Ok(_) => p.push("the response does not echo the credential sent".into()),
+                Err(e) => p.push(format!("response: {e}")),
+            }
+            result(d.UPSERT_CREATE, p, "201, echoed")
+        }
+    };
+    r.done(m, res);
+}
+
+/// upsert-replace: the same credential again is answered 200.
+fn check_upsert_replace(r: &mut Run, token: &str, bytes: Vec<u8>) {
+    let d = r.api.defs;
+    let m = r.start(d.UPSERT_REPLACE);
+    let res = match post_credential(r, token, "application/json", bytes) {
+        Err(e) => CheckResult::new(&d.UPSERT_REPLACE, Verdict::Fail, e),
+        Ok(x) if x.status == 200 => {
+            CheckResult::new(&d.UPSERT_REPLACE, Verdict::Pass, "200, replaced")
+        }
+        Ok(x) => CheckResult::new(
+            &d.UPSERT_REPLACE,
+            Verdict::Fail,
+            format!(
+                "answered {} (200 expected for an existing credential)",
+                x.status
+            ),
+        ),
+    };
+    r.done(m, res);
+}
+
+/// upsert-preserve: getCredentials returns the upserted credential with every value unchanged.
+fn check_upsert_preserve(r: &mut Run, token: &str, cred: &Value) {
+    let d = r.api.defs;
+    let m = r.start(d.UPSERT_PRESERVE);
+    let sent: Option<Credential> = Credential::from_value(cred.clone()).ok();
+    let mut found: Option<Value> = None;
+    let err = walk_pages(r, token, |l| {
+        for c in &l.json {
+            let same = match (&sent, Credential::from_value(c.clone()).ok()) {
+                (Some(a), Some(b)) => wellspring_model::same_credential(a, &b),
+                _ => false,
+            };
+            if same {
+                found = Some(c.clone());
+            }
+        }
+        found.is_some()
+    })
+    .err();
+    let res = match (found, err) {
+        (Some(got), _) => preserved(d.UPSERT_PRESERVE, cred, &got),
+        (None, Some(e)) => CheckResult::new(&d.UPSERT_PRESERVE, Verdict::Fail, e),
+        (None, None) => CheckResult::new(
+            &d.UPSERT_PRESERVE,
+            Verdict::Fail,
+            "the upserted credential is not returned by getCredentials (same issuer id and id)",
+        ),
+    };
+    r.done(m, res);
+}
+
+/// The verdict on a credential read back: pass when no value of `cred` was lost or changed.
+fn preserved(def: CheckDef, cred: &Value, got: &Value) -> CheckResult {
+    let lost = lost_values(cred, got);
+    if lost.is_empty() {
+        return CheckResult::new(
+            &def,
+            Verdict::Pass,
+            "read back equal, every property unchanged",
+        );
+    }
+    let mut res = CheckResult::new(
+        &def,
+        Verdict::Fail,
+        format!("{} value(s) lost or changed", lost.len()),
+    );
+    for (ptr, s, g) in lost.into_iter().take(50) {
+        res = res.at(&ptr, "sent / returned", json!({"sent": s, "returned": g}));
+    }
+    res
+}
+
+/// upsert-jws: a compact JWS is accepted, echoed and read back byte for byte.
+fn check_upsert_jws(r: &mut Run, token: &str, jws: &str) {
+    let d = r.api.defs;
+    let m = r.start(d.UPSERT_JWS);
+    let res = match post_credential(r, token, "text/plain", jws.as_bytes().to_vec()) {
+        Err(e) => CheckResult::new(&d.UPSERT_JWS, Verdict::Fail, e),
+        Ok(x) if x.status == 200 || x.status == 201 => jws_read_back(r, token, jws, &x),
+        Ok(x) => CheckResult::new(
+            &d.UPSERT_JWS,
+            Verdict::Fail,
+            format!("answered {} (201 expected)", x.status),
+        ),
+    };
+    r.done(m, res);
+}
+
+/// The JWS was accepted (`x`): getCredentials must return it byte for byte.
+fn jws_read_back(r: &Run, token: &str, jws: &str, x: &Response) -> CheckResult {
+    let d = r.api.defs;
+    let mut back = false;
+    let walked = walk_pages(r, token, |l| {
+        back = l.jws.iter().any(|j| j == jws);
+        back
+    });
+    match (back, walked) {
+        (false, Err(e)) => CheckResult::new(&d.UPSERT_JWS, Verdict::Fail, format!("{}, but it could not be read back: {e}", x.status)),
+        (false, Ok(_)) => CheckResult::new(
+            &d.UPSERT_JWS,
+            Verdict::Fail,
+            format!("{}, but getCredentials does not return the compact JWS byte for byte (compactJwsString)", x.status),
+        ),
+        (true, _) if x.text().trim() == jws => CheckResult::new(
+            &d.UPSERT_JWS,
+            Verdict::Pass,
+            format!("{}, echoed, read back byte for byte", x.status),
+        ),
+        (true, _) => CheckResult::new(
+            &d.UPSERT_JWS,
+            Verdict::Warn,
+            format!("{}, read back byte for byte, but the body does not echo the compact JWS", x.status),
+        ),
+    }
+}
+
+/// upsert-malformed: malformed JSON is answered 400 with imsx_StatusInfo.
+fn check_upsert_malformed(r: &mut Run, token: &str) {
+    let d = r.api.defs;
     let m = r.start(d.UPSERT_MALFORMED);
-    let res = match post_credential(r, &token, "application/json", b"{\"@context\": [".to_vec()) {
+    let res = match post_credential(r, token, "application/json", b"{\"@context\": [".to_vec()) {
         Err(e) => CheckResult::new(&d.UPSERT_MALFORMED, Verdict::Fail, e),
         Ok(x) if x.status == 400 => result(
             d.UPSERT_MALFORMED,
@@ -279,41 +323,42 @@ pub(super) fn write_checks(r: &mut Run, main: Option<&Grant>, narrow: Option<&Gr
         ),
     };
     r.done(m, res);
-    match narrow {
-        None => r.skip(
-            d.UPSERT_SCOPE,
-            "no token with a narrower scope (OAuth flow not run)",
+}
+
+/// upsert-scope: a token without credential.upsert is answered 403.
+fn check_upsert_scope(r: &mut Run, n: &Grant, cred: &Value) {
+    let d = r.api.defs;
+    let m = r.start(d.UPSERT_SCOPE);
+    let body = if cred.is_null() {
+        b"{}".to_vec()
+    } else {
+        serde_json::to_vec(cred).unwrap_or_default()
+    };
+    let res = match post_credential(r, &n.access, "application/json", body) {
+        Err(e) => CheckResult::new(&d.UPSERT_SCOPE, Verdict::Fail, e),
+        Ok(x) if x.status == 403 => CheckResult::new(
+            &d.UPSERT_SCOPE,
+            Verdict::Pass,
+            "403 without credential.upsert",
         ),
-        Some(n) => {
-            let m = r.start(d.UPSERT_SCOPE);
-            let body = if cred.is_null() {
-                b"{}".to_vec()
-            } else {
-                serde_json::to_vec(&cred).unwrap_or_default()
-            };
-            let res = match post_credential(r, &n.access, "application/json", body) {
-                Err(e) => CheckResult::new(&d.UPSERT_SCOPE, Verdict::Fail, e),
-                Ok(x) if x.status == 403 => CheckResult::new(
-                    &d.UPSERT_SCOPE,
-                    Verdict::Pass,
-                    "403 without credential.upsert",
-                ),
-                Ok(x) => CheckResult::new(
-                    &d.UPSERT_SCOPE,
-                    Verdict::Fail,
-                    format!(
-                        "answered {} with a profile.readonly token (403 expected)",
-                        x.status
-                    ),
-                ),
-            };
-            r.done(m, res);
-        }
-    }
-    // profile-put
+        Ok(x) => CheckResult::new(
+            &d.UPSERT_SCOPE,
+            Verdict::Fail,
+            format!(
+                "answered {} with a profile.readonly token (403 expected)",
+                x.status
+            ),
+        ),
+    };
+    r.done(m, res);
+}
+
+/// profile-put: the profile read back and put unchanged is answered 200 (a valid Profile) or 202.
+fn check_profile_put(r: &mut Run, token: &str) {
+    let d = r.api.defs;
     let m = r.start(d.PROFILE_PUT);
     let current =
-        r.c.get(&r.url("/profile"), Some(&token))
+        r.c.get(&r.url("/profile"), Some(token))
             .ok()
             .filter(|x| x.status == 200)
             .and_then(|x| x.json().ok());
@@ -349,6 +394,11 @@ pub(super) fn write_checks(r: &mut Run, main: Option<&Grant>, narrow: Option<&Gr
         },
     };
     r.done(m, res);
+}
+
+/// profile-put-malformed: a malformed profile body is answered 400.
+fn check_profile_put_malformed(r: &mut Run, token: &str) {
+    let d = r.api.defs;
     let m = r.start(d.PROFILE_PUT_MALFORMED);
     let res = match r.c.send(
         "PUT",
