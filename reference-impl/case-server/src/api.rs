@@ -237,7 +237,11 @@ pub async fn get_all_documents(
     Ok(resp)
 }
 
-pub async fn get_document(State(state): State<AppState>, Extension(v): V, Path(id): Path<String>) -> Reply {
+pub async fn get_document(
+    State(state): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
     let key = id.clone();
     match with_store(&state, move |s| s.document(&key)).await? {
         Some(doc) => Ok(json_ok(state.standalone_document(v, doc))),
@@ -245,7 +249,11 @@ pub async fn get_document(State(state): State<AppState>, Extension(v): V, Path(i
     }
 }
 
-pub async fn get_package(State(state): State<AppState>, Extension(v): V, Path(id): Path<String>) -> Reply {
+pub async fn get_package(
+    State(state): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
     let key = id.clone();
     match with_store(&state, move |s| s.package(&key)).await? {
         Some(pkg) => Ok(json_ok(v.project("CFPackage", pkg))),
@@ -270,7 +278,11 @@ async fn owned(
     .await
 }
 
-pub async fn get_item(State(state): State<AppState>, Extension(v): V, Path(id): Path<String>) -> Reply {
+pub async fn get_item(
+    State(state): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
     match owned(&state, store::ITEMS, &id).await? {
         Some((item, doc_id, doc)) => Ok(json_ok(state.with_document_link(
             v,
@@ -377,27 +389,51 @@ async fn hierarchical(
     Ok(json_ok(Value::Object(m)))
 }
 
-pub async fn get_association_grouping(State(s): State<AppState>, Extension(v): V, Path(id): Path<String>) -> Reply {
+pub async fn get_association_grouping(
+    State(s): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
     bare(&s, v, "CFAssociationGroupings", "CFAssociationGrouping", id).await
 }
 
-pub async fn get_license(State(s): State<AppState>, Extension(v): V, Path(id): Path<String>) -> Reply {
+pub async fn get_license(
+    State(s): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
     bare(&s, v, "CFLicenses", "CFLicense", id).await
 }
 
-pub async fn get_rubric(State(s): State<AppState>, Extension(v): V, Path(id): Path<String>) -> Reply {
+pub async fn get_rubric(
+    State(s): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
     bare(&s, v, store::RUBRICS, "CFRubric", id).await
 }
 
-pub async fn get_concept(State(s): State<AppState>, Extension(v): V, Path(id): Path<String>) -> Reply {
+pub async fn get_concept(
+    State(s): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
     hierarchical(&s, v, "CFConcepts", "CFConcept", id).await
 }
 
-pub async fn get_subject(State(s): State<AppState>, Extension(v): V, Path(id): Path<String>) -> Reply {
+pub async fn get_subject(
+    State(s): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
     hierarchical(&s, v, "CFSubjects", "CFSubject", id).await
 }
 
-pub async fn get_item_type(State(s): State<AppState>, Extension(v): V, Path(id): Path<String>) -> Reply {
+pub async fn get_item_type(
+    State(s): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
     hierarchical(&s, v, "CFItemTypes", "CFItemType", id).await
 }
 

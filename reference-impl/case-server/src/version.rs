@@ -21,7 +21,10 @@ pub enum Version {
 
 /// 1.1-only properties, by the package array (or object) that holds their owner.
 const ONLY_1P1: &[(&str, &[&str])] = &[
-    ("CFDocument", &["frameworkType", "caseVersion", "extensions"]),
+    (
+        "CFDocument",
+        &["frameworkType", "caseVersion", "extensions"],
+    ),
     ("CFItems", &["subject", "subjectURI", "extensions"]),
     ("CFAssociations", &["notes", "extensions"]),
     ("CFConcepts", &["extensions"]),

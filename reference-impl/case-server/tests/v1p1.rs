@@ -129,14 +129,23 @@ async fn every_1p1_payload_validates_against_the_official_1p1_schemas() {
         .await
         .unwrap();
     let link = r.headers()["link"].to_str().unwrap().to_owned();
-    assert!(link.contains(&format!("<{base}/CFDocuments?limit=1&offset=0>; rel=\"prev\"")), "{link}");
+    assert!(
+        link.contains(&format!(
+            "<{base}/CFDocuments?limit=1&offset=0>; rel=\"prev\""
+        )),
+        "{link}"
+    );
     // 1.0 is unchanged beside it
     let (_, e) = get(&format!("{}{V1P0}/CFItems/not-a-uuid", s.base_url)).await;
     assert_eq!(
         e["imsx_codeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"],
         "invaliduuid"
     );
-    let (_, d) = get(&format!("{}{V1P0}/CFDocuments/{DEMO_COLLEGE_ID}", s.base_url)).await;
+    let (_, d) = get(&format!(
+        "{}{V1P0}/CFDocuments/{DEMO_COLLEGE_ID}",
+        s.base_url
+    ))
+    .await;
     assert!(d["CFPackageURI"]["uri"]
         .as_str()
         .unwrap()
@@ -223,7 +232,9 @@ async fn a_1p1_package_is_served_whole_as_1p1_and_without_1p1_fields_as_1p0() {
     }
     assert!(p["CFItems"][0].get("subject").is_none(), "{p}");
     assert!(p["CFAssociations"][0].get("notes").is_none(), "{p}");
-    assert!(p["CFAssociations"][0]["originNodeURI"].get("targetType").is_none());
+    assert!(p["CFAssociations"][0]["originNodeURI"]
+        .get("targetType")
+        .is_none());
     let (_, d) = get(&format!("{old}/CFDocuments/{doc}")).await;
     assert!(d.get("caseVersion").is_none(), "{d}");
     let (_, set) = get(&format!("{old}/CFItemAssociations/{item}")).await;
