@@ -18,9 +18,12 @@ use wellspring_suite_ob30::{consumer, displayer, issuer, provider as sp};
 /// a report a vendor can hand to a customer.
 ///
 /// Roles:
-///   case10 provider               Wellspring is a CASE consumer: TARGET is the provider's base URL;
-///                                 it walks /CFDocuments, every package and object, probes unknown and
-///                                 malformed ids, bad parameters, paging, uris, package integrity.
+///   case10|case11 provider        Wellspring is a CASE consumer: TARGET is the provider's base URL (API
+///                                 under /ims/case/v1p0, or /ims/case/v1p1 for case11); it walks
+///                                 /CFDocuments, every package and object, probes unknown and malformed
+///                                 ids on every id endpoint, bad parameters, paging and Link relations,
+///                                 sort / filter / fields against what the provider lists, uris, package
+///                                 integrity and, for 1.1, the discovery file.
 ///   case10 consumer               Wellspring is a CASE provider on --listen (a real framework under
 ///                                 /ims/case/v1p0); point the consumer at the printed base URL; every
 ///                                 request is recorded and judged (defined endpoints and parameters only,
@@ -49,6 +52,7 @@ use wellspring_suite_ob30::{consumer, displayer, issuer, provider as sp};
 ///
 /// Examples:
 ///   wellspring certify --standard case10 --role provider --target http://127.0.0.1:8480 --allow-private-network
+///   wellspring certify --standard case11 --role provider --target http://127.0.0.1:8480 --allow-private-network
 ///   wellspring certify --standard ob30 --role issuer --credential vectors/valid/ob-full.eddsa.json --report out/
 ///   wellspring certify --standard ob30 --role issuer --credential vectors/valid/ob-full.eddsa.json --report out/ \
 ///       --sign vendor.jwk
@@ -158,6 +162,7 @@ pub struct CertifyArgs {
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Standard {
     Case10,
+    Case11,
     Ob30,
     Clr20,
 }
@@ -205,6 +210,9 @@ fn case_provider(a: &CertifyArgs) -> Result<Vec<DocReport>, String> {
         .clone()
         .ok_or("--target URL is required for the CASE provider role")?;
     let mut opts = provider::Options::new(target);
+    if a.standard == Standard::Case11 {
+        opts.version = provider::Version::V1p1;
+    }
     opts.timeout = Duration::from_secs(a.timeout.max(1));
     opts.allow_private_network = a.allow_private_network;
     opts.max_items = a.max_items;
@@ -542,6 +550,8 @@ pub fn run(a: CertifyArgs) -> u8 {
         (Standard::Case10, Role::Provider) => case_provider(&a),
         (Standard::Case10, Role::Consumer) => case_consumer(&a),
         (Standard::Case10, _) => Err("CASE 1.0 is certified for the provider and consumer roles".into()),
+        (Standard::Case11, Role::Provider) => case_provider(&a),
+        (Standard::Case11, _) => Err("CASE 1.1 is certified for the provider role".into()),
         (_, Role::Consumer) => Err("for OB 3.0 / CLR 2.0 name the consumer role: service-consumer-read or service-consumer-write".into()),
         (_, Role::Provider) => Err("for OB 3.0 / CLR 2.0 name the role: issuer, displayer, service-consumer-read, service-consumer-write, service-provider-read, service-provider-write".into()),
         (_, Role::ServiceProviderRead) => provider_role(&a, sp::Role::Read),
