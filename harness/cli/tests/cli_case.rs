@@ -176,7 +176,10 @@ fn certify_case11_and_case10_against_the_same_server() {
         let text = r.to_string();
         assert!(text.contains(&format!("\"{prefix}links\"")), "{standard}");
         assert!(text.contains(&format!("\"{prefix}sort\"")), "{standard}");
-        assert!(text.contains(&format!("\"version\":\"{version}\"")), "{standard}: {text}");
+        assert!(
+            text.contains(&format!("\"version\":\"{version}\"")),
+            "{standard}: {text}"
+        );
         assert_eq!(
             text.contains("\"case11.provider.discovery\""),
             standard == "case11"

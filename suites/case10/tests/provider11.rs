@@ -86,3 +86,53 @@ fn every_1p1_provider_check_is_shown_failing_and_passing() {
         "case11.provider",
     );
 }
+
+/// A framework with the CASE 1.1-only properties (caseVersion, CFItem.subject, association notes,
+/// LinkGenURI targetType, extensions) passes the 1.1 suite; the nested 1.0 package schema is
+/// skipped with its reason, not failed.
+#[test]
+fn a_1p1_framework_passes_the_1p1_suite() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = "7d2a9b1c-3e4f-4a5b-8c6d-7e8f9a0b1c2d";
+    let item = "7d2a9b1c-3e4f-4a5b-8c6d-7e8f9a0b1c01";
+    let assoc = "7d2a9b1c-3e4f-4a5b-8c6d-7e8f9a0b1c02";
+    let t = "2025-01-24T12:00:00+00:00";
+    let pkg = serde_json::json!({
+        "CFDocument": {"identifier": doc, "uri": format!("https://example.org/{doc}"), "creator": "Wellspring",
+            "title": "A 1.1 framework", "lastChangeDateTime": t, "caseVersion": "1.1",
+            "frameworkType": "CourseCodes", "extensions": {"note": "x"}},
+        "CFItems": [{"identifier": item, "uri": format!("https://example.org/{item}"), "fullStatement": "Do *this*",
+            "lastChangeDateTime": t, "subject": ["Maths"], "extensions": {"k": 1}}],
+        "CFAssociations": [{"identifier": assoc, "uri": format!("https://example.org/{assoc}"),
+            "associationType": "isChildOf", "lastChangeDateTime": t, "notes": "a note",
+            "originNodeURI": {"title": "i", "identifier": item, "uri": format!("https://example.org/{item}"), "targetType": "CASE"},
+            "destinationNodeURI": {"title": "d", "identifier": doc, "uri": format!("https://example.org/{doc}"), "targetType": "CASE"}}],
+        "extensions": {"package": true}
+    });
+    let file = dir.path().join("p11.json");
+    std::fs::write(&file, pkg.to_string()).unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut c = wellspring_case_server::Config::new(dir.path().join("case.sqlite"));
+    c.port = 0;
+    c.demo = true;
+    c.packages = vec![file];
+    let running = rt.block_on(wellspring_case_server::start(c)).unwrap();
+    let base = format!("http://{}", running.addr);
+    let r = provider::run(&opts_for(&base, Version::V1p1)).expect("suite runs");
+    assert!(r.failed_ids().is_empty(), "{}", show(&r));
+    assert_eq!(r.nested.len(), 3);
+    let skipped = r
+        .nested
+        .iter()
+        .flat_map(|n| &n.checks)
+        .filter(|c| c.id == "case.package.schema");
+    assert!(skipped.into_iter().all(|c| c.verdict == Verdict::Skip));
+    // the same server judged as CASE 1.0 also passes: the 1.1 properties are left out there
+    let r = provider::run(&opts_for(&base, Version::V1p0)).expect("suite runs");
+    assert!(r.failed_ids().is_empty(), "{}", show(&r));
+    rt.block_on(running.stop()).unwrap();
+}
