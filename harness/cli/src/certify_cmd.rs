@@ -24,8 +24,9 @@ use wellspring_suite_ob30::{consumer, displayer, issuer, provider as sp};
 ///                                 ids on every id endpoint, bad parameters, paging and Link relations,
 ///                                 sort / filter / fields against what the provider lists, uris, package
 ///                                 integrity and, for 1.1, the discovery file.
-///   case10 consumer               Wellspring is a CASE provider on --listen (a real framework under
-///                                 /ims/case/v1p0); point the consumer at the printed base URL; every
+///   case10|case11 consumer        Wellspring is a CASE provider on --listen (a real framework under
+///                                 /ims/case/v1p0, or /ims/case/v1p1 with its discovery file for
+///                                 case11); point the consumer at the printed base URL; every
 ///                                 request is recorded and judged (defined endpoints and parameters only,
 ///                                 a framework's content read).
 ///   ob30|clr20 issuer             the credential(s) given with --credential (JSON, VC-JWT, baked PNG/SVG)
@@ -66,6 +67,7 @@ use wellspring_suite_ob30::{consumer, displayer, issuer, provider as sp};
 ///       --allow-private-network
 ///   wellspring certify --standard ob30 --role service-consumer-read --listen 127.0.0.1:8455 --wait 600
 ///   wellspring certify --standard case10 --role consumer --listen 127.0.0.1:8456 --wait 300
+///   wellspring certify --standard case11 --role consumer --listen 127.0.0.1:8456 --wait 300
 #[derive(Args)]
 #[command(verbatim_doc_comment)]
 pub struct CertifyArgs {
@@ -299,13 +301,19 @@ fn case_consumer(a: &CertifyArgs) -> Result<Vec<DocReport>, String> {
         listen: a.listen,
         public_base: a.public_url.clone(),
         wait: Duration::from_secs(a.wait.max(1)),
+        version: if a.standard == Standard::Case11 {
+            provider::Version::V1p1
+        } else {
+            provider::Version::V1p0
+        },
         ..Default::default()
     };
     let session = wellspring_suite_case10::consumer::start(&o)?;
     eprintln!("wellspring certify: the harness's CASE provider is up. Point the consumer at");
     eprintln!(
-        "  base URL: {} (API under /ims/case/v1p0)",
-        session.base_url()
+        "  base URL: {} (API under {})",
+        session.base_url(),
+        o.version.base_path()
     );
     eprintln!("  framework: CFDocument {}", session.document_id());
     eprintln!(
@@ -551,7 +559,8 @@ pub fn run(a: CertifyArgs) -> u8 {
         (Standard::Case10, Role::Consumer) => case_consumer(&a),
         (Standard::Case10, _) => Err("CASE 1.0 is certified for the provider and consumer roles".into()),
         (Standard::Case11, Role::Provider) => case_provider(&a),
-        (Standard::Case11, _) => Err("CASE 1.1 is certified for the provider role".into()),
+        (Standard::Case11, Role::Consumer) => case_consumer(&a),
+        (Standard::Case11, _) => Err("CASE 1.1 is certified for the provider and consumer roles".into()),
         (_, Role::Consumer) => Err("for OB 3.0 / CLR 2.0 name the consumer role: service-consumer-read or service-consumer-write".into()),
         (_, Role::Provider) => Err("for OB 3.0 / CLR 2.0 name the role: issuer, displayer, service-consumer-read, service-consumer-write, service-provider-read, service-provider-write".into()),
         (_, Role::ServiceProviderRead) => provider_role(&a, sp::Role::Read),

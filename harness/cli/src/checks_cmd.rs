@@ -68,6 +68,10 @@ pub const SHOWN_FILES: &[(&str, &str)] = &[
         include_str!("../../../reports/shown/case10.provider.json"),
     ),
     (
+        "case11.consumer",
+        include_str!("../../../reports/shown/case11.consumer.json"),
+    ),
+    (
         "case11.provider",
         include_str!("../../../reports/shown/case11.provider.json"),
     ),

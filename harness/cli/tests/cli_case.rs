@@ -185,6 +185,12 @@ fn certify_case11_and_case10_against_the_same_server() {
             standard == "case11"
         );
     }
+}
+
+/// `certify --standard case11 --role consumer` serves the 1.1 API and judges with the
+/// `case11.consumer.*` ids: a consumer that never comes fails `requests`.
+#[test]
+fn certify_case11_consumer_waits_and_judges_with_1p1_ids() {
     let o = run(&[
         "certify",
         "--standard",
@@ -193,9 +199,23 @@ fn certify_case11_and_case10_against_the_same_server() {
         "consumer",
         "--listen",
         "127.0.0.1:0",
+        "--wait",
+        "1",
+        "--format",
+        "json",
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("provider"));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/ims/case/v1p1"));
+    let r = json(&o);
+    assert!(
+        failed_ids(&r).contains(&"case11.consumer.requests".to_owned()),
+        "{r:#}"
+    );
 }
 
 #[test]
