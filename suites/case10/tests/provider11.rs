@@ -39,13 +39,15 @@ fn reference_server_passes_every_1p1_check() {
 fn passthrough_passes_and_a_missing_discovery_file_fails_discovery() {
     let r = faulty_for(Fault::None, Version::V1p1);
     assert!(r.failed_ids().is_empty(), "{}", show(&r));
-    let r = faulty_for(Fault::NoDiscovery, Version::V1p1);
-    assert_eq!(
-        r.failed_ids(),
-        vec!["case11.provider.discovery"],
-        "{}",
-        show(&r)
-    );
+    for fault in [Fault::NoDiscovery, Fault::DiscoveryNotLocalised] {
+        let r = faulty_for(fault, Version::V1p1);
+        assert_eq!(
+            r.failed_ids(),
+            vec!["case11.provider.discovery"],
+            "{fault:?}\n{}",
+            show(&r)
+        );
+    }
 }
 
 #[test]

@@ -78,7 +78,7 @@ wellspring_report::check!(
     DISCOVERY,
     "case11.provider.discovery",
     "https://www.imsglobal.org/spec/case/v1p1/caseservicev1p1_restbindv1p0.html#Main2p5",
-    "the localised CASE 1.1 OpenAPI 3 file is served at /ims/case/v1p1/discovery/imscasev1p1_openapi3_v1p0.json and describes the CASE 1.1 endpoints"
+    "the CASE 1.1 OpenAPI 3 file is served at /ims/case/v1p1/discovery/imscasev1p1_openapi3_v1p0.json, localised (its servers name this provider), and describes the 11 required endpoints"
 );
 
 /// Every check of a version, in report order (1.1 adds the discovery file).

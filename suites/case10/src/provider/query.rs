@@ -400,6 +400,18 @@ pub(super) fn discovery(s: &mut Suite) {
             .is_none()
         })
         .collect();
+    let here = authority(&s.base).unwrap_or_default();
+    let servers: Vec<String> = body
+        .get("servers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|sv| sv.get("url").and_then(Value::as_str))
+        .map(str::to_owned)
+        .collect();
+    let localised = servers
+        .iter()
+        .any(|u| authority(u).as_deref() == Some(here.as_str()));
     if !version.starts_with("3.") {
         s.discovery.fails.push((
             format!("{url}: openapi is '{version}', expected an OpenAPI 3 file"),
@@ -410,9 +422,13 @@ pub(super) fn discovery(s: &mut Suite) {
             format!("{url}: the file does not describe {}", missing.join(", ")),
             ex.evidence(),
         ));
+    } else if !localised {
+        let mut ev = ex.evidence();
+        ev["servers"] = json!(servers);
+        s.discovery.fails.push((format!("{url}: its servers do not name this provider ({here}); the file must be localised (hostName set to the actual service provider)"), ev));
     } else {
         s.discovery.passes.push(format!(
-            "{url}: OpenAPI {version} with the 11 required paths"
+            "{url}: OpenAPI {version}, localised to {here}, with the 11 required paths"
         ));
     }
 }

@@ -140,6 +140,8 @@ pub enum Fault {
     NoDiscovery,
     /// The CASE 1.0 codeMinor `invaliduuid` where CASE 1.1 says `invalid_uuid`.
     OldSpelling,
+    /// The discovery file as published (servers: the 1EdTech default host), not localised.
+    DiscoveryNotLocalised,
 }
 
 /// The request the proxy forwards for `path`.
@@ -316,6 +318,10 @@ fn apply(fault: Fault, path: &str, base: &str, u: &mut Upstream) {
             let b = String::from_utf8_lossy(&u.body).replace("invalid_uuid", "invaliduuid");
             u.body = b.into_bytes();
         }
+        Fault::DiscoveryNotLocalised if path.contains("/discovery/") => edit(u, &|v| {
+            v["servers"] = serde_json::json!([{"url": "https://{hostName}{basePath}",
+                "variables": {"hostName": {"default": "www.imsglobal.org"}}}]);
+        }),
         Fault::NoDiscovery if path.contains("/discovery/") => {
             u.status = 404;
             u.body = br#"{"imsx_codeMajor":"failure","imsx_severity":"error"}"#.to_vec();
@@ -411,6 +417,7 @@ pub fn shown_both_ways(version: Version, file: &str, test: &str, shown_name: &st
     ];
     if version == Version::V1p1 {
         faults.push((Fault::NoDiscovery, "discovery"));
+        faults.push((Fault::DiscoveryNotLocalised, "discovery"));
     }
     for (fault, name) in faults {
         let id = format!("{prefix}{name}");
