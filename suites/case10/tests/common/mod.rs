@@ -288,32 +288,9 @@ fn apply(fault: Fault, path: &str, base: &str, u: &mut Upstream) {
         {
             u.status = 500;
         }
-        Fault::WrongLastLink => {
-            if let Some(l) = &u.link {
-                let parts: Vec<String> = l
-                    .split(", ")
-                    .map(|part| {
-                        if !part.contains("rel=\"last\"") {
-                            return part.to_owned();
-                        }
-                        let at = part.find("offset=").map(|i| i + 7).unwrap_or(part.len());
-                        let end = part[at..].find(['&', '>']).map(|e| at + e).unwrap_or(at);
-                        format!("{}0{}", &part[..at], &part[end..])
-                    })
-                    .collect();
-                u.link = Some(parts.join(", "));
-            }
+        Fault::WrongLastLink | Fault::FilterWrong | Fault::FieldsWrong => {
+            apply_query_fault(fault, path, u)
         }
-        Fault::FilterWrong if path.contains("filter=") && u.status == 200 => edit(u, &|v| {
-            if let Some(a) = v["CFDocuments"].as_array_mut() {
-                a.remove(0);
-            }
-        }),
-        Fault::FieldsWrong if path.contains("fields=") && u.status == 200 => edit(u, &|v| {
-            for d in v["CFDocuments"].as_array_mut().into_iter().flatten() {
-                d.as_object_mut().map(|m| m.remove("title"));
-            }
-        }),
         Fault::OldSpelling if u.status == 404 => {
             let b = String::from_utf8_lossy(&u.body).replace("invalid_uuid", "invaliduuid");
             u.body = b.into_bytes();
@@ -342,6 +319,45 @@ fn apply(fault: Fault, path: &str, base: &str, u: &mut Upstream) {
         Fault::DuplicateIds if path.contains("/CFPackages/") && u.status == 200 => edit(u, &|v| {
             let first = v["CFItems"][0]["identifier"].clone();
             v["CFItems"][1]["identifier"] = first;
+        }),
+        _ => {}
+    }
+}
+
+/// The faults of the /CFDocuments query parameters.
+fn apply_query_fault(fault: Fault, path: &str, u: &mut Upstream) {
+    let edit = |u: &mut Upstream, f: &dyn Fn(&mut Value)| {
+        if let Ok(mut v) = serde_json::from_slice::<Value>(&u.body) {
+            f(&mut v);
+            u.body = serde_json::to_vec(&v).unwrap();
+        }
+    };
+    match fault {
+        Fault::WrongLastLink => {
+            if let Some(l) = &u.link {
+                let parts: Vec<String> = l
+                    .split(", ")
+                    .map(|part| {
+                        if !part.contains("rel=\"last\"") {
+                            return part.to_owned();
+                        }
+                        let at = part.find("offset=").map(|i| i + 7).unwrap_or(part.len());
+                        let end = part[at..].find(['&', '>']).map(|e| at + e).unwrap_or(at);
+                        format!("{}0{}", &part[..at], &part[end..])
+                    })
+                    .collect();
+                u.link = Some(parts.join(", "));
+            }
+        }
+        Fault::FilterWrong if path.contains("filter=") && u.status == 200 => edit(u, &|v| {
+            if let Some(a) = v["CFDocuments"].as_array_mut() {
+                a.remove(0);
+            }
+        }),
+        Fault::FieldsWrong if path.contains("fields=") && u.status == 200 => edit(u, &|v| {
+            for d in v["CFDocuments"].as_array_mut().into_iter().flatten() {
+                d.as_object_mut().map(|m| m.remove("title"));
+            }
         }),
         _ => {}
     }
