@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the requirement tables (ob30.tsv, clr20.tsv, case10.tsv):
+# Checks the requirement tables (ob30.tsv, clr20.tsv, case10.tsv, case11.tsv):
 #   - every check id named in a `checks` column exists in harness/ or suites/ Rust source,
 #     either as a quoted string literal ("ob3.proof.present") or declared by a row
 #     `NAME: "suffix", ...` of a `paired_checks! { role "provider"; ... }` table (which gives
@@ -15,8 +15,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 
-files=(ob30.tsv clr20.tsv case10.tsv)
-prefixes=(ob30.req. clr20.req. case10.req.)
+files=(ob30.tsv clr20.tsv case10.tsv case11.tsv)
+prefixes=(ob30.req. clr20.req. case10.req. case11.req.)
 header=$'id\tlevel\tclause\trequirement\tchecks'
 problems=()
 
@@ -36,6 +36,19 @@ while IFS= read -r f; do
         done
     done
 done < <(grep -rlE 'paired_checks! \{' suites --include='*.rs')
+
+# --- ids declared by versioned_checks! tables: `v10 "case.provider" => V10;` names a prefix -------------
+while IFS= read -r f; do
+    mapfile -t pre < <(grep -oE '^[[:space:]]*[a-z0-9_]+ "[a-z0-9.]+" => [A-Z0-9_]+;' "$f" \
+        | sed -E 's/^[^"]*"([^"]*)".*/\1/')
+    mapfile -t sfx < <(grep -oE '^[[:space:]]*[A-Z][A-Z0-9_]*: *"[a-z0-9][a-z0-9-]*",' "$f" \
+        | sed -E 's/^[^"]*"([^"]*)".*/\1/' | sort -u)
+    for p in "${pre[@]}"; do
+        for s in "${sfx[@]}"; do
+            printf '%s.%s\n' "$p" "$s" >>"$macro_ids"
+        done
+    done
+done < <(grep -rlE 'versioned_checks! \{' suites --include='*.rs')
 
 known() {
     local id="$1"

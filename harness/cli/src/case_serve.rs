@@ -1,4 +1,4 @@
-//! `wellspring case serve`: run the reference CASE 1.0 provider (crate `wellspring-case-server`).
+//! `wellspring case serve`: run the reference CASE 1.0 / 1.1 provider (crate `wellspring-case-server`).
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -20,6 +20,11 @@ Examples:
   curl -s http://127.0.0.1:8480/ims/case/v1p0/CFItemAssociations/c0115e9e-d1e5-4e11-8c01-000000000012
   curl -si http://127.0.0.1:8480/ims/case/v1p0/CFItems/not-a-uuid              # 404, invaliduuid
 
+  # the same frameworks as CASE 1.1, and the 1.1 discovery file
+  curl -s http://127.0.0.1:8480/ims/case/v1p1/CFPackages/c0115e9e-d1e5-4e11-8c00-000000000000
+  curl -si http://127.0.0.1:8480/ims/case/v1p1/CFItems/not-a-uuid              # 404, invalid_uuid
+  curl -s http://127.0.0.1:8480/ims/case/v1p1/discovery/imscasev1p1_openapi3_v1p0.json
+
   # your own frameworks (CFPackage JSON, e.g. an export of /CFPackages/{id}); kept in the database
   wellspring case serve --db frameworks.sqlite --package math.json --package ela.json
 
@@ -29,10 +34,12 @@ Examples:
           http://127.0.0.1:8480/auth/token | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')
   curl -s -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8480/ims/case/v1p0/CFDocuments";
 
-/// Serve CASE 1.0 frameworks: the reference provider of the 12 CASE 1.0 GET endpoints.
+/// Serve CASE frameworks: the reference provider of the 12 CASE GET endpoints, CASE 1.0 and 1.1
+/// side by side.
 ///
 /// Frameworks are kept in an SQLite file (created on first start) and served under
-/// BASE-URL/ims/case/v1p0/ with the CASE 1.0 response shapes, imsx_StatusInfo errors and the
+/// BASE-URL/ims/case/v1p0/ (CASE 1.0 shapes; 1.1-only properties left out) and
+/// BASE-URL/ims/case/v1p1/ (CASE 1.1, with the discovery file), with imsx_StatusInfo errors and the
 /// /CFDocuments query parameters (limit, offset, sort, orderBy, filter, fields) with X-Total-Count
 /// and Link headers. Runs until Ctrl-C.
 #[derive(Args)]

@@ -18,11 +18,15 @@ use wellspring_suite_ob30::{consumer, displayer, issuer, provider as sp};
 /// a report a vendor can hand to a customer.
 ///
 /// Roles:
-///   case10 provider               Wellspring is a CASE consumer: TARGET is the provider's base URL;
-///                                 it walks /CFDocuments, every package and object, probes unknown and
-///                                 malformed ids, bad parameters, paging, uris, package integrity.
-///   case10 consumer               Wellspring is a CASE provider on --listen (a real framework under
-///                                 /ims/case/v1p0); point the consumer at the printed base URL; every
+///   case10|case11 provider        Wellspring is a CASE consumer: TARGET is the provider's base URL (API
+///                                 under /ims/case/v1p0, or /ims/case/v1p1 for case11); it walks
+///                                 /CFDocuments, every package and object, probes unknown and malformed
+///                                 ids on every id endpoint, bad parameters, paging and Link relations,
+///                                 sort / filter / fields against what the provider lists, uris, package
+///                                 integrity and, for 1.1, the discovery file.
+///   case10|case11 consumer        Wellspring is a CASE provider on --listen (a real framework under
+///                                 /ims/case/v1p0, or /ims/case/v1p1 with its discovery file for
+///                                 case11); point the consumer at the printed base URL; every
 ///                                 request is recorded and judged (defined endpoints and parameters only,
 ///                                 a framework's content read).
 ///   ob30|clr20 issuer             the credential(s) given with --credential (JSON, VC-JWT, baked PNG/SVG)
@@ -49,6 +53,7 @@ use wellspring_suite_ob30::{consumer, displayer, issuer, provider as sp};
 ///
 /// Examples:
 ///   wellspring certify --standard case10 --role provider --target http://127.0.0.1:8480 --allow-private-network
+///   wellspring certify --standard case11 --role provider --target http://127.0.0.1:8480 --allow-private-network
 ///   wellspring certify --standard ob30 --role issuer --credential vectors/valid/ob-full.eddsa.json --report out/
 ///   wellspring certify --standard ob30 --role issuer --credential vectors/valid/ob-full.eddsa.json --report out/ \
 ///       --sign vendor.jwk
@@ -62,6 +67,7 @@ use wellspring_suite_ob30::{consumer, displayer, issuer, provider as sp};
 ///       --allow-private-network
 ///   wellspring certify --standard ob30 --role service-consumer-read --listen 127.0.0.1:8455 --wait 600
 ///   wellspring certify --standard case10 --role consumer --listen 127.0.0.1:8456 --wait 300
+///   wellspring certify --standard case11 --role consumer --listen 127.0.0.1:8456 --wait 300
 #[derive(Args)]
 #[command(verbatim_doc_comment)]
 pub struct CertifyArgs {
@@ -158,6 +164,7 @@ pub struct CertifyArgs {
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Standard {
     Case10,
+    Case11,
     Ob30,
     Clr20,
 }
@@ -205,6 +212,9 @@ fn case_provider(a: &CertifyArgs) -> Result<Vec<DocReport>, String> {
         .clone()
         .ok_or("--target URL is required for the CASE provider role")?;
     let mut opts = provider::Options::new(target);
+    if a.standard == Standard::Case11 {
+        opts.version = provider::Version::V1p1;
+    }
     opts.timeout = Duration::from_secs(a.timeout.max(1));
     opts.allow_private_network = a.allow_private_network;
     opts.max_items = a.max_items;
@@ -291,13 +301,19 @@ fn case_consumer(a: &CertifyArgs) -> Result<Vec<DocReport>, String> {
         listen: a.listen,
         public_base: a.public_url.clone(),
         wait: Duration::from_secs(a.wait.max(1)),
+        version: if a.standard == Standard::Case11 {
+            provider::Version::V1p1
+        } else {
+            provider::Version::V1p0
+        },
         ..Default::default()
     };
     let session = wellspring_suite_case10::consumer::start(&o)?;
     eprintln!("wellspring certify: the harness's CASE provider is up. Point the consumer at");
     eprintln!(
-        "  base URL: {} (API under /ims/case/v1p0)",
-        session.base_url()
+        "  base URL: {} (API under {})",
+        session.base_url(),
+        o.version.base_path()
     );
     eprintln!("  framework: CFDocument {}", session.document_id());
     eprintln!(
@@ -542,6 +558,9 @@ pub fn run(a: CertifyArgs) -> u8 {
         (Standard::Case10, Role::Provider) => case_provider(&a),
         (Standard::Case10, Role::Consumer) => case_consumer(&a),
         (Standard::Case10, _) => Err("CASE 1.0 is certified for the provider and consumer roles".into()),
+        (Standard::Case11, Role::Provider) => case_provider(&a),
+        (Standard::Case11, Role::Consumer) => case_consumer(&a),
+        (Standard::Case11, _) => Err("CASE 1.1 is certified for the provider and consumer roles".into()),
         (_, Role::Consumer) => Err("for OB 3.0 / CLR 2.0 name the consumer role: service-consumer-read or service-consumer-write".into()),
         (_, Role::Provider) => Err("for OB 3.0 / CLR 2.0 name the role: issuer, displayer, service-consumer-read, service-consumer-write, service-provider-read, service-provider-write".into()),
         (_, Role::ServiceProviderRead) => provider_role(&a, sp::Role::Read),

@@ -68,6 +68,14 @@ pub const SHOWN_FILES: &[(&str, &str)] = &[
         include_str!("../../../reports/shown/case10.provider.json"),
     ),
     (
+        "case11.consumer",
+        include_str!("../../../reports/shown/case11.consumer.json"),
+    ),
+    (
+        "case11.provider",
+        include_str!("../../../reports/shown/case11.provider.json"),
+    ),
+    (
         "ob30.consumer",
         include_str!("../../../reports/shown/ob30.consumer.json"),
     ),
@@ -223,6 +231,11 @@ pub const REQUIREMENTS: &[(&str, &str, &str)] = &[
         "case10",
         "CASE 1.0",
         include_str!("../../../suites/requirements/case10.tsv"),
+    ),
+    (
+        "case11",
+        "CASE 1.1",
+        include_str!("../../../suites/requirements/case11.tsv"),
     ),
 ];
 

@@ -143,6 +143,81 @@ fn certify_the_reference_server_and_check_its_packages() {
     assert_eq!(run(&["case", "check", &url]).status.code(), Some(2));
 }
 
+/// `wellspring case serve` (the real binary) passes `certify --standard case11 --role provider`
+/// and `--standard case10` side by side: every check passes, the 1.1 report names CASE 1.1 and
+/// carries the `case11.provider.*` ids, the discovery check among them.
+#[test]
+fn certify_case11_and_case10_against_the_same_server() {
+    let s = serve();
+    for (standard, prefix, version) in [
+        ("case11", "case11.provider.", "1.1"),
+        ("case10", "case.provider.", "1.0"),
+    ] {
+        let o = run(&[
+            "certify",
+            "--allow-private-network",
+            "--standard",
+            standard,
+            "--role",
+            "provider",
+            "--target",
+            &s.base,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{standard}: {}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+        let r = json(&o);
+        assert!(failed_ids(&r).is_empty(), "{r:#}");
+        let text = r.to_string();
+        assert!(text.contains(&format!("\"{prefix}links\"")), "{standard}");
+        assert!(text.contains(&format!("\"{prefix}sort\"")), "{standard}");
+        assert!(
+            text.contains(&format!("\"version\":\"{version}\"")),
+            "{standard}: {text}"
+        );
+        assert_eq!(
+            text.contains("\"case11.provider.discovery\""),
+            standard == "case11"
+        );
+    }
+}
+
+/// `certify --standard case11 --role consumer` serves the 1.1 API and judges with the
+/// `case11.consumer.*` ids: a consumer that never comes fails `requests`.
+#[test]
+fn certify_case11_consumer_waits_and_judges_with_1p1_ids() {
+    let o = run(&[
+        "certify",
+        "--standard",
+        "case11",
+        "--role",
+        "consumer",
+        "--listen",
+        "127.0.0.1:0",
+        "--wait",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/ims/case/v1p1"));
+    let r = json(&o);
+    assert!(
+        failed_ids(&r).contains(&"case11.consumer.requests".to_owned()),
+        "{r:#}"
+    );
+}
+
 #[test]
 fn certify_a_dead_target_could_not_run() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -23,6 +23,11 @@ pub const STANDARDS: &[StandardInfo] = &[
         version: "1.0",
     },
     StandardInfo {
+        id: "case11",
+        name: "CASE",
+        version: "1.1",
+    },
+    StandardInfo {
         id: "ob30",
         name: "Open Badges",
         version: "3.0",
@@ -134,9 +139,36 @@ const CASE10: [Suite; 2] = [
     },
 ];
 
+/// CASE 1.1: the CASE provider and consumer suites run with `Version::V1p1`
+/// (`case11.provider.*`, `case11.consumer.*`).
+const CASE11: [Suite; 2] = [
+    Suite {
+        standard: "case11",
+        role: "provider",
+        title: "CASE 1.1 provider",
+        certify: true,
+        matrix: false,
+        checks: || case_provider::checks::all(case_provider::Version::V1p1),
+    },
+    Suite {
+        standard: "case11",
+        role: "consumer",
+        title: "CASE 1.1 consumer",
+        certify: true,
+        matrix: false,
+        checks: || wellspring_suite_case10::consumer::checks::all(case_provider::Version::V1p1),
+    },
+];
+
 /// Every suite, in listing order.
 pub fn all() -> Vec<Suite> {
-    CASE10.iter().chain(&OB30).chain(&CLR20).copied().collect()
+    CASE10
+        .iter()
+        .chain(&CASE11)
+        .chain(&OB30)
+        .chain(&CLR20)
+        .copied()
+        .collect()
 }
 
 /// The suite of (standard, role).
@@ -183,6 +215,8 @@ mod tests {
             let prefix = match (s.standard, s.role) {
                 ("ob30", _) => "ob3.",
                 ("clr20", _) => "clr2.",
+                ("case11", "consumer") => "case11.consumer.",
+                ("case11", _) => "case11.provider.",
                 (_, "consumer") => "case.consumer.",
                 _ => "case.provider.",
             };
@@ -194,6 +228,7 @@ mod tests {
             );
         }
         assert_eq!(certify_roles("case10"), ["provider", "consumer"]);
+        assert_eq!(certify_roles("case11"), ["provider", "consumer"]);
         assert_eq!(certify_roles("ob30").len(), 6);
         assert!(find("clr20", "verifier").is_some_and(|s| s.matrix && !s.certify));
     }

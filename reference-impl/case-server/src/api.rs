@@ -1,8 +1,9 @@
-//! The twelve CASE 1.0 GET endpoints (CASE 1.0 OpenAPI, basePath `/ims/case/v1p0`) and the token
-//! endpoint.
+//! The twelve CASE GET endpoints, served for CASE 1.0 (basePath `/ims/case/v1p0`) and CASE 1.1
+//! (`/ims/case/v1p1`, with its discovery file), and the token endpoint. Every handler learns its
+//! version from the `Version` extension its router carries.
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, Request, State};
+use axum::extract::{Extension, Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -12,12 +13,16 @@ use serde_json::{json, Map, Value};
 use crate::auth::{BearerError, TokenError};
 use crate::query::DocQuery;
 use crate::store::{self, Store};
+use crate::version::Version;
 use crate::AppState;
 
+/// The CASE 1.0 base path.
 pub const BASE_PATH: &str = "/ims/case/v1p0";
 
+type V = Extension<Version>;
+
 /// An `imsx_StatusInfo` failure: HTTP status, codeMinor value (CASE 1.0 `imsx_CodeMinorField.Type`
-/// enum), the name of what it is about, and a description.
+/// / CASE 1.1 `imsx_CodeMinorFieldDType` enum), the name of what it is about, and a description.
 pub struct Failure {
     status: StatusCode,
     code_minor: &'static str,
@@ -103,7 +108,7 @@ pub fn is_case_uuid(s: &str) -> bool {
 /// 'Unknown Object' of 'Invalid UUID' should also be presented." So a malformed identifier is a 404
 /// with codeMinor `invaliduuid`, a well-formed unknown one a 404 with `unknownobject`. The store is
 /// looked up first, so objects loaded with non-conforming identifiers stay reachable.
-fn not_found(what: &str, id: &str) -> Failure {
+fn not_found(v: Version, what: &str, id: &str) -> Failure {
     if is_case_uuid(id) {
         Failure::new(
             StatusCode::NOT_FOUND,
@@ -114,7 +119,7 @@ fn not_found(what: &str, id: &str) -> Failure {
     } else {
         Failure::new(
             StatusCode::NOT_FOUND,
-            "invaliduuid",
+            v.invalid_uuid(),
             "sourcedId",
             format!("Invalid UUID: '{id}' is not a CASE UUID (lower-case 8-4-4-4-12 hex, version 1-5, variant 8-b) and no {what} has it"),
         )
@@ -144,13 +149,14 @@ fn title_of(doc: &Value) -> &str {
 }
 
 impl AppState {
-    fn api_url(&self, rest: &str) -> String {
-        format!("{}{}/{}", self.0.base_url, BASE_PATH, rest)
+    fn api_url(&self, v: Version, rest: &str) -> String {
+        format!("{}{}/{}", self.0.base_url, v.base_path(), rest)
     }
 
     /// The standalone CFDocument: the stored one plus its `CFPackageURI` back-link (required in
     /// `CFDocument.Type`) unless it already has one.
-    fn standalone_document(&self, mut doc: Value) -> Value {
+    fn standalone_document(&self, v: Version, doc: Value) -> Value {
+        let mut doc = v.project("CFDocument", doc);
         if let Value::Object(m) = &mut doc {
             if !m.contains_key("CFPackageURI") {
                 let id = m
@@ -165,7 +171,7 @@ impl AppState {
                     .to_string();
                 m.insert(
                     "CFPackageURI".into(),
-                    link(&title, &id, self.api_url(&format!("CFPackages/{id}"))),
+                    link(&title, &id, self.api_url(v, &format!("CFPackages/{id}"))),
                 );
             }
         }
@@ -173,7 +179,14 @@ impl AppState {
     }
 
     /// Adds a `CFDocumentURI` back-link to an item or association unless it has one.
-    fn with_document_link(&self, mut obj: Value, doc_id: &str, doc: Option<&Value>) -> Value {
+    fn with_document_link(
+        &self,
+        v: Version,
+        (kind, obj): (&str, Value),
+        doc_id: &str,
+        doc: Option<&Value>,
+    ) -> Value {
+        let mut obj = v.project(kind, obj);
         if let Value::Object(m) = &mut obj {
             if !m.contains_key("CFDocumentURI") {
                 let title = doc.map(title_of).unwrap_or("CFDocument");
@@ -182,7 +195,7 @@ impl AppState {
                     link(
                         title,
                         doc_id,
-                        self.api_url(&format!("CFDocuments/{doc_id}")),
+                        self.api_url(v, &format!("CFDocuments/{doc_id}")),
                     ),
                 );
             }
@@ -195,7 +208,11 @@ fn json_ok(v: Value) -> Response {
     Json(v).into_response()
 }
 
-pub async fn get_all_documents(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Reply {
+pub async fn get_all_documents(
+    State(state): State<AppState>,
+    Extension(v): V,
+    RawQuery(raw): RawQuery,
+) -> Reply {
     let q = DocQuery::parse(raw.as_deref()).map_err(|e| {
         Failure::new(
             StatusCode::BAD_REQUEST,
@@ -207,10 +224,10 @@ pub async fn get_all_documents(State(state): State<AppState>, RawQuery(raw): Raw
     let docs = with_store(&state, |s| s.documents()).await?;
     let docs: Vec<Value> = docs
         .into_iter()
-        .map(|d| state.standalone_document(d))
+        .map(|d| state.standalone_document(v, d))
         .collect();
     let (page, total) = q.apply(docs);
-    let link = q.link_header(&state.api_url("CFDocuments"), total);
+    let link = q.link_header(&state.api_url(v, "CFDocuments"), total);
     let mut resp = json_ok(json!({ "CFDocuments": page }));
     let h = resp.headers_mut();
     h.insert("X-Total-Count", HeaderValue::from(total as u64));
@@ -220,19 +237,27 @@ pub async fn get_all_documents(State(state): State<AppState>, RawQuery(raw): Raw
     Ok(resp)
 }
 
-pub async fn get_document(State(state): State<AppState>, Path(id): Path<String>) -> Reply {
+pub async fn get_document(
+    State(state): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
     let key = id.clone();
     match with_store(&state, move |s| s.document(&key)).await? {
-        Some(doc) => Ok(json_ok(state.standalone_document(doc))),
-        None => Err(not_found("CFDocument", &id)),
+        Some(doc) => Ok(json_ok(state.standalone_document(v, doc))),
+        None => Err(not_found(v, "CFDocument", &id)),
     }
 }
 
-pub async fn get_package(State(state): State<AppState>, Path(id): Path<String>) -> Reply {
+pub async fn get_package(
+    State(state): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
     let key = id.clone();
     match with_store(&state, move |s| s.package(&key)).await? {
-        Some(pkg) => Ok(json_ok(pkg)),
-        None => Err(not_found("CFPackage", &id)),
+        Some(pkg) => Ok(json_ok(v.project("CFPackage", pkg))),
+        None => Err(not_found(v, "CFPackage", &id)),
     }
 }
 
@@ -253,49 +278,73 @@ async fn owned(
     .await
 }
 
-pub async fn get_item(State(state): State<AppState>, Path(id): Path<String>) -> Reply {
+pub async fn get_item(
+    State(state): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
     match owned(&state, store::ITEMS, &id).await? {
         Some((item, doc_id, doc)) => Ok(json_ok(state.with_document_link(
-            item,
+            v,
+            (store::ITEMS, item),
             &doc_id,
             doc.as_ref(),
         ))),
-        None => Err(not_found("CFItem", &id)),
+        None => Err(not_found(v, "CFItem", &id)),
     }
 }
 
-pub async fn get_association(State(state): State<AppState>, Path(id): Path<String>) -> Reply {
+pub async fn get_association(
+    State(state): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
     match owned(&state, store::ASSOCIATIONS, &id).await? {
-        Some((a, doc_id, doc)) => Ok(json_ok(state.with_document_link(a, &doc_id, doc.as_ref()))),
-        None => Err(not_found("CFAssociation", &id)),
+        Some((a, doc_id, doc)) => Ok(json_ok(state.with_document_link(
+            v,
+            (store::ASSOCIATIONS, a),
+            &doc_id,
+            doc.as_ref(),
+        ))),
+        None => Err(not_found(v, "CFAssociation", &id)),
     }
 }
 
 /// `{CFItem, CFAssociations}`: the item (standalone, with CFDocumentURI) and every association, from any
 /// loaded package, whose origin or destination is the item (package flavour, as stored).
-pub async fn get_item_associations(State(state): State<AppState>, Path(id): Path<String>) -> Reply {
+pub async fn get_item_associations(
+    State(state): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
     let Some((item, doc_id, doc)) = owned(&state, store::ITEMS, &id).await? else {
-        return Err(not_found("CFItem", &id));
+        return Err(not_found(v, "CFItem", &id));
     };
     let key = id.clone();
     let assocs = with_store(&state, move |s| s.associations_touching(&key)).await?;
     Ok(json_ok(json!({
-        "CFItem": state.with_document_link(item, &doc_id, doc.as_ref()),
-        "CFAssociations": assocs,
+        "CFItem": state.with_document_link(v, (store::ITEMS, item), &doc_id, doc.as_ref()),
+        "CFAssociations": v.project(store::ASSOCIATIONS, Value::Array(assocs)),
     })))
 }
 
-async fn bare(state: &AppState, kind: &'static str, what: &str, id: String) -> Reply {
+async fn bare(state: &AppState, v: Version, kind: &'static str, what: &str, id: String) -> Reply {
     let key = id.clone();
     match with_store(state, move |s| s.object(kind, &key)).await? {
-        Some(found) => Ok(json_ok(found.json)),
-        None => Err(not_found(what, &id)),
+        Some(found) => Ok(json_ok(v.project(kind, found.json))),
+        None => Err(not_found(v, what, &id)),
     }
 }
 
 /// `{KIND: [requested, children...]}`: the definition and the definitions of the same kind, from the
 /// same packages, below it in the hierarchyCode tree (codes starting with its code and a '.').
-async fn hierarchical(state: &AppState, kind: &'static str, what: &str, id: String) -> Reply {
+async fn hierarchical(
+    state: &AppState,
+    v: Version,
+    kind: &'static str,
+    what: &str,
+    id: String,
+) -> Reply {
     let key = id.clone();
     let found = with_store(state, move |s| {
         let Some(found) = s.object(kind, &key)? else {
@@ -306,7 +355,7 @@ async fn hierarchical(state: &AppState, kind: &'static str, what: &str, id: Stri
     })
     .await?;
     let Some((obj, others)) = found else {
-        return Err(not_found(what, &id));
+        return Err(not_found(v, what, &id));
     };
     let code = obj
         .get("hierarchyCode")
@@ -336,43 +385,75 @@ async fn hierarchical(state: &AppState, kind: &'static str, what: &str, id: Stri
         set.extend(children);
     }
     let mut m = Map::new();
-    m.insert(kind.to_string(), Value::Array(set));
+    m.insert(kind.to_string(), v.project(kind, Value::Array(set)));
     Ok(json_ok(Value::Object(m)))
 }
 
-pub async fn get_association_grouping(State(s): State<AppState>, Path(id): Path<String>) -> Reply {
-    bare(&s, "CFAssociationGroupings", "CFAssociationGrouping", id).await
+pub async fn get_association_grouping(
+    State(s): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
+    bare(&s, v, "CFAssociationGroupings", "CFAssociationGrouping", id).await
 }
 
-pub async fn get_license(State(s): State<AppState>, Path(id): Path<String>) -> Reply {
-    bare(&s, "CFLicenses", "CFLicense", id).await
+pub async fn get_license(
+    State(s): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
+    bare(&s, v, "CFLicenses", "CFLicense", id).await
 }
 
-pub async fn get_rubric(State(s): State<AppState>, Path(id): Path<String>) -> Reply {
-    bare(&s, store::RUBRICS, "CFRubric", id).await
+pub async fn get_rubric(
+    State(s): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
+    bare(&s, v, store::RUBRICS, "CFRubric", id).await
 }
 
-pub async fn get_concept(State(s): State<AppState>, Path(id): Path<String>) -> Reply {
-    hierarchical(&s, "CFConcepts", "CFConcept", id).await
+pub async fn get_concept(
+    State(s): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
+    hierarchical(&s, v, "CFConcepts", "CFConcept", id).await
 }
 
-pub async fn get_subject(State(s): State<AppState>, Path(id): Path<String>) -> Reply {
-    hierarchical(&s, "CFSubjects", "CFSubject", id).await
+pub async fn get_subject(
+    State(s): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
+    hierarchical(&s, v, "CFSubjects", "CFSubject", id).await
 }
 
-pub async fn get_item_type(State(s): State<AppState>, Path(id): Path<String>) -> Reply {
-    hierarchical(&s, "CFItemTypes", "CFItemType", id).await
+pub async fn get_item_type(
+    State(s): State<AppState>,
+    Extension(v): V,
+    Path(id): Path<String>,
+) -> Reply {
+    hierarchical(&s, v, "CFItemTypes", "CFItemType", id).await
 }
 
 /// Any other path under the base path.
-pub async fn unknown_endpoint(req: Request) -> Response {
+pub async fn unknown_endpoint(Extension(v): V, req: Request) -> Response {
     Failure::new(
         StatusCode::NOT_FOUND,
         "unknownobject",
         "path",
-        format!("{} is not a CASE 1.0 endpoint", req.uri().path()),
+        format!("{} is not a CASE {} endpoint", req.uri().path(), v.label()),
     )
     .into_response()
+}
+
+/// `GET /ims/case/v1p1/discovery/imscasev1p1_openapi3_v1p0.json`: the CASE 1.1 OpenAPI file
+/// localised for this server (REST binding 1.1 §2.5).
+pub async fn discovery(State(state): State<AppState>) -> Response {
+    json_ok(wellspring_case::openapi11::localised_openapi(
+        &state.0.base_url,
+    ))
 }
 
 /// Requires a valid bearer token on every CASE endpoint when clients are configured.
@@ -389,9 +470,14 @@ pub async fn require_bearer(State(state): State<AppState>, req: Request, next: N
         Err(BearerError::Missing) => "Bearer realm=\"CASE\"",
         Err(BearerError::Invalid) => "Bearer realm=\"CASE\", error=\"invalid_token\"",
     };
+    let version = req
+        .extensions()
+        .get::<Version>()
+        .copied()
+        .unwrap_or(Version::V1p0);
     let mut resp = Failure::new(
         StatusCode::UNAUTHORIZED,
-        "unauthorisedrequest",
+        version.unauthorised(),
         "Authorization",
         "a bearer token from POST /auth/token (OAuth 2.0 client_credentials) is required",
     )

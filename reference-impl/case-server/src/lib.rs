@@ -1,7 +1,8 @@
-//! Wellspring's reference CASE 1.0 provider.
+//! Wellspring's reference CASE provider, CASE 1.0 and CASE 1.1 side by side.
 //!
-//! Serves the twelve GET endpoints of the CASE 1.0 OpenAPI under `/ims/case/v1p0/` from CFPackages
-//! kept in an SQLite file, with optional OAuth 2.0 client-credentials protection. It shares no code with
+//! Serves the twelve GET endpoints of the CASE 1.0 OpenAPI under `/ims/case/v1p0/` and of the CASE 1.1
+//! OpenAPI under `/ims/case/v1p1/` (with the 1.1 discovery file), from the same CFPackages kept in
+//! an SQLite file, with optional OAuth 2.0 client-credentials protection. It shares no code with
 //! the conformance suites that judge CASE providers.
 //!
 //! ```no_run
@@ -16,6 +17,7 @@ pub mod api;
 pub mod auth;
 pub mod query;
 pub mod store;
+pub mod version;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -28,6 +30,7 @@ use serde_json::Value;
 
 pub use auth::Client;
 pub use store::{LoadSummary, Store, StoreError};
+pub use version::Version;
 
 pub const DEFAULT_PORT: u16 = 8480;
 
@@ -109,34 +112,44 @@ impl AppState {
     }
 }
 
-/// The HTTP routes: the CASE endpoints under `/ims/case/v1p0` (behind bearer auth when clients are
-/// configured) and `POST /auth/token`.
+/// The HTTP routes: the CASE endpoints under `/ims/case/v1p0` and `/ims/case/v1p1` (behind bearer
+/// auth when clients are configured), the CASE 1.1 discovery file, and `POST /auth/token`.
 pub fn router(state: AppState) -> Router {
-    let case = Router::new()
-        .route("/CFDocuments", get(api::get_all_documents))
-        .route("/CFDocuments/{sourcedId}", get(api::get_document))
-        .route("/CFPackages/{sourcedId}", get(api::get_package))
-        .route("/CFItems/{sourcedId}", get(api::get_item))
-        .route("/CFAssociations/{sourcedId}", get(api::get_association))
-        .route(
-            "/CFItemAssociations/{sourcedId}",
-            get(api::get_item_associations),
-        )
-        .route(
-            "/CFAssociationGroupings/{sourcedId}",
-            get(api::get_association_grouping),
-        )
-        .route("/CFConcepts/{sourcedId}", get(api::get_concept))
-        .route("/CFSubjects/{sourcedId}", get(api::get_subject))
-        .route("/CFLicenses/{sourcedId}", get(api::get_license))
-        .route("/CFItemTypes/{sourcedId}", get(api::get_item_type))
-        .route("/CFRubrics/{sourcedId}", get(api::get_rubric))
-        .fallback(api::unknown_endpoint)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            api::require_bearer,
-        ));
-    let mut app = Router::new().nest(api::BASE_PATH, case);
+    let mut app = Router::new();
+    for v in Version::ALL {
+        let mut case = Router::new()
+            .route("/CFDocuments", get(api::get_all_documents))
+            .route("/CFDocuments/{sourcedId}", get(api::get_document))
+            .route("/CFPackages/{sourcedId}", get(api::get_package))
+            .route("/CFItems/{sourcedId}", get(api::get_item))
+            .route("/CFAssociations/{sourcedId}", get(api::get_association))
+            .route(
+                "/CFItemAssociations/{sourcedId}",
+                get(api::get_item_associations),
+            )
+            .route(
+                "/CFAssociationGroupings/{sourcedId}",
+                get(api::get_association_grouping),
+            )
+            .route("/CFConcepts/{sourcedId}", get(api::get_concept))
+            .route("/CFSubjects/{sourcedId}", get(api::get_subject))
+            .route("/CFLicenses/{sourcedId}", get(api::get_license))
+            .route("/CFItemTypes/{sourcedId}", get(api::get_item_type))
+            .route("/CFRubrics/{sourcedId}", get(api::get_rubric))
+            .fallback(api::unknown_endpoint)
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                api::require_bearer,
+            ));
+        if v == Version::V1p1 {
+            // public, like the OpenAPI file it is (added after the bearer layer, so outside it)
+            case = case.route(
+                wellspring_case::openapi11::DISCOVERY_PATH,
+                get(api::discovery),
+            );
+        }
+        app = app.nest(v.base_path(), case.layer(axum::Extension(v)));
+    }
     if state.0.auth.is_some() {
         use wellspring_serverkit::limit::{per_client, Limiter, Limits};
         app = app.route(
@@ -271,11 +284,14 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             l.document, l.title, l.items, l.associations, l.definitions, l.rubrics
         );
     }
-    println!(
-        "CASE 1.0 provider at {}{}",
-        running.base_url,
-        api::BASE_PATH
-    );
+    for v in Version::ALL {
+        println!(
+            "CASE {} provider at {}{}",
+            v.label(),
+            running.base_url,
+            v.base_path()
+        );
+    }
     if auth {
         println!(
             "bearer tokens required: POST {}/auth/token (client_credentials)",

@@ -1,9 +1,11 @@
-//! CASE 1.0 Service Consumer certification (`wellspring certify --standard case10 --role
+//! CASE Service Consumer certification (`wellspring certify --standard case10|case11 --role
 //! consumer`): the harness is the CASE provider. It serves a real framework (the ACT Holistic
-//! Framework subset `Ordering.json`, OpenSALT test data) under `/ims/case/v1p0/`, records every
-//! request the consumer makes, and judges them: the consumer reached the API, used only the
-//! endpoints and query parameters the REST binding defines, and read a framework's content
-//! with getCFPackage or getCFItem (what the CASE certification asks of a consumer).
+//! Framework subset `Ordering.json`, OpenSALT test data) under `/ims/case/v1p0/` (CASE 1.0) or
+//! `/ims/case/v1p1/` (CASE 1.1, with the discovery file), records every request the consumer
+//! makes, and judges them: the consumer reached the API, used only the endpoints and query
+//! parameters the REST binding defines, and read a framework's content with getCFPackage or
+//! getCFItem (what the CASE certification asks of a consumer). One suite, run with a
+//! [`Version`]: the check ids are `case.consumer.*` for 1.0 and `case11.consumer.*` for 1.1.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -14,37 +16,44 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde_json::{json, Value};
-use wellspring_report::{check, CheckResult, DocReport, Verdict};
+use wellspring_report::{CheckResult, DocReport, Verdict};
 
 use crate::provider::checks::{OPENAPI10, REST10};
+pub use crate::provider::Version;
 
 /// The CASE conformance and certification guide (its consumer requirements).
 pub const CERT_CONSUMER: &str = crate::provider::checks::CERT11;
 
-/// The checks of the consumer role.
+/// The checks of the consumer role, declared once for both versions.
 pub mod checks {
     use super::*;
-    check!(
-        REQUESTS,
-        "case.consumer.requests",
-        CERT_CONSUMER,
-        "the consumer called the CASE API of the harness within the wait"
-    );
-    check!(
-        ENDPOINTS,
-        "case.consumer.endpoints",
-        OPENAPI10,
-        "every request is a GET of one of the 12 endpoints the REST binding defines"
-    );
-    check!(PARAMETERS, "case.consumer.parameters", OPENAPI10,
-        "every query parameter is one the endpoint defines (limit, offset, sort, orderBy, filter, fields on getAllCFDocuments; none elsewhere)");
-    check!(CONTENT, "case.consumer.content", REST10,
-        "the consumer read a framework's content with getCFPackage or getCFItem (the endpoints the certification requires of a consumer)");
-    /// In report order.
-    pub const ALL: &[wellspring_report::CheckDef] = &[REQUESTS, ENDPOINTS, PARAMETERS, CONTENT];
+    const REST11: &str = crate::provider::checks::REST11;
+    const OPENAPI11: &str = crate::provider::checks::OPENAPI11;
+    wellspring_report::versioned_checks! {
+        v10 "case.consumer" => V10;
+        v11 "case11.consumer" => V11;
+        REQUESTS: "requests", CERT_CONSUMER, CERT_CONSUMER,
+            "the consumer called the CASE API of the harness within the wait";
+        ENDPOINTS: "endpoints", OPENAPI10, OPENAPI11,
+            "every request is a GET of one of the 12 endpoints the REST binding defines";
+        PARAMETERS: "parameters", OPENAPI10, OPENAPI11,
+            "every query parameter is one the endpoint defines (limit, offset, sort, orderBy, filter, fields on getAllCFDocuments; none elsewhere)";
+        CONTENT: "content", REST10, REST11,
+            "the consumer read a framework's content with getCFPackage or getCFItem (the endpoints the certification requires of a consumer)";
+    }
+    pub use v10::*;
+
+    /// The checks of a version, in report order.
+    pub fn all(version: Version) -> Vec<wellspring_report::CheckDef> {
+        match version {
+            Version::V1p0 => v10::ALL.to_vec(),
+            Version::V1p1 => v11::ALL.to_vec(),
+        }
+    }
 }
 
-const API: &str = "/ims/case/v1p0";
+/// The discovery file served under the 1.1 base path (a defined request, not an endpoint).
+const DISCOVERY: &str = wellspring_case::openapi11::DISCOVERY_PATH;
 /// The framework served (verbatim OpenSALT test data from the spec material).
 const FRAMEWORK: &str = include_str!("../tests/data/frameworks/Ordering.json");
 /// Endpoints taking an identifier.
@@ -75,6 +84,8 @@ pub struct Options {
     pub wait: Duration,
     /// After the consumer read content, how long without a request ends the run.
     pub quiet: Duration,
+    /// The CASE version served and judged.
+    pub version: Version,
 }
 
 impl Default for Options {
@@ -84,6 +95,7 @@ impl Default for Options {
             public_base: None,
             wait: Duration::from_secs(300),
             quiet: Duration::from_millis(1500),
+            version: Version::V1p0,
         }
     }
 }
@@ -106,6 +118,7 @@ impl Seen {
 
 struct Shared {
     base: String,
+    version: Version,
     package: Value,
     seen: Mutex<(Vec<Seen>, Option<Instant>)>,
 }
@@ -119,7 +132,7 @@ pub struct Session {
 }
 
 impl Session {
-    /// The base URL to give the consumer (the API is at `{base}/ims/case/v1p0`).
+    /// The base URL to give the consumer (the API is at `{base}/ims/case/v1p0`, or `v1p1`).
     pub fn base_url(&self) -> &str {
         &self.shared.base
     }
@@ -134,7 +147,7 @@ impl Session {
 
     fn finished(&self) -> bool {
         let g = self.shared.seen.lock().unwrap_or_else(|e| e.into_inner());
-        content_read(&g.0) && g.1.is_some_and(|t| t.elapsed() >= self.o.quiet)
+        content_read(self.shared.version, &g.0) && g.1.is_some_and(|t| t.elapsed() >= self.o.quiet)
     }
 
     /// Waits for the consumer (until it has read content and gone quiet, or the wait is
@@ -151,7 +164,7 @@ impl Session {
             .0
             .clone();
         self.rt.shutdown_timeout(Duration::from_secs(1));
-        judge(&self.shared.base, &seen)
+        judge(self.shared.version, &self.shared.base, &seen)
     }
 }
 
@@ -176,6 +189,7 @@ pub fn start(o: &Options) -> Result<Session, String> {
         .to_owned();
     let shared = Arc::new(Shared {
         base,
+        version: o.version,
         package,
         seen: Mutex::new((Vec::new(), None)),
     });
@@ -218,7 +232,11 @@ fn answer(s: &Shared, method: &Method, path: &str) -> Response {
     if method != Method::GET {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
-    let Some(rest) = path.strip_prefix(API).and_then(|r| r.strip_prefix('/')) else {
+    let api = s.version.base_path();
+    if s.version == Version::V1p1 && path == format!("{api}{DISCOVERY}") {
+        return ok(wellspring_case::openapi11::localised_openapi(&s.base));
+    }
+    let Some(rest) = path.strip_prefix(api).and_then(|r| r.strip_prefix('/')) else {
         return not_found("endpoint");
     };
     let p = &s.package;
@@ -285,9 +303,14 @@ async fn handle(State(s): State<Arc<Shared>>, method: Method, uri: Uri, _h: Head
     resp
 }
 
-/// The endpoint a path names ("CFDocuments", or "CFItems" for `/CFItems/{id}`), if defined.
-fn endpoint(path: &str) -> Option<(&str, bool)> {
-    let rest = path.strip_prefix(API)?.strip_prefix('/')?;
+/// The endpoint a path names ("CFDocuments", or "CFItems" for `/CFItems/{id}`), if defined
+/// (the 1.1 discovery file counts as defined, as "discovery").
+fn endpoint(v: Version, path: &str) -> Option<(&str, bool)> {
+    let rest = path.strip_prefix(v.base_path())?;
+    if v == Version::V1p1 && rest == DISCOVERY {
+        return Some(("discovery", false));
+    }
+    let rest = rest.strip_prefix('/')?;
     match rest.split_once('/') {
         None if rest == "CFDocuments" => Some(("CFDocuments", false)),
         Some((e, id)) if BY_ID.contains(&e) && !id.is_empty() && !id.contains('/') => {
@@ -297,49 +320,56 @@ fn endpoint(path: &str) -> Option<(&str, bool)> {
     }
 }
 
-fn content_read(seen: &[Seen]) -> bool {
+fn content_read(v: Version, seen: &[Seen]) -> bool {
     let got = |e: &str| {
         seen.iter()
-            .any(|s| s.status == 200 && endpoint(&s.path) == Some((e, true)))
+            .any(|s| s.status == 200 && endpoint(v, &s.path) == Some((e, true)))
     };
     got("CFPackages") || got("CFItems")
 }
 
 /// The verdicts on what the consumer did.
-fn judge(base: &str, seen: &[Seen]) -> DocReport {
-    use checks::*;
+fn judge(v: Version, base: &str, seen: &[Seen]) -> DocReport {
+    let d = match v {
+        Version::V1p0 => checks::V10,
+        Version::V1p1 => checks::V11,
+    };
+    let api_path = v.base_path();
     let mut r = DocReport::new(format!("CASE consumer certification: provider at {base}"));
-    r.kind = "CASE 1.0 Service Consumer".into();
+    r.kind = format!("CASE {} Service Consumer", v.label());
     let ev =
         |list: Vec<&Seen>| Value::Array(list.into_iter().take(20).map(Seen::evidence).collect());
-    let api: Vec<&Seen> = seen.iter().filter(|s| s.path.starts_with(API)).collect();
+    let api: Vec<&Seen> = seen
+        .iter()
+        .filter(|s| s.path.starts_with(api_path))
+        .collect();
     r.push(if api.is_empty() {
         CheckResult::new(
-            &REQUESTS,
+            &d.REQUESTS,
             Verdict::Fail,
-            format!("no request reached {base}{API} within the wait"),
+            format!("no request reached {base}{api_path} within the wait"),
         )
         .with("requests", ev(seen.iter().collect()))
     } else {
         CheckResult::new(
-            &REQUESTS,
+            &d.REQUESTS,
             Verdict::Pass,
             format!("{} request(s) to the CASE API", api.len()),
         )
     });
     let undefined: Vec<&Seen> = seen
         .iter()
-        .filter(|s| s.method != "GET" || endpoint(&s.path).is_none())
+        .filter(|s| s.method != "GET" || endpoint(v, &s.path).is_none())
         .collect();
     r.push(match (seen.is_empty(), undefined.is_empty()) {
-        (true, _) => CheckResult::new(&ENDPOINTS, Verdict::Fail, "no request to judge"),
+        (true, _) => CheckResult::new(&d.ENDPOINTS, Verdict::Fail, "no request to judge"),
         (false, true) => CheckResult::new(
-            &ENDPOINTS,
+            &d.ENDPOINTS,
             Verdict::Pass,
             "every request a GET of a defined endpoint",
         ),
         (false, false) => CheckResult::new(
-            &ENDPOINTS,
+            &d.ENDPOINTS,
             Verdict::Fail,
             format!(
                 "{} request(s) to methods or paths the REST binding does not define",
@@ -348,9 +378,31 @@ fn judge(base: &str, seen: &[Seen]) -> DocReport {
         )
         .with("requests", ev(undefined)),
     });
+    r.push(parameters(v, &d, seen, api.is_empty()));
+    r.push(if content_read(v, seen) {
+        CheckResult::new(
+            &d.CONTENT,
+            Verdict::Pass,
+            "the framework's content was read",
+        )
+    } else {
+        CheckResult::new(
+            &d.CONTENT,
+            Verdict::Fail,
+            "neither getCFPackage nor getCFItem was called (answered 200)",
+        )
+        .with("requests", ev(api))
+    });
+    r
+}
+
+/// The `parameters` verdict: only the query parameters each endpoint defines.
+fn parameters(v: Version, d: &checks::Defs, seen: &[Seen], no_api: bool) -> CheckResult {
+    let ev =
+        |list: Vec<&Seen>| Value::Array(list.into_iter().take(20).map(Seen::evidence).collect());
     let bad_params: Vec<&Seen> = seen
         .iter()
-        .filter(|s| match endpoint(&s.path) {
+        .filter(|s| match endpoint(v, &s.path) {
             Some(("CFDocuments", false)) => s
                 .query
                 .iter()
@@ -358,13 +410,15 @@ fn judge(base: &str, seen: &[Seen]) -> DocReport {
             _ => !s.query.is_empty(),
         })
         .collect();
-    r.push(match (api.is_empty(), bad_params.is_empty()) {
-        (true, _) => CheckResult::new(&PARAMETERS, Verdict::Fail, "no request to judge"),
-        (false, true) => {
-            CheckResult::new(&PARAMETERS, Verdict::Pass, "only defined query parameters")
-        }
+    match (no_api, bad_params.is_empty()) {
+        (true, _) => CheckResult::new(&d.PARAMETERS, Verdict::Fail, "no request to judge"),
+        (false, true) => CheckResult::new(
+            &d.PARAMETERS,
+            Verdict::Pass,
+            "only defined query parameters",
+        ),
         (false, false) => CheckResult::new(
-            &PARAMETERS,
+            &d.PARAMETERS,
             Verdict::Fail,
             format!(
                 "{} request(s) with query parameters the endpoint does not define",
@@ -372,16 +426,5 @@ fn judge(base: &str, seen: &[Seen]) -> DocReport {
             ),
         )
         .with("requests", ev(bad_params)),
-    });
-    r.push(if content_read(seen) {
-        CheckResult::new(&CONTENT, Verdict::Pass, "the framework's content was read")
-    } else {
-        CheckResult::new(
-            &CONTENT,
-            Verdict::Fail,
-            "neither getCFPackage nor getCFItem was called (answered 200)",
-        )
-        .with("requests", ev(api))
-    });
-    r
+    }
 }

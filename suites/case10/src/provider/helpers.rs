@@ -43,30 +43,10 @@ pub(super) fn authority(u: &str) -> Option<String> {
 
 /// `rel="next"` target of a Link header, resolved against `base`.
 pub(super) fn link_next(link: &str, base: &str) -> Option<String> {
-    for part in link.split(',') {
-        let (Some(a), Some(b)) = (part.find('<'), part.find('>')) else {
-            continue;
-        };
-        if b <= a {
-            continue;
-        }
-        let rels = part[b + 1..].to_ascii_lowercase();
-        let is_next = rels.split(';').any(|p| {
-            let p = p.trim();
-            p.strip_prefix("rel=")
-                .map(|v| v.trim_matches('"').split_whitespace().any(|r| r == "next"))
-                .unwrap_or(false)
-        });
-        if is_next {
-            let target = &part[a + 1..b];
-            return reqwest::Url::parse(base)
-                .ok()?
-                .join(target)
-                .ok()
-                .map(|u| u.to_string());
-        }
-    }
-    None
+    query::link_rels(link, base)
+        .into_iter()
+        .find(|(r, _)| r == "next")
+        .map(|(_, u)| u.to_string())
 }
 
 /// Identifiers referenced in a package, by endpoint.

@@ -1,21 +1,29 @@
-//! CASE 1.0 provider certification: Wellspring acts as a CASE consumer against a provider's
-//! `/ims/case/v1p0` endpoints and judges what it serves (`wellspring certify --standard case10
-//! --role provider --target URL`).
+//! CASE provider certification, CASE 1.0 and CASE 1.1: Wellspring acts as a CASE consumer against
+//! a provider's `/ims/case/v1p0` (or `/ims/case/v1p1`) endpoints and judges what it serves
+//! (`wellspring certify --standard case10|case11 --role provider --target URL`). One suite, run
+//! with a [`Version`]: the base path, the schemas (1.0: the OpenAPI 2.0 file; 1.1: the
+//! per-operation JSON Schemas), the codeMinor spellings and the check ids (`case.provider.*` /
+//! `case11.provider.*`) follow it.
 //!
-//! | ID | judges |
+//! | ID (`case.provider.` / `case11.provider.`) | judges |
 //! |---|---|
-//! | `case.provider.auth` | credentials configured: no token → 401, token → 200; public provider: skipped |
-//! | `case.provider.endpoints` | the 11 required GET endpoints answer 200 for ids the provider serves |
-//! | `case.provider.schema` | payloads validate against the 1.0 OpenAPI response schema (the standalone `allOf` types flattened) |
-//! | `case.provider.declared` | no undeclared properties (`additionalProperties: false`) |
-//! | `case.provider.content-type` | every body is `application/json` |
-//! | `case.provider.unknown-id` | random valid UUID → 404 `failure` / `unknownobject` |
-//! | `case.provider.malformed-id` | `not-a-uuid` → 404 `failure` / `invaliduuid` (1.0 OpenAPI 404 response) |
-//! | `case.provider.bad-parameter` | `limit=-1`, `limit=abc` → 400 `failure` / `invalid_selection_field` |
-//! | `case.provider.paging` | `X-Total-Count`, `Link rel=next` followed to the end |
-//! | `case.provider.uris` | `uri`s on the target host resolve to the same identifier |
-//! | `case.provider.rubrics` | referenced CFRubrics are served (not offered: warning; broken: failure) |
-//! | `case.provider.package-integrity` | the `case.package.*` checks on every CFPackage, nested |
+//! | `auth` | credentials configured: no token → 401, token → 200; public provider: skipped |
+//! | `endpoints` | the 11 required GET endpoints answer 200 for ids the provider serves |
+//! | `schema` | payloads validate against the version's response schema (1.0: the standalone `allOf` types flattened) |
+//! | `declared` | no undeclared properties (`additionalProperties: false`) |
+//! | `content-type` | every body is `application/json` |
+//! | `unknown-id` | random valid UUID → 404 `failure` / `unknownobject`, on every id endpoint |
+//! | `malformed-id` | `not-a-uuid` → 404 `failure` / `invaliduuid` (1.0) / `invalid_uuid` (1.1), on every id endpoint |
+//! | `bad-parameter` | `limit=-1`, `limit=abc` → 400 `failure` / `invalid_selection_field` |
+//! | `paging` | `X-Total-Count`, `Link rel=next` followed to the end |
+//! | `links` | `first` / `prev` / `next` / `last` name the right limit and offset |
+//! | `sort` | `sort=title&orderBy=asc|desc` sorted (optional: warning when ignored or refused) |
+//! | `filter` | `filter=title='…'` selects exactly the documents with that title (optional) |
+//! | `fields` | `fields=identifier,title` returns only those fields (optional) |
+//! | `uris` | `uri`s on the target host resolve to the same identifier |
+//! | `rubrics` | referenced CFRubrics are served (not offered: warning; broken: failure) |
+//! | `package-integrity` | the `case.package.*` checks on every CFPackage, nested |
+//! | `discovery` (1.1 only) | the localised OpenAPI 3 file at `/ims/case/v1p1/discovery/imscasev1p1_openapi3_v1p0.json` |
 //!
 //! Bounds: `--timeout` per request (the deadline covers the body; a stalled read may add one
 //! more timeout), 64 MiB bodies, 5 redirects, `--max-items` objects fetched.
@@ -26,6 +34,7 @@
 pub mod checks;
 mod helpers;
 pub mod http;
+mod query;
 mod steps;
 
 use helpers::*;
@@ -41,10 +50,60 @@ use wellspring_report::{CheckDef, CheckResult, DocReport, Verdict};
 
 use http::{Exchange, Http};
 
-/// The base path the suite appends to the target.
+/// The base path the CASE 1.0 suite appends to the target.
 pub const BASE_PATH: &str = "/ims/case/v1p0";
-/// The kind shown for the provider report.
+/// The kind shown for the CASE 1.0 provider report.
 pub const KIND: &str = "CASE 1.0 provider";
+
+/// The CASE version a run certifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Version {
+    #[default]
+    V1p0,
+    V1p1,
+}
+
+impl Version {
+    /// The base path the suite appends to the target.
+    pub fn base_path(self) -> &'static str {
+        match self {
+            Version::V1p0 => BASE_PATH,
+            Version::V1p1 => wellspring_case::openapi11::BASE_PATH,
+        }
+    }
+
+    /// The kind shown for the report.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Version::V1p0 => KIND,
+            Version::V1p1 => "CASE 1.1 provider",
+        }
+    }
+
+    /// "1.0" / "1.1".
+    pub fn label(self) -> &'static str {
+        match self {
+            Version::V1p0 => "1.0",
+            Version::V1p1 => "1.1",
+        }
+    }
+
+    /// The checks of this version, by name.
+    pub fn defs(self) -> checks::Defs {
+        match self {
+            Version::V1p0 => checks::V10,
+            Version::V1p1 => checks::V11,
+        }
+    }
+
+    /// The codeMinor of a malformed identifier (renamed in 1.1).
+    pub fn invalid_uuid(self) -> &'static str {
+        match self {
+            Version::V1p0 => "invaliduuid",
+            Version::V1p1 => "invalid_uuid",
+        }
+    }
+}
 
 /// How the suite authenticates.
 #[derive(Debug, Clone, Default)]
@@ -66,8 +125,10 @@ pub enum Auth {
 
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Base URL, e.g. `http://127.0.0.1:8480` (the suite appends `/ims/case/v1p0/...`).
+    /// Base URL, e.g. `http://127.0.0.1:8480` (the suite appends `/ims/case/v1p0/...` or
+    /// `/ims/case/v1p1/...`).
     pub target: String,
+    pub version: Version,
     pub auth: Auth,
     /// Per-request deadline, body included.
     pub timeout: Duration,
@@ -82,6 +143,7 @@ impl Options {
     pub fn new(target: impl Into<String>) -> Options {
         Options {
             target: target.into(),
+            version: Version::V1p0,
             auth: Auth::Anonymous,
             timeout: Duration::from_secs(10),
             max_items: 200,
@@ -206,26 +268,48 @@ fn flattened_definitions() -> Value {
     defs
 }
 
-fn validator(name: &str) -> Option<&'static Validator> {
+/// The 1.0 OpenAPI definition of each operation's 200 payload.
+const DEFS10: &[(&str, &str)] = &[
+    ("getAllCFDocuments", "CFDocumentSet.Type"),
+    ("getCFDocument", "CFDocument.Type"),
+    ("getCFPackage", "CFPackage.Type"),
+    ("getCFItem", "CFItem.Type"),
+    ("getCFAssociation", "CFAssociation.Type"),
+    ("getCFItemAssociations", "CFAssociationSet.Type"),
+    ("getCFAssociationGrouping", "CFAssociationGrouping.Type"),
+    ("getCFConcept", "CFConceptSet.Type"),
+    ("getCFSubject", "CFSubjectSet.Type"),
+    ("getCFLicense", "CFLicense.Type"),
+    ("getCFItemType", "CFItemTypeSet.Type"),
+    ("getCFRubric", "CFRubric.Type"),
+];
+
+/// The schema name shown in evidence: the 1.0 definition, or the 1.1 operation's payload schema.
+fn schema_name(v: Version, op: &str, ok: bool) -> String {
+    match (v, ok) {
+        (Version::V1p0, true) => DEFS10
+            .iter()
+            .find(|(o, _)| *o == op)
+            .map(|(_, d)| (*d).to_owned())
+            .unwrap_or_default(),
+        (Version::V1p0, false) => "imsx_StatusInfo.Type".to_owned(),
+        (Version::V1p1, true) => format!("{op}-200-responsepayload-schema"),
+        (Version::V1p1, false) => {
+            format!("{op}-400-401-403-404-429-500-default-responsepayload-schema")
+        }
+    }
+}
+
+fn validators10() -> &'static BTreeMap<&'static str, Validator> {
     static V: OnceLock<BTreeMap<&'static str, Validator>> = OnceLock::new();
-    let map = V.get_or_init(|| {
+    V.get_or_init(|| {
         let defs = flattened_definitions();
         let mut m = BTreeMap::new();
-        for n in [
-            "CFDocumentSet.Type",
-            "CFDocument.Type",
-            "CFPackage.Type",
-            "CFItem.Type",
-            "CFAssociation.Type",
-            "CFAssociationSet.Type",
-            "CFAssociationGrouping.Type",
-            "CFConceptSet.Type",
-            "CFSubjectSet.Type",
-            "CFLicense.Type",
-            "CFItemTypeSet.Type",
-            "CFRubric.Type",
-            "imsx_StatusInfo.Type",
-        ] {
+        for n in DEFS10
+            .iter()
+            .map(|(_, d)| *d)
+            .chain(["imsx_StatusInfo.Type"])
+        {
             let schema = json!({
                 "$schema": wellspring_case::openapi::DRAFT4,
                 "$ref": format!("#/definitions/{n}"),
@@ -240,26 +324,57 @@ fn validator(name: &str) -> Option<&'static Validator> {
             }
         }
         m
-    });
-    map.get(name)
+    })
 }
 
-/// The 11 required endpoints (CFRubrics is the optional 12th) and their 200 schemas.
+fn validators11() -> &'static BTreeMap<(String, bool), Validator> {
+    static V: OnceLock<BTreeMap<(String, bool), Validator>> = OnceLock::new();
+    V.get_or_init(|| {
+        let mut m = BTreeMap::new();
+        for (op, _) in DEFS10 {
+            for ok in [true, false] {
+                let Some(schema) = wellspring_case::openapi11::response_schema(op, ok) else {
+                    continue;
+                };
+                if let Ok(v) = jsonschema::options()
+                    .with_draft(Draft::Draft202012)
+                    .should_validate_formats(true)
+                    .build(&schema)
+                {
+                    m.insert(((*op).to_owned(), ok), v);
+                }
+            }
+        }
+        m
+    })
+}
+
+/// The validator of an operation's 200 payload (`ok`) or error payload, for a version.
+fn validator(v: Version, op: &str, ok: bool) -> Option<&'static Validator> {
+    match v {
+        Version::V1p0 => validators10().get(schema_name(v, op, ok).as_str()),
+        Version::V1p1 => validators11().get(&(op.to_owned(), ok)),
+    }
+}
+
+/// The 11 required endpoints that take an identifier (CFRubrics is the optional 12th) and
+/// their operations.
 const ENDPOINTS: &[(&str, &str)] = &[
-    ("CFDocuments", "CFDocument.Type"),
-    ("CFPackages", "CFPackage.Type"),
-    ("CFItems", "CFItem.Type"),
-    ("CFAssociations", "CFAssociation.Type"),
-    ("CFItemAssociations", "CFAssociationSet.Type"),
-    ("CFAssociationGroupings", "CFAssociationGrouping.Type"),
-    ("CFConcepts", "CFConceptSet.Type"),
-    ("CFSubjects", "CFSubjectSet.Type"),
-    ("CFLicenses", "CFLicense.Type"),
-    ("CFItemTypes", "CFItemTypeSet.Type"),
+    ("CFDocuments", "getCFDocument"),
+    ("CFPackages", "getCFPackage"),
+    ("CFItems", "getCFItem"),
+    ("CFAssociations", "getCFAssociation"),
+    ("CFItemAssociations", "getCFItemAssociations"),
+    ("CFAssociationGroupings", "getCFAssociationGrouping"),
+    ("CFConcepts", "getCFConcept"),
+    ("CFSubjects", "getCFSubject"),
+    ("CFLicenses", "getCFLicense"),
+    ("CFItemTypes", "getCFItemType"),
 ];
 
 struct Suite<'a> {
     opts: &'a Options,
+    v: Version,
     http: Http,
     base: String,
     bearer: Option<String>,
@@ -273,9 +388,14 @@ struct Suite<'a> {
     malformed: Acc,
     bad_param: Acc,
     paging: Acc,
+    links: Acc,
+    sort: Acc,
+    filter: Acc,
+    fields: Acc,
     uris: Acc,
     rubrics: Acc,
     integrity: Acc,
+    discovery: Acc,
     nested: Vec<DocReport>,
     exercised: BTreeMap<&'static str, usize>,
     /// (uri, identifier, where it was served)
@@ -287,8 +407,9 @@ fn short(s: &str) -> String {
 }
 
 impl<'a> Suite<'a> {
-    fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, path)
+    /// The URL of `rest` under the version's base path.
+    fn api(&self, rest: &str) -> String {
+        format!("{}{}/{rest}", self.base, self.v.base_path())
     }
 
     /// A GET with the configured token, judged for content type.
@@ -319,8 +440,10 @@ impl<'a> Suite<'a> {
         }
     }
 
-    fn validate(&mut self, ex: &Exchange, def: &str, body: &Value) {
-        let Some(v) = validator(def) else {
+    fn validate(&mut self, ex: &Exchange, op: &str, body: &Value) {
+        let def = schema_name(self.v, op, true);
+        let def = def.as_str();
+        let Some(v) = validator(self.v, op, true) else {
             self.schema.skip = Some(format!("{def} did not compile"));
             return;
         };
@@ -341,7 +464,7 @@ impl<'a> Suite<'a> {
                 schema_errs.push(item);
             }
         }
-        let flat = if FLATTENED.contains(&def) {
+        let flat = if self.v == Version::V1p0 && FLATTENED.contains(&def) {
             " (flattened)"
         } else {
             ""
@@ -378,13 +501,13 @@ impl<'a> Suite<'a> {
     }
 
     /// Fetches a known object from an endpoint: 200, JSON, schema, declared. Returns the body.
-    fn fetch_known(&mut self, endpoint: &'static str, def: &str, id: &str) -> Option<Value> {
+    fn fetch_known(&mut self, endpoint: &'static str, op: &str, id: &str) -> Option<Value> {
         if self.budget == 0 {
             self.endpoints.note = Some(format!("stopped at --max-items {}", self.opts.max_items));
             return None;
         }
         self.budget -= 1;
-        let url = self.url(&format!("{BASE_PATH}/{endpoint}/{}", http::enc(id)));
+        let url = self.api(&format!("{endpoint}/{}", http::enc(id)));
         let ex = self.get(&url);
         if ex.error.is_some() || ex.status != 200 {
             let why = ex
@@ -405,7 +528,7 @@ impl<'a> Suite<'a> {
         };
         *self.exercised.entry(endpoint).or_default() += 1;
         self.endpoints.passes.push(url.clone());
-        self.validate(&ex, def, &body);
+        self.validate(&ex, op, &body);
         if let (Some(uri), Some(ident)) = (
             body.get("uri").and_then(Value::as_str),
             body.get("identifier").and_then(Value::as_str),
@@ -418,6 +541,11 @@ impl<'a> Suite<'a> {
 
     /// Judges an imsx_StatusInfo error response.
     fn judge_error(&mut self, which: u8, ex: &Exchange, status: u16, minor: &[&str], what: &str) {
+        let op = ENDPOINTS
+            .iter()
+            .find(|(ep, _)| ex.url.contains(&format!("/{ep}/")))
+            .map(|(_, op)| *op)
+            .unwrap_or("getAllCFDocuments");
         let problem = if let Some(e) = &ex.error {
             Some(e.clone())
         } else if ex.status != status {
@@ -438,7 +566,7 @@ impl<'a> Suite<'a> {
                                 .collect()
                         })
                         .unwrap_or_default();
-                    let schema_ok = validator("imsx_StatusInfo.Type")
+                    let schema_ok = validator(self.v, op, false)
                         .map(|v| v.is_valid(&body))
                         .unwrap_or(true);
                     if major != Some("failure") {
@@ -448,7 +576,10 @@ impl<'a> Suite<'a> {
                             "imsx_codeMinorFieldValue {got:?}, expected one of {minor:?}"
                         ))
                     } else if !schema_ok {
-                        Some("body does not validate against imsx_StatusInfo.Type".to_owned())
+                        Some(format!(
+                            "body does not validate against {}",
+                            schema_name(self.v, op, false)
+                        ))
                     } else {
                         None
                     }

@@ -1,8 +1,9 @@
-//! The CASE provider suite's run: every endpoint walked and judged, paging, uris, the report.
+//! The CASE provider suite's run: authentication, every endpoint walked and judged, identifier
+//! errors, paging, uris, the report.
 
 use super::*;
 
-/// Runs every provider check against `opts.target`.
+/// Runs every provider check of `opts.version` against `opts.target`.
 pub fn run(opts: &Options) -> Result<DocReport, String> {
     let target = opts.target.trim_end_matches('/').to_owned();
     match reqwest::Url::parse(&target) {
@@ -10,34 +11,87 @@ pub fn run(opts: &Options) -> Result<DocReport, String> {
         _ => return Err(format!("{target} is not an http(s) URL")),
     }
     let http = Http::new(opts.timeout, opts.max_body, opts.allow_private_network)?;
+    let v = opts.version;
+    let d = v.defs();
     let mut s = Suite {
         opts,
+        v,
         http,
         base: target.clone(),
         bearer: None,
         budget: opts.max_items.max(1),
-        auth: Acc::new(checks::AUTH),
-        endpoints: Acc::new(checks::ENDPOINTS),
-        schema: Acc::new(checks::SCHEMA),
-        declared: Acc::new(checks::DECLARED),
-        content_type: Acc::new(checks::CONTENT_TYPE),
-        unknown: Acc::new(checks::UNKNOWN_ID),
-        malformed: Acc::new(checks::MALFORMED_ID),
-        bad_param: Acc::new(checks::BAD_PARAMETER),
-        paging: Acc::new(checks::PAGING),
-        uris: Acc::new(checks::URIS),
-        rubrics: Acc::new(checks::RUBRICS),
-        integrity: Acc::new(checks::PACKAGE_INTEGRITY),
+        auth: Acc::new(d.AUTH),
+        endpoints: Acc::new(d.ENDPOINTS),
+        schema: Acc::new(d.SCHEMA),
+        declared: Acc::new(d.DECLARED),
+        content_type: Acc::new(d.CONTENT_TYPE),
+        unknown: Acc::new(d.UNKNOWN_ID),
+        malformed: Acc::new(d.MALFORMED_ID),
+        bad_param: Acc::new(d.BAD_PARAMETER),
+        paging: Acc::new(d.PAGING),
+        links: Acc::new(d.LINKS),
+        sort: Acc::new(d.SORT),
+        filter: Acc::new(d.FILTER),
+        fields: Acc::new(d.FIELDS),
+        uris: Acc::new(d.URIS),
+        rubrics: Acc::new(d.RUBRICS),
+        integrity: Acc::new(d.PACKAGE_INTEGRITY),
+        discovery: Acc::new(checks::DISCOVERY),
         nested: Vec::new(),
         exercised: BTreeMap::new(),
         served_uris: Vec::new(),
     };
-    s.schema.note = Some("CFDocument.Type, CFItem.Type, CFAssociation.Type validated flattened: the 1.0 OpenAPI's allOf of two additionalProperties:false parts is unsatisfiable".into());
-    let list_url = s.url(&format!("{BASE_PATH}/CFDocuments"));
+    if v == Version::V1p0 {
+        s.schema.note = Some("CFDocument.Type, CFItem.Type, CFAssociation.Type validated flattened: the 1.0 OpenAPI's allOf of two additionalProperties:false parts is unsatisfiable".into());
+    }
+    let list_url = s.api("CFDocuments");
+    if let Some(stopped) = authenticate(&mut s, &list_url)? {
+        return Ok(finish(s, &stopped));
+    }
+    let list = match document_list(&mut s, &list_url)? {
+        Ok(list) => list,
+        Err(stopped) => return Ok(finish(s, &stopped)),
+    };
+    let doc_ids = identifiers(&list);
+    let rubrics_served = walk(&mut s, &doc_ids);
+    identifier_errors(&mut s, rubrics_served);
+    for q in ["limit=-1", "limit=abc"] {
+        let url = format!("{list_url}?{q}");
+        let ex = s.get(&url);
+        s.judge_error(2, &ex, 400, &["invalid_selection_field"], q);
+    }
+    paging(&mut s, &list_url, doc_ids.len());
+    query::links(&mut s, &list_url);
+    query::sort(&mut s, &list_url, &list);
+    query::filter(&mut s, &list_url, &list);
+    query::fields(&mut s, &list_url, &list);
+    uris(&mut s);
+    if v == Version::V1p1 {
+        query::discovery(&mut s);
+    }
+    Ok(finish(s, ""))
+}
 
-    // authentication
+/// The identifiers of the documents of a `/CFDocuments` body.
+pub(super) fn identifiers(list: &Value) -> Vec<String> {
+    list.get("CFDocuments")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|d| {
+                    d.get("identifier")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Obtains the token and judges `auth`. `Ok(Some(why))`: the provider refused every call.
+fn authenticate(s: &mut Suite, list_url: &str) -> Result<Option<String>, String> {
     let mut refused = false;
-    match &opts.auth {
+    match &s.opts.auth {
         Auth::Anonymous => {}
         Auth::Token(t) => s.bearer = Some(t.clone()),
         Auth::Client {
@@ -54,7 +108,7 @@ pub fn run(opts: &Options) -> Result<DocReport, String> {
             }
         },
     }
-    let anon = s.http.get(&list_url, None);
+    let anon = s.http.get(list_url, None);
     if let Some(e) = &anon.error {
         return Err(format!("cannot fetch {list_url}: {e}"));
     }
@@ -79,20 +133,27 @@ pub fn run(opts: &Options) -> Result<DocReport, String> {
                 anon.evidence(),
             ));
         }
-        let report = finish(s, "the provider refused every call: no usable credentials");
-        return Ok(report);
+        return Ok(Some(
+            "the provider refused every call: no usable credentials".into(),
+        ));
     } else {
         s.auth.skip = Some(
             "public provider: no credentials configured and anonymous calls are answered".into(),
         );
     }
+    if refused {
+        s.bearer = None;
+    }
+    Ok(None)
+}
 
-    // the document list
-    let list = s.get(&list_url);
+/// Fetches and judges `/CFDocuments`. `Ok(Err(why))`: nothing more can be judged.
+fn document_list(s: &mut Suite, list_url: &str) -> Result<Result<Value, String>, String> {
+    let list = s.get(list_url);
     if let Some(e) = &list.error {
         return Err(format!("cannot fetch {list_url}: {e}"));
     }
-    if s.bearer.is_some() && !refused {
+    if s.bearer.is_some() {
         if list.status == 200 {
             s.auth
                 .passes
@@ -109,45 +170,39 @@ pub fn run(opts: &Options) -> Result<DocReport, String> {
             format!("GET /CFDocuments: HTTP {}", list.status),
             list.evidence(),
         ));
-        return Ok(finish(s, "GET /CFDocuments failed"));
+        return Ok(Err("GET /CFDocuments failed".into()));
     }
-    let Some(list_body) = list.json() else {
+    let Some(body) = list.json() else {
         s.endpoints.fails.push((
             "GET /CFDocuments: the body is not JSON".into(),
             list.evidence(),
         ));
-        return Ok(finish(s, "GET /CFDocuments returned no JSON"));
+        return Ok(Err("GET /CFDocuments returned no JSON".into()));
     };
-    s.endpoints.passes.push(list_url.clone());
+    s.endpoints.passes.push(list_url.to_owned());
     *s.exercised.entry("CFDocuments (list)").or_default() += 1;
-    s.validate(&list, "CFDocumentSet.Type", &list_body);
-    let doc_ids: Vec<String> = list_body
-        .get("CFDocuments")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|d| {
-                    d.get("identifier")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    s.validate(&list, "getAllCFDocuments", &body);
+    Ok(Ok(body))
+}
 
-    // walk every document
+/// Walks every document: its package, what the package references, its rubrics. Returns
+/// whether the provider served a CFRubric.
+fn walk(s: &mut Suite, doc_ids: &[String]) -> bool {
     let mut rubric_refs = 0usize;
-    for doc in &doc_ids {
+    for doc in doc_ids {
         if s.budget == 0 {
             break;
         }
-        s.fetch_known("CFDocuments", "CFDocument.Type", doc);
-        let Some(pkg) = s.fetch_known("CFPackages", "CFPackage.Type", doc) else {
+        s.fetch_known("CFDocuments", "getCFDocument", doc);
+        let Some(pkg) = s.fetch_known("CFPackages", "getCFPackage", doc) else {
             continue;
         };
-        let pkg_url = s.url(&format!("{BASE_PATH}/CFPackages/{doc}"));
+        let pkg_url = s.api(&format!("CFPackages/{doc}"));
         let bytes = serde_json::to_vec(&pkg).unwrap_or_default();
-        let nested = crate::check(&pkg_url, &bytes, &crate::Options::default());
+        let mut nested = crate::check(&pkg_url, &bytes, &crate::Options::default());
+        if s.v == Version::V1p1 {
+            one_schema_per_version(&mut nested);
+        }
         if nested.passed() {
             s.integrity
                 .passes
@@ -160,9 +215,9 @@ pub fn run(opts: &Options) -> Result<DocReport, String> {
         }
         s.nested.push(nested);
         let refs = references(&pkg);
-        for (ep, def) in ENDPOINTS.iter().skip(2) {
+        for (ep, op) in ENDPOINTS.iter().skip(2) {
             for id in refs.get(ep).into_iter().flatten() {
-                s.fetch_known(ep, def, id);
+                s.fetch_known(ep, op, id);
             }
         }
         for id in refs.get("CFRubrics").into_iter().flatten() {
@@ -171,32 +226,7 @@ pub fn run(opts: &Options) -> Result<DocReport, String> {
                 break;
             }
             s.budget -= 1;
-            let url = s.url(&format!("{BASE_PATH}/CFRubrics/{}", http::enc(id)));
-            let ex = s.get(&url);
-            match (ex.status, ex.json()) {
-                (200, Some(b)) => {
-                    s.rubrics.passes.push(url.clone());
-                    s.validate(&ex, "CFRubric.Type", &b);
-                }
-                // Rubrics are optional: not offered (404 / 405 / 501) is a warning; offered
-                // but broken (5xx, a 200 that is not JSON, a transport error) is a failure.
-                (404 | 405 | 501, _) => s.rubrics.warns.push((
-                    format!(
-                        "CFRubric {id} is in the package but the provider does not serve CFRubrics (HTTP {})",
-                        ex.status
-                    ),
-                    ex.evidence(),
-                )),
-                _ => s.rubrics.fails.push((
-                    format!(
-                        "CFRubric {id} is in the package but GET /CFRubrics/{id} gave {}",
-                        ex.error
-                            .clone()
-                            .unwrap_or_else(|| format!("HTTP {}", ex.status))
-                    ),
-                    ex.evidence(),
-                )),
-            }
+            rubric(s, id);
         }
     }
     if doc_ids.is_empty() {
@@ -220,11 +250,65 @@ pub fn run(opts: &Options) -> Result<DocReport, String> {
             None => m,
         });
     }
+    !s.rubrics.passes.is_empty()
+}
 
-    // unknown and malformed identifiers, on every required endpoint
+/// In a CASE 1.1 run the package's schema is the 1.1 getCFPackage schema, judged by
+/// `case11.provider.schema`; the nested `case.package.schema` (the 1.0 `CFPackage.Type`, which
+/// forbids the 1.1 properties) is skipped with that reason.
+fn one_schema_per_version(nested: &mut DocReport) {
+    for c in nested
+        .checks
+        .iter_mut()
+        .filter(|c| c.id == crate::checks::SCHEMA.id)
+    {
+        c.verdict = Verdict::Skip;
+        c.message = "CASE 1.1 package: its schema is the CASE 1.1 getCFPackage payload schema, judged by case11.provider.schema (case.package.schema is the CASE 1.0 CFPackage.Type)".into();
+        c.evidence.clear();
+    }
+}
+
+/// One referenced CFRubric.
+fn rubric(s: &mut Suite, id: &str) {
+    let url = s.api(&format!("CFRubrics/{}", http::enc(id)));
+    let ex = s.get(&url);
+    match (ex.status, ex.json()) {
+        (200, Some(b)) => {
+            s.rubrics.passes.push(url.clone());
+            s.validate(&ex, "getCFRubric", &b);
+        }
+        // Rubrics are optional: not offered (404 / 405 / 501) is a warning; offered
+        // but broken (5xx, a 200 that is not JSON, a transport error) is a failure.
+        (404 | 405 | 501, _) => s.rubrics.warns.push((
+            format!(
+                "CFRubric {id} is in the package but the provider does not serve CFRubrics (HTTP {})",
+                ex.status
+            ),
+            ex.evidence(),
+        )),
+        _ => s.rubrics.fails.push((
+            format!(
+                "CFRubric {id} is in the package but GET /CFRubrics/{id} gave {}",
+                ex.error
+                    .clone()
+                    .unwrap_or_else(|| format!("HTTP {}", ex.status))
+            ),
+            ex.evidence(),
+        )),
+    }
+}
+
+/// Unknown and malformed identifiers on every endpoint that takes one (CFRubrics too when the
+/// provider serves rubrics).
+fn identifier_errors(s: &mut Suite, rubrics_served: bool) {
     let unknown = random_uuid();
-    for (ep, _) in ENDPOINTS {
-        let url = s.url(&format!("{BASE_PATH}/{ep}/{unknown}"));
+    let mut eps: Vec<&str> = ENDPOINTS.iter().map(|(e, _)| *e).collect();
+    if rubrics_served {
+        eps.push("CFRubrics");
+    }
+    let invalid = s.v.invalid_uuid();
+    for ep in eps {
+        let url = s.api(&format!("{ep}/{unknown}"));
         let ex = s.get(&url);
         s.judge_error(
             0,
@@ -233,22 +317,10 @@ pub fn run(opts: &Options) -> Result<DocReport, String> {
             &["unknownobject"],
             &format!("{ep}/{{random UUID}}"),
         );
-    }
-    for (ep, _) in ENDPOINTS.iter().take(3) {
-        let url = s.url(&format!("{BASE_PATH}/{ep}/not-a-uuid"));
+        let url = s.api(&format!("{ep}/not-a-uuid"));
         let ex = s.get(&url);
-        s.judge_error(1, &ex, 404, &["invaliduuid"], &format!("{ep}/not-a-uuid (1.0 OpenAPI, 404 response of getCF*: \"an invalid UUID has been supplied\", codeMinor invaliduuid)"));
+        s.judge_error(1, &ex, 404, &[invalid], &format!("{ep}/not-a-uuid (404 response of every getCF* operation: \"an invalid UUID has been supplied\", codeMinor {invalid})"));
     }
-    // bad query parameters
-    for q in ["limit=-1", "limit=abc"] {
-        let url = format!("{list_url}?{q}");
-        let ex = s.get(&url);
-        s.judge_error(2, &ex, 400, &["invalid_selection_field"], q);
-    }
-
-    paging(&mut s, &list_url, doc_ids.len());
-    uris(&mut s);
-    Ok(finish(s, ""))
 }
 
 pub(super) fn paging(s: &mut Suite, list_url: &str, listed: usize) {
@@ -395,27 +467,41 @@ pub(super) fn uris(s: &mut Suite) {
 
 pub(super) fn finish(s: Suite, stopped: &str) -> DocReport {
     let mut report = DocReport::new(s.base.clone());
-    report.kind = KIND.to_owned();
+    report.kind = s.v.kind().to_owned();
     let stop = |mut a: Acc| {
         if !stopped.is_empty() && a.skip.is_none() {
             a.skip = Some(stopped.to_owned());
         }
         a
     };
-    let results = vec![
+    let label = s.v.label();
+    let mut results = vec![
         stop(s.auth).finish("authentication enforced"),
         stop(s.endpoints).finish("every fetched endpoint answered 200"),
-        stop(s.schema).finish("every payload validates against its CASE 1.0 OpenAPI schema"),
+        stop(s.schema).finish(&format!(
+            "every payload validates against its CASE {label} schema"
+        )),
         stop(s.declared).finish("no undeclared properties"),
         stop(s.content_type).finish("every body served as application/json"),
-        stop(s.unknown).finish("404 failure/unknownobject on every required endpoint"),
-        stop(s.malformed).finish("404 failure/invaliduuid"),
+        stop(s.unknown)
+            .finish("404 failure/unknownobject on every endpoint that takes an identifier"),
+        stop(s.malformed).finish(&format!(
+            "404 failure/{} on every endpoint that takes an identifier",
+            s.v.invalid_uuid()
+        )),
         stop(s.bad_param).finish("400 failure/invalid_selection_field"),
         stop(s.paging).finish("paging headers present and consistent"),
+        stop(s.links).finish("every Link relation names the right page"),
+        stop(s.sort).finish("sorted as asked"),
+        stop(s.filter).finish("filtered as asked"),
+        stop(s.fields).finish("only the selected fields"),
         stop(s.uris).finish("every uri on the target host resolves to its object"),
         stop(s.rubrics).finish("every referenced CFRubric is served"),
         stop(s.integrity).finish("every fetched CFPackage passed the integrity checks"),
     ];
+    if s.v == Version::V1p1 {
+        results.push(stop(s.discovery).finish("the discovery file is served"));
+    }
     report.checks = results;
     report.nested = s.nested;
     report
