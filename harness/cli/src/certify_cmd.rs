@@ -132,6 +132,10 @@ pub struct CertifyArgs {
     /// Consumer roles: the test account the login page accepts (USER:PASSWORD).
     #[arg(long, value_name = "USER:PASSWORD")]
     test_login: Option<String>,
+    /// Consumer read roles: the consumer claims error handling; the harness injects a 401 and a
+    /// 429 into getCredentials and judges `error-handling` (skipped without it).
+    #[arg(long)]
+    inject_errors: bool,
     /// Issuer role: judge validity windows at this instant (RFC 3339) instead of now.
     #[arg(long, value_name = "RFC3339")]
     now: Option<String>,
@@ -277,6 +281,7 @@ fn consumer_role(a: &CertifyArgs, role: consumer::Role) -> Result<Vec<DocReport>
     o.listen = a.listen;
     o.public_base = a.public_url.clone();
     o.wait = Duration::from_secs(a.wait.max(1));
+    o.inject_errors = a.inject_errors;
     if let Some(l) = &a.test_login {
         let (u, p) = l
             .split_once(':')

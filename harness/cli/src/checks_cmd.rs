@@ -95,6 +95,10 @@ pub const SHOWN_FILES: &[(&str, &str)] = &[
         "vectors",
         include_str!("../../../reports/shown/vectors.json"),
     ),
+    (
+        "wallet.consumer",
+        include_str!("../../../reports/shown/wallet.consumer.json"),
+    ),
 ];
 
 /// Everything the committed records show, by check ID.

@@ -312,7 +312,7 @@ fn baseline(campaign: &Campaign, spec: &TargetSpec) -> Result<(), String> {
     Ok(())
 }
 
-/// The campaign's figures: speed, expectations met, the slowest case.
+/// The campaign's figures: speed, expectations met, the slowest case, where the time went.
 fn print_summary(sm: &wellspring_fuzz::Summary) {
     println!(
         "{} cases in {:.1} s: {:.0} cases/s",
@@ -339,6 +339,9 @@ fn print_summary(sm: &wellspring_fuzz::Summary) {
             "  slowest case: {:.0} ms (case {case}, {kind})",
             took.as_secs_f64() * 1000.0
         );
+    }
+    if !sm.kind_time.is_empty() {
+        println!("  most time: {}", sm.busiest_kinds(5));
     }
     if sm.not_run > 0 {
         println!("  {} case(s) could not be run", sm.not_run);

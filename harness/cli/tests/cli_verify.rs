@@ -37,6 +37,7 @@ const ALL_IDS: &[&str] = &[
     "ob3.proof.vc-jwt",
     "ob3.proof.vc-jwt.claims",
     "ob3.proof.controller",
+    "ob3.refresh",
     "ob3.validity.valid-from",
     "ob3.validity.valid-until",
     "ob3.status",

@@ -5,6 +5,7 @@
 
 pub mod layout;
 pub mod provider;
+pub mod tls;
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

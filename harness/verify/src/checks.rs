@@ -135,6 +135,13 @@ check!(
     concat!("https://www.imsglobal.org/spec/ob/v3p0/", "#dereference"),
     "the proof's key is bound to the issuer (issuer authenticated); warns when not, fails with --require-bound-key"
 );
+// Refresh (OB 3.0 verification step 3)
+check!(
+    REFRESH,
+    "ob3.refresh",
+    concat!("https://www.imsglobal.org/spec/ob/v3p0/", "#verification"),
+    "1EdTechCredentialRefresh: refreshed once (--online); the refreshed credential is the same one, conforms, and is signed by the issuer"
+);
 // 7. Validity window
 check!(
     VALID_FROM,
@@ -223,6 +230,7 @@ pub const ALL: &[CheckDef] = &[
     PROOF_JWT,
     PROOF_JWT_CLAIMS,
     PROOF_CONTROLLER,
+    REFRESH,
     VALID_FROM,
     VALID_UNTIL,
     STATUS,

@@ -67,6 +67,9 @@ pub struct Options {
     pub loader: loader::ContextLoader,
     /// Status list documents given offline (`--status-file URL=PATH`): URL → document text.
     pub status_files: HashMap<String, String>,
+    /// Refreshed credentials given offline (`refreshService` URL → the credential's text), as a
+    /// 1EdTechCredentialRefresh service would answer; without one, a refresh needs `fetch`.
+    pub refresh_files: HashMap<String, String>,
     /// Fetches status lists and remote schemas when `--online`.
     pub fetch: Option<loader::Fetch>,
     pub recipient: Option<Recipient>,
@@ -89,6 +92,7 @@ impl Options {
             keys: keys::KeyRing::new(),
             loader: loader::ContextLoader::offline(),
             status_files: HashMap::new(),
+            refresh_files: HashMap::new(),
             fetch: None,
             recipient: None,
             max_bytes: DEFAULT_MAX_BYTES,
@@ -106,7 +110,7 @@ impl Options {
         self
     }
 
-    /// Allows the network for contexts, keys, status lists and schemas.
+    /// Allows the network for contexts, keys, status lists, schemas and credential refresh.
     pub fn with_network(mut self, fetch: loader::Fetch) -> Self {
         self.loader = loader::ContextLoader::online(fetch.clone());
         self.keys = self.keys.with_fetch(fetch.clone());

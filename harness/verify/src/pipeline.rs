@@ -17,12 +17,14 @@ use crate::Options;
 use wellspring_report::{CheckResult, DocReport, Verdict};
 
 mod proof;
+mod refresh;
 mod related;
 mod schema_checks;
 mod validity;
 
 use proof::*;
 pub(crate) use proof::{bind, Binding};
+use refresh::*;
 use related::*;
 use schema_checks::*;
 use validity::*;
@@ -285,7 +287,93 @@ fn verify_credential(
     level: usize,
     top: bool,
 ) {
-    // 3. Type (first: it decides which schema and context apply).
+    // 1–2. Conformance and proof (type, context, schema, subject, proof).
+    let kind = conform_and_prove(r, cred, jwt, opts);
+
+    // 3. Refresh, once, after the proof check. An authentic refreshed credential is the one
+    // the later steps judge; otherwise the original stands.
+    let refreshed = refresh(r, cred, opts);
+    let (cred, jwt) = match &refreshed {
+        Some(x) => (&x.cred, x.jwt.as_ref()),
+        None => (cred, jwt),
+    };
+
+    // 7. Validity window.
+    validity(r, cred, jwt, form_of(cred), opts);
+
+    // 8. Status.
+    credential_status(r, cred, opts);
+
+    // 9. Endorsements.
+    endorsements(r, cred, opts, level);
+
+    // 10. Recipient.
+    if top {
+        recipient(r, cred, opts);
+    }
+
+    // CLR 2.0: bundled credentials and associations.
+    if kind == Kind::Clr {
+        clr(r, cred, opts, level);
+    }
+}
+
+/// The JSON-LD form a credential's first context selects (VC 1.1 or 2.0).
+fn form_of(cred: &Value) -> Form {
+    if contexts(cred).first().map(String::as_str) == Some(VC_V1) {
+        Form::V1
+    } else {
+        Form::V2
+    }
+}
+
+/// OB 3.0 verification steps 1–2 on one credential: type, context, schema, subject, proof.
+/// Run on the credential given and again on a refreshed one (step 3).
+fn conform_and_prove(
+    r: &mut DocReport,
+    cred: &Value,
+    jwt: Option<&DecodedJwt>,
+    opts: &Options,
+) -> Kind {
+    // Type (first: it decides which schema and context apply).
+    let kind = credential_type(r, cred, jwt);
+    let form = form_of(cred);
+
+    // Context; its canonical form is reused by the Data Integrity proof check.
+    let canon = context_step(r, cred, kind, opts);
+
+    // Schema.
+    let main_schema = match kind {
+        Kind::Clr => schema::CLR_CREDENTIAL,
+        Kind::Endorsement => schema::OB_ENDORSEMENT_CREDENTIAL,
+        _ => schema::OB_ACHIEVEMENT_CREDENTIAL,
+    };
+    let schema_def = if kind == Kind::Clr {
+        &checks::SCHEMA_CLR
+    } else {
+        &checks::SCHEMA_OB
+    };
+    let schema_ok = schema_check(r, schema_def, main_schema, form, cred);
+    declared_schemas(r, cred, form, main_schema, schema_ok, opts);
+
+    // Subject.
+    subject_step(r, cred);
+
+    // Proof.
+    let issuer = jwt::issuer_id(cred).map(str::to_owned);
+    proofs(
+        r,
+        cred,
+        jwt,
+        canon.and_then(Result::ok),
+        issuer.as_deref(),
+        opts,
+    );
+    kind
+}
+
+/// The credential kind from `type` (reported under `ob3.type`) and the report's kind label.
+fn credential_type(r: &mut DocReport, cred: &Value, jwt: Option<&DecodedJwt>) -> Kind {
     let ts = types(cred);
     let kind = if ts.iter().any(|t| t == "ClrCredential") {
         Some(Kind::Clr)
@@ -298,32 +386,10 @@ fn verify_credential(
     } else {
         None
     };
-    let proof_label = match jwt {
-        Some(j) => format!(
-            "VC-JWT {}",
-            j.header.get("alg").and_then(Value::as_str).unwrap_or("?")
-        ),
-        // every proof of a proof set, in order: "eddsa-rdfc-2022 + ecdsa-sd-2023"
-        None => {
-            let suites: Vec<&str> = as_list(cred.get("proof"))
-                .iter()
-                .map(|p| {
-                    p.get("cryptosuite")
-                        .or_else(|| p.get("type"))
-                        .and_then(Value::as_str)
-                        .unwrap_or("unnamed proof")
-                })
-                .collect();
-            if suites.is_empty() {
-                "no proof".to_owned()
-            } else {
-                suites.join(" + ")
-            }
-        }
-    };
     r.kind = format!(
-        "{} ({proof_label})",
-        kind.map(Kind::name).unwrap_or("unknown credential type")
+        "{} ({})",
+        kind.map(Kind::name).unwrap_or("unknown credential type"),
+        proof_label(cred, jwt)
     );
     let has_vc = ts.iter().any(|t| t == "VerifiableCredential");
     match (has_vc, kind) {
@@ -332,15 +398,42 @@ fn verify_credential(
             "type must contain VerifiableCredential and one of OpenBadgeCredential, AchievementCredential, EndorsementCredential, ClrCredential; found {ts:?}"
         )).at("/type", "type", cred.get("type").cloned().unwrap_or(Value::Null))),
     }
-    let kind = kind.unwrap_or(Kind::OpenBadge);
+    kind.unwrap_or(Kind::OpenBadge)
+}
 
-    // 2. Context.
-    let ctx = contexts(cred);
-    let form = if ctx.first().map(String::as_str) == Some(VC_V1) {
-        Form::V1
+/// "VC-JWT RS256", or every proof of a proof set, in order: "eddsa-rdfc-2022 + ecdsa-sd-2023".
+fn proof_label(cred: &Value, jwt: Option<&DecodedJwt>) -> String {
+    if let Some(j) = jwt {
+        return format!(
+            "VC-JWT {}",
+            j.header.get("alg").and_then(Value::as_str).unwrap_or("?")
+        );
+    }
+    let suites: Vec<&str> = as_list(cred.get("proof"))
+        .iter()
+        .map(|p| {
+            p.get("cryptosuite")
+                .or_else(|| p.get("type"))
+                .and_then(Value::as_str)
+                .unwrap_or("unnamed proof")
+        })
+        .collect();
+    if suites.is_empty() {
+        "no proof".to_owned()
     } else {
-        Form::V2
-    };
+        suites.join(" + ")
+    }
+}
+
+/// The context checks; the canonical form of the credential without its proof when its
+/// contexts could be loaded.
+fn context_step(
+    r: &mut DocReport,
+    cred: &Value,
+    kind: Kind,
+    opts: &Options,
+) -> Option<Result<Vec<String>, CanonError>> {
+    let ctx = contexts(cred);
     base_context(r, &ctx);
     let (std_ok, std_name) = if kind == Kind::Clr {
         (ctx.iter().any(|c| is_clr_context(c)), "CLR 2.0")
@@ -363,11 +456,26 @@ fn verify_credential(
             .at("/@context", "@context", Value::from(ctx.clone())),
         );
     }
+    let canon = if known_contexts(r, &ctx, opts) {
+        let mut unsecured = cred.clone();
+        if let Some(o) = unsecured.as_object_mut() {
+            o.remove("proof");
+        }
+        Some(canonical_nquads(&unsecured, &opts.loader))
+    } else {
+        None
+    };
+    context_terms(r, &canon);
+    canon
+}
+
+/// `ob3.context.known`: whether every context can be loaded (pinned, or fetched online).
+fn known_contexts(r: &mut DocReport, ctx: &[String], opts: &Options) -> bool {
     let unknown: Vec<&String> = ctx
         .iter()
         .filter(|c| !c.starts_with('(') && !is_known_offline(c))
         .collect();
-    let contexts_loadable = if unknown.is_empty() {
+    if unknown.is_empty() {
         r.push(res(
             &checks::CONTEXT_KNOWN,
             Verdict::Pass,
@@ -390,23 +498,15 @@ fn verify_credential(
             "unknown remote context(s) {unknown:?}: not fetched offline (use --online to fetch)"
         ),
             )
-            .at("/@context", "@context", Value::from(ctx.clone())),
+            .at("/@context", "@context", Value::from(ctx.to_vec())),
         );
         false
-    };
-
-    // Canonical form of the credential without its proof: judges the terms, and is reused
-    // by the Data Integrity proof check.
-    let mut unsecured = cred.clone();
-    if let Some(o) = unsecured.as_object_mut() {
-        o.remove("proof");
     }
-    let canon = if contexts_loadable {
-        Some(canonical_nquads(&unsecured, &opts.loader))
-    } else {
-        None
-    };
-    match &canon {
+}
+
+/// `ob3.context.terms` from the canonicalization's outcome.
+fn context_terms(r: &mut DocReport, canon: &Option<Result<Vec<String>, CanonError>>) {
+    match canon {
         None => r.push(res(
             &checks::CONTEXT_TERMS,
             Verdict::Skip,
@@ -426,24 +526,11 @@ fn verify_credential(
         )),
         Some(Err(e)) => r.push(res(&checks::CONTEXT_TERMS, Verdict::Fail, e.to_string())),
     }
+}
 
-    // 4. Schema.
-    let main_schema = match kind {
-        Kind::Clr => schema::CLR_CREDENTIAL,
-        Kind::Endorsement => schema::OB_ENDORSEMENT_CREDENTIAL,
-        _ => schema::OB_ACHIEVEMENT_CREDENTIAL,
-    };
-    let schema_def = if kind == Kind::Clr {
-        &checks::SCHEMA_CLR
-    } else {
-        &checks::SCHEMA_OB
-    };
-    let schema_ok = schema_check(r, schema_def, main_schema, form, cred);
-    declared_schemas(r, cred, form, main_schema, schema_ok, opts);
-
-    // 5. Subject.
-    let subject = cred.get("credentialSubject");
-    match subject {
+/// `ob3.subject.identifier`: the subject has an id or an identifier.
+fn subject_step(r: &mut DocReport, cred: &Value) {
+    match cred.get("credentialSubject") {
         Some(Value::Object(s)) => {
             let id = s.get("id").and_then(Value::as_str);
             let idents = as_list(s.get("identifier")).len();
@@ -480,22 +567,10 @@ fn verify_credential(
             ),
         )),
     }
+}
 
-    // 6. Proof.
-    let issuer = jwt::issuer_id(cred).map(str::to_owned);
-    proofs(
-        r,
-        cred,
-        jwt,
-        canon.and_then(Result::ok),
-        issuer.as_deref(),
-        opts,
-    );
-
-    // 7. Validity window.
-    validity(r, cred, jwt, form, opts);
-
-    // 8. Status.
+/// Step 8: every `credentialStatus` entry.
+fn credential_status(r: &mut DocReport, cred: &Value, opts: &Options) {
     let cid = cred.get("id").and_then(Value::as_str);
     let issuer_id = match cred.get("issuer") {
         Some(Value::String(s)) => Some(s.as_str()),
@@ -523,19 +598,6 @@ fn verify_credential(
                 opts,
             ),
         }
-    }
-
-    // 9. Endorsements.
-    endorsements(r, cred, opts, level);
-
-    // 10. Recipient.
-    if top {
-        recipient(r, cred, opts);
-    }
-
-    // CLR 2.0: bundled credentials and associations.
-    if kind == Kind::Clr {
-        clr(r, cred, opts, level);
     }
 }
 

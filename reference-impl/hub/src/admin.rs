@@ -1,17 +1,19 @@
-//! The hub's admin API (`POST /admin/results`, `POST /admin/revoke`, bearer token) and the
-//! revocation status list it maintains (`GET /status/1`).
+//! The hub's admin API (`POST /admin/results`, `POST /admin/revoke`, bearer token), the
+//! revocation status list it maintains (`GET /status/1`) and the refresh service of what it
+//! issues (`GET /refresh/{id}`).
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 use wellspring_obapi::imsx;
 
 use crate::issue::Format;
-use crate::server::{json_ok, Hub, HubError};
+use crate::server::{json_ok, Hub, HubError, Refresh};
+use wellspring_serverkit::limit::{too_many, ClientAddr};
 
 type S = State<Arc<Hub>>;
 
@@ -104,6 +106,61 @@ pub(crate) async fn admin_results(State(h): S, headers: HeaderMap, body: Bytes) 
             "pending": o.pending.iter().map(|(s, m)| json!({"achievement": s, "missing": m})).collect::<Vec<_>>(),
             "unmatched": o.unmatched,
         })),
+        Ok(Err(HubError::NotFound(e))) => imsx(StatusCode::NOT_FOUND, "not_found", &e),
+        Ok(Err(HubError::Invalid(e))) => imsx(StatusCode::BAD_REQUEST, "invalid_data", &e),
+        Ok(Err(HubError::Internal(e))) => imsx(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_server_error",
+            &e,
+        ),
+        Err(e) => imsx(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_server_error",
+            &e.to_string(),
+        ),
+    }
+}
+
+/// Longest credential id a refresh request may name.
+const MAX_REFRESH_ID: usize = 512;
+
+/// `GET /refresh/{id}` (1EdTech VCCR 1.0, `1EdTechCredentialRefresh`): the credential `id` as
+/// it stands now, signed again; 410 Gone for a revoked credential (its status list says so
+/// too), 404 for an id the hub did not issue. Public, like the status list: limited per client
+/// address, since every answer is signed.
+pub(crate) async fn refresh(
+    State(h): S,
+    ClientAddr(client): ClientAddr,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(wait) = h.refresh_limit.check(&client) {
+        return too_many(wait);
+    }
+    if id.len() > MAX_REFRESH_ID {
+        return imsx(StatusCode::NOT_FOUND, "not_found", "no such credential");
+    }
+    let hub = h.clone();
+    let done = tokio::task::spawn_blocking(move || hub.refresh(&id)).await;
+    match done {
+        Ok(Ok(Refresh::Current(v))) => {
+            let mut r = json_ok(&v);
+            r.headers_mut().insert(
+                "content-type",
+                HeaderValue::from_static("application/vc+ld+json"),
+            );
+            r.headers_mut()
+                .insert("cache-control", HeaderValue::from_static("no-store"));
+            r
+        }
+        Ok(Ok(Refresh::Revoked(e))) => imsx(
+            StatusCode::GONE,
+            "gone",
+            &format!(
+                "credential {} was revoked{}: it is not refreshed",
+                e.credential_id,
+                e.reason.map(|r| format!(" ({r})")).unwrap_or_default()
+            ),
+        ),
         Ok(Err(HubError::NotFound(e))) => imsx(StatusCode::NOT_FOUND, "not_found", &e),
         Ok(Err(HubError::Invalid(e))) => imsx(StatusCode::BAD_REQUEST, "invalid_data", &e),
         Ok(Err(HubError::Internal(e))) => imsx(

@@ -292,6 +292,33 @@ pub fn clr(
     })
 }
 
+/// Where the hub answers refresh requests (1EdTech VCCR 1.0, `1EdTechCredentialRefresh`): the
+/// credential id follows, percent-encoded.
+pub const REFRESH_PATH: &str = "/refresh";
+
+/// The refresh URL of the credential `id`.
+pub fn refresh_url(base: &str, id: &str) -> String {
+    let enc: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
+    format!("{}{REFRESH_PATH}/{enc}", base.trim_end_matches('/'))
+}
+
+/// The `refreshService` every credential the hub issues carries.
+pub fn refresh_service(base: &str, id: &str) -> Value {
+    json!({"id": refresh_url(base, id), "type": "1EdTechCredentialRefresh"})
+}
+
+/// The credential as its refresh service answers it: the stored signed credential with the
+/// issuer's current profile, signed again now.
+pub fn refreshed(issuer: &Issuer, signed: &Value, now: &str) -> Result<Value, String> {
+    let mut c = signed.clone();
+    let o = c
+        .as_object_mut()
+        .ok_or("the stored credential is not a JSON object")?;
+    o.remove("proof");
+    o.insert("issuer".into(), issuer.profile());
+    issuer.sign(&c, now)
+}
+
 /// The path of the hub's (one) revocation status list under its public URL.
 pub const STATUS_LIST_PATH: &str = "/status/1";
 

@@ -46,6 +46,8 @@ pub struct Config {
     pub access_ttl: Duration,
     /// Rate limits (sign-in, registration, token).
     pub limits: wellspring_serverkit::limit::Limits,
+    /// Refresh requests (`GET /refresh/…`, each signs) per client address.
+    pub refresh_rate: wellspring_serverkit::limit::Rate,
 }
 
 impl Config {
@@ -61,8 +63,17 @@ impl Config {
             issuer_name: "Riverbend Community College".into(),
             access_ttl: Duration::from_secs(3600),
             limits: Default::default(),
+            refresh_rate: wellspring_serverkit::limit::Rate::per_minute(60),
         }
     }
+}
+
+/// A refresh service's answer.
+pub enum Refresh {
+    /// The credential as it stands now, signed again.
+    Current(Value),
+    /// Revoked: not refreshed.
+    Revoked(crate::store::StatusEntry),
 }
 
 /// The hub: store, issuer, catalog logic. Shared by the HTTP handlers and in-process callers.
@@ -77,6 +88,8 @@ pub struct Hub {
     /// The signed status list and the store's status revision it was built at: signed again
     /// only after a revocation, never per request.
     status_cache: std::sync::Mutex<Option<(i64, Arc<String>)>>,
+    /// Refresh requests per client address.
+    pub(crate) refresh_limit: Arc<wellspring_serverkit::limit::Limiter<std::net::IpAddr>>,
 }
 
 /// Why a hub operation failed.
@@ -259,6 +272,7 @@ impl Hub {
             let clr_index = self.store.status_index_for(&learner.clr_id, &[ob_index])?;
             let mut unsigned = issue::open_badge(&self.issuer, &learner, a, &id, &now);
             unsigned["credentialStatus"] = issue::status_entry(&list_url, ob_index);
+            unsigned["refreshService"] = issue::refresh_service(&self.base, &id);
             let signed = self
                 .issuer
                 .sign(&unsigned, &now)
@@ -305,6 +319,7 @@ impl Hub {
             out.program_complete = prog.is_some();
             let mut clr = issue::clr(&self.issuer, &learner, bundled, prog, &title, &now);
             clr["credentialStatus"] = issue::status_entry(&list_url, clr_index);
+            clr["refreshService"] = issue::refresh_service(&self.base, &learner.clr_id);
             let clr = self.issuer.sign(&clr, &now).map_err(HubError::Internal)?;
             let clr_text = clr.to_string();
             let iss = wellspring_obapi::normalize_id(&self.issuer.id);
@@ -386,6 +401,30 @@ impl Hub {
         let body = Arc::new(signed.to_string());
         *cache = Some((rev, body.clone()));
         Ok(body)
+    }
+
+    /// What the refresh service answers for the credential `credential_id`: the current
+    /// credential signed again, or that it was revoked. Blocking: signs.
+    pub fn refresh(&self, credential_id: &str) -> Result<Refresh, HubError> {
+        let unknown = || {
+            HubError::NotFound(format!(
+                "no credential issued by this hub has the id {:?}",
+                credential_id.trim()
+            ))
+        };
+        let entry = self
+            .store
+            .status_entry(credential_id)?
+            .ok_or_else(unknown)?;
+        if entry.revoked {
+            return Ok(Refresh::Revoked(entry));
+        }
+        let text = self.store.issued_json(credential_id)?.ok_or_else(unknown)?;
+        let signed: Value =
+            serde_json::from_str(&text).map_err(|e| HubError::Internal(e.to_string()))?;
+        let now = issue::now_text();
+        let fresh = issue::refreshed(&self.issuer, &signed, &now).map_err(HubError::Internal)?;
+        Ok(Refresh::Current(fresh))
     }
 
     /// Revokes a credential the hub issued (idempotent) and signs the new list.
@@ -537,6 +576,7 @@ pub async fn start(c: Config) -> Result<Running, String> {
         admin_token: admin_token.clone(),
         issuing: std::sync::Mutex::new(()),
         status_cache: std::sync::Mutex::new(None),
+        refresh_limit: wellspring_serverkit::limit::Limiter::shared(c.refresh_rate),
     });
     if c.demo {
         let h = hub.clone();
@@ -609,6 +649,7 @@ fn routes(hub: Arc<Hub>) -> Router {
         .route("/achievements", get(achievements))
         .route("/achievements/{slug}", get(achievement))
         .route(issue::STATUS_LIST_PATH, get(admin::status_list))
+        .route(&format!("{}/{{id}}", issue::REFRESH_PATH), get(admin::refresh))
         .route("/admin/results", post(admin::admin_results))
         .route("/admin/revoke", post(admin::admin_revoke))
         .route("/static/logo.svg", get(|| async {

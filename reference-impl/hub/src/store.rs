@@ -531,6 +531,31 @@ impl Store {
         Ok(free[rng.gen_range(0..free.len())])
     }
 
+    /// The signed JSON of a credential the hub issued, as last issued: an OpenBadgeCredential
+    /// (its award; JSON even when delivered as a VC-JWT) or a learner's current ClrCredential.
+    pub fn issued_json(&self, credential_id: &str) -> R<Option<String>> {
+        let db = self.db();
+        let id = credential_id.trim();
+        let award: Option<String> = db
+            .query_row(
+                "SELECT signed FROM award WHERE credential_id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if award.is_some() {
+            return Ok(award);
+        }
+        Ok(db
+            .query_row(
+                "SELECT c.body FROM credential c JOIN learner l ON l.id = c.learner
+                 WHERE l.clr_id = ?1 AND c.standard = 'clr' AND c.origin = 'issued' AND c.format = 'json'",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// The status entry of a credential the hub issued.
     pub fn status_entry(&self, credential_id: &str) -> R<Option<StatusEntry>> {
         Ok(self

@@ -54,9 +54,15 @@ fn hub_passes_every_provider_check_for_ob_and_clr_read_and_write() {
         let declared: Vec<&str> = provider::checks(std, role).iter().map(|c| c.id).collect();
         assert_eq!(ids, declared, "every check reported");
         for c in &rep.checks {
+            // the hub runs on http here: the TLS check has nothing to judge
+            let want = if c.id.ends_with(".provider.tls") {
+                Verdict::Skip
+            } else {
+                Verdict::Pass
+            };
             assert_eq!(
                 c.verdict,
-                Verdict::Pass,
+                want,
                 "{:?} {:?}: {} is {:?}: {}\n{shown}",
                 std,
                 role,

@@ -32,6 +32,9 @@ pub enum ConnectError {
     Provider(String),
     #[error("OAuth: {0}")]
     OAuth(String),
+    /// The API refused the access token (401): a refreshed token may still be accepted.
+    #[error("OAuth: {0}")]
+    Unauthorized(String),
 }
 
 type R<T> = Result<T, ConnectError>;
@@ -434,14 +437,48 @@ fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
     })
 }
 
+/// Longest `Retry-After` the wallet waits for (a busy provider asking for more is an error).
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(5);
+/// How many times one request is retried after 429 / 503 with `Retry-After`.
+const MAX_RETRIES: usize = 2;
+
+/// The wait a 429 / 503 answer asks for (`Retry-After` in seconds), when the wallet may wait.
+fn retry_after(r: &Reply) -> Option<Duration> {
+    if r.status != 429 && r.status != 503 {
+        return None;
+    }
+    let secs: u64 = r
+        .headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(1);
+    Some(Duration::from_secs(secs)).filter(|d| *d <= MAX_RETRY_AFTER)
+}
+
 async fn get_api(http: &Net, url: &str, token: &str) -> R<(reqwest::header::HeaderMap, Vec<u8>)> {
-    let r = http
-        .send(reqwest::Method::GET, url, |b| {
-            b.bearer_auth(token).header("accept", "application/json")
-        })
-        .await
-        .map_err(ConnectError::Net)?;
-    if r.status == 401 || r.status == 403 {
+    let mut tries = 0;
+    let r = loop {
+        let r = http
+            .send(reqwest::Method::GET, url, |b| {
+                b.bearer_auth(token).header("accept", "application/json")
+            })
+            .await
+            .map_err(ConnectError::Net)?;
+        match retry_after(&r) {
+            Some(wait) if tries < MAX_RETRIES => {
+                tries += 1;
+                tokio::time::sleep(wait).await;
+            }
+            _ => break r,
+        }
+    };
+    if r.status == 401 {
+        return Err(ConnectError::Unauthorized(
+            "the API answered HTTP 401: the token was refused".into(),
+        ));
+    }
+    if r.status == 403 {
         return Err(ConnectError::OAuth(format!(
             "the API answered HTTP {}: the token was refused",
             r.status
@@ -484,6 +521,33 @@ pub async fn fetch_credentials(http: &Net, p: &Provider, token: &str) -> R<Vec<F
         next = next_link(&headers);
     }
     Ok(out)
+}
+
+/// The OAuth context a token refresh needs.
+pub struct Refresher<'a> {
+    pub reg: &'a Registration,
+    pub redirect_uri: &'a str,
+}
+
+/// [`fetch_credentials`] with the tokens `t`; when the provider refuses the access token (401:
+/// revoked, or expired before the time it gave), refreshes it once with `t.refresh` and fetches
+/// again. `t` holds the tokens in use afterwards (the caller stores them when they changed).
+pub async fn fetch_credentials_refreshing(
+    http: &Net,
+    p: &Provider,
+    auth: &Refresher<'_>,
+    t: &mut Tokens,
+) -> R<Vec<Fetched>> {
+    match fetch_credentials(http, p, &t.access).await {
+        Err(ConnectError::Unauthorized(why)) => {
+            let Some(r) = t.refresh.clone() else {
+                return Err(ConnectError::Unauthorized(why));
+            };
+            *t = refresh(http, p, auth.reg, auth.redirect_uri, &r).await?;
+            fetch_credentials(http, p, &t.access).await
+        }
+        other => other,
+    }
 }
 
 /// getProfile.

@@ -39,7 +39,7 @@ fn wallet_host_passes_the_provider_suites_for_ob_and_clr() {
             .filter(|c| c.verdict == wellspring_report::Verdict::Pass)
             .count();
         assert!(
-            passed >= provider::checks(std, Role::Write).len() - 1,
+            passed >= provider::checks(std, Role::Write).len() - 2,
             "{std:?}: {passed} passed\n{text}"
         );
         let skipped: Vec<_> = report
@@ -48,9 +48,12 @@ fn wallet_host_passes_the_provider_suites_for_ob_and_clr() {
             .filter(|c| c.verdict == wellspring_report::Verdict::Skip)
             .map(|c| c.id)
             .collect();
-        // the expired-token check needs a token that expires within the wait; nothing else skips
+        // the expired-token check needs a token that expires within the wait, the TLS check an
+        // https target (this one is http on loopback); nothing else skips
         assert!(
-            skipped.iter().all(|id| id.ends_with("token-expired")),
+            skipped
+                .iter()
+                .all(|id| id.ends_with("token-expired") || id.ends_with(".provider.tls")),
             "{std:?} skipped {skipped:?}\n{text}"
         );
     }

@@ -29,6 +29,7 @@ use wellspring_report::{CheckDef, CheckResult, DocReport, Verdict};
 use crate::displayer;
 use crate::issuer::{IssuerStandard as Standard, CONFORMANCE_RECIPIENT};
 
+mod errors;
 mod judge;
 mod server;
 
@@ -53,6 +54,7 @@ wellspring_report::paired_checks! {
     CREDENTIALS: "get-credentials", OB_HOST, CLR_HOST, "getCredentials called with the access token";
     PAGING: "paging", OB_HOST, CLR_HOST, "every page of getCredentials fetched (the Link rel=next followed, or limit/offset walked)";
     PROFILE: "get-profile", OB_HOST, CLR_HOST, "getProfile called with the access token";
+    ERRORS: "error-handling", OB_HOST, CLR_HOST, "optional, when the consumer claims it (--inject-errors): after an injected 401 on getCredentials it gets a new token (refresh) and calls again; after an injected 429 on a later page it waits the Retry-After and fetches that page again";
     UPSERT: "upsert", OB_WRITE, CLR_WRITE, "upsertCredential sends a credential that verifies and is issued to conformance@imsglobal.org";
     PUT_PROFILE: "put-profile", OB_WRITE, CLR_WRITE, "putProfile (optional) sends a well-formed Profile";
 }
@@ -66,38 +68,16 @@ pub enum Role {
 
 /// The checks of a role, in report order.
 pub fn checks(std: Standard, role: Role) -> Vec<CheckDef> {
-    let all: [CheckDef; 11] = match std {
-        Standard::Ob30 => [
-            ob3::DISCOVERY,
-            ob3::REGISTER,
-            ob3::SCOPES,
-            ob3::PKCE,
-            ob3::STATE,
-            ob3::TOKEN,
-            ob3::CREDENTIALS,
-            ob3::PAGING,
-            ob3::PROFILE,
-            ob3::UPSERT,
-            ob3::PUT_PROFILE,
-        ],
-        Standard::Clr20 => [
-            clr2::DISCOVERY,
-            clr2::REGISTER,
-            clr2::SCOPES,
-            clr2::PKCE,
-            clr2::STATE,
-            clr2::TOKEN,
-            clr2::CREDENTIALS,
-            clr2::PAGING,
-            clr2::PROFILE,
-            clr2::UPSERT,
-            clr2::PUT_PROFILE,
-        ],
+    let d = match std {
+        Standard::Ob30 => OB3,
+        Standard::Clr20 => CLR2,
     };
-    match role {
-        Role::Read => all[..9].to_vec(),
-        Role::Write => [&all[..6], &all[9..]].concat(),
-    }
+    let common = [d.DISCOVERY, d.REGISTER, d.SCOPES, d.PKCE, d.STATE, d.TOKEN];
+    let own: &[CheckDef] = match role {
+        Role::Read => &[d.CREDENTIALS, d.PAGING, d.PROFILE, d.ERRORS],
+        Role::Write => &[d.UPSERT, d.PUT_PROFILE],
+    };
+    [&common[..], own].concat()
 }
 
 /// How a consumer run is set up.
@@ -118,6 +98,9 @@ pub struct Options {
     pub password: String,
     /// getCredentials page size (the consumer must follow paging).
     pub page_size: usize,
+    /// The consumer claims it handles provider errors (`--inject-errors`): the harness injects
+    /// a 401 and a 429 into getCredentials and judges `error-handling` (skipped otherwise).
+    pub inject_errors: bool,
 }
 
 impl Options {
@@ -132,6 +115,7 @@ impl Options {
             user: "conformance@imsglobal.org".into(),
             password: "wellspring-conformance".into(),
             page_size: 2,
+            inject_errors: false,
         }
     }
 }
@@ -146,6 +130,10 @@ struct Seen {
     content_type: Option<String>,
     body: Vec<u8>,
     status: u16,
+    /// When it arrived.
+    at: Instant,
+    /// The error the harness injected into its answer ("401", "429"), if any.
+    injected: Option<String>,
 }
 
 impl Seen {
@@ -216,6 +204,9 @@ struct Provider {
     tokens: HashMap<String, String>,
     refresh: HashMap<String, String>,
     counter: u64,
+    /// Which errors were injected already (each once).
+    injected_401: bool,
+    injected_429: bool,
 }
 
 struct Shared {
@@ -235,7 +226,20 @@ impl Shared {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&h[..24])
     }
 
-    fn record(&self, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8], status: u16) {
+    fn record(
+        &self,
+        method: &Method,
+        uri: &Uri,
+        headers: &HeaderMap,
+        body: &[u8],
+        resp: &Response,
+    ) {
+        let status = resp.status().as_u16();
+        let injected = resp
+            .headers()
+            .get(errors::INJECTED_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let query = uri.query().map(|q| form(q.as_bytes())).unwrap_or_default();
         let h = |n: &str| {
             headers
@@ -252,6 +256,8 @@ impl Shared {
             content_type: h("content-type"),
             body: body.to_vec(),
             status,
+            at: Instant::now(),
+            injected,
         });
         p.last = Some(Instant::now());
     }

@@ -24,12 +24,14 @@ mod discovery;
 mod lifecycle;
 mod negative;
 mod resources;
+mod tls;
 mod write;
 
 use authorization::*;
 use discovery::*;
 use lifecycle::*;
 use resources::*;
+pub use tls::tls_result;
 use write::*;
 pub use write::{lost_values, upsert_payloads};
 
@@ -42,6 +44,9 @@ const RFC6749_CODE_BINDING: &str = "https://www.rfc-editor.org/rfc/rfc6749#secti
 const RFC6749_REFRESH: &str = "https://www.rfc-editor.org/rfc/rfc6749#section-6";
 /// RFC 9110 §15.5.6: 405 for a method the resource does not support.
 const RFC9110_405: &str = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6";
+/// API endpoints: secured requests travel over TLS 1.2 or 1.3 (the requirement tables quote it).
+const OB_TLS: &str = "https://www.imsglobal.org/spec/ob/v3p0/#api-endpoints";
+const CLR_TLS: &str = "https://www.imsglobal.org/spec/clr/v2p0/#api-endpoints";
 const OB_SEC: &str = "https://www.imsglobal.org/spec/ob/v3p0/#api-security";
 const OB_PAGING: &str = "https://www.imsglobal.org/spec/ob/v3p0/#paging";
 const OB_EQ: &str = "https://www.imsglobal.org/spec/ob/v3p0/#credential-equality-and-comparison";
@@ -54,6 +59,7 @@ const CLR_VERIFY: &str = "https://www.imsglobal.org/spec/clr/v2p0/#verification-
 
 wellspring_report::paired_checks! {
     role "provider";
+    TLS: "tls", OB_TLS, CLR_TLS, "an https target negotiates TLS 1.2 or later (the version is the evidence); skipped for an http target";
     DISCOVERY: "discovery", OB_SEC, CLR_SEC, "GET /discovery without auth answers the service description: openapi, info.{title,version,termsOfService,x-imssf-privacyPolicyUrl}, OAuth2ACG with registration, authorization and token URLs and the standard's scopes";
     REGISTER: "register", OB_SEC, CLR_SEC, "dynamic client registration (RFC 7591) answers 201 with client_id, client_secret, client_id_issued_at, client_secret_expires_at";
     REGISTER_INVALID: "register-invalid", OB_SEC, CLR_SEC, "a registration missing a required field (redirect_uris) is refused: 400 {error}";
@@ -365,12 +371,11 @@ fn listing(v: &Value) -> Listing {
 /// Runs the suite. `Err` only when it could not run at all (target unreachable, bad options).
 pub fn run(o: &Options, progress: Progress) -> Result<DocReport, String> {
     let api = Api::of(o.standard);
-    let c = Client::new(
-        NetPolicy::default()
-            .with_timeout(o.timeout)
-            .with_max_bytes(o.max_body)
-            .allow_private(o.allow_private_network),
-    )?;
+    let policy = NetPolicy::default()
+        .with_timeout(o.timeout)
+        .with_max_bytes(o.max_body)
+        .allow_private(o.allow_private_network);
+    let c = Client::new(policy.clone())?;
     if let Some((_, p)) = &o.login {
         c.add_secret(p);
     }
@@ -389,16 +394,34 @@ pub fn run(o: &Options, progress: Progress) -> Result<DocReport, String> {
         progress,
         total,
     };
-    // reachability first: an unreachable target is "could not run", not a failed check
-    let disc_url = r.url("/discovery");
-    if let Err(e) = r.c.get(&disc_url, None) {
-        return Err(format!("cannot reach the provider: {e}"));
-    }
+    (r.progress)(0, total, api.defs.TLS.id);
+    let tls = tls_result(o.standard, target, &policy);
     let mut doc = DocReport::new(format!("{target} ({})", api.path));
     doc.kind = match o.standard {
         Standard::Ob30 => "OB 3.0 Service Provider".into(),
         Standard::Clr20 => "CLR 2.0 Service Provider".into(),
     };
+    // reachability first: an unreachable target is "could not run", not a failed check;
+    // unless it is unreachable because it speaks no TLS 1.2+, which is the failed check
+    let disc_url = r.url("/discovery");
+    if let Err(e) = r.c.get(&disc_url, None) {
+        if tls.verdict != Verdict::Fail {
+            return Err(format!("cannot reach the provider: {e}"));
+        }
+        doc.checks = checks(o.standard, o.role)
+            .iter()
+            .map(|d| match d.id == tls.id {
+                true => tls.clone(),
+                false => CheckResult::new(
+                    d,
+                    Verdict::Skip,
+                    "not run: the provider negotiates no TLS 1.2 or later",
+                ),
+            })
+            .collect();
+        return Ok(doc);
+    }
+    r.results.push(tls);
     engine(&mut r);
     (r.progress)(r.total, r.total, "done");
     // report in declared order

@@ -27,6 +27,10 @@ struct Faults {
     sparse_registration: bool,
     /// putProfile sends something that is not a Profile
     bad_profile: bool,
+    /// claims error handling (`--inject-errors`): the harness injects a 401 and a 429
+    claim_errors: bool,
+    /// takes an injected 401 or 429 as the end of the listing
+    ignores_errors: bool,
 }
 
 fn http() -> reqwest::blocking::Client {
@@ -145,12 +149,36 @@ fn consume(
         exchange = exchange.set_pkce_verifier(verifier);
     }
     let token = exchange.request(&h).expect("token");
-    let bearer = token.access_token().secret().clone();
+    let mut bearer = token.access_token().secret().clone();
+    let mut refresh = token.refresh_token().cloned();
     match role {
         Role::Read => {
             let mut next = Some(format!("{api}/credentials"));
             while let Some(u) = next.take() {
                 let r = h.get(&u).bearer_auth(&bearer).send().unwrap();
+                // a careful consumer: a refused token is refreshed, a busy answer waited out
+                if r.status() == 401 && !f.ignores_errors {
+                    if let Some(rt) = refresh.take() {
+                        let t = client
+                            .exchange_refresh_token(&rt)
+                            .request(&h)
+                            .expect("refresh");
+                        bearer = t.access_token().secret().clone();
+                        refresh = t.refresh_token().cloned();
+                        next = Some(u);
+                        continue;
+                    }
+                }
+                if r.status() == 429 && !f.ignores_errors {
+                    let secs: u64 = r
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok()?.parse().ok())
+                        .unwrap_or(1);
+                    std::thread::sleep(Duration::from_secs(secs.min(5)));
+                    next = Some(u);
+                    continue;
+                }
                 let link = r
                     .headers()
                     .get("link")
@@ -190,6 +218,7 @@ fn certify(std: Standard, role: Role, f: Faults, upsert: Option<Value>) -> DocRe
     let mut o = Options::new(std, role);
     o.wait = Duration::from_secs(30);
     o.quiet = Duration::from_millis(300);
+    o.inject_errors = f.claim_errors;
     let session = consumer::start(&o).unwrap();
     let disc = session.discovery_url();
     let api = disc.trim_end_matches("/discovery").to_owned();
@@ -210,11 +239,19 @@ fn show(r: &DocReport) -> String {
     wellspring_report::render::human(std::slice::from_ref(r), true)
 }
 
+/// A careful reader that claims error handling: the harness injects a 401 and a 429.
+fn claims_errors() -> Faults {
+    Faults {
+        claim_errors: true,
+        ..Faults::default()
+    }
+}
+
 #[test]
 fn careful_read_consumer_passes_every_check() {
-    let r = certify(Standard::Ob30, Role::Read, Faults::default(), None);
+    let r = certify(Standard::Ob30, Role::Read, claims_errors(), None);
     assert!(r.passed(), "{}", show(&r));
-    assert_eq!(r.checks.len(), 9);
+    assert_eq!(r.checks.len(), 10);
     assert!(
         r.checks
             .iter()
@@ -222,6 +259,32 @@ fn careful_read_consumer_passes_every_check() {
         "{}",
         show(&r)
     );
+}
+
+#[test]
+fn error_handling_is_judged_only_when_claimed() {
+    use wellspring_report::Verdict;
+    let id = "ob3.consumer.error-handling";
+    let r = certify(Standard::Ob30, Role::Read, Faults::default(), None);
+    let c = r.find(id).unwrap();
+    assert_eq!(c.verdict, Verdict::Skip, "{}", c.message);
+    assert!(r.passed(), "{}", show(&r));
+    let r = certify(Standard::Ob30, Role::Read, claims_errors(), None);
+    let c = r.find(id).unwrap();
+    assert_eq!(c.verdict, Verdict::Pass, "{}", show(&r));
+    assert!(
+        c.message.contains("refresh_token") && c.message.contains("offset 2"),
+        "{}",
+        c.message
+    );
+    let f = Faults {
+        ignores_errors: true,
+        ..claims_errors()
+    };
+    let r = certify(Standard::Ob30, Role::Read, f, None);
+    let c = r.find(id).unwrap();
+    assert_eq!(c.verdict, Verdict::Fail, "{}", show(&r));
+    assert!(c.message.contains("got no new token"), "{}", c.message);
 }
 
 #[test]
@@ -339,10 +402,13 @@ fn a_consumer_that_never_comes_fails_for_lack_of_calls() {
         "{}",
         show(&r)
     );
-    assert!(r
-        .checks
-        .iter()
-        .all(|c| c.verdict == wellspring_report::Verdict::Fail));
+    // every check fails, but the optional one it never claimed (skipped)
+    assert!(r.checks.iter().all(|c| c.verdict
+        == if c.id == "ob3.consumer.error-handling" {
+            wellspring_report::Verdict::Skip
+        } else {
+            wellspring_report::Verdict::Fail
+        }));
 }
 
 #[test]
@@ -429,7 +495,7 @@ fn every_consumer_check_is_shown_failing_and_passing() {
             ("reads carefully", Role::Read, None),
             ("writes carefully", Role::Write, Some(good.clone())),
         ] {
-            let r = certify(std, role, f(), upsert);
+            let r = certify(std, role, claims_errors(), upsert);
             assert!(r.passed(), "{}", show(&r));
             shown.record(&by(label), &r);
         }
@@ -483,6 +549,16 @@ fn every_consumer_check_is_shown_failing_and_passing() {
                 },
                 None,
                 &["register"],
+            ),
+            (
+                "ignores the errors the harness injects",
+                Role::Read,
+                Faults {
+                    ignores_errors: true,
+                    ..claims_errors()
+                },
+                None,
+                &["error-handling"],
             ),
             (
                 "upserts someone else's credential",

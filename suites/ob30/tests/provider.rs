@@ -59,7 +59,8 @@ fn good_ob30_provider_passes_every_check() {
     assert_eq!(ids, declared);
     for c in &rep.checks {
         let ok = match c.id {
-            "ob3.provider.token-expired" => c.verdict == Verdict::Skip,
+            // an http (loopback) target: no TLS to judge
+            "ob3.provider.token-expired" | "ob3.provider.tls" => c.verdict == Verdict::Skip,
             _ => c.verdict == Verdict::Pass,
         };
         assert!(
@@ -589,6 +590,10 @@ fn shown_failing_by() -> Vec<(&'static str, Faults)> {
 /// Checks the hostile provider of `hostile_provider_gives_failed_checks` makes fail.
 const FAILED_BY_THE_HOSTILE_PROVIDER: &[&str] = &["discovery", "register", "credentials"];
 
+/// Checks shown failing by fixtures of their own: `tls` by the TLS servers of
+/// `tls_version_is_judged_from_the_handshake` (the faulty provider is http).
+const FAILED_BY_OWN_FIXTURE: &[&str] = &["tls"];
+
 /// Every check of the write role (the read role's are a subset) is shown failing by a
 /// provider with one defect, for OB 3.0 and CLR 2.0 alike, and passing by the good provider.
 #[test]
@@ -604,7 +609,9 @@ fn every_provider_check_is_shown_failing_by_a_faulty_provider() {
         let mut unshown = Vec::new();
         for def in provider::checks(std, Role::Write) {
             let name = def.id.strip_prefix(prefix).expect("provider check prefix");
-            if FAILED_BY_THE_HOSTILE_PROVIDER.contains(&name) {
+            if FAILED_BY_THE_HOSTILE_PROVIDER.contains(&name)
+                || FAILED_BY_OWN_FIXTURE.contains(&name)
+            {
                 continue;
             }
             if !table.iter().any(|(n, _)| *n == name) {
@@ -666,4 +673,58 @@ fn optional_parts_of_the_api_are_not_failed() {
     let token = rep.find("ob3.provider.token").unwrap();
     assert_eq!(token.verdict, Verdict::Warn, "{}", show(&rep));
     assert!(token.message.contains("expires_in"), "{}", token.message);
+}
+
+/// TLS 1.2+ (`tls`): judged from a handshake with loopback servers: rustls negotiating TLS 1.3
+/// or only TLS 1.2 pass (the version is the evidence); a server answering with a TLS 1.0
+/// ServerHello, or alerting `protocol_version`, fails; an http target is skipped. A whole run
+/// against a TLS 1.0 server reports the failure instead of "cannot reach the provider".
+#[test]
+fn tls_version_is_judged_from_the_handshake() {
+    use wellspring_http::NetPolicy;
+    use wellspring_testkit::tls::{serve, TlsServer};
+    let policy = NetPolicy::default()
+        .with_timeout(Duration::from_secs(10))
+        .allow_private(true);
+    let test = "tls_version_is_judged_from_the_handshake";
+    let mut s = Shown::new();
+    for std in [Standard::Ob30, Standard::Clr20] {
+        let mut doc = DocReport::new(format!("{std:?} TLS fixtures"));
+        for (kind, verdict, says) in [
+            (TlsServer::Tls13, Verdict::Pass, "TLS 1.3 negotiated"),
+            (TlsServer::Tls12Only, Verdict::Pass, "TLS 1.2 negotiated"),
+            (TlsServer::AnswersTls10, Verdict::Fail, "below TLS 1.2"),
+            (
+                TlsServer::AlertsProtocolVersion,
+                Verdict::Fail,
+                "alert protocol_version",
+            ),
+        ] {
+            let base = serve(kind, 1);
+            let r = provider::tls_result(std, &base, &policy);
+            assert_eq!(r.verdict, verdict, "{kind:?}: {}", r.message);
+            assert!(r.message.contains(says), "{kind:?}: {}", r.message);
+            doc.push(r);
+        }
+        let r = provider::tls_result(std, "http://127.0.0.1:1", &policy);
+        assert_eq!(r.verdict, Verdict::Skip);
+        // without --allow-private-network the probe refuses loopback like every request
+        let base = serve(TlsServer::Tls13, 1);
+        let r = provider::tls_result(std, &base, &NetPolicy::default());
+        assert_eq!(r.verdict, Verdict::Warn, "{}", r.message);
+        assert!(r.message.contains("refused"), "{}", r.message);
+        s.record(&by(test), &doc);
+    }
+    // a whole run against a TLS 1.0 server: the failed check, every other one skipped
+    let base = serve(TlsServer::AnswersTls10, 2);
+    let mut o = Options::new(Standard::Ob30, Role::Read, base);
+    o.allow_private_network = true;
+    let rep = provider::run(&o, &mut |_, _, _| {}).expect("a report, not an error");
+    assert_eq!(failed(&rep), ["ob3.provider.tls"], "{}", show(&rep));
+    assert!(rep
+        .checks
+        .iter()
+        .filter(|c| c.id != "ob3.provider.tls")
+        .all(|c| c.verdict == Verdict::Skip));
+    commit_shown(test, s);
 }

@@ -16,6 +16,7 @@ use crate::Writer;
 mod honesty;
 mod invalid_form;
 mod invalid_proof;
+mod refresh;
 mod valid;
 
 pub const RECIPIENT: &str = "email:conformance@imsglobal.org";
@@ -253,5 +254,6 @@ pub fn all(keys: &Keys, w: &Writer) -> Result<Vec<Entry>, String> {
     g.invalid_validity_status()?;
     g.invalid_nested()?;
     g.honesty()?;
+    g.refresh_vectors()?;
     Ok(g.entries)
 }

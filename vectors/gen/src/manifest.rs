@@ -51,6 +51,9 @@ pub struct Entry {
     /// Status documents to serve offline: URL → file.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub status_files: BTreeMap<String, String>,
+    /// Refreshed credentials a refresh service answers, given offline: refreshService URL → file.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub refresh_files: BTreeMap<String, String>,
     /// Expected recipient, `TYPE:VALUE` (e.g. `email:conformance@imsglobal.org`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient: Option<String>,
@@ -78,6 +81,7 @@ impl Entry {
             proof_valid,
             keys: BTreeMap::new(),
             status_files: BTreeMap::new(),
+            refresh_files: BTreeMap::new(),
             recipient: None,
             strict: false,
         }
@@ -105,6 +109,7 @@ impl Entry {
             proof_valid,
             keys: BTreeMap::new(),
             status_files: BTreeMap::new(),
+            refresh_files: BTreeMap::new(),
             recipient: None,
             strict: false,
         }
@@ -123,6 +128,11 @@ impl Entry {
 
     pub fn with_status(mut self, url: &str, file: &str) -> Self {
         self.status_files.insert(url.to_owned(), file.to_owned());
+        self
+    }
+
+    pub fn with_refresh(mut self, url: &str, file: &str) -> Self {
+        self.refresh_files.insert(url.to_owned(), file.to_owned());
         self
     }
 

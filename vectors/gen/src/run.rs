@@ -49,6 +49,10 @@ pub fn options_for(manifest: &Manifest, entry: &Entry, root: &Path) -> Result<Op
         let text = std::fs::read_to_string(root.join(file)).map_err(|e| format!("{file}: {e}"))?;
         opts.status_files.insert(url.clone(), text);
     }
+    for (url, file) in &entry.refresh_files {
+        let text = std::fs::read_to_string(root.join(file)).map_err(|e| format!("{file}: {e}"))?;
+        opts.refresh_files.insert(url.clone(), text);
+    }
     if let Some(r) = &entry.recipient {
         opts.recipient = Some(r.parse::<Recipient>()?);
     }

@@ -20,6 +20,7 @@ pub mod addr;
 mod blocking;
 mod error;
 mod nonblocking;
+pub mod tls;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -213,7 +213,12 @@ async fn complete_connection(app: &App, id: i64, q: Callback) -> Result<String, 
     let _ = app
         .store
         .set_tokens(conn_id, &t.access, t.refresh.as_deref(), t.expires_at);
-    match pull(app, id, &p, &t.access, &conn.base).await {
+    let ru = redirect_uri(app);
+    let auth = connect::Refresher {
+        reg: &reg,
+        redirect_uri: &ru,
+    };
+    match pull(app, id, &p, &auth, conn_id, t, &conn.base).await {
         Ok(n) => {
             let _ = app.store.set_sync(conn_id, None);
             Ok(format!(
@@ -233,18 +238,27 @@ pub(super) fn urlencode(s: &str) -> String {
 }
 
 /// getCredentials (every page) and getProfile; each credential verified and stored.
+/// A token refused mid-way (401) is refreshed once and the new tokens stored on connection
+/// `conn_id`.
 pub(super) async fn pull(
     app: &App,
     learner: i64,
     p: &connect::Provider,
-    token: &str,
+    auth: &connect::Refresher<'_>,
+    conn_id: i64,
+    mut t: connect::Tokens,
     base: &str,
 ) -> Result<usize, String> {
-    let fetched = connect::fetch_credentials(&app.http, p, token)
-        .await
-        .map_err(|e| e.to_string())?;
+    let before = t.access.clone();
+    let fetched = connect::fetch_credentials_refreshing(&app.http, p, auth, &mut t).await;
+    if t.access != before {
+        let _ = app
+            .store
+            .set_tokens(conn_id, &t.access, t.refresh.as_deref(), t.expires_at);
+    }
+    let fetched = fetched.map_err(|e| e.to_string())?;
     // the profile is read as the Host role asks; the wallet shows the learner's own account
-    let _ = connect::fetch_profile(&app.http, p, token).await;
+    let _ = connect::fetch_profile(&app.http, p, &t.access).await;
     let mut n = 0;
     for f in fetched {
         let bytes = match f {
@@ -279,7 +293,12 @@ pub(super) async fn sync(
         client_id: conn.client_id.clone(),
         client_secret: conn.client_secret.clone(),
     };
-    let mut access = conn.access.clone().unwrap_or_default();
+    let mut tokens = connect::Tokens {
+        access: conn.access.clone().unwrap_or_default(),
+        refresh: conn.refresh.clone(),
+        expires_at: conn.expires_at,
+        scope: String::new(),
+    };
     let expired = conn
         .expires_at
         .is_some_and(|t| t <= chrono::Utc::now().timestamp() + 30);
@@ -290,7 +309,7 @@ pub(super) async fn sync(
                     let _ =
                         app.store
                             .set_tokens(cid, &t.access, t.refresh.as_deref(), t.expires_at);
-                    access = t.access;
+                    tokens = t;
                 }
                 Err(e) => {
                     let _ = app.store.set_sync(cid, Some(&e.to_string()));
@@ -298,7 +317,12 @@ pub(super) async fn sync(
             }
         }
     }
-    let result = pull(&app, id, &p, &access, &conn.base).await;
+    let ru = redirect_uri(&app);
+    let auth = connect::Refresher {
+        reg: &reg,
+        redirect_uri: &ru,
+    };
+    let result = pull(&app, id, &p, &auth, cid, tokens, &conn.base).await;
     let _ = app
         .store
         .set_sync(cid, result.as_ref().err().map(String::as_str));

@@ -529,7 +529,10 @@ pub(super) fn judge(s: &Shared, seen: &[Seen], timed_out: bool) -> DocReport {
     r.push(j.state());
     r.push(j.token_request());
     match s.o.role {
-        Role::Read => j.read_calls(&mut r),
+        Role::Read => {
+            j.read_calls(&mut r);
+            r.push(errors::judge(s, seen, j.def("error-handling")));
+        }
         Role::Write => j.write_calls(&mut r),
     }
     r

@@ -71,7 +71,7 @@ pub(super) async fn handle(
     body: Bytes,
 ) -> Response {
     let resp = route(&s, &method, &uri, &headers, &body);
-    s.record(&method, &uri, &headers, &body, resp.status().as_u16());
+    s.record(&method, &uri, &headers, &body, &resp);
     resp
 }
 
@@ -418,6 +418,9 @@ pub(super) fn get_credentials(
             )
         }
     };
+    if let Some(r) = errors::inject(s, headers, offset) {
+        return r;
+    }
     let total = s.credentials.len();
     let items: Vec<Value> = s
         .credentials
