@@ -28,7 +28,8 @@ use wellspring_suite_ob30::{consumer, displayer, issuer, provider as sp};
 ///                                 /ims/case/v1p0, or /ims/case/v1p1 with its discovery file for
 ///                                 case11); point the consumer at the printed base URL; every
 ///                                 request is recorded and judged (defined endpoints and parameters only,
-///                                 a framework's content read).
+///                                 a framework's content read, every page read when it pages; with
+///                                 --inject-errors, a 429 Retry-After waited out).
 ///   ob30|clr20 issuer             the credential(s) given with --credential (JSON, VC-JWT, baked PNG/SVG)
 ///                                 must verify, be issued to conformance@imsglobal.org, use eddsa-rdfc-2022
 ///                                 or VC-JWT, and (as the live test system asks) be baked.
@@ -132,8 +133,9 @@ pub struct CertifyArgs {
     /// Consumer roles: the test account the login page accepts (USER:PASSWORD).
     #[arg(long, value_name = "USER:PASSWORD")]
     test_login: Option<String>,
-    /// Consumer read roles: the consumer claims error handling; the harness injects a 401 and a
-    /// 429 into getCredentials and judges `error-handling` (skipped without it).
+    /// Consumer roles: the consumer claims error handling and the harness judges
+    /// `error-handling` (skipped without it). OB/CLR read roles: a 401 and a 429 injected into
+    /// getCredentials; CASE: a 429 with Retry-After on the first getCFPackage or getCFItem.
     #[arg(long)]
     inject_errors: bool,
     /// Issuer role: judge validity windows at this instant (RFC 3339) instead of now.
@@ -311,6 +313,7 @@ fn case_consumer(a: &CertifyArgs) -> Result<Vec<DocReport>, String> {
         } else {
             provider::Version::V1p0
         },
+        inject_errors: a.inject_errors,
         ..Default::default()
     };
     let session = wellspring_suite_case10::consumer::start(&o)?;

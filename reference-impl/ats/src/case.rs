@@ -1,9 +1,10 @@
-//! CASE 1.0 frameworks: fetched from any provider by URL
-//! (`GET {base}/ims/case/v1p0/CFPackages/{sourcedId}`), kept in the ATS's SQLite cache with their
+//! CASE 1.0 and 1.1 frameworks: fetched from any provider by URL
+//! (`GET {base}/ims/case/v1p0/CFPackages/{sourcedId}`, or `v1p1`), kept in the ATS's SQLite cache with their
 //! `lastChangeDateTime` (a cached package is fetched again only when `/CFDocuments/{id}` says it
 //! changed), and read into one association graph across every cached framework.
 //!
-//! Every request has the client's timeout and a size bound ([`MAX_DOCUMENT`]).
+//! Every request has the client's timeout and a size bound ([`MAX_DOCUMENT`]); a busy provider
+//! (429 / 503 with `Retry-After`) is waited out once, up to [`PATIENCE`].
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -12,12 +13,20 @@ use serde_json::Value;
 use wellspring_case::view::{
     AssociationView, DocumentView, Field, ItemView, List, Node, PackageView,
 };
-use wellspring_http::guard::{Net, NetPolicy};
+use wellspring_http::guard::{Net, NetPolicy, Patience};
 
 use crate::store::Store;
 
-/// Where CASE 1.0 endpoints live under a provider's base URL.
+/// Where CASE 1.0 endpoints live under a provider's base URL (a base naming no version).
 pub const CASE_PATH: &str = "/ims/case/v1p0/";
+/// The CASE 1.1 API path. A 1.1 provider's base keeps it (`https://host/ims/case/v1p1`), so a
+/// base without it (every base stored before 1.1) still means CASE 1.0.
+pub const CASE11_PATH: &str = "/ims/case/v1p1/";
+/// How long a busy CASE provider is waited out: once, when it asks for 2 s at most.
+pub const PATIENCE: Patience = Patience {
+    max_wait: std::time::Duration::from_secs(2),
+    retries: 1,
+};
 /// Largest CASE response read.
 pub const MAX_DOCUMENT: usize = 8 * 1024 * 1024;
 /// Most frameworks fetched for the alignments of one application.
@@ -31,21 +40,37 @@ pub struct CaseUrl {
     pub id: String,
 }
 
-/// Splits `https://host/prefix/ims/case/v1p0/CFItems/{id}` (query and fragment ignored).
+/// Splits `https://host/prefix/ims/case/v1p0/CFItems/{id}` (query and fragment ignored); for
+/// a `v1p1` URL the base keeps the API path (`https://host/prefix/ims/case/v1p1`).
 pub fn split_case_url(url: &str) -> Option<CaseUrl> {
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return None;
     }
     let url = url.split(['?', '#']).next()?;
-    let at = url.find(CASE_PATH)?;
-    let base = url[..at].to_owned();
-    let mut rest = url[at + CASE_PATH.len()..].trim_end_matches('/').split('/');
+    let (base, rest) = match url.find(CASE_PATH) {
+        Some(at) => (&url[..at], &url[at + CASE_PATH.len()..]),
+        None => {
+            let at = url.find(CASE11_PATH)? + CASE11_PATH.len();
+            (&url[..at - 1], &url[at..])
+        }
+    };
+    let base = base.to_owned();
+    let mut rest = rest.trim_end_matches('/').split('/');
     let endpoint = rest.next()?.to_owned();
     let id = rest.next()?.to_owned();
     if rest.next().is_some() || id.is_empty() || endpoint.is_empty() {
         return None;
     }
     Some(CaseUrl { base, endpoint, id })
+}
+
+/// The API root of a provider base: the base itself when it names CASE 1.1, else its CASE 1.0 path.
+fn api_root(base: &str) -> String {
+    if base.ends_with(CASE11_PATH.trim_end_matches('/')) {
+        base.to_owned()
+    } else {
+        format!("{base}{}", CASE_PATH.trim_end_matches('/'))
+    }
 }
 
 fn norm(id: &str) -> String {
@@ -78,7 +103,7 @@ pub fn http_client(
 /// GET a JSON document under the client's policy. The error names the URL asked and the kind
 /// of failure only (callers may be hostile applicants: no remote content, no addresses).
 pub async fn get_json(http: &Net, url: &str) -> Result<Value, String> {
-    http.get_json(url)
+    http.get_json_patiently(url, PATIENCE)
         .await
         .map_err(|e| format!("{url}: {}", e.public()))
 }
@@ -154,7 +179,7 @@ impl Frameworks {
             }
         }
         if let Some(cached) = cached.filter(|c| c.base == base) {
-            let url = format!("{base}{CASE_PATH}CFDocuments/{id}");
+            let url = format!("{}/CFDocuments/{id}", api_root(base));
             match get_json(&self.http, &url).await {
                 Ok(d) if last_change(&d).is_some() && last_change(&d) == cached.last_change => {
                     return Ok(cached.package);
@@ -163,7 +188,7 @@ impl Frameworks {
                 Err(_) => return Ok(cached.package),
             }
         }
-        let url = format!("{base}{CASE_PATH}CFPackages/{id}");
+        let url = format!("{}/CFPackages/{id}", api_root(base));
         let p = get_json(&self.http, &url).await?;
         let got = package_identifier(&p).map(|i| norm(&i));
         if got.as_deref() != Some(id.as_str()) {
@@ -178,14 +203,14 @@ impl Frameworks {
         Ok(p)
     }
 
-    /// The package a `packageUrl` (`{base}/ims/case/v1p0/CFPackages/{id}`) names.
+    /// The package a `packageUrl` (`{base}/ims/case/v1p0/CFPackages/{id}`, or `v1p1`) names.
     pub async fn package_at(&self, url: &str) -> Result<Value, String> {
         match split_case_url(url) {
             Some(u) if u.endpoint == "CFPackages" || u.endpoint == "CFDocuments" => {
                 self.package(&u.base, &u.id).await
             }
             _ => Err(format!(
-                "{url} is not a CASE 1.0 CFPackages/{{sourcedId}} URL"
+                "{url} is not a CASE 1.0 or 1.1 CFPackages/{{sourcedId}} URL"
             )),
         }
     }
@@ -534,5 +559,9 @@ mod tests {
         assert!(split_case_url("http://x/ims/case/v1p0/CFItems").is_none());
         assert!(split_case_url("ftp://x/ims/case/v1p0/CFItems/a").is_none());
         assert!(split_case_url("http://x/other/CFItems/a").is_none());
+        let u = split_case_url("https://h/p/ims/case/v1p1/CFPackages/d").unwrap();
+        assert_eq!(u.base, "https://h/p/ims/case/v1p1");
+        assert_eq!(api_root(&u.base), "https://h/p/ims/case/v1p1");
+        assert_eq!(api_root("https://h/p"), "https://h/p/ims/case/v1p0");
     }
 }

@@ -61,14 +61,9 @@ fn hub_passes_every_provider_check_for_ob_and_clr_read_and_write() {
                 Verdict::Pass
             };
             assert_eq!(
-                c.verdict,
-                want,
+                c.verdict, want,
                 "{:?} {:?}: {} is {:?}: {}\n{shown}",
-                std,
-                role,
-                c.id,
-                c.verdict,
-                c.message
+                std, role, c.id, c.verdict, c.message
             );
         }
     }

@@ -17,7 +17,7 @@ use oauth2::{
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
-use wellspring_http::guard::{parse_json, Net, NetError, NetPolicy, Reply};
+use wellspring_http::guard::{parse_json, Net, NetError, NetPolicy, Patience, Reply};
 
 /// Which API a provider is connected for: the workspace's one `Standard` (data model crate).
 pub use wellspring_model::Standard;
@@ -437,42 +437,17 @@ fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
     })
 }
 
-/// Longest `Retry-After` the wallet waits for (a busy provider asking for more is an error).
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(5);
-/// How many times one request is retried after 429 / 503 with `Retry-After`.
-const MAX_RETRIES: usize = 2;
-
-/// The wait a 429 / 503 answer asks for (`Retry-After` in seconds), when the wallet may wait.
-fn retry_after(r: &Reply) -> Option<Duration> {
-    if r.status != 429 && r.status != 503 {
-        return None;
-    }
-    let secs: u64 = r
-        .headers
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(1);
-    Some(Duration::from_secs(secs)).filter(|d| *d <= MAX_RETRY_AFTER)
-}
-
 async fn get_api(http: &Net, url: &str, token: &str) -> R<(reqwest::header::HeaderMap, Vec<u8>)> {
-    let mut tries = 0;
-    let r = loop {
-        let r = http
-            .send(reqwest::Method::GET, url, |b| {
-                b.bearer_auth(token).header("accept", "application/json")
-            })
-            .await
-            .map_err(ConnectError::Net)?;
-        match retry_after(&r) {
-            Some(wait) if tries < MAX_RETRIES => {
-                tries += 1;
-                tokio::time::sleep(wait).await;
-            }
-            _ => break r,
-        }
-    };
+    // a busy provider (429 / 503 with Retry-After up to 5 s) is waited out, twice at most
+    let r = http
+        .send_patiently(
+            reqwest::Method::GET,
+            url,
+            |b| b.bearer_auth(token).header("accept", "application/json"),
+            Patience::DEFAULT,
+        )
+        .await
+        .map_err(ConnectError::Net)?;
     if r.status == 401 {
         return Err(ConnectError::Unauthorized(
             "the API answered HTTP 401: the token was refused".into(),

@@ -40,6 +40,84 @@ fn run(v: Version, paths: &[&str], method: &str) -> DocReport {
     s.wait()
 }
 
+/// Runs a consumer claiming error handling: it asks getCFPackage, and after the injected 429
+/// asks again `retries` times after `pause` (None: never).
+fn run_injected(v: Version, pause: Option<Duration>, retries: usize) -> DocReport {
+    let o = Options {
+        wait: Duration::from_secs(5),
+        quiet: Duration::from_millis(300),
+        version: v,
+        inject_errors: true,
+        ..Options::default()
+    };
+    let s = consumer::start(&o).unwrap();
+    let url = format!(
+        "{}{}/CFPackages/{}",
+        s.base_url(),
+        v.base_path(),
+        s.document_id()
+    );
+    let c = reqwest::blocking::Client::new();
+    let first = c.get(&url).send().unwrap();
+    assert_eq!(first.status().as_u16(), 429);
+    assert_eq!(first.headers()["retry-after"], "1");
+    assert_eq!(first.headers()["x-wellspring-injected"], "429");
+    if let Some(pause) = pause {
+        for _ in 0..retries {
+            std::thread::sleep(pause);
+            assert_eq!(c.get(&url).send().unwrap().status().as_u16(), 200);
+        }
+    }
+    s.wait()
+}
+
+/// getAllCFDocuments is paged as the REST binding says: X-Total-Count, and Link relations a
+/// consumer can follow to the last page.
+#[test]
+fn the_harness_pages_the_document_list() {
+    let o = Options {
+        wait: Duration::from_secs(5),
+        quiet: Duration::from_millis(200),
+        ..Options::default()
+    };
+    let s = consumer::start(&o).unwrap();
+    let c = reqwest::blocking::Client::new();
+    let mut url = format!("{}/ims/case/v1p0/CFDocuments?limit=1", s.base_url());
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        let r = c.get(&url).send().unwrap();
+        assert_eq!(r.headers()["x-total-count"], "2");
+        let link = r.headers()["link"].to_str().unwrap().to_owned();
+        let body: serde_json::Value = r.json().unwrap();
+        assert_eq!(body["CFDocuments"].as_array().unwrap().len(), 1);
+        ids.push(
+            body["CFDocuments"][0]["identifier"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+        let next = link
+            .split(", ")
+            .find(|l| l.ends_with("rel=\"next\""))
+            .map(|l| l.split(['<', '>']).nth(1).unwrap().to_owned());
+        match next {
+            Some(n) => url = n,
+            None => break,
+        }
+    }
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert_ne!(ids[0], ids[1]);
+    let _ = c
+        .get(format!(
+            "{}/ims/case/v1p0/CFPackages/{}",
+            s.base_url(),
+            s.document_id()
+        ))
+        .send();
+    let r = s.wait();
+    assert_eq!(verdict(&r, "case.consumer.paging"), Verdict::Pass, "{r:#?}");
+}
+
 fn verdict(r: &DocReport, id: &str) -> Verdict {
     r.find(id).unwrap_or_else(|| panic!("{id}")).verdict
 }
@@ -129,11 +207,17 @@ fn shown_both_ways(v: Version, test: &str, shown_name: &str) {
     );
     assert!(good.passed(), "{good:#?}");
     for c in checks::all(v) {
-        assert_eq!(verdict(&good, c.id), Verdict::Pass, "{}", c.id);
+        // error handling is judged only when claimed (injected)
+        let want = if c.id == id_of("error-handling") {
+            Verdict::Skip
+        } else {
+            Verdict::Pass
+        };
+        assert_eq!(verdict(&good, c.id), want, "{}", c.id);
     }
     shown.record(&by("reads the framework carefully"), &good);
 
-    let faulty: [(&str, &[&str], &str, &str); 3] = [
+    let faulty: [(&str, &[&str], &str, &str); 4] = [
         (
             "calls an undefined path",
             &["CFPackage/{doc}"],
@@ -152,6 +236,12 @@ fn shown_both_ways(v: Version, test: &str, shown_name: &str) {
             "POST",
             "endpoints",
         ),
+        (
+            "reads the first page of documents only",
+            &["CFDocuments?limit=1"],
+            "GET",
+            "paging",
+        ),
     ];
     for (label, paths, method, name) in faulty {
         let id = id_of(name);
@@ -159,6 +249,31 @@ fn shown_both_ways(v: Version, test: &str, shown_name: &str) {
         assert_eq!(verdict(&r, &id), Verdict::Fail, "{label}: {r:#?}");
         assert_eq!(verdict(&r, &id_of("content")), Verdict::Pass, "{label}");
         shown.record_where(&by(label), &r, |i| i == id);
+    }
+
+    // claims error handling: waits out the injected 429, or does not
+    for (label, pause, retries, want) in [
+        (
+            "waits out the injected 429",
+            Some(Duration::from_millis(1100)),
+            1,
+            Verdict::Pass,
+        ),
+        (
+            "retries at once after the injected 429",
+            Some(Duration::ZERO),
+            1,
+            Verdict::Fail,
+        ),
+        ("gives up after the injected 429", None, 0, Verdict::Fail),
+    ] {
+        let r = run_injected(v, pause, retries);
+        assert_eq!(
+            verdict(&r, &id_of("error-handling")),
+            want,
+            "{label}: {r:#?}"
+        );
+        shown.record_where(&by(label), &r, |i| i == id_of("error-handling"));
     }
 
     // reads only the list: no content
@@ -184,10 +299,16 @@ fn shown_both_ways(v: Version, test: &str, shown_name: &str) {
         ..Options::default()
     };
     let r = consumer::start(&o).unwrap().wait();
-    assert!(
-        r.checks.iter().all(|c| c.verdict == Verdict::Fail),
-        "{r:#?}"
-    );
+    // what it never did fails; paging and error handling, judged only when used or claimed, skip
+    for c in &r.checks {
+        let judged_when_used = c.id == id_of("paging") || c.id == id_of("error-handling");
+        let want = if judged_when_used {
+            Verdict::Skip
+        } else {
+            Verdict::Fail
+        };
+        assert_eq!(c.verdict, want, "{}: {r:#?}", c.id);
+    }
     shown.record_where(&by("never comes"), &r, |i| i == id_of("requests"));
 
     for c in checks::all(v) {

@@ -100,7 +100,12 @@ fn manifest_is_sorted_and_consistent() {
                 v.file
             );
         }
-        for f in v.keys.values().chain(v.status_files.values()).chain(v.refresh_files.values()) {
+        for f in v
+            .keys
+            .values()
+            .chain(v.status_files.values())
+            .chain(v.refresh_files.values())
+        {
             assert!(dir.path().join(f).is_file(), "{}: {f} missing", v.file);
         }
     }

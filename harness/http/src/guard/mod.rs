@@ -126,6 +126,41 @@ impl Reply {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
+    /// The wait a busy server asks for: on 429 or 503, its `Retry-After` in seconds (1 s when
+    /// absent or given as a date); None on any other status.
+    pub fn retry_after(&self) -> Option<Duration> {
+        if self.status != 429 && self.status != 503 {
+            return None;
+        }
+        let secs = self
+            .header("retry-after")
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(1);
+        Some(Duration::from_secs(secs))
+    }
+}
+
+/// How a client waits out a busy server (429 or 503 with `Retry-After`, RFC 9110 §10.2.3):
+/// it waits what the server asks when that is at most `max_wait`, `retries` times at most;
+/// a longer wait, or one more busy answer, is returned as it came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Patience {
+    pub max_wait: Duration,
+    pub retries: usize,
+}
+
+impl Patience {
+    /// Up to 5 s, twice: what the reference wallet and ATS allow a provider.
+    pub const DEFAULT: Patience = Patience {
+        max_wait: Duration::from_secs(5),
+        retries: 2,
+    };
+    /// The wait before try `tries + 1` after `reply`, if the client should try again.
+    pub fn wait_after(&self, reply: &Reply, tries: usize) -> Option<Duration> {
+        reply
+            .retry_after()
+            .filter(|w| *w <= self.max_wait && tries < self.retries)
+    }
 }
 
 /// Depth of a JSON value (a scalar is 0, `[]` is 1), without recursion.
@@ -211,4 +246,49 @@ pub(crate) fn http_url(url: &str) -> Result<reqwest::Url, NetError> {
 
 pub(crate) fn user_agent() -> &'static str {
     concat!("wellspring/", env!("CARGO_PKG_VERSION"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(status: u16, retry_after: Option<&str>) -> Reply {
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(v) = retry_after {
+            headers.insert("retry-after", v.parse().unwrap());
+        }
+        Reply {
+            status,
+            url: "http://x/".into(),
+            headers,
+            body: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_busy_answer_is_waited_out_only_as_patience_allows() {
+        let p = Patience::DEFAULT;
+        assert_eq!(reply(200, Some("1")).retry_after(), None);
+        assert_eq!(
+            reply(429, Some(" 3 ")).retry_after(),
+            Some(Duration::from_secs(3))
+        );
+        // absent or an HTTP date: one second
+        assert_eq!(reply(503, None).retry_after(), Some(Duration::from_secs(1)));
+        assert_eq!(
+            reply(429, Some("Wed, 21 Oct 2015 07:28:00 GMT")).retry_after(),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(
+            reply(429, Some("5")).retry_after(),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(
+            p.wait_after(&reply(429, Some("5")), 0),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(p.wait_after(&reply(429, Some("6")), 0), None);
+        assert_eq!(p.wait_after(&reply(429, Some("1")), 2), None);
+        assert_eq!(p.wait_after(&reply(404, None), 0), None);
+    }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::addr::{redirect_policy, Guard, GuardResolver};
-use super::{parse_json, user_agent, NetError, NetPolicy, Reply};
+use super::{parse_json, user_agent, NetError, NetPolicy, Patience, Reply};
 
 /// A guarded async client. Cheap to clone. Requests go only through [`Net::send`] /
 /// [`Net::execute`] (or `oauth2`'s `request_async(&net)`), which apply the whole policy.
@@ -65,6 +65,46 @@ impl Net {
             .build()
             .map_err(|e| NetError::from_reqwest(url, &e, self.policy.timeout))?;
         self.execute(req).await
+    }
+
+    /// As [`Net::send`], trying again after a 429 or 503 as `patience` allows (`build` is
+    /// called once per try).
+    pub async fn send_patiently(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        build: impl Fn(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+        patience: Patience,
+    ) -> Result<Reply, NetError> {
+        let mut tries = 0;
+        loop {
+            let r = self.send(method.clone(), url, &build).await?;
+            match patience.wait_after(&r, tries) {
+                Some(wait) => {
+                    tries += 1;
+                    tokio::time::sleep(wait).await;
+                }
+                None => return Ok(r),
+            }
+        }
+    }
+
+    /// GET a JSON document as [`Net::get_json`], waiting out a busy server as `patience` allows.
+    pub async fn get_json_patiently(
+        &self,
+        url: &str,
+        patience: Patience,
+    ) -> Result<Value, NetError> {
+        let r = self
+            .send_patiently(
+                reqwest::Method::GET,
+                url,
+                |r| r.header("accept", "application/json"),
+                patience,
+            )
+            .await?
+            .success()?;
+        parse_json(url, &r.body, self.policy.max_json_depth)
     }
 
     /// GET with an `Accept` header; any status.

@@ -15,7 +15,7 @@ pub struct NewJob {
     /// … the CFDocument identifier of the job-skill framework …
     #[serde(default)]
     pub framework: Option<String>,
-    /// … or the package URL `{base}/ims/case/v1p0/CFPackages/{sourcedId}`.
+    /// … or the package URL `{base}/ims/case/v1p0/CFPackages/{sourcedId}` (or `v1p1`).
     #[serde(default)]
     pub package_url: Option<String>,
     /// CFItem identifiers, URIs or human coding schemes; empty: every item of the framework.
@@ -35,7 +35,7 @@ pub async fn create_job(app: &App, j: NewJob) -> Result<i64, (StatusCode, String
             Some(c) if c.endpoint == "CFPackages" || c.endpoint == "CFDocuments" => (c.base, c.id),
             _ => {
                 return Err(bad(format!(
-                "packageUrl {u:?} is not a CASE 1.0 …/ims/case/v1p0/CFPackages/{{sourcedId}} URL"
+                "packageUrl {u:?} is not a CASE 1.0 or 1.1 …/ims/case/v1p0/CFPackages/{{sourcedId}} URL"
             )))
             }
         },
