@@ -94,22 +94,7 @@ impl KeyRing {
             });
         }
         if let Some(rest) = vm.strip_prefix("did:jwk:") {
-            let enc = rest.split('#').next().unwrap_or(rest);
-            use base64::Engine;
-            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(enc)
-                .map_err(|e| format!("did:jwk is not base64url: {e}"))?;
-            let jwk: JWK =
-                serde_json::from_slice(&bytes).map_err(|e| format!("did:jwk holds no JWK: {e}"))?;
-            if jwk.to_public() != jwk {
-                return Err("did:jwk embeds a private key".into());
-            }
-            return Ok(ResolvedKey {
-                jwk,
-                controller: base.to_owned(),
-                source: "did:jwk",
-                bound_to: Some(base.to_owned()),
-            });
+            return did_jwk_key(rest, base);
         }
         let is_did_web = base.starts_with("did:web:");
         let url = if let Some(rest) = base.strip_prefix("did:web:") {
@@ -122,47 +107,84 @@ impl KeyRing {
             ));
         };
         let Some(fetch) = &self.fetch else {
-            // Offline, a method URL whose fragment is a Multikey (`…#z6Mk…`) names its key the
-            // way a did:key does (the 1EdTech validator reads it so). Nothing was dereferenced,
-            // so nothing binds it to anyone.
-            if let Some(jwk) = vm
-                .split_once('#')
-                .and_then(|(_, f)| f.starts_with('z').then(|| jwk_from_multibase(f).ok())?)
-            {
-                return Ok(ResolvedKey {
-                    jwk,
-                    controller: base.to_owned(),
-                    source: "fragment",
-                    bound_to: None,
-                });
-            }
-            return Err(format!(
-                "key {vm} is not known offline: give it with --key '{vm}=<multibase or JWK file>' or allow --online"
-            ));
+            return offline_fragment_key(vm, base);
         };
         let body = fetch(&url).map_err(|e| format!("fetching key document {url}: {e}"))?;
         let doc: Value = serde_json::from_str(&body)
             .map_err(|e| format!("key document {url} is not JSON: {e}"))?;
-        let entry = find_method(&doc, vm).ok_or_else(|| format!("{url} has no key {vm}"))?;
-        let (jwk, controller) = key_from_document(&entry)
-            .ok_or_else(|| format!("{url}: key {vm} has no usable public key"))?;
-        let controller = controller
-            .or_else(|| doc.get("id").and_then(Value::as_str).map(str::to_owned))
-            .unwrap_or_else(|| base.to_owned());
-        // A did:web document speaks for its DID: it binds the key when its id is that DID and
-        // it lists the method under the purpose's relationship. An HTTPS key document speaks
-        // only for itself: its `controller` claim binds nothing.
-        let bound_to = (is_did_web
-            && doc.get("id").and_then(Value::as_str) == Some(base)
-            && lists_method(&doc, purpose, vm))
-        .then(|| base.to_owned());
-        Ok(ResolvedKey {
-            jwk,
-            controller,
-            source: "online",
-            bound_to,
-        })
+        online_key(&doc, &url, vm, base, is_did_web, purpose)
     }
+}
+
+/// The key a `did:jwk` (`rest`: the part after `did:jwk:`) embeds; `base` is the DID.
+fn did_jwk_key(rest: &str, base: &str) -> Result<ResolvedKey, String> {
+    let enc = rest.split('#').next().unwrap_or(rest);
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(enc)
+        .map_err(|e| format!("did:jwk is not base64url: {e}"))?;
+    let jwk: JWK =
+        serde_json::from_slice(&bytes).map_err(|e| format!("did:jwk holds no JWK: {e}"))?;
+    if jwk.to_public() != jwk {
+        return Err("did:jwk embeds a private key".into());
+    }
+    Ok(ResolvedKey {
+        jwk,
+        controller: base.to_owned(),
+        source: "did:jwk",
+        bound_to: Some(base.to_owned()),
+    })
+}
+
+/// Offline, a method URL whose fragment is a Multikey (`…#z6Mk…`) names its key the way a
+/// did:key does (the 1EdTech validator reads it so). Nothing was dereferenced, so nothing binds
+/// it to anyone. Any other method is not known offline.
+fn offline_fragment_key(vm: &str, base: &str) -> Result<ResolvedKey, String> {
+    if let Some(jwk) = vm
+        .split_once('#')
+        .and_then(|(_, f)| f.starts_with('z').then(|| jwk_from_multibase(f).ok())?)
+    {
+        return Ok(ResolvedKey {
+            jwk,
+            controller: base.to_owned(),
+            source: "fragment",
+            bound_to: None,
+        });
+    }
+    Err(format!(
+        "key {vm} is not known offline: give it with --key '{vm}=<multibase or JWK file>' or allow --online"
+    ))
+}
+
+/// The key of method `vm` in the key or DID document `doc` fetched from `url` (`base`: the
+/// method URL without its fragment), and whether the document binds it for `purpose`.
+fn online_key(
+    doc: &Value,
+    url: &str,
+    vm: &str,
+    base: &str,
+    is_did_web: bool,
+    purpose: &str,
+) -> Result<ResolvedKey, String> {
+    let entry = find_method(doc, vm).ok_or_else(|| format!("{url} has no key {vm}"))?;
+    let (jwk, controller) = key_from_document(&entry)
+        .ok_or_else(|| format!("{url}: key {vm} has no usable public key"))?;
+    let controller = controller
+        .or_else(|| doc.get("id").and_then(Value::as_str).map(str::to_owned))
+        .unwrap_or_else(|| base.to_owned());
+    // A did:web document speaks for its DID: it binds the key when its id is that DID and
+    // it lists the method under the purpose's relationship. An HTTPS key document speaks
+    // only for itself: its `controller` claim binds nothing.
+    let bound_to = (is_did_web
+        && doc.get("id").and_then(Value::as_str) == Some(base)
+        && lists_method(doc, purpose, vm))
+    .then(|| base.to_owned());
+    Ok(ResolvedKey {
+        jwk,
+        controller,
+        source: "online",
+        bound_to,
+    })
 }
 
 /// Does a DID / controller document list `vm` under the verification relationship `purpose`

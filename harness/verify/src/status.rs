@@ -132,99 +132,108 @@ pub fn check(
         .and_then(Value::as_str)
         .unwrap_or_default();
     match ty {
-        "1EdTechRevocationList" => {
-            let Some(url) = entry.get("id").and_then(Value::as_str) else {
-                return Status::Unknown("credentialStatus has no id (the list URL)".into());
-            };
-            let Some(cid) = credential_id else {
-                return Status::Unknown("the credential has no id to look up in the list".into());
-            };
-            let list = match load(url, opts) {
-                Ok(l) => l,
-                Err(e) => return Status::Unknown(e),
-            };
-            let Some(entries) = list.get("revokedCredential").and_then(Value::as_array) else {
-                return Status::Unknown(format!("{url} has no revokedCredential array"));
-            };
-            let hit = entries
-                .iter()
-                .find(|e| e.get("id").and_then(Value::as_str) == Some(cid));
-            match hit {
-                Some(e) if e.get("revoked").and_then(Value::as_bool) != Some(false) => {
-                    let reason = e
-                        .get("revocationReason")
-                        .and_then(Value::as_str)
-                        .map(|r| format!(": {r}"))
-                        .unwrap_or_default();
-                    Status::Revoked(format!("{cid} is listed as revoked in {url}{reason}"))
-                }
-                _ => Status::Active(format!("{cid} is not revoked in {url}")),
-            }
-        }
-        "BitstringStatusListEntry" | "StatusList2021Entry" => {
-            let purpose = entry
-                .get("statusPurpose")
-                .and_then(Value::as_str)
-                .unwrap_or("revocation");
-            let Some(url) = entry.get("statusListCredential").and_then(Value::as_str) else {
-                return Status::Unknown("statusListCredential missing".into());
-            };
-            let index = match entry.get("statusListIndex") {
-                Some(Value::String(s)) => s.parse::<u64>().ok(),
-                Some(Value::Number(n)) => n.as_u64(),
-                _ => None,
-            };
-            let Some(index) = index else {
-                return Status::Unknown(
-                    "statusListIndex missing or not a non-negative integer".into(),
-                );
-            };
-            let list = match load(url, opts) {
-                Ok(l) => l,
-                Err(e) => return Status::Unknown(e),
-            };
-            let authenticated = match authentic(&list, url, issuer, purpose, opts) {
-                Ok(how) => how,
-                Err(e) => return Status::Unknown(e),
-            };
-            let encoded = list
-                .pointer("/credentialSubject/encodedList")
-                .and_then(Value::as_str);
-            let Some(encoded) = encoded else {
-                return Status::Unknown(format!("{url} has no credentialSubject.encodedList"));
-            };
-            let bits = match decode_list(encoded) {
-                Ok(b) => b,
-                Err(e) => return Status::Unknown(format!("{url}: {e}")),
-            };
-            if bits.len() * 8 < MIN_LIST_BITS {
-                return Status::Unknown(format!(
-                    "{url} has {} entries, fewer than the {MIN_LIST_BITS} a status list must have",
-                    bits.len() * 8
-                ));
-            }
-            let byte = (index / 8) as usize;
-            if byte >= bits.len() {
-                return Status::Unknown(format!(
-                    "statusListIndex {index} is beyond the list's {} entries",
-                    bits.len() * 8
-                ));
-            }
-            let set = bits[byte] & (0x80 >> (index % 8)) != 0;
-            match (set, purpose) {
-                (true, "revocation") => Status::Revoked(format!(
-                    "bit {index} of {url} is set (revocation); the list is {authenticated}"
-                )),
-                (true, p) => Status::Revoked(format!(
-                    "bit {index} of {url} is set ({p}); the list is {authenticated}"
-                )),
-                (false, p) => Status::Active(format!(
-                    "bit {index} of {url} is clear ({p}); the list is {authenticated}"
-                )),
-            }
-        }
+        "1EdTechRevocationList" => revocation_list(entry, credential_id, opts),
+        "BitstringStatusListEntry" | "StatusList2021Entry" => bitstring(entry, issuer, opts),
         other => Status::Unsupported(other.to_owned()),
     }
+}
+
+/// A `1EdTechRevocationList` entry: the credential is revoked when the list names its id.
+fn revocation_list(entry: &Value, credential_id: Option<&str>, opts: &Options) -> Status {
+    let Some(url) = entry.get("id").and_then(Value::as_str) else {
+        return Status::Unknown("credentialStatus has no id (the list URL)".into());
+    };
+    let Some(cid) = credential_id else {
+        return Status::Unknown("the credential has no id to look up in the list".into());
+    };
+    let list = match load(url, opts) {
+        Ok(l) => l,
+        Err(e) => return Status::Unknown(e),
+    };
+    let Some(entries) = list.get("revokedCredential").and_then(Value::as_array) else {
+        return Status::Unknown(format!("{url} has no revokedCredential array"));
+    };
+    let hit = entries
+        .iter()
+        .find(|e| e.get("id").and_then(Value::as_str) == Some(cid));
+    match hit {
+        Some(e) if e.get("revoked").and_then(Value::as_bool) != Some(false) => {
+            let reason = e
+                .get("revocationReason")
+                .and_then(Value::as_str)
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default();
+            Status::Revoked(format!("{cid} is listed as revoked in {url}{reason}"))
+        }
+        _ => Status::Active(format!("{cid} is not revoked in {url}")),
+    }
+}
+
+/// A `BitstringStatusListEntry` (or `StatusList2021Entry`): the entry's bit of an authentic list.
+fn bitstring(entry: &Value, issuer: Option<&str>, opts: &Options) -> Status {
+    let purpose = entry
+        .get("statusPurpose")
+        .and_then(Value::as_str)
+        .unwrap_or("revocation");
+    let Some(url) = entry.get("statusListCredential").and_then(Value::as_str) else {
+        return Status::Unknown("statusListCredential missing".into());
+    };
+    let index = match entry.get("statusListIndex") {
+        Some(Value::String(s)) => s.parse::<u64>().ok(),
+        Some(Value::Number(n)) => n.as_u64(),
+        _ => None,
+    };
+    let Some(index) = index else {
+        return Status::Unknown("statusListIndex missing or not a non-negative integer".into());
+    };
+    let list = match load(url, opts) {
+        Ok(l) => l,
+        Err(e) => return Status::Unknown(e),
+    };
+    let authenticated = match authentic(&list, url, issuer, purpose, opts) {
+        Ok(how) => how,
+        Err(e) => return Status::Unknown(e),
+    };
+    let set = match list_bit(&list, url, index) {
+        Ok(set) => set,
+        Err(e) => return Status::Unknown(e),
+    };
+    match (set, purpose) {
+        (true, "revocation") => Status::Revoked(format!(
+            "bit {index} of {url} is set (revocation); the list is {authenticated}"
+        )),
+        (true, p) => Status::Revoked(format!(
+            "bit {index} of {url} is set ({p}); the list is {authenticated}"
+        )),
+        (false, p) => Status::Active(format!(
+            "bit {index} of {url} is clear ({p}); the list is {authenticated}"
+        )),
+    }
+}
+
+/// Bit `index` of the status list credential `list` (from `url`), or why it cannot be read.
+fn list_bit(list: &Value, url: &str, index: u64) -> Result<bool, String> {
+    let encoded = list
+        .pointer("/credentialSubject/encodedList")
+        .and_then(Value::as_str);
+    let Some(encoded) = encoded else {
+        return Err(format!("{url} has no credentialSubject.encodedList"));
+    };
+    let bits = decode_list(encoded).map_err(|e| format!("{url}: {e}"))?;
+    if bits.len() * 8 < MIN_LIST_BITS {
+        return Err(format!(
+            "{url} has {} entries, fewer than the {MIN_LIST_BITS} a status list must have",
+            bits.len() * 8
+        ));
+    }
+    let byte = (index / 8) as usize;
+    if byte >= bits.len() {
+        return Err(format!(
+            "statusListIndex {index} is beyond the list's {} entries",
+            bits.len() * 8
+        ));
+    }
+    Ok(bits[byte] & (0x80 >> (index % 8)) != 0)
 }
 
 /// `encodedList`: multibase base64url (no padding, 'u' prefix) of a GZIP-compressed bitstring.

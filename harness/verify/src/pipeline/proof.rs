@@ -59,10 +59,40 @@ pub(super) fn proofs(
             if jwt.is_some() { " + VC-JWT" } else { "" }
         ),
     ));
-    let mut results: Vec<CheckResult> = Vec::new();
-    let mut bindings: Vec<(String, String, Binding)> = Vec::new();
-    let mut any_ok = false;
+    let mut run = ProofRun {
+        cred,
+        issuer,
+        opts,
+        results: Vec::new(),
+        bindings: Vec::new(),
+        any_ok: false,
+    };
     for (i, p) in embedded.iter().enumerate() {
+        run.embedded(r, i, p, canon.as_deref());
+    }
+    if let Some(j) = jwt {
+        run.jwt(j);
+        r.push(jwt_claims(j));
+    }
+    run.finish(r);
+}
+
+/// The proofs of one credential as they are verified: their results wait until every proof
+/// has been tried, since any one proof that verifies makes the others' failures warnings.
+struct ProofRun<'a> {
+    cred: &'a Value,
+    issuer: Option<&'a str>,
+    opts: &'a Options,
+    results: Vec<CheckResult>,
+    /// (JSON pointer, verification method or kid, binding) of every verified proof's key.
+    bindings: Vec<(String, String, Binding)>,
+    any_ok: bool,
+}
+
+impl ProofRun<'_> {
+    /// Verifies the `i`-th embedded proof `p` (Data Integrity or a legacy suite).
+    fn embedded(&mut self, r: &mut DocReport, i: usize, p: &Value, canon: Option<&[String]>) {
+        let (cred, opts) = (self.cred, self.opts);
         let pointer = if cred.get("proof").is_some_and(Value::is_array) {
             format!("/proof/{i}")
         } else {
@@ -84,53 +114,62 @@ pub(super) fn proofs(
             &opts.keys,
             &opts.loader,
             &mut trace,
-            canon.as_deref(),
+            canon,
             "assertionMethod",
         ) {
-            Ok(s) => {
-                any_ok = true;
-                let (v, note) = if s.is_legacy() {
-                    (
-                        Verdict::Warn,
-                        " (deprecated suite: issue eddsa-rdfc-2022 instead)",
-                    )
-                } else {
-                    (Verdict::Pass, "")
-                };
-                let key = trace.key.clone();
-                results.push(
-                    res(
-                        def,
-                        v,
-                        format!(
-                            "signature verifies with {}{note}",
-                            trace.verification_method.clone().unwrap_or_default()
-                        ),
-                    )
-                    .at(
-                        &pointer,
-                        "verification method",
-                        Value::from(trace.verification_method.clone().unwrap_or_default()),
-                    ),
-                );
-                if let Some(k) = key {
-                    let vm = trace.verification_method.clone().unwrap_or_default();
-                    bindings.push((pointer.clone(), vm.clone(), bind(&k, &vm, issuer, opts)));
-                }
-            }
+            Ok(s) => self.embedded_verified(def, s, &pointer, &trace),
             Err(e) => {
-                results.push(trace_evidence(
+                self.results.push(trace_evidence(
                     res(def, Verdict::Fail, e.to_string()),
                     &trace,
                 ));
             }
         }
     }
-    if let Some(j) = jwt {
-        match jwt::verify_signature(j, &opts.keys) {
+
+    /// Records an embedded proof at `pointer` that verified with suite `s`, and its key's binding.
+    fn embedded_verified(&mut self, def: &CheckDef, s: Suite, pointer: &str, trace: &ProofTrace) {
+        self.any_ok = true;
+        let (v, note) = if s.is_legacy() {
+            (
+                Verdict::Warn,
+                " (deprecated suite: issue eddsa-rdfc-2022 instead)",
+            )
+        } else {
+            (Verdict::Pass, "")
+        };
+        let key = trace.key.clone();
+        self.results.push(
+            res(
+                def,
+                v,
+                format!(
+                    "signature verifies with {}{note}",
+                    trace.verification_method.clone().unwrap_or_default()
+                ),
+            )
+            .at(
+                pointer,
+                "verification method",
+                Value::from(trace.verification_method.clone().unwrap_or_default()),
+            ),
+        );
+        if let Some(k) = key {
+            let vm = trace.verification_method.clone().unwrap_or_default();
+            self.bindings.push((
+                pointer.to_owned(),
+                vm.clone(),
+                bind(&k, &vm, self.issuer, self.opts),
+            ));
+        }
+    }
+
+    /// Verifies the VC-JWT signature.
+    fn jwt(&mut self, j: &DecodedJwt) {
+        match jwt::verify_signature(j, &self.opts.keys) {
             Ok((source, key)) => {
-                any_ok = true;
-                results.push(res(
+                self.any_ok = true;
+                self.results.push(res(
                     &checks::PROOF_JWT,
                     Verdict::Pass,
                     format!(
@@ -139,45 +178,53 @@ pub(super) fn proofs(
                     ),
                 ));
                 let kid = j.header.get("kid").and_then(Value::as_str).unwrap_or("jwk");
-                bindings.push((
+                self.bindings.push((
                     "/header/kid".into(),
                     kid.to_owned(),
-                    bind(&key, kid, issuer, opts),
+                    bind(&key, kid, self.issuer, self.opts),
                 ));
             }
-            Err(e) => results.push(
+            Err(e) => self.results.push(
                 res(&checks::PROOF_JWT, Verdict::Fail, e)
                     .with("JOSE header", Value::Object(j.header.clone())),
             ),
         }
-        let bad = jwt::claim_mismatches(j);
-        let form = match j.form {
-            jwt::PayloadForm::Direct => "payload is the credential",
-            jwt::PayloadForm::VcClaim => "credential in the vc claim",
-        };
-        if bad.is_empty() {
-            r.push(res(
-                &checks::PROOF_JWT_CLAIMS,
-                Verdict::Pass,
-                format!("iss/jti/sub/nbf/exp agree with the credential ({form})"),
-            ));
-        } else {
-            let mut c = res(&checks::PROOF_JWT_CLAIMS, Verdict::Fail, bad.join("; "));
-            for b in &bad {
-                c = c.with("mismatch", Value::from(b.clone()));
+    }
+
+    /// Reports the proof results, then the binding of their keys to the issuer.
+    fn finish(self, r: &mut DocReport) {
+        // Any one proof suffices (OB 3.0 §"Proofs"): others that fail are warnings then.
+        for mut c in self.results {
+            if self.any_ok && c.verdict == Verdict::Fail {
+                c.verdict = Verdict::Warn;
+                c.message = format!("{} (another proof verified)", c.message);
             }
             r.push(c);
         }
+        controller_results(r, self.bindings, self.opts);
     }
-    // Any one proof suffices (OB 3.0 §"Proofs"): others that fail are warnings then.
-    for mut c in results {
-        if any_ok && c.verdict == Verdict::Fail {
-            c.verdict = Verdict::Warn;
-            c.message = format!("{} (another proof verified)", c.message);
+}
+
+/// `ob3.proof.vc-jwt.claims`: the registered JWT claims agree with the credential.
+fn jwt_claims(j: &DecodedJwt) -> CheckResult {
+    let bad = jwt::claim_mismatches(j);
+    let form = match j.form {
+        jwt::PayloadForm::Direct => "payload is the credential",
+        jwt::PayloadForm::VcClaim => "credential in the vc claim",
+    };
+    if bad.is_empty() {
+        res(
+            &checks::PROOF_JWT_CLAIMS,
+            Verdict::Pass,
+            format!("iss/jti/sub/nbf/exp agree with the credential ({form})"),
+        )
+    } else {
+        let mut c = res(&checks::PROOF_JWT_CLAIMS, Verdict::Fail, bad.join("; "));
+        for b in &bad {
+            c = c.with("mismatch", Value::from(b.clone()));
         }
-        r.push(c);
+        c
     }
-    controller_results(r, bindings, opts);
 }
 
 /// Whether a verified proof's key is bound to the credential's issuer, and how (or why not).

@@ -140,6 +140,11 @@ pub(super) fn recipient(r: &mut DocReport, cred: &Value, opts: &Options) {
         }
         return;
     }
+    recipient_identifiers(r, &subject, want);
+}
+
+/// `ob3.recipient` by the subject's `identifier`s of the wanted type: one must match.
+fn recipient_identifiers(r: &mut DocReport, subject: &Value, want: &crate::Recipient) {
     let mut seen = 0;
     for ident in as_list(subject.get("identifier")) {
         if ident.get("identityType").and_then(Value::as_str) != Some(want.identity_type.as_str()) {
@@ -155,20 +160,12 @@ pub(super) fn recipient(r: &mut DocReport, cred: &Value, opts: &Options) {
             .unwrap_or(false);
         let matched = if hashed {
             let salt = ident.get("salt").and_then(Value::as_str).unwrap_or("");
-            match stored.split_once('$') {
-                Some(("sha256", hex)) => {
-                    let h = Sha256::digest(format!("{}{salt}", want.value).as_bytes());
-                    hex::encode(h).eq_ignore_ascii_case(hex)
-                }
-                Some((alg, _)) => {
-                    r.push(res(
-                        &checks::RECIPIENT,
-                        Verdict::Warn,
-                        format!("identityHash algorithm {alg:?} not supported"),
-                    ));
+            match identity_hash_matches(stored, salt, &want.value) {
+                Ok(m) => m,
+                Err(why) => {
+                    r.push(res(&checks::RECIPIENT, Verdict::Warn, why));
                     continue;
                 }
-                None => false,
             }
         } else {
             stored == want.value
@@ -197,6 +194,19 @@ pub(super) fn recipient(r: &mut DocReport, cred: &Value, opts: &Options) {
     ));
 }
 
+/// Whether a hashed `identityHash` (`sha256$HEX`) is the hash of `value` salted with `salt`;
+/// an error for an algorithm the verifier does not support.
+fn identity_hash_matches(stored: &str, salt: &str, value: &str) -> Result<bool, String> {
+    match stored.split_once('$') {
+        Some(("sha256", hex)) => {
+            let h = Sha256::digest(format!("{value}{salt}").as_bytes());
+            Ok(hex::encode(h).eq_ignore_ascii_case(hex))
+        }
+        Some((alg, _)) => Err(format!("identityHash algorithm {alg:?} not supported")),
+        None => Ok(false),
+    }
+}
+
 pub(super) fn clr(r: &mut DocReport, cred: &Value, opts: &Options, level: usize) {
     let subject = cred
         .get("credentialSubject")
@@ -207,6 +217,19 @@ pub(super) fn clr(r: &mut DocReport, cred: &Value, opts: &Options, level: usize)
             .into_iter()
             .filter_map(|a| a.get("id").and_then(Value::as_str).map(str::to_owned))
             .collect();
+    clr_credentials(r, &subject, opts, level, &mut achievement_ids);
+    clr_associations(r, &subject, achievement_ids);
+}
+
+/// `clr2.credentials`: every credential the CLR bundles verifies (each as a nested report).
+/// Adds the achievement id each bundled credential awards to `achievement_ids`.
+fn clr_credentials(
+    r: &mut DocReport,
+    subject: &Value,
+    opts: &Options,
+    level: usize,
+    achievement_ids: &mut std::collections::BTreeSet<String>,
+) {
     let nested = as_list(subject.get("verifiableCredential"));
     if nested.is_empty() {
         r.push(res(
@@ -214,53 +237,69 @@ pub(super) fn clr(r: &mut DocReport, cred: &Value, opts: &Options, level: usize)
             Verdict::Fail,
             "the CLR bundles no credentials (credentialSubject.verifiableCredential is empty)",
         ));
-    } else if level >= MAX_NESTING {
+        return;
+    }
+    if level >= MAX_NESTING {
         r.push(res(
             &checks::CLR_CREDENTIALS,
             Verdict::Fail,
             format!("credentials nested deeper than {MAX_NESTING} levels"),
         ));
-    } else {
-        let mut failed = Vec::new();
-        for (i, c) in nested.iter().enumerate() {
-            let pointer = format!("/credentialSubject/verifiableCredential/{i}");
-            let mut sub = DocReport::new(format!("{}{pointer}", r.subject));
-            let json = match c {
-                Value::String(t) => {
-                    verify_text(&mut sub, t, opts, level + 1, false);
-                    jwt::decode(t).ok().map(|j| j.credential)
-                }
-                v => {
-                    verify_credential(&mut sub, v, None, opts, level + 1, false);
-                    Some((*v).clone())
-                }
-            };
-            if let Some(id) = json
-                .as_ref()
-                .and_then(|j| j.pointer("/credentialSubject/achievement/id"))
-                .and_then(Value::as_str)
-            {
-                achievement_ids.insert(id.to_owned());
-            }
-            if !sub.passed() {
-                failed.push(pointer);
-            }
-            r.nested.push(sub);
+        return;
+    }
+    let mut failed = Vec::new();
+    for (i, c) in nested.iter().enumerate() {
+        let pointer = format!("/credentialSubject/verifiableCredential/{i}");
+        let mut sub = DocReport::new(format!("{}{pointer}", r.subject));
+        let json = verify_bundled(&mut sub, c, opts, level);
+        if let Some(id) = json
+            .as_ref()
+            .and_then(|j| j.pointer("/credentialSubject/achievement/id"))
+            .and_then(Value::as_str)
+        {
+            achievement_ids.insert(id.to_owned());
         }
-        if failed.is_empty() {
-            r.push(res(
-                &checks::CLR_CREDENTIALS,
-                Verdict::Pass,
-                format!("all {} bundled credential(s) verify", nested.len()),
-            ));
-        } else {
-            r.push(res(
-                &checks::CLR_CREDENTIALS,
-                Verdict::Fail,
-                format!("bundled credential(s) failed: {}", failed.join(", ")),
-            ));
+        if !sub.passed() {
+            failed.push(pointer);
+        }
+        r.nested.push(sub);
+    }
+    if failed.is_empty() {
+        r.push(res(
+            &checks::CLR_CREDENTIALS,
+            Verdict::Pass,
+            format!("all {} bundled credential(s) verify", nested.len()),
+        ));
+    } else {
+        r.push(res(
+            &checks::CLR_CREDENTIALS,
+            Verdict::Fail,
+            format!("bundled credential(s) failed: {}", failed.join(", ")),
+        ));
+    }
+}
+
+/// Verifies one bundled credential (a VC-JWT string or an embedded JSON credential) into `sub`;
+/// returns the credential's JSON when it can be read.
+fn verify_bundled(sub: &mut DocReport, c: &Value, opts: &Options, level: usize) -> Option<Value> {
+    match c {
+        Value::String(t) => {
+            verify_text(sub, t, opts, level + 1, false);
+            jwt::decode(t).ok().map(|j| j.credential)
+        }
+        v => {
+            verify_credential(sub, v, None, opts, level + 1, false);
+            Some(v.clone())
         }
     }
+}
+
+/// `clr2.associations`: both ends of every association name an achievement in the CLR.
+fn clr_associations(
+    r: &mut DocReport,
+    subject: &Value,
+    achievement_ids: std::collections::BTreeSet<String>,
+) {
     let assocs = as_list(subject.get("association"));
     if assocs.is_empty() {
         r.push(res(
@@ -385,46 +424,55 @@ pub(super) fn verify_presentation(r: &mut DocReport, vp: &Value, opts: &Options,
         ));
     }
     for p in proofs {
-        let mut trace = ProofTrace::default();
-        match di::verify_proof_with(
-            vp,
-            p,
-            &opts.keys,
-            &opts.loader,
-            &mut trace,
-            None,
-            "authentication",
-        ) {
-            Ok(_) => {
-                let holder = vp.get("holder").and_then(Value::as_str);
-                let ctrl = trace
-                    .key
-                    .as_ref()
-                    .map(|k| k.controller.clone())
-                    .unwrap_or_default();
-                if holder.is_some_and(|h| h != ctrl) {
-                    r.push(res(
-                        &checks::VP_PROOF,
-                        Verdict::Fail,
-                        format!(
-                            "signed by {ctrl}, not the holder {}",
-                            holder.unwrap_or_default()
-                        ),
-                    ));
-                } else {
-                    r.push(res(
-                        &checks::VP_PROOF,
-                        Verdict::Pass,
-                        format!("presentation signed by {ctrl}"),
-                    ));
-                }
-            }
-            Err(e) => r.push(trace_evidence(
-                res(&checks::VP_PROOF, Verdict::Fail, e.to_string()),
-                &trace,
-            )),
-        }
+        r.push(vp_proof(vp, p, opts));
     }
+    vp_credentials(r, vp, opts, level);
+}
+
+/// `vp.proof` for one proof `p` of presentation `vp`: it verifies (for authentication), with a
+/// key of the holder when the presentation names one.
+fn vp_proof(vp: &Value, p: &Value, opts: &Options) -> CheckResult {
+    let mut trace = ProofTrace::default();
+    match di::verify_proof_with(
+        vp,
+        p,
+        &opts.keys,
+        &opts.loader,
+        &mut trace,
+        None,
+        "authentication",
+    ) {
+        Ok(_) => {
+            let holder = vp.get("holder").and_then(Value::as_str);
+            let ctrl = trace
+                .key
+                .as_ref()
+                .map(|k| k.controller.clone())
+                .unwrap_or_default();
+            if holder.is_some_and(|h| h != ctrl) {
+                res(
+                    &checks::VP_PROOF,
+                    Verdict::Fail,
+                    format!(
+                        "signed by {ctrl}, not the holder {}",
+                        holder.unwrap_or_default()
+                    ),
+                )
+            } else {
+                res(
+                    &checks::VP_PROOF,
+                    Verdict::Pass,
+                    format!("presentation signed by {ctrl}"),
+                )
+            }
+        }
+        Err(e) => trace_evidence(res(&checks::VP_PROOF, Verdict::Fail, e.to_string()), &trace),
+    }
+}
+
+/// `vp.credentials`: the presentation holds credentials and every one verifies (each as a
+/// nested report).
+fn vp_credentials(r: &mut DocReport, vp: &Value, opts: &Options, level: usize) {
     let creds = as_list(vp.get("verifiableCredential"));
     if creds.is_empty() {
         r.push(res(

@@ -104,34 +104,7 @@ pub(super) fn declared_schemas(
         } else if schema::is_known(id) {
             schema_check(r, &checks::SCHEMA_DECLARED, id, form, cred);
         } else if let Some(fetch) = &opts.fetch {
-            let outcome = fetch(id)
-                .and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| e.to_string()))
-                .and_then(|s| schema::validate_with(&s, cred));
-            match outcome {
-                Ok(errs) if errs.is_empty() => r.push(res(
-                    &checks::SCHEMA_DECLARED,
-                    Verdict::Pass,
-                    format!("valid against {id} (fetched)"),
-                )),
-                Ok(errs) => {
-                    let mut c = res(
-                        &checks::SCHEMA_DECLARED,
-                        Verdict::Fail,
-                        format!("{} error(s) against {id}", errs.len()),
-                    );
-                    for e in errs.iter().take(20) {
-                        c = c.at(&e.pointer, "schema error", Value::from(e.message.clone()));
-                    }
-                    r.push(c);
-                }
-                // Online, a declared schema that cannot be read or used leaves conformance
-                // unestablished (the 1EdTech validator fails it too).
-                Err(e) => r.push(res(
-                    &checks::SCHEMA_DECLARED,
-                    Verdict::Fail,
-                    format!("credentialSchema {id} could not be read or used: {e}"),
-                )),
-            }
+            r.push(fetched_schema(fetch, id, cred));
         } else {
             r.push(res(
                 &checks::SCHEMA_DECLARED,
@@ -141,5 +114,37 @@ pub(super) fn declared_schemas(
                 ),
             ));
         }
+    }
+}
+
+/// `ob3.schema.declared` for a declared schema `id` the verifier does not ship, fetched online.
+fn fetched_schema(fetch: &crate::loader::Fetch, id: &str, cred: &Value) -> CheckResult {
+    let outcome = fetch(id)
+        .and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| e.to_string()))
+        .and_then(|s| schema::validate_with(&s, cred));
+    match outcome {
+        Ok(errs) if errs.is_empty() => res(
+            &checks::SCHEMA_DECLARED,
+            Verdict::Pass,
+            format!("valid against {id} (fetched)"),
+        ),
+        Ok(errs) => {
+            let mut c = res(
+                &checks::SCHEMA_DECLARED,
+                Verdict::Fail,
+                format!("{} error(s) against {id}", errs.len()),
+            );
+            for e in errs.iter().take(20) {
+                c = c.at(&e.pointer, "schema error", Value::from(e.message.clone()));
+            }
+            c
+        }
+        // Online, a declared schema that cannot be read or used leaves conformance
+        // unestablished (the 1EdTech validator fails it too).
+        Err(e) => res(
+            &checks::SCHEMA_DECLARED,
+            Verdict::Fail,
+            format!("credentialSchema {id} could not be read or used: {e}"),
+        ),
     }
 }

@@ -228,6 +228,13 @@ impl Gen<'_> {
     }
 
     pub(super) fn invalid_schema(&mut self) -> R {
+        self.invalid_schema_removed()?;
+        self.invalid_schema_changed()?;
+        self.invalid_schema_other()
+    }
+
+    /// Minimal credentials with a required property removed.
+    fn invalid_schema_removed(&mut self) -> R {
         // (slug, pointer to remove, extra checks, description)
         let removals: &[(&str, &str, &[&str], &str)] = &[
             ("credential-id-missing", "/id", &[], "credential id removed"),
@@ -247,15 +254,13 @@ impl Gen<'_> {
         for (slug, ptr, extra, desc) in removals {
             let mut c = self.minimal(&format!("schema/{slug}"));
             remove_at(&mut c, ptr);
-            let mut checks = vec!["ob3.schema"];
-            checks.extend_from_slice(extra);
-            let desc = format!("{desc}; signed after the change");
-            if checks.contains(&"ob3.context.terms") {
-                self.invalid_jwt_signed(&format!("ob3.schema.{slug}"), &checks, &desc, &c)?;
-            } else {
-                self.invalid_signed(&format!("ob3.schema.{slug}"), &checks, &desc, &c)?;
-            }
+            self.schema_vector(slug, extra, desc, &c)?;
         }
+        Ok(())
+    }
+
+    /// Minimal credentials with a property of the wrong form.
+    fn invalid_schema_changed(&mut self) -> R {
         // (slug, pointer, value, extra checks, description)
         let changes: Vec<(&str, &str, Value, &[&str], &str)> = vec![
             ("achievement-name-not-string", "/credentialSubject/achievement/name", json!(42), &[], "achievement name is a number"),
@@ -272,15 +277,14 @@ impl Gen<'_> {
         for (slug, ptr, value, extra, desc) in changes {
             let mut c = self.minimal(&format!("schema/{slug}"));
             set_at(&mut c, ptr, value);
-            let mut checks = vec!["ob3.schema"];
-            checks.extend_from_slice(extra);
-            let desc = format!("{desc}; signed after the change");
-            if checks.contains(&"ob3.context.terms") {
-                self.invalid_jwt_signed(&format!("ob3.schema.{slug}"), &checks, &desc, &c)?;
-            } else {
-                self.invalid_signed(&format!("ob3.schema.{slug}"), &checks, &desc, &c)?;
-            }
+            self.schema_vector(slug, extra, desc, &c)?;
         }
+        Ok(())
+    }
+
+    /// Beyond the minimal credential: an endorsement and a CLR without name, a declared schema
+    /// that does not fit.
+    fn invalid_schema_other(&mut self) -> R {
         // Endorsement without its required name.
         let en = creds::endorsement(
             "schema/endorsement-name-missing",
@@ -325,6 +329,19 @@ impl Gen<'_> {
             &c,
         )?;
         Ok(())
+    }
+
+    /// Writes `c`, broken for `ob3.schema` (and the `extra` checks) before signing: as a VC-JWT when
+    /// the breakage leaves terms undefined (`ob3.context.terms`), else with an embedded proof.
+    fn schema_vector(&mut self, slug: &str, extra: &[&str], desc: &str, c: &Value) -> R {
+        let mut checks = vec!["ob3.schema"];
+        checks.extend_from_slice(extra);
+        let desc = format!("{desc}; signed after the change");
+        if checks.contains(&"ob3.context.terms") {
+            self.invalid_jwt_signed(&format!("ob3.schema.{slug}"), &checks, &desc, c)
+        } else {
+            self.invalid_signed(&format!("ob3.schema.{slug}"), &checks, &desc, c)
+        }
     }
 
     pub(super) fn invalid_subject(&mut self) -> R {

@@ -10,7 +10,14 @@ use crate::sign;
 
 impl Gen<'_> {
     pub(super) fn invalid_proof(&mut self) -> R {
-        let k = self.k;
+        self.invalid_proof_missing_or_altered()?;
+        self.invalid_proof_signer()?;
+        self.invalid_proof_legacy()?;
+        self.invalid_jwt()
+    }
+
+    /// No proof at all, and embedded proofs over a credential or a proof value altered after signing.
+    fn invalid_proof_missing_or_altered(&mut self) -> R {
         // No proof at all.
         let e = Entry::invalid(
             "invalid/ob3.proof.present.no-proof.json",
@@ -63,6 +70,12 @@ impl Gen<'_> {
             Some(false),
         );
         self.put_json(e, &c)?;
+        Ok(())
+    }
+
+    /// Proofs by the wrong signer: the issuer swapped after signing, a wrong key, a key not the issuer's.
+    fn invalid_proof_signer(&mut self) -> R {
+        let k = self.k;
         // Issuer swapped after signing.
         let mut c = self.signed_minimal("proof/swapped-issuer")?;
         set_at(&mut c, "/issuer/id", k.did_web.controller.clone().into());
@@ -99,6 +112,12 @@ impl Gen<'_> {
         )
         .strict();
         self.put_json(e, &c)?;
+        Ok(())
+    }
+
+    /// The deprecated suite eddsa-2022, tampered.
+    fn invalid_proof_legacy(&mut self) -> R {
+        let k = self.k;
         // Legacy suite, tampered.
         let mut c = sign::eddsa_2022(&self.minimal("proof/legacy-tampered"), &k.issuer)?;
         set_at(
@@ -114,7 +133,7 @@ impl Gen<'_> {
             Some(false),
         );
         self.put_json(e, &c)?;
-        self.invalid_jwt()
+        Ok(())
     }
 
     pub(super) fn invalid_jwt(&mut self) -> R {
@@ -122,19 +141,26 @@ impl Gen<'_> {
         let c = self.minimal("jwt/base");
         let claims = sign::claims_for(&c);
         let payload = sign::direct_payload(&c, claims.clone());
-
-        // alg none, with a leftover signature (so it is shaped like a JWS).
         let good = sign::compact(
             &sign::header("EdDSA", Some(&k.issuer.vm)),
             &payload,
             &k.issuer.jwk,
             "EdDSA",
         )?;
-        let none = sign::replace_header(&good, &sign::header("none", Some(&k.issuer.vm)));
+        self.invalid_jwt_alg(&payload, &good)?;
+        self.invalid_jwt_signature(&payload, &good)?;
+        self.invalid_jwt_claims(&c, &claims, &payload)
+    }
+
+    /// VC-JWTs of an algorithm never accepted: none, HS256 (`good`: a valid EdDSA JWS of `payload`).
+    fn invalid_jwt_alg(&mut self, payload: &serde_json::Map<String, Value>, good: &str) -> R {
+        let k = self.k;
+        // alg none, with a leftover signature (so it is shaped like a JWS).
+        let none = sign::replace_header(good, &sign::header("none", Some(&k.issuer.vm)));
         let e = Entry::invalid("invalid/ob3.proof.vc-jwt.alg-none.jwt", &["ob3.proof.vc-jwt"], "JOSE header alg changed to none (the EdDSA signature left in place): must never be accepted", "vc-jwt-none", None);
         self.put(e, none.as_bytes())?;
         // HS256 (a shared-secret MAC; a verifier that treats the public key as the secret is fooled).
-        let input = sign::signing_input(&sign::header("HS256", Some(&k.issuer.vm)), &payload);
+        let input = sign::signing_input(&sign::header("HS256", Some(&k.issuer.vm)), payload);
         let mac = sign::hmac_sha256(b"wellspring-vectors/hs256-secret", input.as_bytes());
         let e = Entry::invalid(
             "invalid/ob3.proof.vc-jwt.alg-hs256.jwt",
@@ -144,6 +170,12 @@ impl Gen<'_> {
             None,
         );
         self.put(e, format!("{input}.{}", sign::b64(&mac)).as_bytes())?;
+        Ok(())
+    }
+
+    /// VC-JWTs whose signature does not verify: payload changed, wrong key, alg not the key's.
+    fn invalid_jwt_signature(&mut self, payload: &serde_json::Map<String, Value>, good: &str) -> R {
+        let k = self.k;
         // Payload changed after signing.
         let mut changed = payload.clone();
         changed.insert("name".into(), "Wellspring Gold Badge Credential".into());
@@ -154,11 +186,11 @@ impl Gen<'_> {
             "vc-jwt-EdDSA",
             None,
         );
-        self.put(e, sign::replace_payload(&good, &changed).as_bytes())?;
+        self.put(e, sign::replace_payload(good, &changed).as_bytes())?;
         // Wrong key.
         let wrong = sign::compact(
             &sign::header("EdDSA", Some(&k.issuer.vm)),
-            &payload,
+            payload,
             &k.wrong.jwk,
             "EdDSA",
         )?;
@@ -173,7 +205,7 @@ impl Gen<'_> {
         // RS256 signature with the RSA key but kid pointing at the Ed25519 did:key.
         let rsa = sign::compact(
             &sign::header("RS256", Some(&k.issuer.vm)),
-            &payload,
+            payload,
             &k.rsa.jwk,
             "RS256",
         )?;
@@ -185,8 +217,17 @@ impl Gen<'_> {
             None,
         );
         self.put(e, rsa.as_bytes())?;
+        Ok(())
+    }
 
-        // Claims that contradict the credential (validly signed).
+    /// Validly signed VC-JWTs whose claims contradict the credential `c`.
+    fn invalid_jwt_claims(
+        &mut self,
+        c: &Value,
+        claims: &serde_json::Map<String, Value>,
+        payload: &serde_json::Map<String, Value>,
+    ) -> R {
+        let k = self.k;
         let mut p = payload.clone();
         p.insert("jti".into(), urn("credential/some-other-credential").into());
         let jws = sign::compact(
@@ -335,6 +376,13 @@ impl Gen<'_> {
         .with_status(REVOCATION_LIST_URL, REVOCATION_LIST_FILE)
         .with_recipient(RECIPIENT);
         self.put_json(e, &sign::eddsa(&c, &k.issuer)?)?;
+        self.invalid_clr_nested()?;
+        self.invalid_presentations()
+    }
+
+    /// CLRs whose bundled credentials or associations are broken.
+    fn invalid_clr_nested(&mut self) -> R {
+        let k = self.k;
         // CLR: nested credential tampered.
         let c = self.clr("clr/tampered-nested", &k.issuer.controller, None, true)?;
         let e = Entry::invalid(
@@ -361,6 +409,12 @@ impl Gen<'_> {
             Some(true),
         );
         self.put_json(e, &sign::eddsa(&c, &k.issuer)?)?;
+        Ok(())
+    }
+
+    /// Presentations: tampered after the holder signed, or holding a tampered credential.
+    fn invalid_presentations(&mut self) -> R {
+        let k = self.k;
         // Presentation: tampered after the holder signed it.
         let clr = sign::eddsa(
             &self.clr("vp/tampered", &k.issuer.controller, None, false)?,

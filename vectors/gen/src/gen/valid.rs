@@ -13,113 +13,128 @@ use crate::sign;
 
 impl Gen<'_> {
     pub(super) fn valid_matrix(&mut self) -> R {
-        let k = self.k;
-        let endorsed_achievement = urn("achievement/ob-minimal/eddsa");
         for f in FORMATS {
-            let key = f.key(k);
-            let issuer = key.controller.clone();
-            let t = f.tag();
-
-            let c = creds::to_json(&creds::ob_minimal(&format!("ob-minimal/{t}"), &issuer));
-            let e = Entry::valid(
-                format!("valid/ob-minimal.{}", f.suffix()),
-                format!(
-                    "minimal OpenBadgeCredential (only required properties), {}",
-                    f.describe()
-                ),
-                f.proof(),
-            );
-            self.put(
-                with_entry(e, key),
-                f.secure(&c, key, PayloadForm::Direct)?.as_bytes(),
-            )?;
-
-            let c = creds::to_json(&creds::ob_full(
-                &format!("ob-full/{t}"),
-                &issuer,
-                RECIPIENT_EMAIL,
-            ));
-            let e = Entry::valid(
-                format!("valid/ob-full.{}", f.suffix()),
-                format!(
-                    "OpenBadgeCredential with every optional property (CASE alignments, results, rubric, \
-                     evidence, full profiles, hashed email identifier, JSON Schema, 1EdTechRevocationList \
-                     status: not revoked), {}",
-                    f.describe()
-                ),
-                f.proof(),
-            )
-            .with_status(REVOCATION_LIST_URL, REVOCATION_LIST_FILE)
-            .with_recipient(RECIPIENT);
-            self.put(
-                with_entry(e, key),
-                f.secure(&c, key, PayloadForm::Direct)?.as_bytes(),
-            )?;
-
-            let c = creds::to_json(&creds::achievement_credential(
-                &format!("achievement-credential/{t}"),
-                &issuer,
-            ));
-            let e = Entry::valid(
-                format!("valid/achievement-credential.{}", f.suffix()),
-                format!(
-                    "AchievementCredential (the alias of OpenBadgeCredential), {}",
-                    f.describe()
-                ),
-                f.proof(),
-            );
-            self.put(
-                with_entry(e, key),
-                f.secure(&c, key, PayloadForm::Direct)?.as_bytes(),
-            )?;
-
-            // A standalone endorsement: eddsa ones are signed by the endorser's own key.
-            let ekey = if f == Fmt::Eddsa { &k.endorser } else { key };
-            let c = creds::to_json(&creds::endorsement(
-                &format!("endorsement/{t}"),
-                &ekey.controller,
-                &endorsed_achievement,
-            ));
-            let e = Entry::valid(
-                format!("valid/endorsement.{}", f.suffix()),
-                format!("EndorsementCredential of an achievement, {}", f.describe()),
-                f.proof(),
-            );
-            self.put(
-                with_entry(e, ekey),
-                f.secure(&c, ekey, PayloadForm::Direct)?.as_bytes(),
-            )?;
-
-            let c = self.endorsed(&format!("ob-endorsed/{t}"), &issuer, false)?;
-            let e = Entry::valid(
-                format!("valid/ob-endorsed.{}", f.suffix()),
-                format!(
-                    "OpenBadgeCredential with an embedded EndorsementCredential (eddsa, signed by the \
-                     endorser's did:key), {}",
-                    f.describe()
-                ),
-                f.proof(),
-            );
-            self.put(
-                with_entry(e, key),
-                f.secure(&c, key, PayloadForm::Direct)?.as_bytes(),
-            )?;
-
-            let c = self.clr(&format!("clr/{t}"), &issuer, None, false)?;
-            let e = Entry::valid(
-                format!("valid/clr.{}", f.suffix()),
-                format!(
-                    "ClrCredential bundling three signed OpenBadgeCredentials, listing their \
-                     achievements and linking them with associations, {}",
-                    f.describe()
-                ),
-                f.proof(),
-            );
-            self.put(
-                with_entry(e, key),
-                f.secure(&c, key, PayloadForm::Direct)?.as_bytes(),
-            )?;
+            self.valid_ob_kinds(f)?;
+            self.valid_endorsed_and_clr(f)?;
         }
+        Ok(())
+    }
+
+    /// The OpenBadgeCredential kinds in format `f`: minimal, full, and as an AchievementCredential.
+    fn valid_ob_kinds(&mut self, f: Fmt) -> R {
+        let key = f.key(self.k);
+        let issuer = key.controller.clone();
+        let t = f.tag();
+
+        let c = creds::to_json(&creds::ob_minimal(&format!("ob-minimal/{t}"), &issuer));
+        let e = Entry::valid(
+            format!("valid/ob-minimal.{}", f.suffix()),
+            format!(
+                "minimal OpenBadgeCredential (only required properties), {}",
+                f.describe()
+            ),
+            f.proof(),
+        );
+        self.put(
+            with_entry(e, key),
+            f.secure(&c, key, PayloadForm::Direct)?.as_bytes(),
+        )?;
+
+        let c = creds::to_json(&creds::ob_full(
+            &format!("ob-full/{t}"),
+            &issuer,
+            RECIPIENT_EMAIL,
+        ));
+        let e = Entry::valid(
+            format!("valid/ob-full.{}", f.suffix()),
+            format!(
+                "OpenBadgeCredential with every optional property (CASE alignments, results, rubric, \
+                 evidence, full profiles, hashed email identifier, JSON Schema, 1EdTechRevocationList \
+                 status: not revoked), {}",
+                f.describe()
+            ),
+            f.proof(),
+        )
+        .with_status(REVOCATION_LIST_URL, REVOCATION_LIST_FILE)
+        .with_recipient(RECIPIENT);
+        self.put(
+            with_entry(e, key),
+            f.secure(&c, key, PayloadForm::Direct)?.as_bytes(),
+        )?;
+
+        let c = creds::to_json(&creds::achievement_credential(
+            &format!("achievement-credential/{t}"),
+            &issuer,
+        ));
+        let e = Entry::valid(
+            format!("valid/achievement-credential.{}", f.suffix()),
+            format!(
+                "AchievementCredential (the alias of OpenBadgeCredential), {}",
+                f.describe()
+            ),
+            f.proof(),
+        );
+        self.put(
+            with_entry(e, key),
+            f.secure(&c, key, PayloadForm::Direct)?.as_bytes(),
+        )?;
+        Ok(())
+    }
+
+    /// In format `f`: a standalone endorsement, a credential embedding one, and a CLR.
+    fn valid_endorsed_and_clr(&mut self, f: Fmt) -> R {
+        let k = self.k;
+        let key = f.key(k);
+        let issuer = key.controller.clone();
+        let t = f.tag();
+        let endorsed_achievement = urn("achievement/ob-minimal/eddsa");
+
+        // A standalone endorsement: eddsa ones are signed by the endorser's own key.
+        let ekey = if f == Fmt::Eddsa { &k.endorser } else { key };
+        let c = creds::to_json(&creds::endorsement(
+            &format!("endorsement/{t}"),
+            &ekey.controller,
+            &endorsed_achievement,
+        ));
+        let e = Entry::valid(
+            format!("valid/endorsement.{}", f.suffix()),
+            format!("EndorsementCredential of an achievement, {}", f.describe()),
+            f.proof(),
+        );
+        self.put(
+            with_entry(e, ekey),
+            f.secure(&c, ekey, PayloadForm::Direct)?.as_bytes(),
+        )?;
+
+        let c = self.endorsed(&format!("ob-endorsed/{t}"), &issuer, false)?;
+        let e = Entry::valid(
+            format!("valid/ob-endorsed.{}", f.suffix()),
+            format!(
+                "OpenBadgeCredential with an embedded EndorsementCredential (eddsa, signed by the \
+                 endorser's did:key), {}",
+                f.describe()
+            ),
+            f.proof(),
+        );
+        self.put(
+            with_entry(e, key),
+            f.secure(&c, key, PayloadForm::Direct)?.as_bytes(),
+        )?;
+
+        let c = self.clr(&format!("clr/{t}"), &issuer, None, false)?;
+        let e = Entry::valid(
+            format!("valid/clr.{}", f.suffix()),
+            format!(
+                "ClrCredential bundling three signed OpenBadgeCredentials, listing their \
+                 achievements and linking them with associations, {}",
+                f.describe()
+            ),
+            f.proof(),
+        );
+        self.put(
+            with_entry(e, key),
+            f.secure(&c, key, PayloadForm::Direct)?.as_bytes(),
+        )?;
         Ok(())
     }
 
@@ -196,6 +211,18 @@ impl Gen<'_> {
     }
 
     pub(super) fn valid_other(&mut self) -> R {
+        self.valid_issuer_keys()?;
+        self.valid_v1()?;
+        self.valid_presentations()?;
+        self.valid_baked()?;
+        self.valid_status_active()?;
+        self.valid_endorsement_jwt()?;
+        self.valid_legacy_suite()?;
+        Ok(())
+    }
+
+    /// Issuers whose key is found other ways: a did:web (key given) and a key inline in a JWT header.
+    fn valid_issuer_keys(&mut self) -> R {
         let k = self.k;
 
         // did:web issuer: the key must be given (keys/ed25519-did-web.pub.jwk.json).
@@ -222,8 +249,12 @@ impl Gen<'_> {
         )
         .with_warn(&["ob3.proof.controller"]);
         self.put(e, sign::vc_jwt_embedded_key(&c, &k.p256)?.as_bytes())?;
+        Ok(())
+    }
 
-        // VC DM 1.1 forms.
+    /// The VC Data Model 1.1 forms.
+    fn valid_v1(&mut self) -> R {
+        let k = self.k;
         for (f, key, suffix) in [
             (Fmt::Eddsa, &k.issuer, "eddsa.json"),
             (Fmt::JwtRs256, &k.rsa, "rs256.jwt"),
@@ -244,8 +275,12 @@ impl Gen<'_> {
                 f.secure(&c, key, PayloadForm::VcClaim)?.as_bytes(),
             )?;
         }
+        Ok(())
+    }
 
-        // Presentations.
+    /// Presentations of a CLR (unsigned, signed) and of an enveloped VC-JWT.
+    fn valid_presentations(&mut self) -> R {
+        let k = self.k;
         let clr = sign::eddsa(
             &self.clr("vp-clr", &k.issuer.controller, None, false)?,
             &k.issuer,
@@ -296,8 +331,12 @@ impl Gen<'_> {
             )
         };
         self.put_json(e, &sign::eddsa_authentication(&vp, &k.holder)?)?;
+        Ok(())
+    }
 
-        // Baked badges.
+    /// Baked badges: PNG and SVG, each holding an eddsa credential and a VC-JWT.
+    fn valid_baked(&mut self) -> R {
+        let k = self.k;
         let json_text = pretty(&self.signed_minimal("baked/json")?);
         let rsa_c = creds::to_json(&creds::ob_minimal("baked/jwt", &k.rsa.controller));
         let jwt_text = sign::vc_jwt(&rsa_c, &k.rsa, PayloadForm::Direct)?;
@@ -328,8 +367,12 @@ impl Gen<'_> {
             "vc-jwt-RS256",
         );
         self.put(with_entry(e, &k.rsa), svg.as_bytes())?;
+        Ok(())
+    }
 
-        // Status: active.
+    /// Credentials whose status list says active (1EdTechRevocationList, BitstringStatusList).
+    fn valid_status_active(&mut self) -> R {
+        let k = self.k;
         let c = self.with_revocation_list("status/revocation-list-active");
         let e = Entry::valid(
             "valid/status.revocation-list-active.eddsa.json",
@@ -346,8 +389,12 @@ impl Gen<'_> {
         )
         .with_status(BITSTRING_LIST_URL, BITSTRING_LIST_FILE);
         self.put_json(e, &sign::eddsa(&c, &k.issuer)?)?;
+        Ok(())
+    }
 
-        // Endorsement as a VC-JWT on the achievement (endorsementJwt).
+    /// An endorsement as a VC-JWT on the achievement (endorsementJwt).
+    fn valid_endorsement_jwt(&mut self) -> R {
+        let k = self.k;
         let mut c = self.minimal("ob-endorsed-achievement-jwt");
         let ach = c
             .pointer("/credentialSubject/achievement/id")
@@ -371,8 +418,12 @@ impl Gen<'_> {
             "eddsa-rdfc-2022",
         );
         self.put_json(e, &sign::eddsa(&c, &k.issuer)?)?;
+        Ok(())
+    }
 
-        // Legacy cryptosuite name.
+    /// The legacy cryptosuite name eddsa-2022.
+    fn valid_legacy_suite(&mut self) -> R {
+        let k = self.k;
         let c = self.minimal("legacy/eddsa-2022");
         let e = Entry::valid(
             "valid/legacy.eddsa-2022.json",
