@@ -194,7 +194,8 @@ impl Summary {
             .take(n)
             .map(|(k, t)| {
                 let share = 100.0 * t.as_secs_f64() / total.as_secs_f64().max(f64::MIN_POSITIVE);
-                let each = t.as_secs_f64() * 1000.0 / self.kinds.get(*k).copied().unwrap_or(1).max(1) as f64;
+                let each = t.as_secs_f64() * 1000.0
+                    / self.kinds.get(*k).copied().unwrap_or(1).max(1) as f64;
                 format!("{k} {share:.0} % ({each:.1} ms a case)")
             })
             .collect::<Vec<_>>()
@@ -222,6 +223,56 @@ impl Summary {
         self.not_run += other.not_run;
         if other.slowest.as_ref().map(|s| s.0) > self.slowest.as_ref().map(|s| s.0) {
             self.slowest = other.slowest;
+        }
+    }
+
+    /// Counts one case: its mutation kind, the time spent on it (`took`: the target's run;
+    /// `spent`: building the mutant and running the target), what was expected of the answer,
+    /// and the oracle it broke.
+    fn count_case(
+        &mut self,
+        case: u64,
+        m: &Mutant,
+        a: &Answer,
+        took: Duration,
+        spent: Duration,
+        broken: Option<Oracle>,
+    ) {
+        match self.kinds.get_mut(m.kind()) {
+            Some(n) => *n += 1,
+            None => {
+                self.kinds.insert(m.kind().to_owned(), 1);
+            }
+        }
+        match self.kind_time.get_mut(m.kind()) {
+            Some(t) => *t += spent,
+            None => {
+                self.kind_time.insert(m.kind().to_owned(), spent);
+            }
+        }
+        match m.expect {
+            Expect::Accept => {
+                self.expected_accept += 1;
+                self.accepted_as_expected += a.is_accepted() as u64;
+            }
+            Expect::RejectTampered | Expect::RejectSchema | Expect::RejectHostile => {
+                self.expected_reject += 1;
+                self.rejected_as_expected += (*a == Answer::Rejected) as u64;
+            }
+            Expect::Unauthenticated => {
+                self.expected_unauthenticated += 1;
+                self.unauthenticated_as_expected += (*a != Answer::Authenticated) as u64;
+            }
+            Expect::Any => self.expected_any += 1,
+        }
+        if self.slowest.as_ref().is_none_or(|s| took > s.0) {
+            self.slowest = Some((took, case, m.kind().to_owned()));
+        }
+        if matches!(a, Answer::NotRun(_)) {
+            self.not_run += 1;
+        }
+        if let Some(o) = broken {
+            *self.failures.entry(o.name().to_owned()).or_default() += 1;
         }
     }
 
@@ -385,8 +436,6 @@ impl Campaign {
         // Counted here and added to the shared summary at the end (and before each shrink, the
         // slow part): no lock shared with the other workers on the per-case path.
         let mut local = Summary::default();
-        let flush =
-            |local: &mut Summary| sh.summary.lock().unwrap().add_counts(std::mem::take(local));
         loop {
             if sh.stop.load(Ordering::Relaxed) {
                 break;
@@ -404,77 +453,21 @@ impl Campaign {
             // A worker stuck in a later case (the in-process watchdog gives up on it) still
             // had its counts added up to here.
             if sh.done.fetch_add(1, Ordering::Relaxed) % 1024 == 1023 {
-                flush(&mut local);
+                sh.flush(&mut local);
             }
             let broken = judge(m.expect, &a, judges);
-            {
-                let sm = &mut local;
-                match sm.kinds.get_mut(m.kind()) {
-                    Some(n) => *n += 1,
-                    None => {
-                        sm.kinds.insert(m.kind().to_owned(), 1);
-                    }
-                }
-                match sm.kind_time.get_mut(m.kind()) {
-                    Some(t) => *t += spent,
-                    None => {
-                        sm.kind_time.insert(m.kind().to_owned(), spent);
-                    }
-                }
-                match m.expect {
-                    Expect::Accept => {
-                        sm.expected_accept += 1;
-                        sm.accepted_as_expected += a.is_accepted() as u64;
-                    }
-                    Expect::RejectTampered | Expect::RejectSchema | Expect::RejectHostile => {
-                        sm.expected_reject += 1;
-                        sm.rejected_as_expected += (a == Answer::Rejected) as u64;
-                    }
-                    Expect::Unauthenticated => {
-                        sm.expected_unauthenticated += 1;
-                        sm.unauthenticated_as_expected += (a != Answer::Authenticated) as u64;
-                    }
-                    Expect::Any => sm.expected_any += 1,
-                }
-                if sm.slowest.as_ref().is_none_or(|s| took > s.0) {
-                    sm.slowest = Some((took, case, m.kind().to_owned()));
-                }
-                if matches!(a, Answer::NotRun(_)) {
-                    sm.not_run += 1;
-                }
-                if let Some(o) = broken {
-                    *sm.failures.entry(o.name().to_owned()).or_default() += 1;
-                }
-            }
+            local.count_case(case, &m, &a, took, spent, broken);
             let Some(oracle) = broken else { continue };
             // Distinct failures: (oracle, mutation kind). The first case of each is shrunk.
             let key = (oracle, m.kind().to_owned());
-            let fresh = {
-                let mut seen = sh.seen.lock().unwrap();
-                if seen.len() >= self.config.max_findings || seen.contains_key(&key) {
-                    false
-                } else {
-                    seen.insert(key, case);
-                    true
-                }
-            };
-            if fresh {
-                flush(&mut local);
+            if sh.first_seen(key, case, self.config.max_findings) {
+                sh.flush(&mut local);
                 if let Some(f) = self.shrink(case, oracle, slot, busy) {
-                    // Two cases may shrink to the same finding: keep one.
-                    let mut found = sh.found.lock().unwrap();
-                    let dup = found.iter().any(|g| {
-                        g.oracle == f.oracle
-                            && g.mutant.seed == f.mutant.seed
-                            && g.mutant.steps == f.mutant.steps
-                    });
-                    if !dup {
-                        found.push(f);
-                    }
+                    sh.keep(f);
                 }
             }
         }
-        flush(&mut local);
+        sh.flush(&mut local);
     }
 
     /// Runs the campaign. `progress` is called about once a second with (cases, findings).
@@ -490,15 +483,7 @@ impl Campaign {
         };
         let limit = self.config.cases.unwrap_or(u64::MAX);
         let jobs = self.config.jobs.max(1);
-        let sh = Arc::new(Shared {
-            next: AtomicU64::new(0),
-            done: AtomicU64::new(0),
-            stop: AtomicBool::new(false),
-            summary: Mutex::new(Summary::default()),
-            seen: Mutex::new(HashMap::new()),
-            found: Mutex::new(Vec::new()),
-            busy: (0..jobs).map(|_| Arc::new(Mutex::new(None))).collect(),
-        });
+        let sh = Arc::new(Shared::new(jobs));
         let handles: Vec<_> = (0..jobs)
             .map(|slot| {
                 let (c, sh) = (Arc::clone(self), Arc::clone(&sh));
@@ -510,6 +495,24 @@ impl Campaign {
                     .expect("a worker thread starts")
             })
             .collect();
+        let stuck = self.watch(&handles, &sh, progress);
+        for (i, h) in handles.into_iter().enumerate() {
+            if !stuck.iter().any(|(j, _)| *j == i) {
+                let _ = h.join();
+            }
+        }
+        self.summarize(&sh, &stuck, start)
+    }
+
+    /// Waits for the workers, reporting progress about once a second. In process, a worker
+    /// busy with one case past the timeout is given up on, and the campaign stopped: the
+    /// stuck workers and their cases.
+    fn watch(
+        &self,
+        handles: &[std::thread::JoinHandle<()>],
+        sh: &Shared,
+        progress: &dyn Fn(u64, usize),
+    ) -> Vec<(usize, u64)> {
         let in_process = matches!(self.target.spec, TargetSpec::Core | TargetSpec::Parse);
         let mut stuck: Vec<(usize, u64)> = Vec::new();
         let mut last = Instant::now();
@@ -542,18 +545,19 @@ impl Campaign {
                 }
             }
         }
-        for (i, h) in handles.into_iter().enumerate() {
-            if !stuck.iter().any(|(j, _)| *j == i) {
-                let _ = h.join();
-            }
-        }
+        stuck
+    }
+
+    /// The summary of a finished campaign: the workers' counts and findings, and a `no-hang`
+    /// finding for each stuck case.
+    fn summarize(&self, sh: &Shared, stuck: &[(usize, u64)], start: Instant) -> Summary {
         let mut sm = sh.summary.lock().unwrap().clone();
         sm.seeds = self.set.seeds.len();
         sm.signers = self.set.signers.len();
         sm.cases = sh.done.load(Ordering::Relaxed);
         sm.elapsed = start.elapsed();
         let mut found: Vec<Finding> = std::mem::take(&mut *sh.found.lock().unwrap());
-        for &(_, case) in &stuck {
+        for &(_, case) in stuck {
             let m = mutate::build(
                 &self.set,
                 &draw(self.config.seed, case, self.config.limits).current(),
@@ -590,6 +594,53 @@ struct Shared {
     found: Mutex<Vec<Finding>>,
     /// The case each worker is in, and since when (the in-process hang watchdog).
     busy: Vec<Busy>,
+}
+
+impl Shared {
+    fn new(jobs: usize) -> Shared {
+        Shared {
+            next: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+            stop: AtomicBool::new(false),
+            summary: Mutex::new(Summary::default()),
+            seen: Mutex::new(HashMap::new()),
+            found: Mutex::new(Vec::new()),
+            busy: (0..jobs).map(|_| Arc::new(Mutex::new(None))).collect(),
+        }
+    }
+
+    /// Adds a worker's counts to the campaign's summary, and clears them.
+    fn flush(&self, local: &mut Summary) {
+        self.summary
+            .lock()
+            .unwrap()
+            .add_counts(std::mem::take(local));
+    }
+
+    /// Whether `key` (oracle, mutation kind) is a distinct failure not seen before, to be
+    /// shrunk (at most `max` are); if so it is recorded as first seen in `case`.
+    fn first_seen(&self, key: (Oracle, String), case: u64, max: usize) -> bool {
+        let mut seen = self.seen.lock().unwrap();
+        if seen.len() >= max || seen.contains_key(&key) {
+            false
+        } else {
+            seen.insert(key, case);
+            true
+        }
+    }
+
+    /// Keeps a shrunk finding: two cases may shrink to the same finding, only one is kept.
+    fn keep(&self, f: Finding) {
+        let mut found = self.found.lock().unwrap();
+        let dup = found.iter().any(|g| {
+            g.oracle == f.oracle
+                && g.mutant.seed == f.mutant.seed
+                && g.mutant.steps == f.mutant.steps
+        });
+        if !dup {
+            found.push(f);
+        }
+    }
 }
 
 /// A reproducer file: everything needed to replay one finding.

@@ -253,97 +253,132 @@ pub fn load(dir: &Path, now: Option<&str>) -> Result<SeedSet, String> {
     ]
     .into_iter()
     .find(|d| d.join("manifest.json").is_file());
-    let mut seeds = Vec::new();
     let mut key_files: BTreeMap<String, PathBuf> = BTreeMap::new();
     let root = manifest_at.clone().unwrap_or_else(|| dir_abs.clone());
-    if let Some(root) = &manifest_at {
-        let m: Manifest = serde_json::from_str(&read_text(&root.join("manifest.json"))?)
-            .map_err(|e| format!("{}/manifest.json: {e}", root.display()))?;
-        for e in m.vectors.iter().filter(|e| e.expect == "valid") {
-            let path = root.join(&e.file);
-            if !path.starts_with(&dir_abs) {
-                continue;
-            }
-            let bytes = std::fs::read(&path).map_err(|err| format!("{}: {err}", path.display()))?;
-            let Some((format, text, inner)) = decode(&bytes) else {
-                continue;
-            };
-            let mut options = SeedOptions {
-                now: now.unwrap_or(&m.now).to_owned(),
-                recipient: e.recipient.clone(),
-                ..SeedOptions::default()
-            };
-            for (vm, file) in &e.keys {
-                options
-                    .keys
-                    .insert(vm.clone(), read_text(&root.join(file))?);
-                key_files.insert(vm.clone(), root.join(file));
-            }
-            for (url, file) in &e.status_files {
-                options
-                    .status_files
-                    .insert(url.clone(), read_text(&root.join(file))?);
-            }
-            seeds.push(Seed {
-                name: e.file.clone(),
-                format,
-                bytes,
-                text,
-                inner,
-                options,
-                walk: Default::default(),
-                kid_public: Default::default(),
-                attacker_signed: Default::default(),
-            });
-        }
-    } else {
-        let now = now.map(str::to_owned).unwrap_or_else(|| {
-            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        });
-        let mut files = Vec::new();
-        files_under(&dir_abs, &mut files)?;
-        for path in files {
-            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if !matches!(ext, "json" | "jwt" | "jws" | "png" | "svg")
-                || path.to_string_lossy().ends_with(".jwk.json")
-            {
-                continue;
-            }
-            let bytes = std::fs::read(&path).map_err(|err| format!("{}: {err}", path.display()))?;
-            let Some((format, text, inner)) = decode(&bytes) else {
-                continue;
-            };
-            seeds.push(Seed {
-                name: path
-                    .strip_prefix(&dir_abs)
-                    .unwrap_or(&path)
-                    .to_string_lossy()
-                    .into_owned(),
-                format,
-                bytes,
-                text,
-                inner,
-                options: SeedOptions {
-                    now: now.clone(),
-                    ..SeedOptions::default()
-                },
-                walk: Default::default(),
-                kid_public: Default::default(),
-                attacker_signed: Default::default(),
-            });
-        }
-    }
+    let seeds = match &manifest_at {
+        Some(root) => manifest_seeds(root, &dir_abs, now, &mut key_files)?,
+        None => folder_seeds(&dir_abs, now)?,
+    };
     if seeds.is_empty() {
         return Err(format!(
             "no seed credentials in {} (JSON, JWT, baked PNG or SVG)",
             dir.display()
         ));
     }
-    // Private keys: registered under did:key / did:jwk, and under any method the manifest
-    // names for the matching public key file.
+    let signers = load_signers(&root.join("keys"), &key_files);
+    let resigned = crate::mutate::ResignPool::new(seeds.len(), 0, crate::mutate::RESIGN_POOL);
+    Ok(SeedSet {
+        root,
+        seeds,
+        signers,
+        loader: ContextLoader::offline(),
+        resigned,
+    })
+}
+
+impl Seed {
+    /// A decoded seed file; what is made on first use is not made yet.
+    fn new(
+        name: String,
+        bytes: Vec<u8>,
+        decoded: (Format, String, Inner),
+        options: SeedOptions,
+    ) -> Seed {
+        let (format, text, inner) = decoded;
+        Seed {
+            name,
+            format,
+            bytes,
+            text,
+            inner,
+            options,
+            walk: Default::default(),
+            kid_public: Default::default(),
+            attacker_signed: Default::default(),
+        }
+    }
+}
+
+/// The valid entries of the manifest in `root` that lie under `dir_abs`, with their options
+/// read from the files the manifest names. The key file of each verification method goes
+/// into `key_files`.
+fn manifest_seeds(
+    root: &Path,
+    dir_abs: &Path,
+    now: Option<&str>,
+    key_files: &mut BTreeMap<String, PathBuf>,
+) -> Result<Vec<Seed>, String> {
+    let m: Manifest = serde_json::from_str(&read_text(&root.join("manifest.json"))?)
+        .map_err(|e| format!("{}/manifest.json: {e}", root.display()))?;
+    let mut seeds = Vec::new();
+    for e in m.vectors.iter().filter(|e| e.expect == "valid") {
+        let path = root.join(&e.file);
+        if !path.starts_with(dir_abs) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|err| format!("{}: {err}", path.display()))?;
+        let Some(decoded) = decode(&bytes) else {
+            continue;
+        };
+        let mut options = SeedOptions {
+            now: now.unwrap_or(&m.now).to_owned(),
+            recipient: e.recipient.clone(),
+            ..SeedOptions::default()
+        };
+        for (vm, file) in &e.keys {
+            options
+                .keys
+                .insert(vm.clone(), read_text(&root.join(file))?);
+            key_files.insert(vm.clone(), root.join(file));
+        }
+        for (url, file) in &e.status_files {
+            options
+                .status_files
+                .insert(url.clone(), read_text(&root.join(file))?);
+        }
+        seeds.push(Seed::new(e.file.clone(), bytes, decoded, options));
+    }
+    Ok(seeds)
+}
+
+/// Every credential file under `dir_abs` (no manifest), judged at `now` (default: the present).
+fn folder_seeds(dir_abs: &Path, now: Option<&str>) -> Result<Vec<Seed>, String> {
+    let now = now
+        .map(str::to_owned)
+        .unwrap_or_else(|| chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    let mut files = Vec::new();
+    files_under(dir_abs, &mut files)?;
+    let mut seeds = Vec::new();
+    for path in files {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(ext, "json" | "jwt" | "jws" | "png" | "svg")
+            || path.to_string_lossy().ends_with(".jwk.json")
+        {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|err| format!("{}: {err}", path.display()))?;
+        let Some(decoded) = decode(&bytes) else {
+            continue;
+        };
+        let name = path
+            .strip_prefix(dir_abs)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
+        let options = SeedOptions {
+            now: now.clone(),
+            ..SeedOptions::default()
+        };
+        seeds.push(Seed::new(name, bytes, decoded, options));
+    }
+    Ok(seeds)
+}
+
+/// Private keys: registered under did:key / did:jwk, and under any method the manifest
+/// names for the matching public key file.
+fn load_signers(keys_dir: &Path, key_files: &BTreeMap<String, PathBuf>) -> Signers {
     let mut signers = Signers::default();
-    let keys_dir = root.join("keys");
-    if let Ok(rd) = std::fs::read_dir(&keys_dir) {
+    if let Ok(rd) = std::fs::read_dir(keys_dir) {
         let mut privs: Vec<PathBuf> = rd
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.to_string_lossy().ends_with(".priv.jwk.json"))
@@ -367,12 +402,5 @@ pub fn load(dir: &Path, now: Option<&str>) -> Result<SeedSet, String> {
             signers.add(jwk, &extra);
         }
     }
-    let resigned = crate::mutate::ResignPool::new(seeds.len(), 0, crate::mutate::RESIGN_POOL);
-    Ok(SeedSet {
-        root,
-        seeds,
-        signers,
-        loader: ContextLoader::offline(),
-        resigned,
-    })
+    signers
 }

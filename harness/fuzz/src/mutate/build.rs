@@ -134,15 +134,31 @@ pub fn build(set: &SeedSet, plan: &Plan) -> Mutant {
         Layout::Svg(_) => Format::Svg,
         _ => seed.format,
     };
-    let mut bytes = match format {
+    let mut bytes = carry(text, format, seed, &plan.layout, &mut fx);
+    if let Layout::ByteFlip(i, x) = &plan.layout {
+        byte_flip(&mut bytes, i, *x, inner, &mut fx);
+    }
+    Mutant {
+        seed: seed.name.clone(),
+        format,
+        bytes,
+        expect: expectation(&fx),
+        steps: fx.steps,
+    }
+}
+
+/// The bytes of a mutant's text in `format`: baked in a PNG or an SVG (with the layout's SVG
+/// trick), or the text itself.
+fn carry(text: String, format: Format, seed: &Seed, layout: &Layout, fx: &mut Effects) -> Vec<u8> {
+    match format {
         Format::Png => {
             baked::bake_png(&text, 8, [43, 108, 176]).unwrap_or_else(|_| seed.bytes.clone())
         }
         Format::Svg => {
             let svg = baked::bake_svg(&text);
-            match &plan.layout {
+            match layout {
                 Layout::Svg(t) => {
-                    let svg = hostile::svg_trick(&svg, t, &mut fx);
+                    let svg = hostile::svg_trick(&svg, t, fx);
                     if seed.format != Format::Svg {
                         if let Some(last) = fx.steps.last_mut() {
                             last.push_str(" (seed baked in an SVG)");
@@ -154,27 +170,34 @@ pub fn build(set: &SeedSet, plan: &Plan) -> Mutant {
             }
         }
         _ => text.into_bytes(),
-    };
-    if let Layout::ByteFlip(i, x) = &plan.layout {
-        if !bytes.is_empty() {
-            let at = i.index(bytes.len());
-            bytes[at] ^= x;
-            fx.unknown = true;
-            fx.steps.push(format!("byte-flip @{at} ^ {x:#04x}"));
-            // a flip that renames a presentation's own `proof` leaves an unsigned presentation:
-            // as with strip-proof, what changed in it then breaks no signature (a tampered
-            // nested credential still does)
-            if let (Inner::Json(v), Ok(after)) = (inner, serde_json::from_slice::<Value>(&bytes)) {
-                if unsigned_presentation_now(v, &after) {
-                    fx.changed = false;
-                    if only_outer_signature_broken(v, &after, false) {
-                        fx.tampered = false;
-                    }
-                }
+    }
+}
+
+/// Flips bits of one byte of the finished mutant.
+fn byte_flip(bytes: &mut [u8], i: &Index, x: u8, inner: &Inner, fx: &mut Effects) {
+    if bytes.is_empty() {
+        return;
+    }
+    let at = i.index(bytes.len());
+    bytes[at] ^= x;
+    fx.unknown = true;
+    fx.steps.push(format!("byte-flip @{at} ^ {x:#04x}"));
+    // a flip that renames a presentation's own `proof` leaves an unsigned presentation:
+    // as with strip-proof, what changed in it then breaks no signature (a tampered
+    // nested credential still does)
+    if let (Inner::Json(v), Ok(after)) = (inner, serde_json::from_slice::<Value>(bytes)) {
+        if unsigned_presentation_now(v, &after) {
+            fx.changed = false;
+            if only_outer_signature_broken(v, &after, false) {
+                fx.tampered = false;
             }
         }
     }
-    let expect = if fx.hostile {
+}
+
+/// What a correct verifier must conclude from the effects of a mutant's steps.
+fn expectation(fx: &Effects) -> Expect {
+    if fx.hostile {
         Expect::RejectHostile
     } else if fx.tampered || fx.changed {
         Expect::RejectTampered
@@ -186,13 +209,6 @@ pub fn build(set: &SeedSet, plan: &Plan) -> Mutant {
         Expect::Any
     } else {
         Expect::Accept
-    };
-    Mutant {
-        seed: seed.name.clone(),
-        format,
-        bytes,
-        expect,
-        steps: fx.steps,
     }
 }
 
@@ -212,8 +228,18 @@ pub(super) fn build_json(
     if fx.changed && may_cancel(&plan.ops) && doc == *v {
         fx.changed = false;
     }
-    // The VC data model requires its base context first: moved away, the document must be
-    // refused whatever its signature says.
+    check_base_context(&doc, cx, fx);
+    let is_di = doc.get("proof").is_some_and(Value::is_object);
+    if is_di {
+        di_proof_op(&mut doc, v, &plan.proof, cx, fx);
+    }
+    di_hostile_proof_op(&mut doc, v, plan, cx, fx, is_di);
+    render_json(&doc, &plan.layout)
+}
+
+/// The VC data model requires its base context first: moved away, the document must be
+/// refused whatever its signature says.
+fn check_base_context(doc: &Value, cx: &Ctx, fx: &mut Effects) {
     if let Inner::Json(seed_doc) = &cx.seed.inner {
         let first = |d: &Value| match d.get("@context") {
             Some(Value::Array(a)) => a.first().cloned(),
@@ -221,14 +247,16 @@ pub(super) fn build_json(
             None => None,
         };
         let before = first(seed_doc);
-        if before.is_some() && first(&doc) != before {
+        if before.is_some() && first(doc) != before {
             fx.schema = true;
         }
     }
-    let is_di = doc.get("proof").is_some_and(Value::is_object);
-    match &plan.proof {
+}
+
+/// Applies a proof trick to a Data Integrity document (`v` is the document before its ops).
+fn di_proof_op(doc: &mut Value, v: &Value, proof: &ProofOp, cx: &Ctx, fx: &mut Effects) {
+    match proof {
         ProofOp::None => {}
-        _ if !is_di => {}
         ProofOp::BitFlip(i) => {
             let pv = doc
                 .pointer("/proof/proofValue")
@@ -252,80 +280,9 @@ pub(super) fn build_json(
                 fx.steps.push(format!("cryptosuite-swap {to:?}"));
             }
         }
-        ProofOp::KeyElsewhere(i) => {
-            let (akey, _, avm) = attacker();
-            let variants = 5;
-            match i.index(variants) {
-                // The attacker signs the seed itself (made once per seed: signing costs far
-                // more than mutating); a document already changed is pointed at the
-                // attacker's key instead (variant 1).
-                0 if fx.steps.is_empty() => {
-                    let signed = cx
-                        .seed
-                        .attacker_signed
-                        .get_or_init(|| di_resign(&doc, cx.set, Some(akey), Some(avm)));
-                    if let Some(d) = signed {
-                        doc = d.clone();
-                        // A valid signature by a key nothing binds to the issuer.
-                        fx.unbound = true;
-                        fx.steps.push("verification-method-elsewhere attacker did:key, re-signed by the attacker".into());
-                    }
-                }
-                k => {
-                    let to = match k {
-                        0 | 1 => avm.clone(),
-                        2 => "https://attacker.example/keys/1".into(),
-                        3 => "did:web:attacker.example#key-1".into(),
-                        _ => format!(
-                            "{}#other",
-                            doc["proof"]["verificationMethod"]
-                                .as_str()
-                                .unwrap_or("did:example:1")
-                        ),
-                    };
-                    doc["proof"]["verificationMethod"] = Value::from(to.clone());
-                    fx.tampered = true;
-                    fx.steps.push(format!("verification-method-elsewhere {to}"));
-                }
-            }
-        }
-        ProofOp::ForeignProof(i) => {
-            let others: Vec<&Value> = cx
-                .set
-                .seeds
-                .iter()
-                .filter_map(|s| match &s.inner {
-                    Inner::Json(o) => o
-                        .get("proof")
-                        .filter(|p| p.is_object() && **p != doc["proof"]),
-                    _ => None,
-                })
-                .collect();
-            if !others.is_empty() {
-                doc["proof"] = others[i.index(others.len())].clone();
-                fx.tampered = true;
-                fx.steps
-                    .push("foreign-proof (the proof of another document)".into());
-            }
-        }
-        ProofOp::Strip => {
-            doc.as_object_mut().expect("object").remove("proof");
-            // A presentation need not be signed by its holder (an unsigned VP is valid); a
-            // credential must be.
-            let vp = doc.get("type").map(Value::to_string).unwrap_or_default();
-            if vp.contains("\"VerifiablePresentation\"") {
-                // Nothing signs the presentation's own content any more: what changed in it
-                // breaks no signature (a tampered nested credential still does).
-                fx.changed = false;
-                fx.unknown = true;
-                if only_outer_signature_broken(v, &doc, false) {
-                    fx.tampered = false;
-                }
-            } else {
-                fx.tampered = true;
-            }
-            fx.steps.push("strip-proof".into());
-        }
+        ProofOp::KeyElsewhere(i) => key_elsewhere(doc, i, cx, fx),
+        ProofOp::ForeignProof(i) => foreign_proof(doc, i, cx, fx),
+        ProofOp::Strip => strip_proof(doc, v, fx),
         ProofOp::Unsigned(_) => {
             doc["proof"]
                 .as_object_mut()
@@ -343,8 +300,88 @@ pub(super) fn build_json(
         }
         ProofOp::Forge(_) | ProofOp::BadIriMethod(_) => {}
     }
-    di_hostile_proof_op(&mut doc, v, plan, cx, fx, is_di);
-    render_json(&doc, &plan.layout)
+}
+
+/// Points the proof at a key that is not the issuer's, or has the attacker sign the seed.
+fn key_elsewhere(doc: &mut Value, i: &Index, cx: &Ctx, fx: &mut Effects) {
+    let (akey, _, avm) = attacker();
+    let variants = 5;
+    match i.index(variants) {
+        // The attacker signs the seed itself (made once per seed: signing costs far
+        // more than mutating); a document already changed is pointed at the
+        // attacker's key instead (variant 1).
+        0 if fx.steps.is_empty() => {
+            let signed = cx
+                .seed
+                .attacker_signed
+                .get_or_init(|| di_resign(doc, cx.set, Some(akey), Some(avm)));
+            if let Some(d) = signed {
+                *doc = d.clone();
+                // A valid signature by a key nothing binds to the issuer.
+                fx.unbound = true;
+                fx.steps.push(
+                    "verification-method-elsewhere attacker did:key, re-signed by the attacker"
+                        .into(),
+                );
+            }
+        }
+        k => {
+            let to = match k {
+                0 | 1 => avm.clone(),
+                2 => "https://attacker.example/keys/1".into(),
+                3 => "did:web:attacker.example#key-1".into(),
+                _ => format!(
+                    "{}#other",
+                    doc["proof"]["verificationMethod"]
+                        .as_str()
+                        .unwrap_or("did:example:1")
+                ),
+            };
+            doc["proof"]["verificationMethod"] = Value::from(to.clone());
+            fx.tampered = true;
+            fx.steps.push(format!("verification-method-elsewhere {to}"));
+        }
+    }
+}
+
+/// Replaces the proof with another seed's.
+fn foreign_proof(doc: &mut Value, i: &Index, cx: &Ctx, fx: &mut Effects) {
+    let others: Vec<&Value> = cx
+        .set
+        .seeds
+        .iter()
+        .filter_map(|s| match &s.inner {
+            Inner::Json(o) => o
+                .get("proof")
+                .filter(|p| p.is_object() && **p != doc["proof"]),
+            _ => None,
+        })
+        .collect();
+    if !others.is_empty() {
+        doc["proof"] = others[i.index(others.len())].clone();
+        fx.tampered = true;
+        fx.steps
+            .push("foreign-proof (the proof of another document)".into());
+    }
+}
+
+fn strip_proof(doc: &mut Value, v: &Value, fx: &mut Effects) {
+    doc.as_object_mut().expect("object").remove("proof");
+    // A presentation need not be signed by its holder (an unsigned VP is valid); a
+    // credential must be.
+    let vp = doc.get("type").map(Value::to_string).unwrap_or_default();
+    if vp.contains("\"VerifiablePresentation\"") {
+        // Nothing signs the presentation's own content any more: what changed in it
+        // breaks no signature (a tampered nested credential still does).
+        fx.changed = false;
+        fx.unknown = true;
+        if only_outer_signature_broken(v, doc, false) {
+            fx.tampered = false;
+        }
+    } else {
+        fx.tampered = true;
+    }
+    fx.steps.push("strip-proof".into());
 }
 
 /// Whether `after` is a presentation that lost the proof its `before` had (its key renamed

@@ -373,50 +373,35 @@ pub(super) fn token(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Response {
         .into_response()
 }
 
+/// Refuses a request whose bearer token does not grant `scope` (`credential.readonly`…): 403
+/// for a token without it, 401 without a valid token.
+fn require_scope(s: &Shared, headers: &HeaderMap, scope: &str) -> Result<(), Response> {
+    match s.bearer(headers) {
+        Some(sc) if sc.contains(&s.o.standard.scope(scope)) => Ok(()),
+        Some(_) => Err(imsx(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            &format!("the token lacks {scope}"),
+        )),
+        None => Err(imsx(
+            StatusCode::UNAUTHORIZED,
+            "unauthorizedrequest",
+            "a valid access token is required",
+        )),
+    }
+}
+
 pub(super) fn get_credentials(
     s: &Shared,
     headers: &HeaderMap,
     q: &HashMap<String, String>,
 ) -> Response {
-    match s.bearer(headers) {
-        Some(sc) if sc.contains(&s.o.standard.scope("credential.readonly")) => {}
-        Some(_) => {
-            return imsx(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "the token lacks credential.readonly",
-            )
-        }
-        None => {
-            return imsx(
-                StatusCode::UNAUTHORIZED,
-                "unauthorizedrequest",
-                "a valid access token is required",
-            )
-        }
+    if let Err(r) = require_scope(s, headers, "credential.readonly") {
+        return r;
     }
-    let parse = |k: &str| q.get(k).map(|v| v.parse::<usize>());
-    let limit = match parse("limit") {
-        None => s.o.page_size,
-        Some(Ok(n)) if n >= 1 => n.min(s.o.page_size),
-        _ => {
-            return imsx(
-                StatusCode::BAD_REQUEST,
-                "invalid_query_parameter",
-                "limit must be a positive integer",
-            )
-        }
-    };
-    let offset = match parse("offset") {
-        None => 0,
-        Some(Ok(n)) => n,
-        _ => {
-            return imsx(
-                StatusCode::BAD_REQUEST,
-                "invalid_query_parameter",
-                "offset must be a non-negative integer",
-            )
-        }
+    let (limit, offset) = match page_of(s, q) {
+        Ok(page) => page,
+        Err(r) => return r,
     };
     if let Some(r) = errors::inject(s, headers, offset) {
         return r;
@@ -429,6 +414,50 @@ pub(super) fn get_credentials(
         .take(limit)
         .cloned()
         .collect();
+    (
+        StatusCode::OK,
+        [
+            ("content-type", "application/json".to_owned()),
+            ("x-total-count", total.to_string()),
+            ("link", page_links(s, limit, offset, total)),
+        ],
+        json!({"credential": items, "compactJwsString": []}).to_string(),
+    )
+        .into_response()
+}
+
+/// The page a credentials query asks for: (`limit`, at most the page size; `offset`), or the
+/// 400 answer to a bad value.
+fn page_of(s: &Shared, q: &HashMap<String, String>) -> Result<(usize, usize), Response> {
+    let parse = |k: &str| q.get(k).map(|v| v.parse::<usize>());
+    let limit = match parse("limit") {
+        None => s.o.page_size,
+        Some(Ok(n)) if n >= 1 => n.min(s.o.page_size),
+        _ => {
+            return Err(imsx(
+                StatusCode::BAD_REQUEST,
+                "invalid_query_parameter",
+                "limit must be a positive integer",
+            ))
+        }
+    };
+    let offset = match parse("offset") {
+        None => 0,
+        Some(Ok(n)) => n,
+        _ => {
+            return Err(imsx(
+                StatusCode::BAD_REQUEST,
+                "invalid_query_parameter",
+                "offset must be a non-negative integer",
+            ))
+        }
+    };
+    Ok((limit, offset))
+}
+
+/// The `Link` header of a page of `total` credentials: next (when there is one), last, first,
+/// and prev (past the first page).
+fn page_links(s: &Shared, limit: usize, offset: usize, total: usize) -> String {
     let url = |o: usize| {
         format!(
             "<{}{}/credentials?limit={limit}&offset={o}>",
@@ -453,35 +482,12 @@ pub(super) fn get_credentials(
             url(offset.saturating_sub(limit))
         ));
     }
-    (
-        StatusCode::OK,
-        [
-            ("content-type", "application/json".to_owned()),
-            ("x-total-count", total.to_string()),
-            ("link", links.join(", ")),
-        ],
-        json!({"credential": items, "compactJwsString": []}).to_string(),
-    )
-        .into_response()
+    links.join(", ")
 }
 
 pub(super) fn upsert(s: &Shared, headers: &HeaderMap, body: &[u8]) -> Response {
-    match s.bearer(headers) {
-        Some(sc) if sc.contains(&s.o.standard.scope("credential.upsert")) => {}
-        Some(_) => {
-            return imsx(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "the token lacks credential.upsert",
-            )
-        }
-        None => {
-            return imsx(
-                StatusCode::UNAUTHORIZED,
-                "unauthorizedrequest",
-                "a valid access token is required",
-            )
-        }
+    if let Err(r) = require_scope(s, headers, "credential.upsert") {
+        return r;
     }
     let ct = headers
         .get("content-type")
