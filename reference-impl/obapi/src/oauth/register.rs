@@ -61,6 +61,7 @@ type Metadata = serde_json::Map<String, Value>;
 
 /// Checks the client metadata in the order RFC 7591 errors are reported; returns the redirect
 /// URIs and the scopes to register.
+#[allow(clippy::result_large_err)]
 fn checked_metadata(o: &Metadata, cfg: &Config) -> Result<(Vec<String>, Vec<String>), Response> {
     let uris = redirect_uris(o, cfg)?;
     descriptive_metadata(o)?;
@@ -77,6 +78,7 @@ fn server_error(e: String) -> Response {
 }
 
 /// Refuses a registration once `max_clients` clients are registered.
+#[allow(clippy::result_large_err)]
 fn room_for_a_client(ctx: &Ctx) -> Result<(), Response> {
     match ctx.auth.client_count() {
         Ok(n) if n >= ctx.cfg.max_clients => Err(json_response(
@@ -89,6 +91,7 @@ fn room_for_a_client(ctx: &Ctx) -> Result<(), Response> {
 }
 
 /// The request body: a JSON object.
+#[allow(clippy::result_large_err)]
 fn client_metadata(body: &[u8]) -> Result<Metadata, Response> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(o)) => Ok(o),
@@ -100,6 +103,7 @@ fn client_metadata(body: &[u8]) -> Result<Metadata, Response> {
 }
 
 /// `redirect_uris`: a non-empty array of at most `max_redirect_uris` acceptable URLs.
+#[allow(clippy::result_large_err)]
 fn redirect_uris(o: &Metadata, cfg: &Config) -> Result<Vec<String>, Response> {
     let uris: Vec<String> = match o.get("redirect_uris") {
         Some(Value::Array(a)) if !a.is_empty() => a
@@ -136,6 +140,7 @@ fn redirect_uris(o: &Metadata, cfg: &Config) -> Result<Vec<String>, Response> {
 }
 
 /// The client's name, links, software and scope: required non-blank strings, the links URLs.
+#[allow(clippy::result_large_err)]
 fn descriptive_metadata(o: &Metadata) -> Result<(), Response> {
     for f in [
         "client_name",
@@ -169,6 +174,7 @@ fn descriptive_metadata(o: &Metadata) -> Result<(), Response> {
 }
 
 /// The requested scopes, each one this server offers.
+#[allow(clippy::result_large_err)]
 fn requested_scope(o: &Metadata, cfg: &Config) -> Result<Vec<String>, Response> {
     let scope: Vec<String> = o["scope"]
         .as_str()
@@ -188,6 +194,7 @@ fn requested_scope(o: &Metadata, cfg: &Config) -> Result<Vec<String>, Response> 
 
 /// The token endpoint authentication method, grant types and response types, if given, are
 /// the ones this server supports.
+#[allow(clippy::result_large_err)]
 fn grant_metadata(o: &Metadata) -> Result<(), Response> {
     if let Some(m) = o.get("token_endpoint_auth_method") {
         if m.as_str() != Some("client_secret_basic") {
