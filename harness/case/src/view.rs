@@ -196,6 +196,15 @@ impl<T> List<T> {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// Every element in array order (`None` where it is not an object); `None` when the property
+    /// is absent or not an array.
+    pub fn entries(&self) -> Option<&[Option<T>]> {
+        match self {
+            List::Items(v) => Some(v),
+            _ => None,
+        }
+    }
 }
 
 struct ListVisitor<T>(PhantomData<T>);
@@ -373,6 +382,20 @@ pub struct DefinitionsView<'a> {
     pub groupings: List<DefinitionView<'a>>,
 }
 
+impl<'a> DefinitionsView<'a> {
+    /// The list named by its `CFDefinitions` property (`CFConcepts`, `CFSubjects`, …).
+    pub fn by_kind(&self, kind: &str) -> Option<&List<DefinitionView<'a>>> {
+        match kind {
+            "CFConcepts" => Some(&self.concepts),
+            "CFSubjects" => Some(&self.subjects),
+            "CFLicenses" => Some(&self.licenses),
+            "CFItemTypes" => Some(&self.item_types),
+            "CFAssociationGroupings" => Some(&self.groupings),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RubricLevelView<'a> {
@@ -429,6 +452,31 @@ pub struct PackageView<'a> {
     pub rubrics: List<RubricView<'a>>,
 }
 
+/// An entity with its own `identifier`.
+pub trait Identified {
+    fn identifier(&self) -> &Field<'_>;
+}
+
+macro_rules! identified {
+    ($($t:ident),*) => {$(
+        impl Identified for $t<'_> {
+            fn identifier(&self) -> &Field<'_> {
+                &self.identifier
+            }
+        }
+    )*};
+}
+
+identified!(
+    DocumentView,
+    ItemView,
+    AssociationView,
+    DefinitionView,
+    RubricView,
+    RubricCriterionView,
+    RubricLevelView
+);
+
 /// Why a package could not be read at all.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoadError {
@@ -453,6 +501,17 @@ pub fn load_view(bytes: &[u8]) -> Result<PackageView<'_>, LoadError> {
         Ok(Node::Obj(p)) => Ok(p),
         Ok(_) => Err(LoadError::NotObject),
         Err(e) => Err(LoadError::Json(e.to_string())),
+    }
+}
+
+impl<'a> PackageView<'a> {
+    /// Reads a package already parsed into a `serde_json::Value`, leniently; strings borrow from it.
+    pub fn from_value(v: &'a serde_json::Value) -> Result<Self, LoadError> {
+        match Node::<PackageView<'a>>::deserialize(v) {
+            Ok(Node::Obj(p)) => Ok(p),
+            Ok(_) => Err(LoadError::NotObject),
+            Err(e) => Err(LoadError::Json(e.to_string())),
+        }
     }
 }
 
@@ -482,5 +541,22 @@ mod tests {
         assert_eq!(p.definitions, Node::Other);
         assert_eq!(load_view(b"[1]"), Err(LoadError::NotObject));
         assert!(matches!(load_view(b"{"), Err(LoadError::Json(_))));
+
+        let v: serde_json::Value = serde_json::from_slice(json).unwrap();
+        let p = PackageView::from_value(&v).unwrap();
+        assert_eq!(p.items.entries().map(<[_]>::len), Some(3));
+        assert!(p.items.entries().unwrap()[1].is_none());
+        assert_eq!(p.associations.entries(), None);
+        let first = p.items.entries().unwrap()[0].as_ref().unwrap();
+        assert_eq!(first.identifier().as_str(), Some("ab"));
+        assert_eq!(
+            PackageView::from_value(&serde_json::json!([1])),
+            Err(LoadError::NotObject)
+        );
+        let defs = serde_json::json!({"CFDefinitions": {"CFSubjects": [{"identifier": "s"}]}});
+        let p = PackageView::from_value(&defs).unwrap();
+        let d = p.definitions.get().unwrap();
+        assert_eq!(d.by_kind("CFSubjects").map(List::len), Some(1));
+        assert!(d.by_kind("CFOther").is_none());
     }
 }

@@ -81,89 +81,44 @@ impl DocQuery {
             fields: None,
             passthrough: Vec::new(),
         };
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen: Vec<&'static str> = Vec::new();
         for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
             let (k, v) = (k.into_owned(), v.into_owned());
-            let name: &'static str = match k.as_str() {
-                "limit" => "limit",
-                "offset" => "offset",
-                "sort" => "sort",
-                "orderBy" => "orderBy",
-                "filter" => "filter",
-                "fields" => "fields",
-                _ => continue,
+            let Some(name) = case_param(&k) else {
+                continue;
             };
-            if seen.iter().any(|s| s == name) {
+            if seen.contains(&name) {
                 return Err(bad(name, format!("'{name}' is given more than once")));
             }
-            seen.push(name.to_string());
-            match name {
-                "limit" => {
-                    // OpenAPI: integer, int32, minimum 1
-                    q.limit = parse_int(&v)
-                        .filter(|n| (1..=i32::MAX as i64).contains(n))
-                        .ok_or_else(|| {
-                            bad(
-                                "limit",
-                                format!("limit must be an integer from 1 to 2147483647, got '{v}'"),
-                            )
-                        })? as u64;
-                }
-                "offset" => {
-                    // OpenAPI: integer, int32, minimum 0
-                    q.offset = parse_int(&v)
-                        .filter(|n| (0..=i32::MAX as i64).contains(n))
-                        .ok_or_else(|| {
-                            bad(
-                                "offset",
-                                format!(
-                                    "offset must be an integer from 0 to 2147483647, got '{v}'"
-                                ),
-                            )
-                        })? as u64;
-                }
-                "sort" => {
-                    if v.is_empty() {
-                        return Err(bad("sort", "sort is empty"));
-                    }
-                    if field_known(&v) {
-                        q.sort = Some(v.clone());
-                    }
-                    q.passthrough.push((k, v));
-                }
-                "orderBy" => {
-                    q.order = Some(match v.as_str() {
-                        "asc" => Order::Asc,
-                        "desc" => Order::Desc,
-                        _ => {
-                            return Err(bad(
-                                "orderBy",
-                                format!("orderBy must be 'asc' or 'desc', got '{v}'"),
-                            ))
-                        }
-                    });
-                    q.passthrough.push((k, v));
-                }
-                "filter" => {
-                    q.filter = Some(Filter::parse(&v)?);
-                    q.passthrough.push((k, v));
-                }
-                "fields" => {
-                    let list: Vec<String> = v.split(',').map(|s| s.trim().to_string()).collect();
-                    if list.iter().any(String::is_empty) {
-                        return Err(bad("fields", "fields contains a blank field name"));
-                    }
-                    // "If the consumer requests that data be selected using non-existent field, ALL data
-                    // for the record is returned."
-                    if list.iter().all(|f| DOCUMENT_FIELDS.contains(&f.as_str())) {
-                        q.fields = Some(list);
-                    }
-                    q.passthrough.push((k, v));
-                }
-                _ => unreachable!(),
-            }
+            seen.push(name);
+            q.set(name, k, v)?;
         }
         Ok(q)
+    }
+
+    /// Applies one CASE parameter; all but limit and offset are kept for the Link URLs.
+    fn set(&mut self, name: &'static str, k: String, v: String) -> Result<(), ParamError> {
+        match name {
+            // OpenAPI: integer, int32, minimum 1
+            "limit" => self.limit = bounded_int("limit", &v, 1)?,
+            // OpenAPI: integer, int32, minimum 0
+            "offset" => self.offset = bounded_int("offset", &v, 0)?,
+            "sort" => {
+                if v.is_empty() {
+                    return Err(bad("sort", "sort is empty"));
+                }
+                if field_known(&v) {
+                    self.sort = Some(v.clone());
+                }
+            }
+            "orderBy" => self.order = Some(parse_order(&v)?),
+            "filter" => self.filter = Some(Filter::parse(&v)?),
+            _ => self.fields = parse_fields(&v)?,
+        }
+        if !matches!(name, "limit" | "offset") {
+            self.passthrough.push((k, v));
+        }
+        Ok(())
     }
 
     /// Filters, sorts, counts and pages `docs`; returns the page (with field selection applied) and the
@@ -262,6 +217,51 @@ fn encode(s: &str) -> String {
     utf8_percent_encode(s, QUERY).to_string()
 }
 
+/// The CASE parameter a query parameter name is, if any.
+fn case_param(k: &str) -> Option<&'static str> {
+    ["limit", "offset", "sort", "orderBy", "filter", "fields"]
+        .into_iter()
+        .find(|name| *name == k)
+}
+
+/// An int32 parameter of at least `min`.
+fn bounded_int(name: &'static str, v: &str, min: i64) -> Result<u64, ParamError> {
+    parse_int(v)
+        .filter(|n| (min..=i32::MAX as i64).contains(n))
+        .map(|n| n as u64)
+        .ok_or_else(|| {
+            bad(
+                name,
+                format!("{name} must be an integer from {min} to 2147483647, got '{v}'"),
+            )
+        })
+}
+
+fn parse_order(v: &str) -> Result<Order, ParamError> {
+    match v {
+        "asc" => Ok(Order::Asc),
+        "desc" => Ok(Order::Desc),
+        _ => Err(bad(
+            "orderBy",
+            format!("orderBy must be 'asc' or 'desc', got '{v}'"),
+        )),
+    }
+}
+
+/// The `fields` list; `None` (every field) when it names a non-existent field.
+fn parse_fields(v: &str) -> Result<Option<Vec<String>>, ParamError> {
+    let list: Vec<String> = v.split(',').map(|s| s.trim().to_string()).collect();
+    if list.iter().any(String::is_empty) {
+        return Err(bad("fields", "fields contains a blank field name"));
+    }
+    // "If the consumer requests that data be selected using non-existent field, ALL data
+    // for the record is returned."
+    Ok(list
+        .iter()
+        .all(|f| DOCUMENT_FIELDS.contains(&f.as_str()))
+        .then_some(list))
+}
+
 fn parse_int(s: &str) -> Option<i64> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
         return None;
@@ -345,73 +345,13 @@ impl Filter {
         let mut logic: Option<Logic> = None;
         let mut rest = s;
         loop {
-            // field: up to the first predicate character
-            let at = rest.find(['=', '!', '>', '<', '~']).ok_or_else(|| {
-                bad(
-                    "filter",
-                    format!("no predicate (= != > >= < <= ~) in filter '{s}'"),
-                )
-            })?;
-            let field = rest[..at].trim();
-            if field.is_empty() {
-                return Err(bad(
-                    "filter",
-                    format!("a clause of filter '{s}' has no field"),
-                ));
-            }
-            if !field_known(field) {
-                // the binding names this 'invalid_filter_field', a token the CASE 1.0 codeMinor enum lacks
-                return Err(bad(
-                    "filter",
-                    format!("'{field}' is not a CFDocument field (invalid_filter_field)"),
-                ));
-            }
-            let after = &rest[at..];
-            let (pred, len) = [
-                ("!=", Pred::Ne),
-                (">=", Pred::Ge),
-                ("<=", Pred::Le),
-                ("=", Pred::Eq),
-                (">", Pred::Gt),
-                ("<", Pred::Lt),
-                ("~", Pred::Contains),
-            ]
-            .iter()
-            .find(|(tok, _)| after.starts_with(tok))
-            .map(|(tok, p)| (*p, tok.len()))
-            .ok_or_else(|| bad("filter", format!("unknown predicate in filter '{s}'")))?;
-            let after = &after[len..];
-            let Some(quoted) = after.strip_prefix('\'') else {
-                return Err(bad(
-                    "filter",
-                    format!("the value after '{field}' must be in single quotes"),
-                ));
-            };
-            let close = quoted.find('\'').ok_or_else(|| {
-                bad(
-                    "filter",
-                    format!("unterminated quoted value in filter '{s}'"),
-                )
-            })?;
-            clauses.push(Clause {
-                field: field.to_string(),
-                pred,
-                value: quoted[..close].to_string(),
-            });
-            rest = &quoted[close + 1..];
+            let (clause, after) = Clause::parse(rest, s)?;
+            clauses.push(clause);
+            rest = after;
             if rest.is_empty() {
                 break;
             }
-            let (op, len) = if rest.starts_with(" AND ") {
-                (Logic::And, 5)
-            } else if rest.starts_with(" OR ") {
-                (Logic::Or, 4)
-            } else {
-                return Err(bad(
-                    "filter",
-                    format!("expected ' AND ' or ' OR ' before '{rest}'"),
-                ));
-            };
+            let (op, after) = logic_op(rest)?;
             match logic {
                 Some(l) if l != op => {
                     return Err(bad(
@@ -421,7 +361,7 @@ impl Filter {
                 }
                 _ => logic = Some(op),
             }
-            rest = &rest[len..];
+            rest = after;
         }
         Ok(Filter {
             clauses,
@@ -438,7 +378,82 @@ impl Filter {
     }
 }
 
+/// The logical operator at the start of `rest`, and what follows it.
+fn logic_op(rest: &str) -> Result<(Logic, &str), ParamError> {
+    if let Some(after) = rest.strip_prefix(" AND ") {
+        Ok((Logic::And, after))
+    } else if let Some(after) = rest.strip_prefix(" OR ") {
+        Ok((Logic::Or, after))
+    } else {
+        Err(bad(
+            "filter",
+            format!("expected ' AND ' or ' OR ' before '{rest}'"),
+        ))
+    }
+}
+
+/// The predicate at the start of `after`, and what follows it.
+fn predicate<'s>(after: &'s str, filter: &str) -> Result<(Pred, &'s str), ParamError> {
+    [
+        ("!=", Pred::Ne),
+        (">=", Pred::Ge),
+        ("<=", Pred::Le),
+        ("=", Pred::Eq),
+        (">", Pred::Gt),
+        ("<", Pred::Lt),
+        ("~", Pred::Contains),
+    ]
+    .iter()
+    .find_map(|(tok, p)| after.strip_prefix(tok).map(|rest| (*p, rest)))
+    .ok_or_else(|| bad("filter", format!("unknown predicate in filter '{filter}'")))
+}
+
 impl Clause {
+    /// Parses the clause at the start of `rest` (a part of `filter`); returns it and what follows.
+    fn parse<'s>(rest: &'s str, filter: &str) -> Result<(Clause, &'s str), ParamError> {
+        let s = filter;
+        // field: up to the first predicate character
+        let at = rest.find(['=', '!', '>', '<', '~']).ok_or_else(|| {
+            bad(
+                "filter",
+                format!("no predicate (= != > >= < <= ~) in filter '{s}'"),
+            )
+        })?;
+        let field = rest[..at].trim();
+        if field.is_empty() {
+            return Err(bad(
+                "filter",
+                format!("a clause of filter '{s}' has no field"),
+            ));
+        }
+        if !field_known(field) {
+            // the binding names this 'invalid_filter_field', a token the CASE 1.0 codeMinor enum lacks
+            return Err(bad(
+                "filter",
+                format!("'{field}' is not a CFDocument field (invalid_filter_field)"),
+            ));
+        }
+        let (pred, after) = predicate(&rest[at..], s)?;
+        let Some(quoted) = after.strip_prefix('\'') else {
+            return Err(bad(
+                "filter",
+                format!("the value after '{field}' must be in single quotes"),
+            ));
+        };
+        let close = quoted.find('\'').ok_or_else(|| {
+            bad(
+                "filter",
+                format!("unterminated quoted value in filter '{s}'"),
+            )
+        })?;
+        let clause = Clause {
+            field: field.to_string(),
+            pred,
+            value: quoted[..close].to_string(),
+        };
+        Ok((clause, &quoted[close + 1..]))
+    }
+
     fn matches(&self, doc: &Value) -> bool {
         let wanted = self.value.to_lowercase();
         let Some(values) = values_at(doc, &self.field) else {

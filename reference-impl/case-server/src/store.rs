@@ -16,6 +16,9 @@ use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{Map, Value};
+use wellspring_case::view::{
+    AssociationView, DefinitionsView, Identified, Link, List, LoadError, PackageView,
+};
 
 /// Object kinds kept in `objects`, named as the package arrays that hold them.
 pub const ITEMS: &str = "CFItems";
@@ -147,117 +150,23 @@ impl Store {
     /// Stores a CFPackage, replacing whatever an earlier load of the same CFDocument identifier (or
     /// the same object identifiers) stored: loading the same file twice changes nothing.
     pub fn load_package(&self, pkg: &Value) -> Result<LoadSummary> {
-        let top = pkg
-            .as_object()
-            .ok_or_else(|| StoreError("a CFPackage must be a JSON object".into()))?;
-        let doc = top
-            .get("CFDocument")
-            .and_then(Value::as_object)
-            .ok_or_else(|| StoreError("the package has no CFDocument object".into()))?;
-        let doc_id = identifier_of(doc, "CFDocument")?;
-        let title = doc
-            .get("title")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-
-        // (kind, position, identifier, object) for every object the package lists.
-        let mut rows: Vec<(&str, usize, String, &Map<String, Value>)> = Vec::new();
-        let mut layout = Map::new();
-        for (key, value) in top {
-            match key.as_str() {
-                "CFDocument" => {
-                    layout.insert(key.clone(), Value::Null);
-                }
-                ITEMS | ASSOCIATIONS | RUBRICS => {
-                    layout.insert(key.clone(), Value::Array(collect(key, value, &mut rows)?));
-                }
-                "CFDefinitions" => match value {
-                    Value::Object(defs) => {
-                        let mut l = Map::new();
-                        for (dkey, dval) in defs {
-                            if DEFINITION_KINDS.contains(&dkey.as_str()) {
-                                l.insert(
-                                    dkey.clone(),
-                                    Value::Array(collect(dkey, dval, &mut rows)?),
-                                );
-                            } else {
-                                // kept verbatim; a 1.0 package has no other keys here
-                                l.insert(dkey.clone(), serde_json::json!({ "verbatim": dval }));
-                            }
-                        }
-                        layout.insert(key.clone(), Value::Object(l));
-                    }
-                    // OpenSALT writes an empty CFDefinitions as []; keep whatever it was
-                    other => {
-                        layout.insert(key.clone(), serde_json::json!({ "verbatim": other }));
-                    }
-                },
-                _ => {
-                    layout.insert(key.clone(), serde_json::json!({ "verbatim": value }));
-                }
-            }
-        }
-
+        let read = ReadPackage::read(pkg)?;
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute(
             "INSERT INTO documents (identifier, json, layout) VALUES (?1, ?2, ?3)
              ON CONFLICT(identifier) DO UPDATE SET json = excluded.json, layout = excluded.layout",
             params![
-                doc_id,
-                serde_json::to_string(doc)?,
-                serde_json::to_string(&layout)?
+                read.doc_id,
+                serde_json::to_string(read.doc)?,
+                serde_json::to_string(&read.layout)?
             ],
         )?;
-        tx.execute("DELETE FROM members WHERE doc_id = ?1", params![doc_id])?;
-        let mut summary = LoadSummary {
-            document: doc_id.clone(),
-            title,
-            items: 0,
-            associations: 0,
-            definitions: 0,
-            rubrics: 0,
-        };
-        {
-            let mut put_member = tx.prepare(
-                "INSERT INTO members (doc_id, kind, position, identifier) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            let mut put_object = tx.prepare(
-                "INSERT INTO objects (kind, identifier, doc_id, json, origin_id, dest_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT(kind, identifier) DO UPDATE SET doc_id = excluded.doc_id,
-                     json = excluded.json, origin_id = excluded.origin_id, dest_id = excluded.dest_id",
-            )?;
-            for (kind, pos, id, obj) in &rows {
-                let node = |k: &str| {
-                    obj.get(k)
-                        .and_then(|n| n.get("identifier"))
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                };
-                let (origin, dest) = if *kind == ASSOCIATIONS {
-                    (node("originNodeURI"), node("destinationNodeURI"))
-                } else {
-                    (None, None)
-                };
-                put_member.execute(params![doc_id, kind, *pos as i64, id])?;
-                put_object.execute(params![
-                    kind,
-                    id,
-                    doc_id,
-                    serde_json::to_string(obj)?,
-                    origin,
-                    dest
-                ])?;
-                match *kind {
-                    ITEMS => summary.items += 1,
-                    ASSOCIATIONS => summary.associations += 1,
-                    RUBRICS => summary.rubrics += 1,
-                    _ => summary.definitions += 1,
-                }
-            }
-        }
+        tx.execute(
+            "DELETE FROM members WHERE doc_id = ?1",
+            params![read.doc_id],
+        )?;
+        let summary = put_objects(&tx, &read)?;
         // Objects no package lists any more (a re-load dropped them) are removed.
         tx.execute(
             "DELETE FROM objects WHERE NOT EXISTS
@@ -418,32 +327,177 @@ impl Store {
     }
 }
 
-fn identifier_of(obj: &Map<String, Value>, what: &str) -> Result<String> {
-    match obj.get("identifier") {
-        Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+/// Stores the objects of a package and its membership rows; counts them by kind.
+fn put_objects(tx: &rusqlite::Transaction<'_>, read: &ReadPackage<'_>) -> Result<LoadSummary> {
+    let mut summary = LoadSummary {
+        document: read.doc_id.clone(),
+        title: read.title.clone(),
+        items: 0,
+        associations: 0,
+        definitions: 0,
+        rubrics: 0,
+    };
+    let mut put_member = tx.prepare(
+        "INSERT INTO members (doc_id, kind, position, identifier) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    let mut put_object = tx.prepare(
+        "INSERT INTO objects (kind, identifier, doc_id, json, origin_id, dest_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(kind, identifier) DO UPDATE SET doc_id = excluded.doc_id,
+             json = excluded.json, origin_id = excluded.origin_id, dest_id = excluded.dest_id",
+    )?;
+    for row in &read.rows {
+        put_member.execute(params![read.doc_id, row.kind, row.pos as i64, row.id])?;
+        put_object.execute(params![
+            row.kind,
+            row.id,
+            read.doc_id,
+            serde_json::to_string(row.json)?,
+            row.origin,
+            row.dest
+        ])?;
+        match row.kind {
+            ITEMS => summary.items += 1,
+            ASSOCIATIONS => summary.associations += 1,
+            RUBRICS => summary.rubrics += 1,
+            _ => summary.definitions += 1,
+        }
+    }
+    Ok(summary)
+}
+
+/// A CFPackage read through the CASE model's lenient view, ready to store.
+struct ReadPackage<'a> {
+    doc_id: String,
+    title: String,
+    /// The CFDocument as given.
+    doc: &'a Value,
+    /// Every object the package lists.
+    rows: Vec<Row<'a>>,
+    /// The package's shape (see the module documentation).
+    layout: Map<String, Value>,
+}
+
+/// One object a package lists.
+struct Row<'a> {
+    kind: &'a str,
+    pos: usize,
+    id: String,
+    /// The object as given.
+    json: &'a Value,
+    /// For an association, the identifiers of its origin and destination nodes.
+    origin: Option<String>,
+    dest: Option<String>,
+}
+
+impl<'a> ReadPackage<'a> {
+    /// Reads `pkg`, refusing what cannot be stored by identifier. Objects are listed, and errors
+    /// found, in the order of the package's properties.
+    fn read(pkg: &'a Value) -> Result<Self> {
+        let view = PackageView::from_value(pkg).map_err(|e| match e {
+            LoadError::NotObject => StoreError("a CFPackage must be a JSON object".into()),
+            LoadError::Json(e) => StoreError(format!("json: {e}")),
+        })?;
+        let doc = view
+            .document
+            .get()
+            .ok_or_else(|| StoreError("the package has no CFDocument object".into()))?;
+        let mut read = ReadPackage {
+            doc_id: identifier_of(doc, "CFDocument")?,
+            title: doc.title.as_str().unwrap_or("").to_string(),
+            doc: &pkg["CFDocument"],
+            rows: Vec::new(),
+            layout: Map::new(),
+        };
+        let top = pkg.as_object().into_iter().flatten();
+        for (key, value) in top {
+            let shape = match key.as_str() {
+                "CFDocument" => Value::Null,
+                ITEMS => read.list(ITEMS, &view.items, value, no_nodes)?,
+                ASSOCIATIONS => read.list(ASSOCIATIONS, &view.associations, value, nodes)?,
+                RUBRICS => read.list(RUBRICS, &view.rubrics, value, no_nodes)?,
+                "CFDefinitions" => match view.definitions.get() {
+                    Some(defs) => read.definitions(defs, value)?,
+                    // OpenSALT writes an empty CFDefinitions as []; keep whatever it was
+                    None => verbatim(value),
+                },
+                _ => verbatim(value),
+            };
+            read.layout.insert(key.clone(), shape);
+        }
+        Ok(read)
+    }
+
+    /// Reads the `CFDefinitions` object; returns its shape.
+    fn definitions(&mut self, defs: &DefinitionsView<'a>, value: &'a Value) -> Result<Value> {
+        let mut shape = Map::new();
+        for (dkey, dval) in value.as_object().into_iter().flatten() {
+            let s = match defs.by_kind(dkey) {
+                Some(list) => self.list(dkey, list, dval, no_nodes)?,
+                // kept verbatim; a 1.0 package has no other keys here
+                None => verbatim(dval),
+            };
+            shape.insert(dkey.clone(), s);
+        }
+        Ok(Value::Object(shape))
+    }
+
+    /// Adds the objects of one package array (`value`, read as `list`) to the rows; returns their
+    /// identifiers in order.
+    fn list<T: Identified>(
+        &mut self,
+        kind: &'a str,
+        list: &List<T>,
+        value: &'a Value,
+        nodes: impl Fn(&T) -> (Option<String>, Option<String>),
+    ) -> Result<Value> {
+        let entries = list
+            .entries()
+            .ok_or_else(|| StoreError(format!("{kind} must be an array")))?;
+        let mut ids = Vec::with_capacity(entries.len());
+        for (pos, entry) in entries.iter().enumerate() {
+            let obj = entry
+                .as_ref()
+                .ok_or_else(|| StoreError(format!("{kind}[{pos}] is not an object")))?;
+            let id = identifier_of(obj, &format!("{kind}[{pos}]"))?;
+            let (origin, dest) = nodes(obj);
+            ids.push(Value::String(id.clone()));
+            self.rows.push(Row {
+                kind,
+                pos,
+                id,
+                json: &value[pos],
+                origin,
+                dest,
+            });
+        }
+        Ok(Value::Array(ids))
+    }
+}
+
+/// The origin and destination node identifiers of an association.
+fn nodes(a: &AssociationView<'_>) -> (Option<String>, Option<String>) {
+    let id = |l: &Link<'_>| {
+        l.get()
+            .and_then(|l| l.identifier.as_str().map(str::to_string))
+    };
+    (id(&a.origin), id(&a.destination))
+}
+
+fn no_nodes<T>(_: &T) -> (Option<String>, Option<String>) {
+    (None, None)
+}
+
+/// The layout entry of a property kept as given.
+fn verbatim(value: &Value) -> Value {
+    serde_json::json!({ "verbatim": value })
+}
+
+fn identifier_of(obj: &impl Identified, what: &str) -> Result<String> {
+    match obj.identifier().as_str() {
+        Some(s) if !s.is_empty() => Ok(s.to_string()),
         _ => Err(StoreError(format!(
             "a {what} has no string identifier, so it cannot be stored by identifier"
         ))),
     }
-}
-
-/// Adds the objects of one package array to `rows`; returns their identifiers in order.
-fn collect<'a>(
-    kind: &'a str,
-    value: &'a Value,
-    rows: &mut Vec<(&'a str, usize, String, &'a Map<String, Value>)>,
-) -> Result<Vec<Value>> {
-    let list = value
-        .as_array()
-        .ok_or_else(|| StoreError(format!("{kind} must be an array")))?;
-    let mut ids = Vec::with_capacity(list.len());
-    for (pos, entry) in list.iter().enumerate() {
-        let obj = entry
-            .as_object()
-            .ok_or_else(|| StoreError(format!("{kind}[{pos}] is not an object")))?;
-        let id = identifier_of(obj, &format!("{kind}[{pos}]"))?;
-        ids.push(Value::String(id.clone()));
-        rows.push((kind, pos, id, obj));
-    }
-    Ok(ids)
 }

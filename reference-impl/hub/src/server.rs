@@ -219,16 +219,8 @@ impl Hub {
             .filter(|s| !s.is_empty())
             .collect();
         let catalog = self.store.achievements()?;
-        let known: std::collections::BTreeSet<String> = catalog
-            .iter()
-            .flat_map(|(_, d)| strings(d.get("requires")))
-            .collect();
         let mut out = Outcome {
-            unmatched: items
-                .iter()
-                .filter(|i| !known.contains(*i))
-                .cloned()
-                .collect(),
+            unmatched: unmatched(&catalog, &items),
             ..Default::default()
         };
         let done: std::collections::BTreeSet<String> = self
@@ -257,106 +249,171 @@ impl Hub {
                 continue;
             }
             // every required item satisfied: issue
-            let now = issue::now_text();
-            let a = issue::achievement(
-                &self.base,
-                &self.case_url,
-                &self.issuer.profile(),
-                slug,
-                def,
-            );
-            let id = crate::store::uuid_urn();
-            // status list bits: a fresh random one for the badge; the CLR keeps its own
-            let list_url = issue::status_list_url(&self.base);
-            let ob_index = self.store.status_index_for(&id, &[])?;
-            let clr_index = self.store.status_index_for(&learner.clr_id, &[ob_index])?;
-            let mut unsigned = issue::open_badge(&self.issuer, &learner, a, &id, &now);
-            unsigned["credentialStatus"] = issue::status_entry(&list_url, ob_index);
-            unsigned["refreshService"] = issue::refresh_service(&self.base, &id);
-            let signed = self
-                .issuer
-                .sign(&unsigned, &now)
-                .map_err(HubError::Internal)?;
-            let signed_text = signed.to_string();
-            let (fmt, body) = match format {
-                Format::Json => ("json", signed_text.clone()),
-                Format::Jwt => (
-                    "jws",
-                    self.issuer
-                        .sign_jwt(&unsigned)
-                        .map_err(HubError::Internal)?,
-                ),
-            };
-            // the CLR over every award so far plus this one
-            let mut bundled: Vec<Value> = self
-                .store
-                .awards(learner.id)?
-                .iter()
-                .filter_map(|a| serde_json::from_str(&a.signed).ok())
-                .collect();
-            bundled.push(signed.clone());
-            let mut now_awarded = awarded.clone();
-            now_awarded.push(slug.clone());
-            let (prog, title) = match &program {
-                Some(p) => {
-                    let need = strings(p.get("achievements"));
-                    let complete = !need.is_empty() && need.iter().all(|n| now_awarded.contains(n));
-                    let slug = p.get("slug").and_then(Value::as_str).unwrap_or("program");
-                    let name = p.get("name").and_then(Value::as_str).unwrap_or("Program");
-                    let pa = complete.then(|| {
-                        issue::achievement(
-                            &self.base,
-                            &self.case_url,
-                            &self.issuer.profile(),
-                            slug,
-                            p,
-                        )
-                    });
-                    (pa, format!("{} — {} record", self.issuer.name, name))
-                }
-                None => (None, format!("{} — learner record", self.issuer.name)),
-            };
-            out.program_complete = prog.is_some();
-            let mut clr = issue::clr(&self.issuer, &learner, bundled, prog, &title, &now);
-            clr["credentialStatus"] = issue::status_entry(&list_url, clr_index);
-            clr["refreshService"] = issue::refresh_service(&self.base, &learner.clr_id);
-            let clr = self.issuer.sign(&clr, &now).map_err(HubError::Internal)?;
-            let clr_text = clr.to_string();
-            let iss = wellspring_obapi::normalize_id(&self.issuer.id);
-            let ob_key = wellspring_obapi::normalize_id(&id);
-            let clr_key = wellspring_obapi::normalize_id(&learner.clr_id);
-            let puts = [
-                Put {
-                    learner: learner.id,
-                    standard: "ob",
-                    issuer_key: &iss,
-                    credential_key: &ob_key,
-                    format: fmt,
-                    body: &body,
-                    origin: "issued",
-                },
-                Put {
-                    learner: learner.id,
-                    standard: "clr",
-                    issuer_key: &iss,
-                    credential_key: &clr_key,
-                    format: "json",
-                    body: &clr_text,
-                    origin: "issued",
-                },
-            ];
-            let status = [
-                (id.as_str(), ob_index),
-                (learner.clr_id.as_str(), clr_index),
-            ];
-            self.store
-                .award(learner.id, slug, &id, &signed_text, &puts, &status)?;
+            let (id, program_complete) =
+                self.issue_award(&learner, (slug, def), &awarded, program.as_ref(), format)?;
+            out.program_complete = program_complete;
             awarded.push(slug.clone());
             out.issued.push((slug.clone(), id));
             out.clr = Some(learner.clr_id.clone());
         }
         Ok(out)
     }
+
+    /// Issues one achievement (`slug`, its definition) to a learner and re-issues the learner's
+    /// CLR over every award so far plus this one; stores both. Returns the badge's id and
+    /// whether the CLR completes the program.
+    fn issue_award(
+        &self,
+        learner: &Learner,
+        (slug, def): (&str, &Value),
+        awarded: &[String],
+        program: Option<&Value>,
+        format: Format,
+    ) -> Result<(String, bool), HubError> {
+        let now = issue::now_text();
+        let id = crate::store::uuid_urn();
+        // status list bits: a fresh random one for the badge; the CLR keeps its own
+        let ob_index = self.store.status_index_for(&id, &[])?;
+        let clr_index = self.store.status_index_for(&learner.clr_id, &[ob_index])?;
+        let badge = Issuing {
+            learner,
+            id: &id,
+            now: &now,
+            list_url: issue::status_list_url(&self.base),
+        };
+        let (signed, fmt, body) = self.sign_badge(&badge, (slug, def), ob_index, format)?;
+        let signed_text = signed.to_string();
+        let mut now_awarded = awarded.to_vec();
+        now_awarded.push(slug.to_string());
+        let (prog, title) = self.program_achievement(program, &now_awarded);
+        let program_complete = prog.is_some();
+        let clr_text = self.sign_clr(&badge, signed, prog, &title, clr_index)?;
+        let iss = wellspring_obapi::normalize_id(&self.issuer.id);
+        let ob_key = wellspring_obapi::normalize_id(&id);
+        let clr_key = wellspring_obapi::normalize_id(&learner.clr_id);
+        let put = |standard, credential_key, format, body| Put {
+            learner: learner.id,
+            standard,
+            issuer_key: &iss,
+            credential_key,
+            format,
+            body,
+            origin: "issued",
+        };
+        let puts = [
+            put("ob", &ob_key, fmt, &body),
+            put("clr", &clr_key, "json", &clr_text),
+        ];
+        let status = [
+            (id.as_str(), ob_index),
+            (learner.clr_id.as_str(), clr_index),
+        ];
+        self.store
+            .award(learner.id, slug, &id, &signed_text, &puts, &status)?;
+        Ok((id, program_complete))
+    }
+
+    /// The signed OpenBadgeCredential of an award, and how it is stored: its format (`json` or
+    /// `jws`) and text.
+    fn sign_badge(
+        &self,
+        badge: &Issuing<'_>,
+        (slug, def): (&str, &Value),
+        ob_index: u32,
+        format: Format,
+    ) -> Result<(Value, &'static str, String), HubError> {
+        let a = issue::achievement(
+            &self.base,
+            &self.case_url,
+            &self.issuer.profile(),
+            slug,
+            def,
+        );
+        let mut unsigned = issue::open_badge(&self.issuer, badge.learner, a, badge.id, badge.now);
+        unsigned["credentialStatus"] = issue::status_entry(&badge.list_url, ob_index);
+        unsigned["refreshService"] = issue::refresh_service(&self.base, badge.id);
+        let signed = self
+            .issuer
+            .sign(&unsigned, badge.now)
+            .map_err(HubError::Internal)?;
+        let (fmt, body) = match format {
+            Format::Json => ("json", signed.to_string()),
+            Format::Jwt => (
+                "jws",
+                self.issuer
+                    .sign_jwt(&unsigned)
+                    .map_err(HubError::Internal)?,
+            ),
+        };
+        Ok((signed, fmt, body))
+    }
+
+    /// The program's achievement when `awarded` completes it, and the CLR's title.
+    fn program_achievement(
+        &self,
+        program: Option<&Value>,
+        awarded: &[String],
+    ) -> (Option<Value>, String) {
+        let Some(p) = program else {
+            return (None, format!("{} — learner record", self.issuer.name));
+        };
+        let need = strings(p.get("achievements"));
+        let complete = !need.is_empty() && need.iter().all(|n| awarded.contains(n));
+        let slug = p.get("slug").and_then(Value::as_str).unwrap_or("program");
+        let name = p.get("name").and_then(Value::as_str).unwrap_or("Program");
+        let pa = complete.then(|| {
+            issue::achievement(&self.base, &self.case_url, &self.issuer.profile(), slug, p)
+        });
+        (pa, format!("{} — {} record", self.issuer.name, name))
+    }
+
+    /// The learner's signed CLR over every stored award plus `signed` (the new badge), as text.
+    fn sign_clr(
+        &self,
+        badge: &Issuing<'_>,
+        signed: Value,
+        program: Option<Value>,
+        title: &str,
+        clr_index: u32,
+    ) -> Result<String, HubError> {
+        let learner = badge.learner;
+        let mut bundled: Vec<Value> = self
+            .store
+            .awards(learner.id)?
+            .iter()
+            .filter_map(|a| serde_json::from_str(&a.signed).ok())
+            .collect();
+        bundled.push(signed);
+        let mut clr = issue::clr(&self.issuer, learner, bundled, program, title, badge.now);
+        clr["credentialStatus"] = issue::status_entry(&badge.list_url, clr_index);
+        clr["refreshService"] = issue::refresh_service(&self.base, &learner.clr_id);
+        let clr = self
+            .issuer
+            .sign(&clr, badge.now)
+            .map_err(HubError::Internal)?;
+        Ok(clr.to_string())
+    }
+}
+
+/// An award being issued: to whom, the badge's id, the issuance time and the status list.
+struct Issuing<'a> {
+    learner: &'a Learner,
+    id: &'a str,
+    now: &'a str,
+    list_url: String,
+}
+
+/// The satisfied items no achievement of the catalog requires.
+fn unmatched(catalog: &[(String, Value)], items: &[String]) -> Vec<String> {
+    let known: std::collections::BTreeSet<String> = catalog
+        .iter()
+        .flat_map(|(_, d)| strings(d.get("requires")))
+        .collect();
+    items
+        .iter()
+        .filter(|i| !known.contains(*i))
+        .cloned()
+        .collect()
 }
 
 impl Hub {

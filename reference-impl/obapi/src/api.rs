@@ -183,45 +183,11 @@ async fn get_credentials(ctx: Ctx, s: Standard, uri: &Uri, h: &HeaderMap) -> Res
             Ok(p) => p,
             Err(e) => return e.into_response(),
         };
-    // The stored JSON texts go out as they are (no re-serialization).
-    let mut body = String::with_capacity(
-        page.items
-            .iter()
-            .map(|i| match i {
-                Item::Json(t) | Item::Jws(t) => t.len() + 4,
-            })
-            .sum::<usize>()
-            + 48,
-    );
-    body.push_str("{\"credential\":[");
-    let mut first = true;
-    for i in &page.items {
-        if let Item::Json(t) = i {
-            if !first {
-                body.push(',');
-            }
-            first = false;
-            body.push_str(t);
-        }
-    }
-    body.push_str("],\"compactJwsString\":[");
-    first = true;
-    for i in &page.items {
-        if let Item::Jws(t) = i {
-            if !first {
-                body.push(',');
-            }
-            first = false;
-            body.push_str(&json_string(t));
-        }
-    }
-    body.push_str("]}");
-    let mut r = (StatusCode::OK, body).into_response();
+    let mut r = (StatusCode::OK, credentials_body(&page.items)).into_response();
     let hs = r.headers_mut();
     hs.insert("content-type", HeaderValue::from_static("application/json"));
     hs.insert("cache-control", HeaderValue::from_static("no-store"));
     hs.insert("x-total-count", HeaderValue::from(page.total));
-    let total = page.total;
     let base = format!("{}{}/credentials", ctx.cfg.base_url, s.api_path());
     let extra = since
         .map(|(_, t)| {
@@ -231,6 +197,60 @@ async fn get_credentials(ctx: Ctx, s: Standard, uri: &Uri, h: &HeaderMap) -> Res
             )
         })
         .unwrap_or_default();
+    let links = page_links(&base, &extra, (limit, offset), page.items.len(), page.total);
+    if let Ok(v) = HeaderValue::from_str(&links) {
+        hs.insert("link", v);
+    }
+    r
+}
+
+/// The getCredentials body: the stored JSON texts go out as they are (no re-serialization),
+/// the compact JWSs as JSON strings.
+fn credentials_body(items: &[Item]) -> String {
+    let mut body = String::with_capacity(
+        items
+            .iter()
+            .map(|i| match i {
+                Item::Json(t) | Item::Jws(t) => t.len() + 4,
+            })
+            .sum::<usize>()
+            + 48,
+    );
+    body.push_str("{\"credential\":[");
+    let json = items.iter().filter_map(|i| match i {
+        Item::Json(t) => Some(t.as_str()),
+        Item::Jws(_) => None,
+    });
+    push_joined(&mut body, json);
+    body.push_str("],\"compactJwsString\":[");
+    let jws = items.iter().filter_map(|i| match i {
+        Item::Jws(t) => Some(json_string(t)),
+        Item::Json(_) => None,
+    });
+    push_joined(&mut body, jws);
+    body.push_str("]}");
+    body
+}
+
+/// Appends `parts` separated by commas.
+fn push_joined<S: AsRef<str>>(out: &mut String, parts: impl Iterator<Item = S>) {
+    for (n, p) in parts.enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(p.as_ref());
+    }
+}
+
+/// The `Link` header of a getCredentials page (next, last, first, prev): `shown` items of
+/// `total` from `offset`, `limit` per page; `extra` is appended to each query (the `since`).
+fn page_links(
+    base: &str,
+    extra: &str,
+    (limit, offset): (usize, usize),
+    shown: usize,
+    total: usize,
+) -> String {
     let link =
         |o: usize, rel: &str| format!("<{base}?limit={limit}&offset={o}{extra}>; rel=\"{rel}\"");
     let last = if total == 0 {
@@ -239,18 +259,19 @@ async fn get_credentials(ctx: Ctx, s: Standard, uri: &Uri, h: &HeaderMap) -> Res
         (total - 1) / limit * limit
     };
     let mut links = Vec::with_capacity(4);
-    if offset + page.items.len() < total {
-        links.push(link(offset + limit.max(page.items.len()), "next"));
+    if offset + shown < total {
+        links.push(link(offset + limit.max(shown), "next"));
     }
     links.push(link(last, "last"));
     links.push(link(0, "first"));
     if offset > 0 {
         links.push(link(offset.saturating_sub(limit), "prev"));
     }
-    if let Ok(v) = HeaderValue::from_str(&links.join(", ")) {
-        hs.insert("link", v);
-    }
-    r
+    links.join(", ")
+}
+
+fn invalid(why: &str) -> Response {
+    imsx(StatusCode::BAD_REQUEST, "invalid_data", why)
 }
 
 /// Reads an upsert body: JSON (`application/json`, `application/ld+json`,
@@ -268,60 +289,14 @@ fn incoming(s: Standard, h: &HeaderMap, body: &[u8]) -> Result<(Incoming, &'stat
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    let invalid = |why: &str| imsx(StatusCode::BAD_REQUEST, "invalid_data", why);
     let (credential, item, echo_type) = match media.as_str() {
         "text/plain" | "application/jwt" | "application/vc+jwt" => {
-            let Ok(text) = std::str::from_utf8(body) else {
-                return Err(invalid("the body is not UTF-8 text"));
-            };
-            let text = text.trim();
-            let parts: Vec<&str> = text.split('.').collect();
-            let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-            let ok_chars = |p: &str| {
-                !p.is_empty()
-                    && p.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            };
-            if parts.len() != 3 || !parts.iter().all(|p| ok_chars(p)) {
-                return Err(invalid(
-                    "the body is not a compact JWS (three base64url parts)",
-                ));
-            }
-            let header: Option<Value> = b64
-                .decode(parts[0])
-                .ok()
-                .and_then(|b| serde_json::from_slice(&b).ok());
-            if header
-                .as_ref()
-                .and_then(|h| h.get("alg"))
-                .and_then(Value::as_str)
-                .is_none()
-            {
-                return Err(invalid("the JOSE header is not JSON with an alg"));
-            }
-            let payload: Option<Value> = b64
-                .decode(parts[1])
-                .ok()
-                .and_then(|b| serde_json::from_slice(&b).ok());
-            let Some(payload) = payload.filter(Value::is_object) else {
-                return Err(invalid("the JWS payload is not a JSON object"));
-            };
-            let cred = payload
-                .get("vc")
-                .filter(|v| v.is_object())
-                .cloned()
-                .unwrap_or(payload);
-            (cred, Item::Jws(text.to_owned()), "text/plain")
+            let (cred, text) = jws_body(body)?;
+            (cred, Item::Jws(text), "text/plain")
         }
         "application/json" | "application/ld+json" | "application/vc+ld+json" => {
-            let v: Value = match serde_json::from_slice(body) {
-                Ok(v) => v,
-                Err(e) => return Err(invalid(&format!("the body is not JSON: {e}"))),
-            };
-            let Ok(text) = std::str::from_utf8(body) else {
-                return Err(invalid("the body is not UTF-8"));
-            };
-            (v, Item::Json(text.trim().to_owned()), "application/json")
+            let (v, text) = json_body(body)?;
+            (v, Item::Json(text), "application/json")
         }
         _ => {
             return Err(imsx(
@@ -331,6 +306,76 @@ fn incoming(s: Standard, h: &HeaderMap, body: &[u8]) -> Result<(Incoming, &'stat
             ))
         }
     };
+    let (credential_id, issuer_id) = credential_ids(s, &credential)?;
+    let inc = Incoming {
+        standard: s,
+        issuer_id,
+        credential_id,
+        credential,
+        item,
+    };
+    Ok((inc, echo_type))
+}
+
+/// A compact JWS body: the credential (the payload, or its `vc` claim) and the trimmed text.
+#[allow(clippy::result_large_err)]
+fn jws_body(body: &[u8]) -> Result<(Value, String), Response> {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Err(invalid("the body is not UTF-8 text"));
+    };
+    let text = text.trim();
+    let parts: Vec<&str> = text.split('.').collect();
+    let ok_chars = |p: &str| {
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    if parts.len() != 3 || !parts.iter().all(|p| ok_chars(p)) {
+        return Err(invalid(
+            "the body is not a compact JWS (three base64url parts)",
+        ));
+    }
+    let decode = |part: &str| -> Option<Value> {
+        let b = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(part)
+            .ok()?;
+        serde_json::from_slice(&b).ok()
+    };
+    if decode(parts[0])
+        .as_ref()
+        .and_then(|h| h.get("alg"))
+        .and_then(Value::as_str)
+        .is_none()
+    {
+        return Err(invalid("the JOSE header is not JSON with an alg"));
+    }
+    let Some(payload) = decode(parts[1]).filter(Value::is_object) else {
+        return Err(invalid("the JWS payload is not a JSON object"));
+    };
+    let cred = payload
+        .get("vc")
+        .filter(|v| v.is_object())
+        .cloned()
+        .unwrap_or(payload);
+    Ok((cred, text.to_owned()))
+}
+
+/// A JSON body: the credential and the trimmed text.
+#[allow(clippy::result_large_err)]
+fn json_body(body: &[u8]) -> Result<(Value, String), Response> {
+    let v: Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(e) => return Err(invalid(&format!("the body is not JSON: {e}"))),
+    };
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Err(invalid("the body is not UTF-8"));
+    };
+    Ok((v, text.trim().to_owned()))
+}
+
+/// Checks what an upserted credential must hold; returns its normalized id and issuer id.
+#[allow(clippy::result_large_err)]
+fn credential_ids(s: Standard, credential: &Value) -> Result<(String, String), Response> {
     if !credential.is_object() {
         return Err(invalid("the credential is not a JSON object"));
     }
@@ -357,17 +402,10 @@ fn incoming(s: Standard, h: &HeaderMap, body: &[u8]) -> Result<(Incoming, &'stat
     else {
         return Err(invalid("the credential has no id: it could not be told apart from others (credential equality)"));
     };
-    let Some(iss) = crate::issuer_id(&credential).filter(|x| !x.trim().is_empty()) else {
+    let Some(iss) = crate::issuer_id(credential).filter(|x| !x.trim().is_empty()) else {
         return Err(invalid("the credential has no issuer id"));
     };
-    let inc = Incoming {
-        standard: s,
-        issuer_id: crate::normalize_id(iss),
-        credential_id: crate::normalize_id(id),
-        credential,
-        item,
-    };
-    Ok((inc, echo_type))
+    Ok((crate::normalize_id(id), crate::normalize_id(iss)))
 }
 
 async fn upsert(ctx: Ctx, s: Standard, h: &HeaderMap, body: Bytes) -> Response {

@@ -43,63 +43,105 @@ pub(super) fn redirect_uri_ok(u: &str, allow_http_loopback: bool) -> Result<(), 
 
 /// RFC 7591 registration (OB 3.0 security §"Dynamic Client Registration").
 pub(super) async fn register(State(ctx): State<Ctx>, body: Bytes) -> Response {
-    match ctx.auth.client_count() {
-        Ok(n) if n >= ctx.cfg.max_clients => {
-            return json_response(
-                StatusCode::SERVICE_UNAVAILABLE,
-                &json!({"error": "temporarily_unavailable", "error_description": "this server takes no more client registrations"}),
-            )
-        }
-        Ok(_) => {}
-        Err(e) => {
-            return json_response(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                &json!({"error": "server_error", "error_description": e}),
-            )
-        }
+    if let Err(r) = room_for_a_client(&ctx) {
+        return r;
     }
     let _ = ctx.auth.purge();
-    let Ok(v) = serde_json::from_slice::<Value>(&body) else {
-        return reg_error("invalid_client_metadata", "the body is not a JSON object");
+    let o = match client_metadata(&body) {
+        Ok(o) => o,
+        Err(r) => return r,
     };
-    let Some(o) = v.as_object() else {
-        return reg_error("invalid_client_metadata", "the body is not a JSON object");
-    };
+    match checked_metadata(&o, &ctx.cfg) {
+        Ok((uris, scope)) => registered(&ctx, Value::Object(o), &uris, &scope),
+        Err(r) => r,
+    }
+}
+
+type Metadata = serde_json::Map<String, Value>;
+
+/// Checks the client metadata in the order RFC 7591 errors are reported; returns the redirect
+/// URIs and the scopes to register.
+#[allow(clippy::result_large_err)]
+fn checked_metadata(o: &Metadata, cfg: &Config) -> Result<(Vec<String>, Vec<String>), Response> {
+    let uris = redirect_uris(o, cfg)?;
+    descriptive_metadata(o)?;
+    let scope = requested_scope(o, cfg)?;
+    grant_metadata(o)?;
+    Ok((uris, scope))
+}
+
+fn server_error(e: String) -> Response {
+    json_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &json!({"error": "server_error", "error_description": e}),
+    )
+}
+
+/// Refuses a registration once `max_clients` clients are registered.
+#[allow(clippy::result_large_err)]
+fn room_for_a_client(ctx: &Ctx) -> Result<(), Response> {
+    match ctx.auth.client_count() {
+        Ok(n) if n >= ctx.cfg.max_clients => Err(json_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &json!({"error": "temporarily_unavailable", "error_description": "this server takes no more client registrations"}),
+        )),
+        Ok(_) => Ok(()),
+        Err(e) => Err(server_error(e)),
+    }
+}
+
+/// The request body: a JSON object.
+#[allow(clippy::result_large_err)]
+fn client_metadata(body: &[u8]) -> Result<Metadata, Response> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(o)) => Ok(o),
+        _ => Err(reg_error(
+            "invalid_client_metadata",
+            "the body is not a JSON object",
+        )),
+    }
+}
+
+/// `redirect_uris`: a non-empty array of at most `max_redirect_uris` acceptable URLs.
+#[allow(clippy::result_large_err)]
+fn redirect_uris(o: &Metadata, cfg: &Config) -> Result<Vec<String>, Response> {
     let uris: Vec<String> = match o.get("redirect_uris") {
-        Some(Value::Array(a)) if !a.is_empty() => match a
+        Some(Value::Array(a)) if !a.is_empty() => a
             .iter()
             .map(|x| x.as_str().map(str::to_owned))
             .collect::<Option<Vec<_>>>()
-        {
-            Some(u) => u,
-            None => {
-                return reg_error(
+            .ok_or_else(|| {
+                reg_error(
                     "invalid_redirect_uri",
                     "redirect_uris must be an array of URLs",
                 )
-            }
-        },
+            })?,
         _ => {
-            return reg_error(
+            return Err(reg_error(
                 "invalid_redirect_uri",
                 "redirect_uris (a non-empty array) is required",
-            )
+            ))
         }
     };
-    if uris.len() > ctx.cfg.max_redirect_uris {
-        return reg_error(
+    if uris.len() > cfg.max_redirect_uris {
+        return Err(reg_error(
             "invalid_redirect_uri",
             &format!(
                 "at most {} redirect_uris may be registered",
-                ctx.cfg.max_redirect_uris
+                cfg.max_redirect_uris
             ),
-        );
+        ));
     }
     for u in &uris {
-        if let Err(why) = redirect_uri_ok(u, ctx.cfg.allow_http_loopback) {
-            return reg_error("invalid_redirect_uri", &why);
-        }
+        redirect_uri_ok(u, cfg.allow_http_loopback)
+            .map_err(|why| reg_error("invalid_redirect_uri", &why))?;
     }
+    Ok(uris)
+}
+
+/// The client's name, links, software and scope: required non-blank strings, the links URLs.
+#[allow(clippy::result_large_err)]
+fn descriptive_metadata(o: &Metadata) -> Result<(), Response> {
     for f in [
         "client_name",
         "client_uri",
@@ -114,71 +156,87 @@ pub(super) async fn register(State(ctx): State<Ctx>, body: Bytes) -> Response {
             .and_then(Value::as_str)
             .is_none_or(|s| s.trim().is_empty())
         {
-            return reg_error(
+            return Err(reg_error(
                 "invalid_client_metadata",
                 &format!("{f} (a string) is required"),
-            );
+            ));
         }
     }
     for f in ["client_uri", "logo_uri", "tos_uri", "policy_uri"] {
         if url::Url::parse(o[f].as_str().unwrap_or_default()).is_err() {
-            return reg_error("invalid_client_metadata", &format!("{f} is not a URL"));
+            return Err(reg_error(
+                "invalid_client_metadata",
+                &format!("{f} is not a URL"),
+            ));
         }
     }
+    Ok(())
+}
+
+/// The requested scopes, each one this server offers.
+#[allow(clippy::result_large_err)]
+fn requested_scope(o: &Metadata, cfg: &Config) -> Result<Vec<String>, Response> {
     let scope: Vec<String> = o["scope"]
         .as_str()
         .unwrap_or_default()
         .split_whitespace()
         .map(str::to_owned)
         .collect();
-    let known = ctx.cfg.known_scopes();
+    let known = cfg.known_scopes();
     if let Some(bad) = scope.iter().find(|s| !known.contains(s)) {
-        return reg_error(
+        return Err(reg_error(
             "invalid_client_metadata",
             &format!("scope {bad} is not offered here"),
-        );
+        ));
     }
+    Ok(scope)
+}
+
+/// The token endpoint authentication method, grant types and response types, if given, are
+/// the ones this server supports.
+#[allow(clippy::result_large_err)]
+fn grant_metadata(o: &Metadata) -> Result<(), Response> {
     if let Some(m) = o.get("token_endpoint_auth_method") {
         if m.as_str() != Some("client_secret_basic") {
-            return reg_error(
+            return Err(reg_error(
                 "invalid_client_metadata",
                 "token_endpoint_auth_method must be client_secret_basic",
-            );
+            ));
         }
     }
-    let only = |f: &str, allowed: &[&str]| -> bool {
-        match o.get(f) {
-            None => true,
-            Some(Value::Array(a)) => a
-                .iter()
-                .all(|x| x.as_str().is_some_and(|s| allowed.contains(&s))),
-            _ => false,
-        }
-    };
-    if !only("grant_types", &["authorization_code", "refresh_token"]) {
-        return reg_error(
+    if !only(o, "grant_types", &["authorization_code", "refresh_token"]) {
+        return Err(reg_error(
             "invalid_client_metadata",
             "grant_types may hold only authorization_code and refresh_token",
-        );
+        ));
     }
-    if !only("response_types", &["code"]) {
-        return reg_error(
+    if !only(o, "response_types", &["code"]) {
+        return Err(reg_error(
             "invalid_client_metadata",
             "response_types may hold only code",
-        );
+        ));
     }
-    let auth = ctx.auth.clone();
-    let meta = v.clone();
-    let (id, secret) = match auth.add_client(&uris, &scope, &meta) {
+    Ok(())
+}
+
+/// Whether the array `f`, if present, holds only `allowed` strings.
+fn only(o: &Metadata, f: &str, allowed: &[&str]) -> bool {
+    match o.get(f) {
+        None => true,
+        Some(Value::Array(a)) => a
+            .iter()
+            .all(|x| x.as_str().is_some_and(|s| allowed.contains(&s))),
+        _ => false,
+    }
+}
+
+/// Stores the client and answers with its metadata and credentials.
+fn registered(ctx: &Ctx, v: Value, uris: &[String], scope: &[String]) -> Response {
+    let (id, secret) = match ctx.auth.add_client(uris, scope, &v) {
         Ok(x) => x,
-        Err(e) => {
-            return json_response(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                &json!({"error": "server_error", "error_description": e}),
-            )
-        }
+        Err(e) => return server_error(e),
     };
-    let mut out = v.clone();
+    let mut out = v;
     out["client_id"] = json!(id);
     out["client_secret"] = json!(secret);
     out["client_id_issued_at"] = json!(now());

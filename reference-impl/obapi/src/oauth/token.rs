@@ -79,63 +79,9 @@ pub(super) async fn token(State(ctx): State<Ctx>, h: HeaderMap, body: Bytes) -> 
         Ok(c) => c,
         Err(r) => return r,
     };
-    let (att, rtt) = (
-        ctx.cfg.access_ttl.as_secs() as i64,
-        ctx.cfg.refresh_ttl.as_secs() as i64,
-    );
-    let g = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
-    let out = match g("grant_type") {
-        "authorization_code" => {
-            if g("code").is_empty() || g("redirect_uri").is_empty() || g("code_verifier").is_empty()
-            {
-                return token_error(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_request",
-                    "code, redirect_uri and code_verifier are required",
-                );
-            }
-            ctx.auth.exchange_code(
-                &client.id,
-                g("code"),
-                g("redirect_uri"),
-                g("code_verifier"),
-                att,
-                rtt,
-            )
-        }
-        "refresh_token" => {
-            if g("refresh_token").is_empty() {
-                return token_error(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_request",
-                    "refresh_token is required",
-                );
-            }
-            ctx.auth.refresh(
-                &client.id,
-                g("refresh_token"),
-                f.get("scope").map(String::as_str),
-                att,
-                rtt,
-            )
-        }
-        "" => {
-            return token_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                "grant_type is required",
-            )
-        }
-        _ => {
-            return token_error(
-                StatusCode::BAD_REQUEST,
-                "unsupported_grant_type",
-                "only authorization_code and refresh_token",
-            )
-        }
-    };
-    match out {
-        Err(TokenError(code, why)) => {
+    match grant(&ctx, &client, &f) {
+        Err(r) => r,
+        Ok(Err(TokenError(code, why))) => {
             let status = if code == "server_error" {
                 StatusCode::INTERNAL_SERVER_ERROR
             } else {
@@ -143,19 +89,74 @@ pub(super) async fn token(State(ctx): State<Ctx>, h: HeaderMap, body: Bytes) -> 
             };
             token_error(status, code, &why)
         }
-        Ok(t) => {
-            let mut v = json!({"access_token": t.access, "token_type": "Bearer", "expires_in": t.expires_in, "scope": t.scope});
-            if let Some(r) = t.refresh {
-                v["refresh_token"] = json!(r);
-            }
-            let mut r = json_response(StatusCode::OK, &v);
-            r.headers_mut()
-                .insert("cache-control", HeaderValue::from_static("no-store"));
-            r.headers_mut()
-                .insert("pragma", HeaderValue::from_static("no-cache"));
-            r
-        }
+        Ok(Ok(t)) => tokens_response(t),
     }
+}
+
+/// Runs the requested grant for an authenticated client; `Err` when the request lacks what the
+/// grant type needs.
+#[allow(clippy::result_large_err)]
+fn grant(
+    ctx: &Ctx,
+    client: &Client,
+    f: &HashMap<String, String>,
+) -> Result<Result<Tokens, TokenError>, Response> {
+    let (att, rtt) = (
+        ctx.cfg.access_ttl.as_secs() as i64,
+        ctx.cfg.refresh_ttl.as_secs() as i64,
+    );
+    let g = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
+    let invalid_request = |why: &str| token_error(StatusCode::BAD_REQUEST, "invalid_request", why);
+    match g("grant_type") {
+        "authorization_code" => {
+            if g("code").is_empty() || g("redirect_uri").is_empty() || g("code_verifier").is_empty()
+            {
+                return Err(invalid_request(
+                    "code, redirect_uri and code_verifier are required",
+                ));
+            }
+            Ok(ctx.auth.exchange_code(
+                &client.id,
+                g("code"),
+                g("redirect_uri"),
+                g("code_verifier"),
+                att,
+                rtt,
+            ))
+        }
+        "refresh_token" => {
+            if g("refresh_token").is_empty() {
+                return Err(invalid_request("refresh_token is required"));
+            }
+            Ok(ctx.auth.refresh(
+                &client.id,
+                g("refresh_token"),
+                f.get("scope").map(String::as_str),
+                att,
+                rtt,
+            ))
+        }
+        "" => Err(invalid_request("grant_type is required")),
+        _ => Err(token_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "only authorization_code and refresh_token",
+        )),
+    }
+}
+
+/// The successful token response (RFC 6749 §5.1), never cached.
+fn tokens_response(t: Tokens) -> Response {
+    let mut v = json!({"access_token": t.access, "token_type": "Bearer", "expires_in": t.expires_in, "scope": t.scope});
+    if let Some(r) = t.refresh {
+        v["refresh_token"] = json!(r);
+    }
+    let mut r = json_response(StatusCode::OK, &v);
+    r.headers_mut()
+        .insert("cache-control", HeaderValue::from_static("no-store"));
+    r.headers_mut()
+        .insert("pragma", HeaderValue::from_static("no-cache"));
+    r
 }
 
 pub(super) async fn revoke(State(ctx): State<Ctx>, h: HeaderMap, body: Bytes) -> Response {
