@@ -349,71 +349,61 @@ pub(super) fn paging(s: &mut Suite, list_url: &str, listed: usize) {
             ex.evidence(),
         ));
     }
+    match follow_next(s, ex, first, total) {
+        Ok((pages, reached)) => s.paging.passes.push(format!(
+            "X-Total-Count {total}; {pages} page(s) of limit=1 followed by rel=next reached {reached} document(s)"
+        )),
+        Err(fail) => s.paging.fails.push(fail),
+    }
+}
+
+/// Follows rel=next from the first page of limit=1 (at `url`) until there is none. Returns
+/// the pages walked and the distinct documents reached, or the failure and its evidence.
+fn follow_next(
+    s: &mut Suite,
+    mut page: Exchange,
+    mut url: String,
+    total: usize,
+) -> Result<(usize, usize), (String, Value)> {
     let mut seen: BTreeSet<String> = BTreeSet::new();
-    let mut page = ex;
-    let mut url = first;
     let mut hops = 0usize;
     loop {
-        let body = page.json().unwrap_or(Value::Null);
-        let ids: Vec<String> = body
-            .get("CFDocuments")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|d| {
-                        d.get("identifier")
-                            .and_then(Value::as_str)
-                            .map(str::to_owned)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let ids = identifiers(&page.json().unwrap_or(Value::Null));
         if ids.len() > 1 {
-            s.paging.fails.push((
+            return Err((
                 format!("{url}: limit=1 returned {} documents", ids.len()),
                 page.evidence(),
             ));
-            return;
         }
         seen.extend(ids);
-        let next = page.link.as_deref().and_then(|l| link_next(l, &url));
-        match next {
-            None => {
-                if seen.len() < total {
-                    s.paging.fails.push((
-                        format!("{url}: no Link rel=next, yet only {} of {total} documents were reached", seen.len()),
-                        page.evidence(),
-                    ));
-                    return;
-                }
-                break;
+        let Some(n) = page.link.as_deref().and_then(|l| link_next(l, &url)) else {
+            if seen.len() < total {
+                return Err((
+                    format!(
+                        "{url}: no Link rel=next, yet only {} of {total} documents were reached",
+                        seen.len()
+                    ),
+                    page.evidence(),
+                ));
             }
-            Some(n) => {
-                hops += 1;
-                if hops > total + 1 || hops > s.opts.max_items {
-                    s.paging.fails.push((
-                        format!("rel=next still present after {hops} pages of 1 (total {total})"),
-                        page.evidence(),
-                    ));
-                    return;
-                }
-                url = n;
-                page = s.get(&url);
-                if page.error.is_some() || page.status != 200 {
-                    s.paging.fails.push((
-                        format!("following rel=next: HTTP {}", page.status),
-                        page.evidence(),
-                    ));
-                    return;
-                }
-            }
+            return Ok((hops + 1, seen.len()));
+        };
+        hops += 1;
+        if hops > total + 1 || hops > s.opts.max_items {
+            return Err((
+                format!("rel=next still present after {hops} pages of 1 (total {total})"),
+                page.evidence(),
+            ));
+        }
+        url = n;
+        page = s.get(&url);
+        if page.error.is_some() || page.status != 200 {
+            return Err((
+                format!("following rel=next: HTTP {}", page.status),
+                page.evidence(),
+            ));
         }
     }
-    s.paging.passes.push(format!(
-        "X-Total-Count {total}; {} page(s) of limit=1 followed by rel=next reached {} document(s)",
-        hops + 1,
-        seen.len()
-    ));
 }
 
 pub(super) fn uris(s: &mut Suite) {
