@@ -36,6 +36,7 @@ pub fn run(opts: &Options) -> Result<DocReport, String> {
         uris: Acc::new(d.URIS),
         rubrics: Acc::new(d.RUBRICS),
         integrity: Acc::new(d.PACKAGE_INTEGRITY),
+        optional_fields: Acc::new(d.OPTIONAL_FIELDS),
         discovery: Acc::new(checks::DISCOVERY),
         nested: Vec::new(),
         exercised: BTreeMap::new(),
@@ -193,11 +194,14 @@ fn walk(s: &mut Suite, doc_ids: &[String]) -> bool {
         if s.budget == 0 {
             break;
         }
-        s.fetch_known("CFDocuments", "getCFDocument", doc);
+        let doc_body = s.fetch_known("CFDocuments", "getCFDocument", doc);
         let Some(pkg) = s.fetch_known("CFPackages", "getCFPackage", doc) else {
             continue;
         };
         let pkg_url = s.api(&format!("CFPackages/{doc}"));
+        if let Some(body) = doc_body {
+            optional::judge(s, &pkg_url, &pkg, "CFDocuments", doc, &body);
+        }
         let bytes = serde_json::to_vec(&pkg).unwrap_or_default();
         let mut nested = crate::check(&pkg_url, &bytes, &crate::Options::default());
         if s.v == Version::V1p1 {
@@ -215,11 +219,7 @@ fn walk(s: &mut Suite, doc_ids: &[String]) -> bool {
         }
         s.nested.push(nested);
         let refs = references(&pkg);
-        for (ep, op) in ENDPOINTS.iter().skip(2) {
-            for id in refs.get(ep).into_iter().flatten() {
-                s.fetch_known(ep, op, id);
-            }
-        }
+        fetch_references(s, &pkg_url, &pkg, &refs);
         for id in refs.get("CFRubrics").into_iter().flatten() {
             rubric_refs += 1;
             if s.budget == 0 {
@@ -235,6 +235,8 @@ fn walk(s: &mut Suite, doc_ids: &[String]) -> bool {
     if rubric_refs == 0 {
         s.rubrics.skip = Some("no package references a CFRubric".into());
     }
+    s.optional_fields.skip =
+        Some("no object served on its own has optional fields in its package".into());
     let missing: Vec<&str> = ENDPOINTS
         .iter()
         .map(|(e, _)| *e)
@@ -251,6 +253,23 @@ fn walk(s: &mut Suite, doc_ids: &[String]) -> bool {
         });
     }
     !s.rubrics.passes.is_empty()
+}
+
+/// Fetches every object the package references from its own endpoint, and compares the
+/// answer with the package's copy (`optional-fields`).
+fn fetch_references(
+    s: &mut Suite,
+    pkg_url: &str,
+    pkg: &Value,
+    refs: &BTreeMap<&'static str, BTreeSet<String>>,
+) {
+    for (ep, op) in ENDPOINTS.iter().skip(2) {
+        for id in refs.get(ep).into_iter().flatten() {
+            if let Some(body) = s.fetch_known(ep, op, id) {
+                optional::judge(s, pkg_url, pkg, ep, id, &body);
+            }
+        }
+    }
 }
 
 /// In a CASE 1.1 run the package's schema is the 1.1 getCFPackage schema, judged by
@@ -488,6 +507,8 @@ pub(super) fn finish(s: Suite, stopped: &str) -> DocReport {
         stop(s.uris).finish("every uri on the target host resolves to its object"),
         stop(s.rubrics).finish("every referenced CFRubric is served"),
         stop(s.integrity).finish("every fetched CFPackage passed the integrity checks"),
+        stop(s.optional_fields)
+            .finish("every object served on its own carries its package's optional fields"),
     ];
     if s.v == Version::V1p1 {
         results.push(stop(s.discovery).finish("the discovery file is served"));
