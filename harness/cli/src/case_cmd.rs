@@ -12,7 +12,8 @@ use wellspring_suite_case10 as suite;
 #[derive(Subcommand)]
 pub enum CaseCmd {
     Check(CheckArgs),
-    /// List every CASE check (package integrity, provider certification): stable ID, spec clause.
+    /// List every CASE check (package integrity; provider and consumer certification, CASE 1.0
+    /// then CASE 1.1): stable ID, spec clause.
     Checks,
     Serve(crate::case_serve::ServeArgs),
 }
@@ -73,15 +74,35 @@ pub fn run(cmd: CaseCmd) -> u8 {
         CaseCmd::Check(a) => check(a),
         CaseCmd::Serve(a) => crate::case_serve::run(a),
         CaseCmd::Checks => {
-            for c in suite::checks::ALL
-                .iter()
-                .chain(suite::provider::checks::ALL)
-            {
-                println!("{:<28} {}\n{:<28} {}", c.id, c.title, "", c.clause);
-            }
+            print!("{}", checks_listing());
             0
         }
     }
+}
+
+/// `wellspring case checks`: the CASE 1.0 checks (package integrity, provider, consumer), then
+/// under a `CASE 1.1` heading the 1.1 provider and consumer checks.
+fn checks_listing() -> String {
+    use suite::provider::Version;
+    let line = |c: &wellspring_report::CheckDef| {
+        format!("{:<28} {}\n{:<28} {}\n", c.id, c.title, "", c.clause)
+    };
+    let mut out = String::new();
+    for c in suite::checks::ALL
+        .iter()
+        .chain(suite::provider::checks::ALL)
+        .chain(suite::consumer::checks::ALL)
+    {
+        out.push_str(&line(c));
+    }
+    out.push_str("\nCASE 1.1 (wellspring certify --standard case11)\n");
+    for c in suite::provider::checks::all(Version::V1p1)
+        .iter()
+        .chain(&suite::consumer::checks::all(Version::V1p1))
+    {
+        out.push_str(&line(c));
+    }
+    out
 }
 
 fn check(a: CheckArgs) -> u8 {

@@ -277,3 +277,39 @@ fn real_frameworks_fail_for_named_reasons() {
         Some(2)
     );
 }
+
+/// `case checks` lists the CASE 1.0 checks first, as before, then under a `CASE 1.1` heading the
+/// 1.1 provider and consumer checks, each id once with its clause on the next line.
+#[test]
+fn case_checks_lists_both_versions() {
+    use wellspring_suite_case10::{checks, consumer, provider};
+    let o = run(&["case", "checks"]);
+    assert!(o.status.success());
+    let out = String::from_utf8(o.stdout).unwrap();
+    let (v10, v11) = out
+        .split_once("\nCASE 1.1 (wellspring certify --standard case11)\n")
+        .expect("a CASE 1.1 heading");
+    let block = |c: &wellspring_report::CheckDef| {
+        format!("{:<28} {}\n{:<28} {}\n", c.id, c.title, "", c.clause)
+    };
+    let want10: String = checks::ALL
+        .iter()
+        .chain(provider::checks::ALL)
+        .chain(consumer::checks::ALL)
+        .map(block)
+        .collect();
+    assert_eq!(v10, want10);
+    let want11: Vec<_> = provider::checks::all(provider::Version::V1p1)
+        .into_iter()
+        .chain(consumer::checks::all(provider::Version::V1p1))
+        .collect();
+    assert_eq!(v11, want11.iter().map(block).collect::<String>());
+    for id in [
+        "case11.provider.discovery",
+        "case11.provider.optional-fields",
+        "case11.consumer.content",
+        "case.provider.optional-fields",
+    ] {
+        assert_eq!(out.matches(&format!("{id} ")).count(), 1, "{id}\n{out}");
+    }
+}

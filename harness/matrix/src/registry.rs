@@ -6,7 +6,7 @@
 //! tags = ["reference", "case"]
 //!
 //! [[claims]]
-//! standard = "case10"           # ob30 | clr20 | case10
+//! standard = "case10"           # ob30 | clr20 | case10 | case11
 //! role = "provider"             # see `Role`
 //! target = "http://127.0.0.1:8480"
 //!
@@ -14,10 +14,11 @@
 //! token_env = "CASE_TOKEN"      # environment variables that hold them
 //! ```
 //!
-//! Claims: `case10` + `provider` (`target`); `ob30`/`clr20` + `service-provider-read` /
-//! `service-provider-write` (`target`), `displayer` (`verify_url`), `issuer` (`credentials`:
-//! files relative to the registry folder), `verifier` (`verify_url`: a VC-API verify endpoint
-//! used for the cross-implementation cells). `${VAR}` in a URL is replaced from the environment.
+//! Claims: `case10` / `case11` + `provider` (`target`: the CASE 1.0 or 1.1 provider suite);
+//! `ob30`/`clr20` + `service-provider-read` / `service-provider-write` (`target`), `displayer`
+//! (`verify_url`), `issuer` (`credentials`: files relative to the registry folder), `verifier`
+//! (`verify_url`: a VC-API verify endpoint used for the cross-implementation cells). `${VAR}` in
+//! a URL is replaced from the environment.
 //! Unknown keys are refused, so a `password = "…"` line is an error, not a leak.
 
 use std::collections::BTreeMap;

@@ -146,9 +146,12 @@ pub fn credential_files(imp: &Implementation, claim: &Claim) -> Result<Vec<PathB
 
 fn run_claim(imp: &Implementation, claim: &Claim, o: &Options) -> Result<Vec<DocReport>, String> {
     match (claim.standard.as_str(), claim.role.as_str()) {
-        ("case10", "provider") => {
+        (std @ ("case10" | "case11"), "provider") => {
             let target = registry::expand(claim.target.as_deref().unwrap_or_default())?;
             let mut opts = case_provider::Options::new(target);
+            if std == "case11" {
+                opts.version = case_provider::Version::V1p1;
+            }
             opts.timeout = o.timeout;
             opts.allow_private_network = o.allow_private_network;
             if let Some(t) = imp.auth.token()? {

@@ -147,7 +147,7 @@ const CASE11: [Suite; 2] = [
         role: "provider",
         title: "CASE 1.1 provider",
         certify: true,
-        matrix: false,
+        matrix: true,
         checks: || case_provider::checks::all(case_provider::Version::V1p1),
     },
     Suite {
@@ -231,5 +231,6 @@ mod tests {
         assert_eq!(certify_roles("case11"), ["provider", "consumer"]);
         assert_eq!(certify_roles("ob30").len(), 6);
         assert!(find("clr20", "verifier").is_some_and(|s| s.matrix && !s.certify));
+        assert!(find("case11", "provider").is_some_and(|s| s.matrix && s.certify));
     }
 }

@@ -243,3 +243,35 @@ fn registry_refuses_secrets_unknown_claims_and_missing_targets() {
     assert_eq!(registry::parse_shard("2/3").unwrap(), (2, 3));
     assert!(registry::parse_shard("4/3").is_err());
 }
+
+/// A registry entry claiming `case11` / `provider` runs the CASE 1.1 provider suite (its
+/// `case11.provider.*` rows, discovery included), beside a `case10` claim on the same server.
+#[test]
+fn a_case11_provider_claim_runs_the_1p1_suite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reg = tmp.path().join("registry");
+    std::fs::create_dir_all(&reg).unwrap();
+    let url = case_server(tmp.path(), None);
+    write(
+        &reg,
+        "case.toml",
+        &format!(
+            "name = \"Reference CASE\"\n[[claims]]\nstandard = \"case11\"\nrole = \"provider\"\ntarget = \"{url}\"\n[[claims]]\nstandard = \"case10\"\nrole = \"provider\"\ntarget = \"{url}\"\n"
+        ),
+    );
+    let all = registry::load_dir(&reg).unwrap();
+    let m = run::run(&all, &all, &options());
+    assert!(m.errors.values().all(Vec::is_empty), "{:?}", m.errors);
+    assert!(m.failed_cells().is_empty(), "{:?}", m.failed_cells());
+    for id in [
+        "case11.provider.endpoints",
+        "case11.provider.discovery",
+        "case11.provider.optional-fields",
+        "case.provider.endpoints",
+    ] {
+        let c = m.cell("case", id).unwrap_or_else(|_| panic!("{id}"));
+        assert_eq!(c.verdict, wellspring_report::Verdict::Pass, "{id}");
+    }
+    let malformed = m.cell("case", "case11.provider.malformed-id").unwrap();
+    assert_eq!(malformed.verdict, wellspring_report::Verdict::Pass);
+}

@@ -175,92 +175,10 @@ pub struct Index<'v> {
 impl<'v> Index<'v> {
     pub fn new(pkg: &'v PackageView<'v>) -> Self {
         let mut recs: Vec<Rec> = Vec::with_capacity(1 + pkg.items.len() + pkg.associations.len());
-        let has_doc = if let Some(d) = pkg.document.get() {
-            recs.push(Rec {
-                loc: Loc::Document,
-                identifier: &d.identifier,
-                uri: d.uri.as_str(),
-                title: d.title.as_str(),
-            });
-            true
-        } else {
-            false
-        };
-        for (i, it) in pkg.items.iter() {
-            recs.push(Rec {
-                loc: Loc::Item(i as u32),
-                identifier: &it.identifier,
-                uri: it.uri.as_str(),
-                title: None,
-            });
-        }
+        let has_doc = node_records(pkg, &mut recs);
         let nodes = recs.len();
-        for (i, a) in pkg.associations.iter() {
-            recs.push(Rec {
-                loc: Loc::Association(i as u32),
-                identifier: &a.identifier,
-                uri: a.uri.as_str(),
-                title: None,
-            });
-        }
-        if let Some(defs) = pkg.definitions.get() {
-            for (kind, list) in [
-                (DefKind::Concept, &defs.concepts),
-                (DefKind::Subject, &defs.subjects),
-                (DefKind::License, &defs.licenses),
-                (DefKind::ItemType, &defs.item_types),
-                (DefKind::Grouping, &defs.groupings),
-            ] {
-                for (i, d) in list.iter() {
-                    recs.push(Rec {
-                        loc: Loc::Definition(kind, i as u32),
-                        identifier: &d.identifier,
-                        uri: d.uri.as_str(),
-                        title: d.title.as_str(),
-                    });
-                }
-            }
-        }
-        for (r, rb) in pkg.rubrics.iter() {
-            let r = r as u32;
-            recs.push(Rec {
-                loc: Loc::Rubric(r),
-                identifier: &rb.identifier,
-                uri: rb.uri.as_str(),
-                title: rb.title.as_str(),
-            });
-            for (c, cr) in rb.criteria.iter() {
-                let c = c as u32;
-                recs.push(Rec {
-                    loc: Loc::Criterion(r, c),
-                    identifier: &cr.identifier,
-                    uri: cr.uri.as_str(),
-                    title: None,
-                });
-                for (l, lv) in cr.levels.iter() {
-                    recs.push(Rec {
-                        loc: Loc::Level(r, c, l as u32),
-                        identifier: &lv.identifier,
-                        uri: lv.uri.as_str(),
-                        title: None,
-                    });
-                }
-            }
-        }
-        let mut by_id: HashMap<&str, u32> = HashMap::with_capacity(recs.len());
-        let mut dups = Vec::new();
-        for (n, r) in recs.iter().enumerate() {
-            if let Some(id) = r.identifier.as_str() {
-                match by_id.entry(id) {
-                    std::collections::hash_map::Entry::Occupied(first) => {
-                        dups.push((n as u32, *first.get()))
-                    }
-                    std::collections::hash_map::Entry::Vacant(v) => {
-                        v.insert(n as u32);
-                    }
-                }
-            }
-        }
+        other_records(pkg, &mut recs);
+        let (by_id, dups) = by_identifier(&recs);
         Index {
             pkg,
             recs,
@@ -281,6 +199,106 @@ impl<'v> Index<'v> {
             _ => None,
         }
     }
+}
+
+/// Records the hierarchy's nodes: the CFDocument (if any), then the items. Returns whether there
+/// is a CFDocument.
+fn node_records<'v>(pkg: &'v PackageView<'v>, recs: &mut Vec<Rec<'v>>) -> bool {
+    let has_doc = if let Some(d) = pkg.document.get() {
+        recs.push(Rec {
+            loc: Loc::Document,
+            identifier: &d.identifier,
+            uri: d.uri.as_str(),
+            title: d.title.as_str(),
+        });
+        true
+    } else {
+        false
+    };
+    for (i, it) in pkg.items.iter() {
+        recs.push(Rec {
+            loc: Loc::Item(i as u32),
+            identifier: &it.identifier,
+            uri: it.uri.as_str(),
+            title: None,
+        });
+    }
+    has_doc
+}
+
+/// Records the other objects: associations, definitions, rubrics with their criteria and levels.
+fn other_records<'v>(pkg: &'v PackageView<'v>, recs: &mut Vec<Rec<'v>>) {
+    for (i, a) in pkg.associations.iter() {
+        recs.push(Rec {
+            loc: Loc::Association(i as u32),
+            identifier: &a.identifier,
+            uri: a.uri.as_str(),
+            title: None,
+        });
+    }
+    if let Some(defs) = pkg.definitions.get() {
+        for (kind, list) in [
+            (DefKind::Concept, &defs.concepts),
+            (DefKind::Subject, &defs.subjects),
+            (DefKind::License, &defs.licenses),
+            (DefKind::ItemType, &defs.item_types),
+            (DefKind::Grouping, &defs.groupings),
+        ] {
+            for (i, d) in list.iter() {
+                recs.push(Rec {
+                    loc: Loc::Definition(kind, i as u32),
+                    identifier: &d.identifier,
+                    uri: d.uri.as_str(),
+                    title: d.title.as_str(),
+                });
+            }
+        }
+    }
+    for (r, rb) in pkg.rubrics.iter() {
+        let r = r as u32;
+        recs.push(Rec {
+            loc: Loc::Rubric(r),
+            identifier: &rb.identifier,
+            uri: rb.uri.as_str(),
+            title: rb.title.as_str(),
+        });
+        for (c, cr) in rb.criteria.iter() {
+            let c = c as u32;
+            recs.push(Rec {
+                loc: Loc::Criterion(r, c),
+                identifier: &cr.identifier,
+                uri: cr.uri.as_str(),
+                title: None,
+            });
+            for (l, lv) in cr.levels.iter() {
+                recs.push(Rec {
+                    loc: Loc::Level(r, c, l as u32),
+                    identifier: &lv.identifier,
+                    uri: lv.uri.as_str(),
+                    title: None,
+                });
+            }
+        }
+    }
+}
+
+/// Positions in `recs` by identifier (the first object wins), and the (duplicate, first) pairs.
+fn by_identifier<'v>(recs: &[Rec<'v>]) -> (HashMap<&'v str, u32>, Vec<(u32, u32)>) {
+    let mut by_id: HashMap<&str, u32> = HashMap::with_capacity(recs.len());
+    let mut dups = Vec::new();
+    for (n, r) in recs.iter().enumerate() {
+        if let Some(id) = r.identifier.as_str() {
+            match by_id.entry(id) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    dups.push((n as u32, *first.get()))
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(n as u32);
+                }
+            }
+        }
+    }
+    (by_id, dups)
 }
 
 /// Every LinkURI of the package (not association ends): where, which property, the link.

@@ -449,3 +449,29 @@ fn optional_query_parameters_ignored_only_warn() {
         );
     }
 }
+
+#[test]
+fn optional_fields_dropped_by_get_cf_item_fail_optional_fields() {
+    let r = faulty(Fault::DropsOptionalFields);
+    assert_eq!(
+        r.failed_ids(),
+        vec!["case.provider.optional-fields"],
+        "{}",
+        show(&r)
+    );
+    let c = r.find("case.provider.optional-fields").unwrap();
+    assert!(c.message.contains("CFItem "), "{}", c.message);
+    assert!(c.message.contains("missing"), "{}", c.message);
+    let ev = serde_json::to_string(&c.evidence).unwrap();
+    for want in [
+        "\"notes\"",
+        "\"abbreviatedStatement\"",
+        "/CFItems/",
+        "/abbreviatedStatement",
+        "\"identifier\"",
+    ] {
+        assert!(ev.contains(want), "{want} in {ev}");
+    }
+    // the per-object answer's pointer is its root
+    assert!(ev.contains("\"served\":\"/notes\""), "{ev}");
+}

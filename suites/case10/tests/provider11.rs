@@ -71,6 +71,10 @@ fn faulty_1p1_providers_fail_the_1p1_ids() {
         (Fault::MalformedOnSubjects, "case11.provider.malformed-id"),
         (Fault::SortReversed, "case11.provider.sort"),
         (Fault::WrongLastLink, "case11.provider.links"),
+        (
+            Fault::DropsOptionalFields,
+            "case11.provider.optional-fields",
+        ),
     ] {
         let r = faulty_for(fault, Version::V1p1);
         assert_eq!(r.failed_ids(), vec![id], "{fault:?}\n{}", show(&r));

@@ -98,44 +98,90 @@ pub fn hierarchy(ix: &Index) -> CheckResult {
     // Nodes are the first `ix.nodes` records: the CFDocument (node 0, when present) and the
     // items. References resolve to the first object with an identifier.
     let nodes = ix.nodes;
+    let edges = child_edges(ix);
+    let orphans = orphans(ix, &edges.edges);
+    let cyc = cycle_findings(ix, &edges.edges);
+    let (misplaced, outward, n_child) = (edges.misplaced, edges.outward, edges.n_child);
+    let groups = [&cyc, &orphans, &misplaced, &outward];
+    let items = nodes - usize::from(ix.has_doc);
+    if cyc.count + orphans.count + misplaced.count == 0 {
+        return CheckResult::new(
+            &checks::HIERARCHY,
+            Verdict::Pass,
+            format!(
+                "{items} items, {n_child} isChildOf, no cycle, every item reaches the CFDocument"
+            ),
+        );
+    }
+    result(
+        &checks::HIERARCHY,
+        Verdict::Fail,
+        format!("{} ({items} items, {n_child} isChildOf)", summary(&groups)),
+        &groups,
+    )
+}
+
+/// The isChildOf associations between nodes of the package, and those that cannot be edges.
+struct ChildEdges {
+    /// (child, parent) node pairs.
+    edges: Vec<(u32, u32)>,
+    misplaced: Bounded,
+    outward: Bounded,
+    /// How many isChildOf associations there are.
+    n_child: usize,
+}
+
+/// The identifier of node `v` ("" when it has none).
+fn id_of<'v>(ix: &Index<'v>, v: u32) -> &'v str {
+    ix.recs[v as usize].identifier.as_str().unwrap_or("")
+}
+
+fn child_edges(ix: &Index) -> ChildEdges {
+    let nodes = ix.nodes;
     let node = |l: &Link| -> Option<u32> {
         l.get()
             .and_then(|l| l.identifier.as_str())
             .and_then(|id| ix.by_id.get(id).copied())
             .filter(|&n| (n as usize) < nodes)
     };
-    let id_of = |v: u32| ix.recs[v as usize].identifier.as_str().unwrap_or("");
-    let mut edges: Vec<(u32, u32)> = Vec::new();
-    let mut misplaced = Bounded::new("isChildOf with the CFDocument as child");
-    let mut outward = Bounded::new("item whose parent is outside the package");
-    let mut n_child = 0usize;
+    let mut e = ChildEdges {
+        edges: Vec::new(),
+        misplaced: Bounded::new("isChildOf with the CFDocument as child"),
+        outward: Bounded::new("item whose parent is outside the package"),
+        n_child: 0,
+    };
     for (i, a) in ix.pkg.associations.iter() {
         if a.association_type.as_str() != Some("isChildOf") {
             continue;
         }
-        n_child += 1;
+        e.n_child += 1;
         match (node(&a.origin), node(&a.destination)) {
-            (Some(0), _) if ix.has_doc => misplaced.push(|| {
+            (Some(0), _) if ix.has_doc => e.misplaced.push(|| {
                 (
                     format!("/CFAssociations/{i}/originNodeURI"),
                     json!("the CFDocument is the root; it cannot be the child of anything"),
                 )
             }),
-            (Some(c), Some(p)) => edges.push((c, p)),
-            (Some(c), None) => outward.push(|| {
+            (Some(c), Some(p)) => e.edges.push((c, p)),
+            (Some(c), None) => e.outward.push(|| {
                 (
                     format!("/CFAssociations/{i}/destinationNodeURI"),
                     json!(format!(
                         "parent of {} is not an object of this package",
-                        id_of(c)
+                        id_of(ix, c)
                     )),
                 )
             }),
             _ => {}
         }
     }
-    // Orphans: items the CFDocument does not reach walking parent → children.
-    let down = Graph::new(nodes, &edges, true);
+    e
+}
+
+/// Orphans: items the CFDocument does not reach walking parent → children.
+fn orphans(ix: &Index, edges: &[(u32, u32)]) -> Bounded {
+    let nodes = ix.nodes;
+    let down = Graph::new(nodes, edges, true);
     let mut reached = vec![false; nodes];
     if ix.has_doc {
         let mut todo = vec![0u32];
@@ -159,14 +205,23 @@ pub fn hierarchy(ix: &Index) -> CheckResult {
             .as_str()
             .is_some_and(|id| ix.by_id.get(id) == Some(&(v as u32)));
         if !reached[v] && canonical {
-            orphans.push(|| (r.loc.pointer(), json!(id_of(v as u32))));
+            orphans.push(|| (r.loc.pointer(), json!(id_of(ix, v as u32))));
         }
     }
-    let up = Graph::new(nodes, &edges, false);
+    orphans
+}
+
+/// The isChildOf cycles, each shown by its first node.
+fn cycle_findings(ix: &Index, edges: &[(u32, u32)]) -> Bounded {
+    let up = Graph::new(ix.nodes, edges, false);
     let mut cyc = Bounded::new("isChildOf cycle");
-    for scc in cycles(&up, nodes) {
+    for scc in cycles(&up, ix.nodes) {
         cyc.push(|| {
-            let ids: Vec<&str> = scc.iter().take(EVIDENCE_LIMIT).map(|&v| id_of(v)).collect();
+            let ids: Vec<&str> = scc
+                .iter()
+                .take(EVIDENCE_LIMIT)
+                .map(|&v| id_of(ix, v))
+                .collect();
             let mut shown = json!({"length": scc.len(), "identifiers": ids});
             if scc.len() > EVIDENCE_LIMIT {
                 shown["more"] = json!(scc.len() - EVIDENCE_LIMIT);
@@ -174,23 +229,7 @@ pub fn hierarchy(ix: &Index) -> CheckResult {
             (ix.recs[scc[0] as usize].loc.pointer(), shown)
         });
     }
-    let groups = [&cyc, &orphans, &misplaced, &outward];
-    let items = nodes - first_item;
-    if cyc.count + orphans.count + misplaced.count == 0 {
-        return CheckResult::new(
-            &checks::HIERARCHY,
-            Verdict::Pass,
-            format!(
-                "{items} items, {n_child} isChildOf, no cycle, every item reaches the CFDocument"
-            ),
-        );
-    }
-    result(
-        &checks::HIERARCHY,
-        Verdict::Fail,
-        format!("{} ({items} items, {n_child} isChildOf)", summary(&groups)),
-        &groups,
-    )
+    cyc
 }
 
 // ------------------------------------------------------------------------------------------

@@ -70,6 +70,8 @@ wellspring_report::versioned_checks! {
         "CFRubrics referenced by a package are served by /CFRubrics/{id} (optional: absent is a warning, broken a failure)";
     PACKAGE_INTEGRITY: "package-integrity", PACKAGE, PACKAGE,
         "every fetched CFPackage passes the package integrity checks (case.package.*), reported nested";
+    OPTIONAL_FIELDS: "optional-fields", REST10, REST11,
+        "every optional field a CFPackage gives an object is also served, with the same value, by the object's own endpoint (getCFDocument, getCFItem, getCFAssociation, the definitions)";
 }
 
 pub use v10::*;

@@ -23,6 +23,7 @@
 //! | `uris` | `uri`s on the target host resolve to the same identifier |
 //! | `rubrics` | referenced CFRubrics are served (not offered: warning; broken: failure) |
 //! | `package-integrity` | the `case.package.*` checks on every CFPackage, nested |
+//! | `optional-fields` | objects fetched on their own carry the optional fields (and values) their package gives them |
 //! | `discovery` (1.1 only) | the localised OpenAPI 3 file at `/ims/case/v1p1/discovery/imscasev1p1_openapi3_v1p0.json` |
 //!
 //! Bounds: `--timeout` per request (the deadline covers the body; a stalled read may add one
@@ -34,6 +35,7 @@
 pub mod checks;
 mod helpers;
 pub mod http;
+mod optional;
 mod query;
 mod steps;
 
@@ -395,6 +397,7 @@ struct Suite<'a> {
     uris: Acc,
     rubrics: Acc,
     integrity: Acc,
+    optional_fields: Acc,
     discovery: Acc,
     nested: Vec<DocReport>,
     exercised: BTreeMap<&'static str, usize>,

@@ -36,6 +36,7 @@ pub fn run(opts: &Options) -> Result<DocReport, String> {
         uris: Acc::new(d.URIS),
         rubrics: Acc::new(d.RUBRICS),
         integrity: Acc::new(d.PACKAGE_INTEGRITY),
+        optional_fields: Acc::new(d.OPTIONAL_FIELDS),
         discovery: Acc::new(checks::DISCOVERY),
         nested: Vec::new(),
         exercised: BTreeMap::new(),
@@ -193,11 +194,14 @@ fn walk(s: &mut Suite, doc_ids: &[String]) -> bool {
         if s.budget == 0 {
             break;
         }
-        s.fetch_known("CFDocuments", "getCFDocument", doc);
+        let doc_body = s.fetch_known("CFDocuments", "getCFDocument", doc);
         let Some(pkg) = s.fetch_known("CFPackages", "getCFPackage", doc) else {
             continue;
         };
         let pkg_url = s.api(&format!("CFPackages/{doc}"));
+        if let Some(body) = doc_body {
+            optional::judge(s, &pkg_url, &pkg, "CFDocuments", doc, &body);
+        }
         let bytes = serde_json::to_vec(&pkg).unwrap_or_default();
         let mut nested = crate::check(&pkg_url, &bytes, &crate::Options::default());
         if s.v == Version::V1p1 {
@@ -215,11 +219,7 @@ fn walk(s: &mut Suite, doc_ids: &[String]) -> bool {
         }
         s.nested.push(nested);
         let refs = references(&pkg);
-        for (ep, op) in ENDPOINTS.iter().skip(2) {
-            for id in refs.get(ep).into_iter().flatten() {
-                s.fetch_known(ep, op, id);
-            }
-        }
+        fetch_references(s, &pkg_url, &pkg, &refs);
         for id in refs.get("CFRubrics").into_iter().flatten() {
             rubric_refs += 1;
             if s.budget == 0 {
@@ -235,6 +235,8 @@ fn walk(s: &mut Suite, doc_ids: &[String]) -> bool {
     if rubric_refs == 0 {
         s.rubrics.skip = Some("no package references a CFRubric".into());
     }
+    s.optional_fields.skip =
+        Some("no object served on its own has optional fields in its package".into());
     let missing: Vec<&str> = ENDPOINTS
         .iter()
         .map(|(e, _)| *e)
@@ -251,6 +253,23 @@ fn walk(s: &mut Suite, doc_ids: &[String]) -> bool {
         });
     }
     !s.rubrics.passes.is_empty()
+}
+
+/// Fetches every object the package references from its own endpoint, and compares the
+/// answer with the package's copy (`optional-fields`).
+fn fetch_references(
+    s: &mut Suite,
+    pkg_url: &str,
+    pkg: &Value,
+    refs: &BTreeMap<&'static str, BTreeSet<String>>,
+) {
+    for (ep, op) in ENDPOINTS.iter().skip(2) {
+        for id in refs.get(ep).into_iter().flatten() {
+            if let Some(body) = s.fetch_known(ep, op, id) {
+                optional::judge(s, pkg_url, pkg, ep, id, &body);
+            }
+        }
+    }
 }
 
 /// In a CASE 1.1 run the package's schema is the 1.1 getCFPackage schema, judged by
@@ -349,71 +368,61 @@ pub(super) fn paging(s: &mut Suite, list_url: &str, listed: usize) {
             ex.evidence(),
         ));
     }
+    match follow_next(s, ex, first, total) {
+        Ok((pages, reached)) => s.paging.passes.push(format!(
+            "X-Total-Count {total}; {pages} page(s) of limit=1 followed by rel=next reached {reached} document(s)"
+        )),
+        Err(fail) => s.paging.fails.push(fail),
+    }
+}
+
+/// Follows rel=next from the first page of limit=1 (at `url`) until there is none. Returns
+/// the pages walked and the distinct documents reached, or the failure and its evidence.
+fn follow_next(
+    s: &mut Suite,
+    mut page: Exchange,
+    mut url: String,
+    total: usize,
+) -> Result<(usize, usize), (String, Value)> {
     let mut seen: BTreeSet<String> = BTreeSet::new();
-    let mut page = ex;
-    let mut url = first;
     let mut hops = 0usize;
     loop {
-        let body = page.json().unwrap_or(Value::Null);
-        let ids: Vec<String> = body
-            .get("CFDocuments")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|d| {
-                        d.get("identifier")
-                            .and_then(Value::as_str)
-                            .map(str::to_owned)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let ids = identifiers(&page.json().unwrap_or(Value::Null));
         if ids.len() > 1 {
-            s.paging.fails.push((
+            return Err((
                 format!("{url}: limit=1 returned {} documents", ids.len()),
                 page.evidence(),
             ));
-            return;
         }
         seen.extend(ids);
-        let next = page.link.as_deref().and_then(|l| link_next(l, &url));
-        match next {
-            None => {
-                if seen.len() < total {
-                    s.paging.fails.push((
-                        format!("{url}: no Link rel=next, yet only {} of {total} documents were reached", seen.len()),
-                        page.evidence(),
-                    ));
-                    return;
-                }
-                break;
+        let Some(n) = page.link.as_deref().and_then(|l| link_next(l, &url)) else {
+            if seen.len() < total {
+                return Err((
+                    format!(
+                        "{url}: no Link rel=next, yet only {} of {total} documents were reached",
+                        seen.len()
+                    ),
+                    page.evidence(),
+                ));
             }
-            Some(n) => {
-                hops += 1;
-                if hops > total + 1 || hops > s.opts.max_items {
-                    s.paging.fails.push((
-                        format!("rel=next still present after {hops} pages of 1 (total {total})"),
-                        page.evidence(),
-                    ));
-                    return;
-                }
-                url = n;
-                page = s.get(&url);
-                if page.error.is_some() || page.status != 200 {
-                    s.paging.fails.push((
-                        format!("following rel=next: HTTP {}", page.status),
-                        page.evidence(),
-                    ));
-                    return;
-                }
-            }
+            return Ok((hops + 1, seen.len()));
+        };
+        hops += 1;
+        if hops > total + 1 || hops > s.opts.max_items {
+            return Err((
+                format!("rel=next still present after {hops} pages of 1 (total {total})"),
+                page.evidence(),
+            ));
+        }
+        url = n;
+        page = s.get(&url);
+        if page.error.is_some() || page.status != 200 {
+            return Err((
+                format!("following rel=next: HTTP {}", page.status),
+                page.evidence(),
+            ));
         }
     }
-    s.paging.passes.push(format!(
-        "X-Total-Count {total}; {} page(s) of limit=1 followed by rel=next reached {} document(s)",
-        hops + 1,
-        seen.len()
-    ));
 }
 
 pub(super) fn uris(s: &mut Suite) {
@@ -498,6 +507,8 @@ pub(super) fn finish(s: Suite, stopped: &str) -> DocReport {
         stop(s.uris).finish("every uri on the target host resolves to its object"),
         stop(s.rubrics).finish("every referenced CFRubric is served"),
         stop(s.integrity).finish("every fetched CFPackage passed the integrity checks"),
+        stop(s.optional_fields)
+            .finish("every object served on its own carries its package's optional fields"),
     ];
     if s.v == Version::V1p1 {
         results.push(stop(s.discovery).finish("the discovery file is served"));

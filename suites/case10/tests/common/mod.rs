@@ -142,6 +142,9 @@ pub enum Fault {
     OldSpelling,
     /// The discovery file as published (servers: the 1EdTech default host), not localised.
     DiscoveryNotLocalised,
+    /// getCFItem answers without the optional `notes` and `abbreviatedStatement` (the package
+    /// still has them).
+    DropsOptionalFields,
 }
 
 /// The request the proxy forwards for `path`.
@@ -275,6 +278,12 @@ fn apply(fault: Fault, path: &str, base: &str, u: &mut Upstream) {
             u.link = None;
         }
         Fault::ExtraField if item => edit(u, &|v| v["extraProperty"] = Value::Bool(true)),
+        Fault::DropsOptionalFields if item => edit(u, &|v| {
+            if let Some(m) = v.as_object_mut() {
+                m.remove("notes");
+                m.remove("abbreviatedStatement");
+            }
+        }),
         Fault::Html => u.content_type = Some("text/html; charset=utf-8".into()),
         Fault::WrongUri if item => {
             let doc = format!("{base}/ims/case/v1p0/CFDocuments/{DEMO_COLLEGE_ID}");
@@ -430,6 +439,7 @@ pub fn shown_both_ways(version: Version, file: &str, test: &str, shown_name: &st
         (Fault::SortReversed, "sort"),
         (Fault::FilterWrong, "filter"),
         (Fault::FieldsWrong, "fields"),
+        (Fault::DropsOptionalFields, "optional-fields"),
     ];
     if version == Version::V1p1 {
         faults.push((Fault::NoDiscovery, "discovery"));
