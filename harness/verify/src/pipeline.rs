@@ -32,6 +32,32 @@ use validity::*;
 /// How deep credentials may nest (CLR → credential → endorsement → …).
 const MAX_NESTING: usize = 4;
 
+/// Most credentials verified inside one input, at every level (endorsements, a CLR's bundled
+/// credentials, a presentation's): a work budget, so that a document repeating one signed
+/// endorsement 70,000 times is refused at once instead of verified 70,000 times.
+const MAX_EMBEDDED: usize = 1_000;
+
+thread_local! {
+    /// Embedded credentials met so far in the input this thread verifies.
+    static EMBEDDED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Takes `n` embedded credentials from the input's budget: Err(message) when it is spent
+/// (nothing is taken then).
+fn take_embedded(n: usize) -> Result<(), String> {
+    EMBEDDED.with(|c| {
+        let total = c.get().saturating_add(n);
+        if total > MAX_EMBEDDED {
+            Err(format!(
+                "{n} embedded credential(s) here would make more than {MAX_EMBEDDED} in one input, past the verifier's work budget: not verified"
+            ))
+        } else {
+            c.set(total);
+            Ok(())
+        }
+    })
+}
+
 const VC_V2: &str = "https://www.w3.org/ns/credentials/v2";
 const VC_V1: &str = "https://www.w3.org/2018/credentials/v1";
 
@@ -40,6 +66,7 @@ fn res(def: &CheckDef, v: Verdict, msg: impl Into<String>) -> CheckResult {
 }
 
 pub(crate) fn verify_input(name: &str, bytes: &[u8], opts: &Options) -> DocReport {
+    EMBEDDED.with(|c| c.set(0));
     let mut r = DocReport::new(name);
     if bytes.len() > opts.max_bytes {
         r.kind = "oversized input".into();

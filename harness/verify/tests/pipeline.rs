@@ -606,3 +606,36 @@ fn an_enveloped_credential_must_be_a_vc_jwt_data_url() {
         );
     }
 }
+
+/// One signed endorsement repeated thousands of times is refused on the work budget of
+/// embedded credentials, not verified thousands of times; a few are verified as usual.
+#[test]
+fn embedded_credentials_have_a_work_budget() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../vectors/valid/");
+    let endorsed: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{dir}ob-endorsed.eddsa.json")).unwrap(),
+    )
+    .unwrap();
+    let one = endorsed["endorsement"][0].clone();
+    let opts = Options::offline(now());
+    let with = |n: usize| {
+        let mut v = endorsed.clone();
+        v["endorsement"] = Value::Array(vec![one.clone(); n]);
+        run(&v, &opts)
+    };
+    let few = with(3);
+    let e = few.find("ob3.endorsement").unwrap();
+    assert_eq!(e.verdict, Verdict::Pass, "{}", e.message);
+    assert_eq!(few.nested.len(), 3);
+    let many = with(1_100);
+    let e = many.find("ob3.endorsement").unwrap();
+    assert_eq!(e.verdict, Verdict::Fail);
+    assert!(e.message.contains("work budget"), "{}", e.message);
+    assert!(many.nested.is_empty());
+    // the budget is per input: the next one starts afresh
+    let again = with(3);
+    assert_eq!(
+        again.find("ob3.endorsement").unwrap().verdict,
+        Verdict::Pass
+    );
+}

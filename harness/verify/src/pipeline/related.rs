@@ -67,6 +67,10 @@ pub(super) fn endorsements(r: &mut DocReport, cred: &Value, opts: &Options, leve
         ));
         return;
     }
+    if let Err(e) = take_embedded(found.len()) {
+        r.push(res(&checks::ENDORSEMENTS, Verdict::Fail, e));
+        return;
+    }
     let mut failed = Vec::new();
     for (pointer, json, text) in found {
         let mut sub = DocReport::new(format!("{}{pointer}", r.subject));
@@ -245,6 +249,10 @@ fn clr_credentials(
             Verdict::Fail,
             format!("credentials nested deeper than {MAX_NESTING} levels"),
         ));
+        return;
+    }
+    if let Err(e) = take_embedded(nested.len()) {
+        r.push(res(&checks::CLR_CREDENTIALS, Verdict::Fail, e));
         return;
     }
     let mut failed = Vec::new();
@@ -480,6 +488,10 @@ fn vp_credentials(r: &mut DocReport, vp: &Value, opts: &Options, level: usize) {
             Verdict::Fail,
             "the presentation holds no credentials",
         ));
+        return;
+    }
+    if let Err(e) = take_embedded(creds.len()) {
+        r.push(res(&checks::VP_CREDENTIALS, Verdict::Fail, e));
         return;
     }
     let mut failed = Vec::new();
