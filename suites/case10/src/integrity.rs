@@ -8,7 +8,9 @@ use std::collections::HashMap;
 
 use serde_json::{json, Value};
 use wellspring_case::datatypes::{is_date, is_date_time, uuid_problem};
-use wellspring_case::view::{Field, Link, LinkView, List, Node, PackageView};
+use wellspring_case::view::{
+    DefinitionView, DefinitionsView, Field, Link, LinkView, List, Node, PackageView,
+};
 use wellspring_report::{CheckDef, CheckResult, Verdict};
 
 use crate::checks;
@@ -48,6 +50,24 @@ pub enum DefKind {
 }
 
 impl DefKind {
+    /// Every kind, in package order.
+    const ALL: [DefKind; 5] = [
+        DefKind::Concept,
+        DefKind::Subject,
+        DefKind::License,
+        DefKind::ItemType,
+        DefKind::Grouping,
+    ];
+
+    /// Each kind with its list in `defs`.
+    pub(crate) fn lists<'v, 'a>(
+        defs: &'v DefinitionsView<'a>,
+    ) -> impl Iterator<Item = (DefKind, &'v List<DefinitionView<'a>>)> {
+        DefKind::ALL
+            .into_iter()
+            .filter_map(move |k| defs.by_kind(k.array()).map(|l| (k, l)))
+    }
+
     fn array(self) -> &'static str {
         match self {
             DefKind::Concept => "CFConcepts",
@@ -237,13 +257,7 @@ fn other_records<'v>(pkg: &'v PackageView<'v>, recs: &mut Vec<Rec<'v>>) {
         });
     }
     if let Some(defs) = pkg.definitions.get() {
-        for (kind, list) in [
-            (DefKind::Concept, &defs.concepts),
-            (DefKind::Subject, &defs.subjects),
-            (DefKind::License, &defs.licenses),
-            (DefKind::ItemType, &defs.item_types),
-            (DefKind::Grouping, &defs.groupings),
-        ] {
+        for (kind, list) in DefKind::lists(defs) {
             for (i, d) in list.iter() {
                 recs.push(Rec {
                     loc: Loc::Definition(kind, i as u32),

@@ -74,13 +74,7 @@ fn last_change_dates(pkg: &PackageView, bad: &mut Bounded) -> usize {
         );
     }
     if let Some(defs) = pkg.definitions.get() {
-        for (kind, list) in [
-            (DefKind::Concept, &defs.concepts),
-            (DefKind::Subject, &defs.subjects),
-            (DefKind::License, &defs.licenses),
-            (DefKind::ItemType, &defs.item_types),
-            (DefKind::Grouping, &defs.groupings),
-        ] {
+        for (kind, list) in DefKind::lists(defs) {
             for (i, d) in list.iter() {
                 let p = || Loc::Definition(kind, i as u32).pointer();
                 date_time(&mut n, bad, &p, &d.last_change_date_time);
