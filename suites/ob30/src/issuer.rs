@@ -17,6 +17,10 @@ pub const CONFORMANCE_RECIPIENT: &str = "conformance@imsglobal.org";
 
 const OB_CERT: &str = "https://www.imsglobal.org/spec/ob/v3p0/cert/#issuer";
 const CLR_CERT: &str = "https://www.imsglobal.org/spec/clr/v2p0/cert/#issuer";
+const OB_CRITERIA: &str = "https://www.imsglobal.org/spec/ob/v3p0/#criteria";
+const CLR_CRITERIA: &str = "https://www.imsglobal.org/spec/clr/v2p0/#criteria";
+
+mod criteria;
 
 /// The standard an issuer is certified for: the workspace's one `Standard` (data model crate),
 /// under the name the suites have always used.
@@ -30,6 +34,7 @@ wellspring_report::paired_checks! {
     RECIPIENT: "recipient", OB_CERT, CLR_CERT, "the credential is issued to conformance@imsglobal.org (plain or hashed identifier)";
     PROOF_FORMAT: "proof-format", OB_CERT, CLR_CERT, "every proof is Data Integrity eddsa-rdfc-2022, or the credential is a VC-JWT (the formats certification accepts)";
     BAKED: "baked", OB_CERT, CLR_CERT, "the badge is baked into a PNG or SVG (asked by the live test system; a plain credential is a warning)";
+    CRITERIA: "criteria", OB_CRITERIA, CLR_CRITERIA, "every Achievement has criteria (required), with an id or a narrative (at least one SHOULD be given: a warning otherwise)";
 }
 
 /// The checks of one standard's issuer role, in report order.
@@ -45,8 +50,8 @@ pub fn checks(std: IssuerStandard) -> &'static [CheckDef] {
 /// conformance recipient.
 pub fn run(std: IssuerStandard, name: &str, bytes: &[u8], opts: &Options) -> DocReport {
     let defs = checks(std);
-    let [type_, vc_dm2, verifies, recipient, proof_format, baked_def] = defs else {
-        unreachable!("six issuer checks per standard")
+    let [type_, vc_dm2, verifies, recipient, proof_format, baked_def, criteria_def] = defs else {
+        unreachable!("seven issuer checks per standard")
     };
     let mut opts = opts.clone();
     opts.recipient = Some(Recipient {
@@ -65,6 +70,7 @@ pub fn run(std: IssuerStandard, name: &str, bytes: &[u8], opts: &Options) -> Doc
     r.push(recipient_check(recipient, &inner));
     r.push(proof_format_check(proof_format, &inner));
     r.push(baked_check(baked_def, &inner));
+    r.push(criteria::check(criteria_def, bytes));
     r.nested.push(inner);
     r
 }

@@ -316,6 +316,30 @@ fn every_issuer_check_is_shown_failing_and_passing() {
         (
             IssuerStandard::Ob30,
             "valid/ob-full.eddsa.json",
+            "criteria",
+            Verdict::Pass,
+        ),
+        (
+            IssuerStandard::Ob30,
+            "invalid/ob3.schema.achievement-criteria-missing.json",
+            "criteria",
+            Verdict::Fail,
+        ),
+        (
+            IssuerStandard::Clr20,
+            "valid/clr.eddsa.json",
+            "criteria",
+            Verdict::Pass,
+        ),
+        (
+            IssuerStandard::Clr20,
+            "invalid/ob3.schema.achievement-criteria-missing.json",
+            "criteria",
+            Verdict::Fail,
+        ),
+        (
+            IssuerStandard::Ob30,
+            "valid/ob-full.eddsa.json",
             "vc-dm-2",
             Verdict::Pass,
         ),
