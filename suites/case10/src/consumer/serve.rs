@@ -206,10 +206,11 @@ pub(super) async fn handle(
                 .collect()
         })
         .unwrap_or_default();
-    let mut log = s.log();
-    let injected = inject(&s, &mut log, &method, &path);
+    // the log is held only to decide the injection and to record, not while answering
+    let injected = inject(&s, &mut s.log(), &method, &path);
     let was_injected = injected.is_some();
     let resp = injected.unwrap_or_else(|| answer(&s, &method, &path, &query));
+    let mut log = s.log();
     if log.seen.len() < 10_000 {
         let at = s.started.elapsed();
         log.seen.push(Seen {
