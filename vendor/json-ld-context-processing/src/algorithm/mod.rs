@@ -34,7 +34,13 @@ impl Process for syntax::context::Context {
 		L: Loader,
 		W: WarningHandler<N>,
 	{
-		process_context(
+		// Wellspring patch: the same local context processed against the same active context
+		// gives the same result (json_ld_core::context::memo)
+		let key = memo_key(&options);
+		if let Some(hit) = active_context.memo().get(self, base_url.as_ref(), key) {
+			return Ok(Processed::new(self, hit));
+		}
+		let processed = process_context(
 			Environment {
 				vocabulary,
 				loader,
@@ -43,11 +49,29 @@ impl Process for syntax::context::Context {
 			active_context,
 			self,
 			ProcessingStack::default(),
-			base_url,
+			base_url.clone(),
 			options,
 		)
-		.await
+		.await?;
+		active_context
+			.memo()
+			.put(self, base_url, key, processed.processed.clone());
+		Ok(processed)
 	}
+}
+
+/// The processing options as one memo key.
+fn memo_key(options: &Options) -> u8 {
+	let mode = match options.processing_mode {
+		ProcessingMode::JsonLd1_0 => 0,
+		ProcessingMode::JsonLd1_1 => 1,
+	};
+	let vocab = match options.vocab {
+		Action::Keep => 0,
+		Action::Drop => 1,
+		Action::Reject => 2,
+	};
+	mode | (options.override_protected as u8) << 1 | (options.propagate as u8) << 2 | vocab << 3
 }
 
 /// Resolve `iri_ref` against the given base IRI.

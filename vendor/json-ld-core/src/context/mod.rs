@@ -1,6 +1,7 @@
 //! Context processing algorithm and related types.
 mod definition;
 pub mod inverse;
+pub mod memo;
 
 use crate::{Direction, LenientLangTag, LenientLangTagBuf, Term};
 use contextual::WithContext;
@@ -19,6 +20,7 @@ pub use json_ld_syntax::context::{
 
 pub use definition::*;
 pub use inverse::InverseContext;
+pub use memo::{live_memo_entries, Memo};
 
 /// Processed JSON-LD context.
 ///
@@ -38,6 +40,8 @@ pub struct Context<T = IriBuf, B = BlankIdBuf> {
 	previous_context: Option<Arc<Self>>,
 	definitions: Definitions<T, B>,
 	inverse: OnceCell<InverseContext<T, B>>,
+	/// Wellspring patch: local contexts processed against this one (`memo.rs`).
+	memo: Memo<T, B>,
 }
 
 impl<T, B> Default for Context<T, B> {
@@ -51,6 +55,7 @@ impl<T, B> Default for Context<T, B> {
 			previous_context: None,
 			definitions: Definitions::default(),
 			inverse: OnceCell::default(),
+			memo: Memo::default(),
 		}
 	}
 }
@@ -72,6 +77,7 @@ impl<T, B> Context<T, B> {
 			previous_context: None,
 			definitions: Definitions::default(),
 			inverse: OnceCell::default(),
+			memo: Memo::default(),
 		}
 	}
 
@@ -173,6 +179,11 @@ impl<T, B> Context<T, B> {
 		false
 	}
 
+	/// Local contexts already processed against this one (Wellspring patch, `memo.rs`).
+	pub fn memo(&self) -> &Memo<T, B> {
+		&self.memo
+	}
+
 	/// Returns the inverse of this context.
 	pub fn inverse(&self) -> &InverseContext<T, B>
 	where
@@ -193,41 +204,51 @@ impl<T, B> Context<T, B> {
 		B: Clone,
 	{
 		self.inverse.take();
+		self.memo = Memo::default();
 		self.definitions.set_normal(key, definition)
 	}
 
 	/// Sets the `@type` definition.
 	pub fn set_type(&mut self, type_: Option<TypeTermDefinition>) -> Option<TypeTermDefinition> {
+		self.memo = Memo::default();
 		self.definitions.set_type(type_)
 	}
 
 	/// Sets the base IRI.
 	pub fn set_base_iri(&mut self, iri: Option<T>) {
 		self.inverse.take();
+		self.memo = Memo::default();
 		self.base_iri = iri
 	}
 
 	/// Sets the `@vocab` value.
 	pub fn set_vocabulary(&mut self, vocab: Option<Term<T, B>>) {
 		self.inverse.take();
+		self.memo = Memo::default();
 		self.vocabulary = vocab;
 	}
 
 	/// Sets the default `@language` value.
 	pub fn set_default_language(&mut self, lang: Option<LenientLangTagBuf>) {
 		self.inverse.take();
+		self.memo = Memo::default();
 		self.default_language = lang;
 	}
 
 	/// Sets the default `@direction` value.
 	pub fn set_default_base_direction(&mut self, dir: Option<Direction>) {
 		self.inverse.take();
+		self.memo = Memo::default();
 		self.default_base_direction = dir;
 	}
 
 	/// Sets the previous context.
 	pub fn set_previous_context(&mut self, previous: Self) {
 		self.inverse.take();
+		self.memo = Memo::default();
+		// the previous context keeps a memo of its own: sharing this one's could make a cycle
+		let mut previous = previous;
+		previous.memo = Memo::default();
 		self.previous_context = Some(Arc::new(previous))
 	}
 
@@ -297,6 +318,7 @@ impl<T, B> Context<T, B> {
 				.map(|c| Arc::new(Arc::unwrap_or_clone(c).map_ids_with(map_iri, map_id))),
 			definitions: self.definitions.map_ids(map_iri, map_id),
 			inverse: OnceCell::new(),
+			memo: Memo::default(),
 		}
 	}
 }
@@ -340,6 +362,7 @@ impl<T: Clone, B: Clone> Clone for Context<T, B> {
 			previous_context: self.previous_context.clone(),
 			definitions: self.definitions.clone(),
 			inverse: OnceCell::default(),
+			memo: self.memo.share(),
 		}
 	}
 }
