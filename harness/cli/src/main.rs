@@ -90,6 +90,19 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// No transparent huge pages for this process. Verifying and fuzzing allocate and free
+/// memory at a high rate; the allocator hands freed memory back to the system, and with huge
+/// pages every fresh 2 MB page is zeroed whole by the kernel when touched again: the fuzzer
+/// spent 40 % of its time there (`perf`, `clear_page_erms`). Without them: 1,134 → 1,861
+/// cases/s (`wellspring fuzz --seed-dir vectors --cases 8000 --seed 22 --jobs 2`).
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and changes only this process's flags.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 /// Open, offline-first conformance and interop harness for 1EdTech Open Badges 3.0,
 /// CLR 2.0 and CASE 1.0.
 ///
@@ -131,6 +144,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    no_huge_pages();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
