@@ -70,6 +70,14 @@ pub fn canonical_nquads(
     doc: &serde_json::Value,
     loader: &ContextLoader,
 ) -> Result<Vec<String>, CanonError> {
+    canonical_nquads_owned(doc.clone(), loader)
+}
+
+/// [`canonical_nquads`] of a document the caller no longer needs (no copy of it is made).
+pub fn canonical_nquads_owned(
+    doc: serde_json::Value,
+    loader: &ContextLoader,
+) -> Result<Vec<String>, CanonError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         canonical_unguarded(doc, loader)
     }))
@@ -80,7 +88,7 @@ pub fn canonical_nquads(
 /// documents that are expanded but not signed here (a proof of a suite we do not verify).
 pub fn check_terms(doc: &serde_json::Value, loader: &ContextLoader) -> Result<(), CanonError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        expand(doc, loader).map(|_| ())
+        expand(doc.clone(), loader).map(|_| ())
     }))
     .unwrap_or_else(|p| Err(CanonError::Internal(crate::panic_message(&*p))))
 }
@@ -119,7 +127,7 @@ fn first_invalid_iri(expanded: &jld::ExpandedDocument) -> Option<String> {
 }
 
 fn canonical_unguarded(
-    doc: &serde_json::Value,
+    doc: serde_json::Value,
     loader: &ContextLoader,
 ) -> Result<Vec<String>, CanonError> {
     let mut expanded = expand(doc, loader)?;
@@ -209,7 +217,7 @@ fn process_context(
 /// per distinct pinned list and reused: expanding the rest of the document with that active
 /// context is the same as expanding the document with its `@context` (JSON-LD 1.1 §5.1.2).
 fn expand(
-    doc: &serde_json::Value,
+    doc: serde_json::Value,
     loader: &ContextLoader,
 ) -> Result<jld::ExpandedDocument, CanonError> {
     let loader = &loader.budgeted();
@@ -221,7 +229,7 @@ fn expand(
         },
         ..Default::default()
     };
-    let mut body = js_numbers(doc.clone());
+    let mut body = js_numbers(doc);
     let ctx = body.as_object_mut().and_then(|o| o.remove("@context"));
     let active = match &ctx {
         None => ActiveContext::default(),

@@ -13,15 +13,24 @@ pub const ALLOWED_ALGS: &[&str] = &["RS256", "ES256", "EdDSA"];
 
 /// Is this text a compact JWS (three base64url parts)?
 pub fn looks_like_jws(text: &str) -> bool {
-    let t = text.trim();
-    let parts: Vec<&str> = t.split('.').collect();
-    parts.len() == 3
-        && !parts[0].is_empty()
-        && !parts[2].is_empty()
-        && parts.iter().all(|p| {
-            p.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
+    // one pass that stops at the first byte a compact JWS cannot have (a JSON text's `{`)
+    let mut dots = 0;
+    let mut part_len = 0;
+    for b in text.trim().bytes() {
+        if b == b'.' {
+            // the header (first part) must not be empty; the payload may be (detached)
+            if dots == 0 && part_len == 0 || dots == 2 {
+                return false;
+            }
+            dots += 1;
+            part_len = 0;
+        } else if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            part_len += 1;
+        } else {
+            return false;
+        }
+    }
+    dots == 2 && part_len > 0
 }
 
 /// Where the credential sits in the payload.
@@ -318,4 +327,29 @@ pub fn claim_mismatches(jwt: &DecodedJwt) -> Vec<String> {
         }
     }
     bad
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_jws;
+
+    #[test]
+    fn compact_jws_shape() {
+        for yes in ["a.b.c", "eyJ.eyJ.sig", " a..c\n", "A-_.b.c-_"] {
+            assert!(looks_like_jws(yes), "{yes:?}");
+        }
+        for no in [
+            "",
+            "a.b",
+            "a.b.c.d",
+            ".b.c",
+            "a.b.",
+            "{\"a\":1}",
+            "a.b.c=",
+            "a b.c.d",
+            "a.b.c/",
+        ] {
+            assert!(!looks_like_jws(no), "{no:?}");
+        }
+    }
 }

@@ -5,7 +5,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::baked;
-use crate::canon::{canonical_nquads, CanonError};
+use crate::canon::{canonical_nquads_owned, CanonError};
 use crate::checks::{self, CheckDef};
 use crate::di::{self, ProofTrace, Suite};
 use crate::jwt::{self, DecodedJwt};
@@ -488,7 +488,7 @@ fn context_step(
         if let Some(o) = unsecured.as_object_mut() {
             o.remove("proof");
         }
-        Some(canonical_nquads(&unsecured, &opts.loader))
+        Some(canonical_nquads_owned(unsecured, &opts.loader))
     } else {
         None
     };
