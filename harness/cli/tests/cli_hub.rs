@@ -317,3 +317,57 @@ fn demo_hub_survives_sigkill_with_everything_acknowledged() {
         .unwrap();
     assert_eq!(r.status(), 200);
 }
+
+/// The provider suite's `credentials-verify` result for a certify run against the demo hub.
+fn credentials_verify(base: &str, online: bool) -> (i32, Value) {
+    let mut args = vec![
+        "certify",
+        "--standard",
+        "ob30",
+        "--role",
+        "service-provider-read",
+        "--target",
+        base,
+        "--login",
+        "learner@example.org:wellspring-demo",
+        "--allow-private-network",
+        "--format",
+        "json",
+    ];
+    if online {
+        args.push("--online");
+    }
+    let o = Command::new(BIN).args(&args).output().unwrap();
+    let out: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+    let found: Vec<&Value> = out["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|c| c["id"] == "ob3.provider.credentials-verify")
+        .collect();
+    assert_eq!(found.len(), 1, "{}", out["summary"]);
+    (o.status.code().unwrap_or(-1), found[0].clone())
+}
+
+#[test]
+fn certify_online_follows_the_hubs_refresh_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let _hub = serve(&dir.path().join("hub.db"), port);
+    let base = format!("http://127.0.0.1:{port}");
+    // offline (the default): the refreshService is named, not followed
+    let (_, off) = credentials_verify(&base, false);
+    assert_eq!(off["verdict"], "pass", "{off}");
+    let said = off["message"].as_str().unwrap();
+    assert!(said.contains("refreshService not followed"), "{said}");
+    // --online: each credential (JSON and VC-JWT) is refreshed from the hub and verified again
+    let (code, on) = credentials_verify(&base, true);
+    assert_eq!(on["verdict"], "pass", "{on}");
+    let said = on["message"].as_str().unwrap();
+    assert!(
+        said.contains("2 refreshed through their refreshService"),
+        "{said}"
+    );
+    assert_eq!(code, 0);
+}

@@ -282,8 +282,10 @@ pub(super) fn verify_credentials(r: &mut Run, all: Option<&Listing>) {
                 .map(|(i, j)| (format!("compactJwsString[{i}]"), j.as_bytes().to_vec())),
         )
         .collect();
+    let mut refresh = Refreshes::default();
     for (name, bytes) in &items {
         let rep = wellspring_verify::verify_bytes(name, bytes, &opts);
+        refresh.count(&rep);
         let mut all = Vec::new();
         rep.walk(&mut all);
         for (subject, c) in all {
@@ -296,7 +298,7 @@ pub(super) fn verify_credentials(r: &mut Run, all: Option<&Listing>) {
         CheckResult::new(
             &d,
             Verdict::Pass,
-            format!("{} credential(s) verified", items.len()),
+            format!("{} credential(s) verified{}", items.len(), refresh.said()),
         )
     } else {
         CheckResult::new(
@@ -307,6 +309,37 @@ pub(super) fn verify_credentials(r: &mut Run, all: Option<&Listing>) {
         .with("failures", Value::Array(failed))
     };
     r.done(m, res);
+}
+
+/// What became of the credentials' `refreshService` (OB 3.0 verification step 3): followed
+/// only with `--online`, through the guarded network layer.
+#[derive(Default)]
+struct Refreshes {
+    refreshed: usize,
+    offline: usize,
+}
+
+impl Refreshes {
+    fn count(&mut self, rep: &wellspring_verify::DocReport) {
+        let id = wellspring_verify::checks::REFRESH.id;
+        for c in rep.checks.iter().filter(|c| c.id == id) {
+            match c.verdict {
+                Verdict::Pass => self.refreshed += 1,
+                Verdict::Skip if c.message.contains("offline") => self.offline += 1,
+                _ => {}
+            }
+        }
+    }
+
+    fn said(&self) -> String {
+        match (self.refreshed, self.offline) {
+            (0, 0) => String::new(),
+            (n, 0) => format!("; {n} refreshed through their refreshService"),
+            (_, n) => format!(
+                "; {n} refreshService not followed (offline: certify --online follows them)"
+            ),
+        }
+    }
 }
 
 /// The Link header's rel targets.
