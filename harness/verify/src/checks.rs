@@ -17,13 +17,13 @@ check!(
     INPUT_PNG,
     "ob3.baked.png",
     concat!("https://www.imsglobal.org/spec/ob/v3p0/", "#png-baking"),
-    "baked PNG carries exactly one iTXt chunk 'openbadgecredential'"
+    "baked PNG carries exactly one iTXt chunk 'openbadgecredential' ('clrcredential' for a ClrCredential, as the 1EdTech validator reads CLR 2.0)"
 );
 check!(
     INPUT_SVG,
     "ob3.baked.svg",
     concat!("https://www.imsglobal.org/spec/ob/v3p0/", "#svg-baking"),
-    "baked SVG carries one openbadges:credential element"
+    "baked SVG carries one openbadges:credential element (for a ClrCredential: credential in https://purl.imsglobal.org/clr/v2p0, as the 1EdTech validator reads CLR 2.0)"
 );
 // 2. Context
 check!(

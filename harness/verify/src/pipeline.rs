@@ -80,14 +80,11 @@ pub(crate) fn verify_input(name: &str, bytes: &[u8], opts: &Options) -> DocRepor
         ));
         return r;
     }
+    let mut baked_as = None;
     let text = if baked::is_png(bytes) {
-        match baked::extract_png(bytes) {
-            Ok(t) => {
-                r.push(res(
-                    &checks::INPUT_PNG,
-                    Verdict::Pass,
-                    "credential extracted from iTXt 'openbadgecredential'",
-                ));
+        match baked::extract_png_baked(bytes) {
+            Ok((t, baking)) => {
+                baked_as = Some((&checks::INPUT_PNG, baking));
                 t
             }
             Err(e) => {
@@ -100,13 +97,9 @@ pub(crate) fn verify_input(name: &str, bytes: &[u8], opts: &Options) -> DocRepor
         .map(|t| t.trim_start().starts_with('<'))
         .unwrap_or(false)
     {
-        match baked::extract_svg(bytes) {
-            Ok(t) => {
-                r.push(res(
-                    &checks::INPUT_SVG,
-                    Verdict::Pass,
-                    "credential extracted from openbadges:credential",
-                ));
+        match baked::extract_svg_baked(bytes) {
+            Ok((t, baking)) => {
+                baked_as = Some((&checks::INPUT_SVG, baking));
                 t
             }
             Err(e) => {
@@ -128,8 +121,46 @@ pub(crate) fn verify_input(name: &str, bytes: &[u8], opts: &Options) -> DocRepor
             }
         }
     };
+    if let Some((check, baking)) = baked_as {
+        r.push(baked_names(check, baking, &text));
+    }
     verify_text(&mut r, &text, opts, 0, true);
     r
+}
+
+/// The baked-image check: where the credential was found, and whether those are the names its
+/// type is baked under (a ClrCredential under CLR 2.0's, any other under Open Badges 3.0's).
+fn baked_names(check: &'static CheckDef, found: baked::Baking, text: &str) -> CheckResult {
+    let png = std::ptr::eq(check, &checks::INPUT_PNG);
+    let names = |b: baked::Baking| {
+        if png {
+            format!("iTXt '{}'", b.png_keyword())
+        } else {
+            format!("{}:credential ({})", b.svg_prefix(), b.svg_ns())
+        }
+    };
+    // text that is no credential is judged by the steps after; the names are then not at issue
+    let wanted = baked::Baking::of_text(text).unwrap_or(found);
+    if wanted == found {
+        return res(
+            check,
+            Verdict::Pass,
+            format!("credential extracted from {}", names(found)),
+        );
+    }
+    let what = match wanted {
+        baked::Baking::Clr => "a ClrCredential",
+        baked::Baking::Ob => "a credential that is not a ClrCredential",
+    };
+    res(
+        check,
+        Verdict::Fail,
+        format!(
+            "{what} baked under {}: it belongs under {} (the names the 1EdTech validator reads it by)",
+            names(found),
+            names(wanted)
+        ),
+    )
 }
 
 /// Nesting depth of JSON text, counted without parsing (strings skipped), stopping early.

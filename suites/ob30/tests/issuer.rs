@@ -395,3 +395,35 @@ fn every_issuer_check_is_shown_failing_and_passing() {
         "every_issuer_check_is_shown_failing_and_passing",
     );
 }
+
+/// A CLR issuer's baked ClrCredential: under CLR 2.0's names (iTXt `clrcredential`, SVG
+/// `credential` in `https://purl.imsglobal.org/clr/v2p0`) the baked check passes; under the
+/// Open Badges names, where the 1EdTech validator does not look for a CLR, it fails.
+#[test]
+fn clr_issuer_bakes_under_clr_names() {
+    use wellspring_verify::baked::{self, Baking};
+    let clr = std::fs::read_to_string(vectors().join("valid/clr.eddsa.json")).unwrap();
+    let judge = |name: &str, bytes: &[u8]| {
+        let r = issuer::run(IssuerStandard::Clr20, name, bytes, &opts());
+        let c = r
+            .checks
+            .iter()
+            .find(|c| c.id == "clr2.issuer.baked")
+            .unwrap();
+        (c.verdict, c.message.clone())
+    };
+    let (v, m) = judge("clr.png", &baked::bake_png(&clr, 8, [1, 2, 3]).unwrap());
+    assert_eq!(v, Verdict::Pass, "{m}");
+    assert!(m.contains("clrcredential"), "{m}");
+    let (v, m) = judge("clr.svg", baked::bake_svg(&clr).as_bytes());
+    assert_eq!(v, Verdict::Pass, "{m}");
+    let ob_png = baked::bake_png_as(&clr, 8, [1, 2, 3], Baking::Ob).unwrap();
+    let (v, m) = judge("clr-ob.png", &ob_png);
+    assert_eq!(v, Verdict::Fail, "{m}");
+    assert!(m.contains("'openbadgecredential'"), "{m}");
+    let (v, m) = judge(
+        "clr-ob.svg",
+        baked::bake_svg_as(&clr, Baking::Ob).as_bytes(),
+    );
+    assert_eq!(v, Verdict::Fail, "{m}");
+}
