@@ -131,6 +131,8 @@ pub struct Seed {
     pub(crate) kid_public: std::sync::OnceLock<Option<JWK>>,
     /// The seed signed by the attacker's key (a Data Integrity seed), made on first use.
     pub(crate) attacker_signed: std::sync::OnceLock<Option<Value>>,
+    /// The names its mutants are baked under (CLR 2.0's for a ClrCredential), made on first use.
+    pub(crate) baking: std::sync::OnceLock<wellspring_verify::baked::Baking>,
 }
 
 /// Private keys by verification method / `kid`: what re-signing "as the issuer" uses.
@@ -277,6 +279,15 @@ pub fn load(dir: &Path, now: Option<&str>) -> Result<SeedSet, String> {
 }
 
 impl Seed {
+    /// The names the seed's mutants are baked under: the seed credential's (mutants keep its type,
+    /// and parsing every mutant again to look would slow the campaign).
+    pub(crate) fn baking(&self) -> wellspring_verify::baked::Baking {
+        use wellspring_verify::baked::Baking;
+        *self
+            .baking
+            .get_or_init(|| Baking::of_text(&self.text).unwrap_or(Baking::Ob))
+    }
+
     /// A decoded seed file; what is made on first use is not made yet.
     fn new(
         name: String,
@@ -295,6 +306,7 @@ impl Seed {
             walk: Default::default(),
             kid_public: Default::default(),
             attacker_signed: Default::default(),
+            baking: Default::default(),
         }
     }
 }

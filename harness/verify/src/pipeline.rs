@@ -121,16 +121,38 @@ pub(crate) fn verify_input(name: &str, bytes: &[u8], opts: &Options) -> DocRepor
             }
         }
     };
-    if let Some((check, baking)) = baked_as {
-        r.push(baked_names(check, baking, &text));
-    }
+    let at = r.checks.len();
     verify_text(&mut r, &text, opts, 0, true);
+    if let Some((check, found)) = baked_as {
+        // judged from the credential type verify_text found (the text is not parsed again)
+        let wanted = baked_for_kind(&r.kind).unwrap_or(found);
+        r.checks.insert(at, baked_names(check, found, wanted));
+    }
     r
+}
+
+/// The names a credential of this report kind is baked under; `None` when the text was no
+/// credential of a known type (the steps after judge that; the names are then not at issue).
+fn baked_for_kind(kind: &str) -> Option<baked::Baking> {
+    if kind.starts_with(Kind::Clr.name()) {
+        Some(baked::Baking::Clr)
+    } else if [Kind::OpenBadge, Kind::Achievement, Kind::Endorsement]
+        .iter()
+        .any(|k| kind.starts_with(k.name()))
+    {
+        Some(baked::Baking::Ob)
+    } else {
+        None
+    }
 }
 
 /// The baked-image check: where the credential was found, and whether those are the names its
 /// type is baked under (a ClrCredential under CLR 2.0's, any other under Open Badges 3.0's).
-fn baked_names(check: &'static CheckDef, found: baked::Baking, text: &str) -> CheckResult {
+fn baked_names(
+    check: &'static CheckDef,
+    found: baked::Baking,
+    wanted: baked::Baking,
+) -> CheckResult {
     let png = std::ptr::eq(check, &checks::INPUT_PNG);
     let names = |b: baked::Baking| {
         if png {
@@ -139,8 +161,6 @@ fn baked_names(check: &'static CheckDef, found: baked::Baking, text: &str) -> Ch
             format!("{}:credential ({})", b.svg_prefix(), b.svg_ns())
         }
     };
-    // text that is no credential is judged by the steps after; the names are then not at issue
-    let wanted = baked::Baking::of_text(text).unwrap_or(found);
     if wanted == found {
         return res(
             check,

@@ -151,11 +151,10 @@ pub fn build(set: &SeedSet, plan: &Plan) -> Mutant {
 /// trick), or the text itself.
 fn carry(text: String, format: Format, seed: &Seed, layout: &Layout, fx: &mut Effects) -> Vec<u8> {
     match format {
-        Format::Png => {
-            baked::bake_png(&text, 8, [43, 108, 176]).unwrap_or_else(|_| seed.bytes.clone())
-        }
+        Format::Png => baked::bake_png_as(&text, 8, [43, 108, 176], seed.baking())
+            .unwrap_or_else(|_| seed.bytes.clone()),
         Format::Svg => {
-            let svg = baked::bake_svg(&text);
+            let svg = baked::bake_svg_as(&text, seed.baking());
             match layout {
                 Layout::Svg(t) => {
                     let svg = hostile::svg_trick(&svg, t, fx);
