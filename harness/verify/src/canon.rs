@@ -64,6 +64,11 @@ impl std::fmt::Display for CanonError {
     }
 }
 
+/// What canonicalizing a document gave: its N-Quads lines, or why it could not be done. A
+/// caller that already canonicalized a credential hands this to its proof checks, which then
+/// neither repeat the work nor judge a different result.
+pub type Canonical = Result<Vec<String>, CanonError>;
+
 /// Canonical N-Quads lines (sorted, each ending in "\n") of a compacted JSON-LD document.
 /// Bounded work; a panic inside the JSON-LD / RDF crates becomes [`CanonError::Internal`].
 pub fn canonical_nquads(

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use ssi_jwk::JWK;
 
-use crate::canon::{canonical_nquads, CanonError};
+use crate::canon::{canonical_nquads_owned, CanonError, Canonical};
 use crate::keys::{ed25519_public, ed25519_secret, KeyRing, ResolvedKey};
 use crate::loader::ContextLoader;
 
@@ -78,22 +78,32 @@ impl std::fmt::Display for ProofError {
 }
 
 /// Canonicalizes and hashes: returns (proof-config hash ‖ document hash), filling the trace.
+/// `doc` is canonicalized without its `proof`, unless the caller already did (`doc_canon`: the
+/// lines, or the error canonicalizing it gave, which is then this proof's error too).
 fn hash_data(
-    unsecured: &Value,
-    proof_config: &Value,
+    doc: &Value,
+    proof_config: Value,
     loader: &ContextLoader,
     trace: &mut ProofTrace,
-    doc_canon: Option<&[String]>,
+    doc_canon: Option<&Canonical>,
 ) -> Result<Vec<u8>, ProofError> {
-    let doc_lines = match doc_canon {
-        Some(l) => l.to_vec(),
-        None => canonical_nquads(unsecured, loader).map_err(ProofError::Canon)?,
+    let doc = match doc_canon {
+        Some(Ok(lines)) => lines.concat(),
+        Some(Err(e)) => return Err(ProofError::Canon(e.clone())),
+        None => {
+            let mut unsecured = doc.clone();
+            if let Some(o) = unsecured.as_object_mut() {
+                o.remove("proof");
+            }
+            canonical_nquads_owned(unsecured, loader)
+                .map_err(ProofError::Canon)?
+                .concat()
+        }
     };
-    let doc = doc_lines.concat();
     let doc_hash = Sha256::digest(doc.as_bytes());
     trace.canonical_document = Some(doc);
     trace.document_hash = Some(hex::encode(doc_hash));
-    let cfg_lines = canonical_nquads(proof_config, loader).map_err(ProofError::Canon)?;
+    let cfg_lines = canonical_nquads_owned(proof_config, loader).map_err(ProofError::Canon)?;
     let cfg = cfg_lines.concat();
     let cfg_hash = Sha256::digest(cfg.as_bytes());
     trace.canonical_proof_config = Some(cfg);
@@ -131,7 +141,7 @@ pub fn verify_proof_with(
     keys: &KeyRing,
     loader: &ContextLoader,
     trace: &mut ProofTrace,
-    doc_canon: Option<&[String]>,
+    doc_canon: Option<&Canonical>,
     purpose: &str,
 ) -> Result<Suite, ProofError> {
     let p = proof
@@ -192,12 +202,8 @@ pub fn verify_proof_with(
         .ok_or_else(|| ProofError::Key(format!("key {vm} is not an Ed25519 key")))?;
     trace.key = Some(key);
 
-    let mut unsecured = doc.clone();
-    if let Some(o) = unsecured.as_object_mut() {
-        o.remove("proof");
-    }
     let cfg = proof_configuration(doc, p);
-    let data = hash_data(&unsecured, &cfg, loader, trace, doc_canon)?;
+    let data = hash_data(doc, cfg, loader, trace, doc_canon)?;
     use ed25519_dalek::Verifier;
     public
         .verify(&data, &ed25519_dalek::Signature::from_bytes(&sig))
@@ -253,7 +259,7 @@ pub fn sign_proof(
     let mut unsecured = doc.clone();
     let existing = unsecured.as_object_mut().and_then(|o| o.remove("proof"));
     let cfg = proof_configuration(doc, &proof);
-    let data = hash_data(&unsecured, &cfg, loader, &mut ProofTrace::default(), None)
+    let data = hash_data(&unsecured, cfg, loader, &mut ProofTrace::default(), None)
         .map_err(|e| e.to_string())?;
     use ed25519_dalek::Signer;
     let sig = sk.sign(&data);

@@ -5,7 +5,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::baked;
-use crate::canon::{canonical_nquads_owned, CanonError};
+use crate::canon::{canonical_nquads_owned, CanonError, Canonical};
 use crate::checks::{self, CheckDef};
 use crate::di::{self, ProofTrace, Suite};
 use crate::jwt::{self, DecodedJwt};
@@ -443,7 +443,7 @@ fn conform_and_prove(
         r,
         cred,
         jwt,
-        canon.and_then(Result::ok),
+        canon.as_ref(),
         issuer.as_deref(),
         opts,
     );
@@ -583,7 +583,7 @@ fn known_contexts(r: &mut DocReport, ctx: &[String], opts: &Options) -> bool {
 }
 
 /// `ob3.context.terms` from the canonicalization's outcome.
-fn context_terms(r: &mut DocReport, canon: &Option<Result<Vec<String>, CanonError>>) {
+fn context_terms(r: &mut DocReport, canon: &Option<Canonical>) {
     match canon {
         None => r.push(res(
             &checks::CONTEXT_TERMS,

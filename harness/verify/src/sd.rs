@@ -64,7 +64,7 @@ pub fn verify_ecdsa_sd_with(
     proof: &Value,
     keys: &KeyRing,
     loader: &ContextLoader,
-    doc_canon: Option<&[String]>,
+    doc_canon: Option<&crate::canon::Canonical>,
     purpose: &str,
 ) -> Result<SdVerified, ProofError> {
     let p = proof
@@ -85,7 +85,8 @@ pub fn verify_ecdsa_sd_with(
         .remove("proof");
     let own;
     let lines = match doc_canon {
-        Some(lines) => lines,
+        Some(Ok(lines)) => &lines[..],
+        Some(Err(e)) => return Err(ProofError::Canon(e.clone())),
         None => {
             own = canonical_nquads(&unsecured, loader).map_err(ProofError::Canon)?;
             &own[..]

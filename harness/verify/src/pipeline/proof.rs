@@ -37,7 +37,7 @@ pub(super) fn proofs(
     r: &mut DocReport,
     cred: &Value,
     jwt: Option<&DecodedJwt>,
-    canon: Option<Vec<String>>,
+    canon: Option<&Canonical>,
     issuer: Option<&str>,
     opts: &Options,
 ) {
@@ -68,7 +68,7 @@ pub(super) fn proofs(
         any_ok: false,
     };
     for (i, p) in embedded.iter().enumerate() {
-        run.embedded(r, i, p, canon.as_deref());
+        run.embedded(r, i, p, canon);
     }
     if let Some(j) = jwt {
         run.jwt(j);
@@ -91,7 +91,7 @@ struct ProofRun<'a> {
 
 impl ProofRun<'_> {
     /// Verifies the `i`-th embedded proof `p` (Data Integrity or a legacy suite).
-    fn embedded(&mut self, r: &mut DocReport, i: usize, p: &Value, canon: Option<&[String]>) {
+    fn embedded(&mut self, r: &mut DocReport, i: usize, p: &Value, canon: Option<&Canonical>) {
         let (cred, opts) = (self.cred, self.opts);
         let pointer = if cred.get("proof").is_some_and(Value::is_array) {
             format!("/proof/{i}")
