@@ -99,24 +99,20 @@ pub fn check_terms(doc: &serde_json::Value, loader: &ContextLoader) -> Result<()
 }
 
 /// The first node id, type or property of an expanded document that is not a valid IRI or
-/// blank node id (pre-validation of IRIs before they reach RDF).
+/// blank node id (pre-validation of IRIs before they reach RDF). Walks node and list objects
+/// only (an explicit stack, however deep the document): value objects hold no node ids, and a
+/// property with 100,000 literals is passed over without visiting each one's parts.
 fn first_invalid_iri(expanded: &jld::ExpandedDocument) -> Option<String> {
-    use jld::object::FragmentRef;
-    for object in expanded.iter() {
-        for fragment in object.traverse() {
-            let n = match fragment {
-                FragmentRef::Node(n) => n,
-                FragmentRef::IndexedNode(n) => n.inner(),
-                FragmentRef::Object(o) => match o.as_node() {
-                    Some(n) => n,
-                    None => continue,
-                },
-                FragmentRef::IndexedObject(o) => match o.inner().as_node() {
-                    Some(n) => n,
-                    None => continue,
-                },
-                _ => continue,
-            };
+    use jld::object::Object;
+    type Obj = Object<iref::IriBuf, rdf_types::BlankIdBuf>;
+    type Node = jld::Node<iref::IriBuf, rdf_types::BlankIdBuf>;
+    fn structural(o: &Obj) -> bool {
+        !matches!(o, Object::Value(_))
+    }
+    let mut objects: Vec<&Obj> = expanded.iter().map(|o| o.inner()).collect();
+    let mut nodes: Vec<&Node> = Vec::new();
+    loop {
+        if let Some(n) = nodes.pop() {
             let ids =
                 n.id.iter()
                     .chain(n.types())
@@ -126,9 +122,30 @@ fn first_invalid_iri(expanded: &jld::ExpandedDocument) -> Option<String> {
                     return Some(s.clone());
                 }
             }
+            for (_, values) in n.properties().iter() {
+                objects.extend(values.iter().map(|v| v.inner()).filter(|o| structural(o)));
+            }
+            if let Some(g) = n.graph() {
+                objects.extend(g.iter().map(|v| v.inner()).filter(|o| structural(o)));
+            }
+            if let Some(included) = n.included() {
+                nodes.extend(included.iter().map(|i| i.inner()));
+            }
+            if let Some(reverse) = n.reverse_properties() {
+                for (_, rn) in reverse.iter() {
+                    nodes.extend(rn.iter().map(|i| i.inner()));
+                }
+            }
+            continue;
+        }
+        match objects.pop()? {
+            Object::Value(_) => {}
+            Object::Node(n) => nodes.push(n),
+            Object::List(l) => {
+                objects.extend(l.iter().map(|v| v.inner()).filter(|o| structural(o)));
+            }
         }
     }
-    None
 }
 
 fn canonical_unguarded(
@@ -287,5 +304,48 @@ fn js_numbers(v: serde_json::Value) -> serde_json::Value {
         Value::Array(a) => Value::Array(a.into_iter().map(js_numbers).collect()),
         Value::Object(o) => Value::Object(o.into_iter().map(|(k, x)| (k, js_numbers(x))).collect()),
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// An id that is not an IRI (U+FFFF is outside RFC 3987's `ucschar`) is found wherever a
+    /// node sits: top level, nested, in a list, a graph container, `@included`, `@reverse`.
+    #[test]
+    fn an_invalid_iri_is_found_at_any_depth() {
+        let bad = "https://example.org/\u{FFFF}";
+        let ctx = json!({"@vocab": "https://example.org/vocab#",
+            "items": {"@container": "@list"}, "g": {"@container": "@graph"}});
+        let literals: Vec<String> = (0..1000).map(|i| format!("v{i}")).collect();
+        let placements = [
+            json!({"@id": bad, "name": "x"}),
+            json!({"name": literals, "knows": {"knows": {"@id": bad}}}),
+            json!({"items": ["a", {"x": 1}, {"@id": bad}]}),
+            json!({"g": {"@id": "https://example.org/in-graph", "knows": {"@id": bad}}}),
+            json!({"name": "top", "@included": [{"@id": bad, "name": "i"}]}),
+            json!({"@reverse": {"knows": {"@id": bad}}}),
+        ];
+        let loader = ContextLoader::offline();
+        for (i, p) in placements.iter().enumerate() {
+            let mut doc = p.clone();
+            doc["@context"] = ctx.clone();
+            let got = canonical_nquads(&doc, &loader);
+            assert!(
+                matches!(&got, Err(CanonError::InvalidIri(s)) if s == bad),
+                "placement {i}: {got:?}"
+            );
+            // The same document with a good IRI canonicalizes.
+            let good = serde_json::to_string(&doc)
+                .unwrap()
+                .replace('\u{FFFF}', "ok");
+            let good: serde_json::Value = serde_json::from_str(&good).unwrap();
+            assert!(
+                canonical_nquads(&good, &loader).is_ok(),
+                "placement {i} (good)"
+            );
+        }
     }
 }

@@ -439,14 +439,7 @@ fn conform_and_prove(
 
     // Proof.
     let issuer = jwt::issuer_id(cred).map(str::to_owned);
-    proofs(
-        r,
-        cred,
-        jwt,
-        canon.as_ref(),
-        issuer.as_deref(),
-        opts,
-    );
+    proofs(r, cred, jwt, canon.as_ref(), issuer.as_deref(), opts);
     kind
 }
 
