@@ -220,7 +220,7 @@ pub fn validate(
         return Some(Ok(out));
     }
     for e in v.iter_errors(instance) {
-        root_causes(&e, &mut out);
+        root_causes(e, &mut out);
     }
     out.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.message.cmp(&b.message)));
     out.dedup();
@@ -235,57 +235,190 @@ pub fn validate_with(schema: &Value, instance: &Value) -> Result<Vec<SchemaError
         .map_err(|e| format!("schema does not compile: {e}"))?;
     let mut out = Vec::new();
     for e in v.iter_errors(instance) {
-        root_causes(&e, &mut out);
+        root_causes(e, &mut out);
     }
     Ok(out)
 }
 
 /// Descends into `oneOf`/`anyOf` failures: the schemas allow "one value or an array of them",
 /// so we follow the branch that fits the value's JSON type, and report what is wrong inside it.
-fn root_causes(e: &ValidationError<'_>, out: &mut Vec<SchemaError>) {
-    let branches = match &e.kind {
-        ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
-            Some(context)
+fn root_causes(mut e: ValidationError<'_>, out: &mut Vec<SchemaError>) {
+    let (one_of, branches) = match std::mem::replace(&mut e.kind, ValidationErrorKind::FalseSchema)
+    {
+        ValidationErrorKind::OneOfNotValid { context } => (true, context),
+        ValidationErrorKind::AnyOf { context } => (false, context),
+        kind => {
+            e.kind = kind;
+            return out.push(leaf(e));
         }
-        _ => None,
     };
-    if let Some(branches) = branches {
-        // A branch whose errors are all below the value (not a type mismatch of the value
-        // itself) is the one the author meant.
-        let here = e.instance_path.as_str().to_owned();
-        let meant: Vec<&Vec<ValidationError<'static>>> = branches
-            .iter()
-            .filter(|b| {
-                !b.is_empty()
-                    && !b.iter().any(|x| {
-                        x.instance_path.as_str() == here
-                            && matches!(x.kind, ValidationErrorKind::Type { .. })
-                    })
-            })
-            .collect();
-        let pick = if meant.is_empty() {
-            branches
-                .iter()
-                .filter(|b| !b.is_empty())
-                .min_by_key(|b| b.len())
-        } else {
-            meant.into_iter().min_by_key(|b| b.len())
-        };
-        if let Some(branch) = pick {
-            for x in branch {
+    // A branch whose errors are all below the value (not a type mismatch of the value
+    // itself) is the one the author meant; else the branch with the fewest errors.
+    let here = e.instance_path.as_str();
+    let meant = |b: &Vec<ValidationError<'static>>| {
+        !b.iter().any(|x| {
+            x.instance_path.as_str() == here && matches!(x.kind, ValidationErrorKind::Type { .. })
+        })
+    };
+    let pick = branches
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| !b.is_empty())
+        .min_by_key(|(_, b)| (!meant(b), b.len()))
+        .map(|(i, _)| i);
+    match pick {
+        Some(i) => {
+            for x in branches.into_iter().nth(i).unwrap_or_default() {
                 root_causes(x, out);
             }
-            return;
+        }
+        None => {
+            e.kind = if one_of {
+                ValidationErrorKind::OneOfNotValid { context: branches }
+            } else {
+                ValidationErrorKind::AnyOf { context: branches }
+            };
+            out.push(leaf(e))
         }
     }
+}
+
+/// Longest schema error message kept; the value is at the error's pointer in any case.
+const MESSAGE_MAX: usize = 400;
+
+/// One root cause as we report it. jsonschema's message quotes the offending value whole: a
+/// value of a megabyte (a fuzzer's, an attacker's) is shown by a preview of it instead, and the
+/// message is cut at [`MESSAGE_MAX`] bytes.
+fn leaf(mut e: ValidationError<'_>) -> SchemaError {
     let pointer = e.instance_path.as_str().to_owned();
     let message = match &e.kind {
         ValidationErrorKind::Required { property } => {
             format!("required property {property} is missing")
         }
-        _ => e.to_string(),
+        // Its message lists the array's extra items from the instance itself.
+        ValidationErrorKind::AdditionalItems { .. } => capped(&e),
+        _ => {
+            if let Some(p) = size_over(&e.instance, 200)
+                .then(|| preview(&e.instance, 3))
+                .flatten()
+            {
+                e.instance = std::borrow::Cow::Owned(p);
+            }
+            capped(&e)
+        }
     };
-    out.push(SchemaError { pointer, message });
+    SchemaError { pointer, message }
+}
+
+/// Whether `v` as JSON is longer than about `max` bytes (stops counting there).
+fn size_over(v: &Value, max: usize) -> bool {
+    fn walk(v: &Value, left: &mut isize) {
+        if *left < 0 {
+            return;
+        }
+        match v {
+            Value::String(s) => *left -= s.len() as isize + 3,
+            Value::Array(a) => {
+                *left -= 2;
+                for x in a {
+                    walk(x, left);
+                    if *left < 0 {
+                        return;
+                    }
+                }
+            }
+            Value::Object(o) => {
+                *left -= 2;
+                for (k, x) in o {
+                    *left -= k.len() as isize + 4;
+                    walk(x, left);
+                    if *left < 0 {
+                        return;
+                    }
+                }
+            }
+            _ => *left -= 6,
+        }
+    }
+    let mut left = max as isize;
+    walk(v, &mut left);
+    left < 0
+}
+
+/// A shortened copy of `v` if it is large (long strings cut, arrays and objects trimmed to their
+/// first few members with a note of how many more), `None` if it is small enough to show.
+fn preview(v: &Value, depth: usize) -> Option<Value> {
+    const STRING: usize = 80;
+    const MEMBERS: usize = 4;
+    match v {
+        Value::String(s) if s.len() > STRING => {
+            let mut end = STRING;
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            Some(Value::String(format!("{}… ({} bytes)", &s[..end], s.len())))
+        }
+        Value::Array(a) if depth == 0 && !a.is_empty() => {
+            Some(Value::String(format!("[… {} items]", a.len())))
+        }
+        Value::Object(o) if depth == 0 && !o.is_empty() => {
+            Some(Value::String(format!("{{… {} members}}", o.len())))
+        }
+        Value::Array(a) => {
+            let mut items: Vec<Value> = Vec::new();
+            let mut changed = a.len() > MEMBERS;
+            for x in a.iter().take(MEMBERS) {
+                let p = preview(x, depth - 1);
+                changed |= p.is_some();
+                items.push(p.unwrap_or_else(|| x.clone()));
+            }
+            if a.len() > MEMBERS {
+                items.push(Value::String(format!("… {} more", a.len() - MEMBERS)));
+            }
+            changed.then_some(Value::Array(items))
+        }
+        Value::Object(o) => {
+            let mut members = serde_json::Map::new();
+            let mut changed = o.len() > MEMBERS;
+            for (k, x) in o.iter().take(MEMBERS) {
+                let p = preview(x, depth - 1);
+                changed |= p.is_some();
+                members.insert(k.clone(), p.unwrap_or_else(|| x.clone()));
+            }
+            if o.len() > MEMBERS {
+                members.insert(
+                    "…".into(),
+                    Value::String(format!("{} more", o.len() - MEMBERS)),
+                );
+            }
+            changed.then_some(Value::Object(members))
+        }
+        _ => None,
+    }
+}
+
+/// `e`'s message, at most [`MESSAGE_MAX`] bytes (formatting stops there).
+fn capped(e: &ValidationError<'_>) -> String {
+    struct Cap(String);
+    impl std::fmt::Write for Cap {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            let room = MESSAGE_MAX - self.0.len();
+            if s.len() <= room {
+                self.0.push_str(s);
+                return Ok(());
+            }
+            let mut end = room;
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.0.push_str(&s[..end]);
+            self.0.push('…');
+            Err(std::fmt::Error)
+        }
+    }
+    let mut c = Cap(String::new());
+    let _ = std::fmt::write(&mut c, format_args!("{e}"));
+    c.0
 }
 
 #[cfg(test)]
@@ -301,5 +434,52 @@ mod tests {
                 assert!(compile(url, form).is_ok(), "{url} {form:?}");
             }
         }
+    }
+
+    /// A schema error names the offending value by a short preview when it is large (a
+    /// megabyte in a message made megabyte reports), and in full when it is small.
+    #[test]
+    fn error_messages_preview_large_values() {
+        let text = include_str!("../../../vectors/valid/ob-minimal.eddsa.json");
+        let mut cred: Value = serde_json::from_str(text).unwrap();
+        let big: Vec<String> = (0..60_000).map(|i| format!("item-{i}")).collect();
+        cred["credentialSubject"]["achievement"]["name"] = Value::from(big);
+        cred["credentialSubject"]["achievement"]["description"] = Value::from(7);
+        let errs = validate(OB_ACHIEVEMENT_CREDENTIAL, Form::V2, &cred)
+            .unwrap()
+            .unwrap();
+        let name = errs.iter().find(|e| e.pointer.ends_with("/name")).unwrap();
+        assert_eq!(
+            name.message,
+            r#"["item-0","item-1","item-2","item-3","… 59996 more"] is not of type "string""#
+        );
+        let description = errs
+            .iter()
+            .find(|e| e.pointer.ends_with("/description"))
+            .unwrap();
+        assert_eq!(description.message, r#"7 is not of type "string""#);
+        cred["credentialSubject"]["achievement"]["criteria"] = Value::from("x".repeat(1 << 20));
+        cred["credentialSubject"]["achievement"]["description"] = Value::from(["a", "b"]);
+        let errs = validate(OB_ACHIEVEMENT_CREDENTIAL, Form::V2, &cred)
+            .unwrap()
+            .unwrap();
+        let description = errs
+            .iter()
+            .find(|e| e.pointer.ends_with("/description"))
+            .unwrap();
+        assert_eq!(description.message, r#"["a","b"] is not of type "string""#);
+        let criteria = errs
+            .iter()
+            .find(|e| e.pointer.ends_with("/criteria"))
+            .unwrap();
+        let x80 = "x".repeat(80);
+        assert_eq!(
+            criteria.message,
+            format!(r#""{x80}… (1048576 bytes)" is not of type "object""#)
+        );
+        assert!(
+            errs.iter().all(|e| e.message.len() <= MESSAGE_MAX + 3),
+            "{errs:?}"
+        );
     }
 }
