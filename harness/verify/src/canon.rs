@@ -348,4 +348,24 @@ mod tests {
             );
         }
     }
+
+    /// IRIs are compared as text (RDF 1.1 Concepts §3.2): two properties whose IRIs differ
+    /// only by a percent-encoding stay two predicates, as jsonld.js keeps them (its canonical
+    /// N-Quads of this document are these four lines). A normalizing comparison merged them.
+    #[test]
+    fn iris_compare_as_text() {
+        let doc = json!({"@context": {"@vocab": "https://example.org/vocab#"},
+            "@id": "https://example.org/x", "a%41": "one", "aA": "two",
+            "HTTP://EXAMPLE.org/p": "three", "http://example.org/p": "four"});
+        let got = canonical_nquads(&doc, &ContextLoader::offline()).unwrap();
+        assert_eq!(
+            got,
+            [
+                "<https://example.org/x> <HTTP://EXAMPLE.org/p> \"three\" .\n",
+                "<https://example.org/x> <http://example.org/p> \"four\" .\n",
+                "<https://example.org/x> <https://example.org/vocab#a%41> \"one\" .\n",
+                "<https://example.org/x> <https://example.org/vocab#aA> \"two\" .\n",
+            ]
+        );
+    }
 }
