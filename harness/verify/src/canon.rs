@@ -368,4 +368,24 @@ mod tests {
             ]
         );
     }
+
+    /// RDFC-1.0 Hash N-Degree Quads step 5.4.4.1: a related blank node that already has a
+    /// canonical identifier adds that identifier to the path (it is not hashed again). These
+    /// graphs (from a random differential run against rdf-canonize 4, digitalbazaar's
+    /// implementation) were labelled otherwise before the fix; the expected lines are
+    /// rdf-canonize's output.
+    #[test]
+    fn related_nodes_already_labelled_join_the_path() {
+        let cases = [
+            (r#"{"@graph": [{"@id": "_:n0", "https://example.org/v#q": [{"@id": "_:n2"}]}, {"@id": "_:n1", "https://example.org/v#q": [{"@id": "_:n0"}, {"@id": "_:n3"}, {"@id": "_:n4"}]}, {"@id": "_:n2", "https://example.org/v#q": [{"@id": "_:n3"}]}, {"@id": "_:n4", "https://example.org/v#q": [{"@id": "_:n0"}]}]}"#, "_:c14n0 <https://example.org/v#q> _:c14n1 .\n_:c14n0 <https://example.org/v#q> _:c14n2 .\n_:c14n0 <https://example.org/v#q> _:c14n3 .\n_:c14n1 <https://example.org/v#q> _:c14n4 .\n_:c14n3 <https://example.org/v#q> _:c14n1 .\n_:c14n4 <https://example.org/v#q> _:c14n2 .\n"),
+            (r#"{"@graph": [{"@id": "_:n1", "https://example.org/v#p": [{"@id": "_:n2"}], "https://example.org/v#q": [{"@id": "_:n0"}, {"@id": "_:n2"}, {"@id": "_:n5"}]}, {"@id": "_:n2", "https://example.org/v#q": [{"@id": "_:n4"}]}, {"@id": "_:n3", "https://example.org/v#p": [{"@id": "_:n0"}, {"@id": "_:n2"}]}]}"#, "_:c14n0 <https://example.org/v#p> _:c14n1 .\n_:c14n0 <https://example.org/v#q> _:c14n1 .\n_:c14n0 <https://example.org/v#q> _:c14n3 .\n_:c14n0 <https://example.org/v#q> _:c14n4 .\n_:c14n1 <https://example.org/v#q> _:c14n5 .\n_:c14n2 <https://example.org/v#p> _:c14n1 .\n_:c14n2 <https://example.org/v#p> _:c14n3 .\n"),
+        ];
+        for (doc, expected) in cases {
+            let doc: serde_json::Value = serde_json::from_str(doc).unwrap();
+            let got = canonical_nquads(&doc, &ContextLoader::offline())
+                .unwrap()
+                .concat();
+            assert_eq!(got, expected);
+        }
+    }
 }

@@ -561,9 +561,12 @@ fn hash_n_degree_quads_in(
                 if let Some(canonical_identifier) = normalization_state
                     .canonical_issuer
                     .find_issued_identifier(related)
-                    .as_ref()
                 {
-                    recursion_list.push((*canonical_identifier).to_owned());
+                    // Wellspring patch: RDFC-1.0 appends the canonical identifier to the
+                    // path; upstream put it on the recursion list (then hashed a node with no
+                    // quads under that name), which gave other canonical labels than the spec
+                    // and rdf-canonize for some graphs.
+                    path.push_str(canonical_identifier.as_str());
                 // 5.4.4.2
                 } else {
                     // 5.4.4.2.1
