@@ -298,7 +298,14 @@ where
     let quads = quads.into_iter();
     for quad in quads.clone() {
         // 2.1
-        for blank_node_identifier in quad.blank_node_components() {
+        let components = quad.blank_node_components();
+        for (i, &blank_node_identifier) in components.iter().enumerate() {
+            // Wellspring patch: a quad is listed once for each blank node in it, however many
+            // times the node occurs (`_:x <p> _:x`); upstream listed a self-loop twice, which
+            // changed the node's first-degree hash from the spec's and rdf-canonize's.
+            if components[..i].contains(&blank_node_identifier) {
+                continue;
+            }
             normalization_state
                 .blank_node_to_quads
                 .entry(blank_node_identifier)
