@@ -12,6 +12,13 @@
 #                          (WELLSPRING, default ../../target/debug/wellspring)
 #                          must accept each one and reject its `.tampered`
 #                          copy with ob3.proof.eddsa-rdfc-2022 failing
+#   ./run.sh --rdfc-random [COUNT [SEED]]
+#                          differential RDFC-1.0: rdfc.mjs writes COUNT (400)
+#                          random blank-node graphs (self-loops, repeated
+#                          statements, lists, a blank named graph) and
+#                          rdf-canonize's canonical N-Quads of each; OUR
+#                          `wellspring vectors canonicalize` must give the
+#                          same bytes for every one (WELLSPRING as above)
 # Further arguments are passed on to verify.mjs (e.g. --verbose, --vc-api).
 # Environment: SPEC_DIR (default /work/shared/spec, else ../../../shared/spec),
 #              KEYS (default ../keys/keys.json), CONTEXTS (default
@@ -38,9 +45,39 @@ case "${1:-}" in
     --official) mode=official; shift ;;
     --manifest) mode=manifest; shift ;;
     --dbz-signed) mode=dbz-signed; shift ;;
+    --rdfc-random) mode=rdfc-random; shift ;;
 esac
 if [[ -z "$mode" ]]; then
     if [[ -f ../manifest.json ]]; then mode=manifest; else mode=official; fi
+fi
+
+if [[ "$mode" == rdfc-random ]]; then
+    WELLSPRING="${WELLSPRING:-../../target/debug/wellspring}"
+    if [[ ! -x "$WELLSPRING" ]]; then
+        echo "run.sh: wellspring binary not found at $WELLSPRING (set WELLSPRING)" >&2
+        exit 2
+    fi
+    count="${1:-400}"
+    seed="${2:-1}"
+    outdir="$(mktemp -d "${TMPDIR:-/tmp}/wellspring-rdfc.XXXXXX")"
+    trap 'rm -rf "$outdir"' EXIT
+    node rdfc.mjs --out "$outdir" --count "$count" --seed "$seed" >/dev/null
+    passed=0
+    failed=0
+    for doc in "$outdir"/*.json; do
+        expected="${doc%.json}.nq"
+        if "$WELLSPRING" vectors canonicalize "$doc" >"$doc.ours" 2>"$doc.err" &&
+           cmp -s "$expected" "$doc.ours"; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1))
+            echo "DISAGREE $(basename "$doc"): $(head -c 200 "$doc.err")"
+            cat "$doc"; echo
+            diff "$expected" "$doc.ours" | head -20 || true
+        fi
+    done
+    echo "RDFC-1.0 against rdf-canonize, $count random graphs (seed $seed): $passed passed, $failed failed"
+    [[ $failed -eq 0 ]] && exit 0 || exit 1
 fi
 
 if [[ "$mode" == dbz-signed ]]; then

@@ -27,10 +27,22 @@ pub enum VectorsCmd {
         #[arg(long, value_name = "CMD")]
         verifier: Option<String>,
     },
+    /// Print the RDFC-1.0 canonical N-Quads of a JSON-LD document, as the proof checks compute
+    /// them: pinned contexts only (no network), the same size and work bounds. For comparing
+    /// with other implementations: vectors/crosscheck/run.sh --rdfc-random does, against
+    /// rdf-canonize. Exit 0 printed, 1 the document was refused (the reason on stderr), 2 the
+    /// file could not be read as JSON.
+    #[command(verbatim_doc_comment)]
+    Canonicalize {
+        /// A JSON-LD document (all of it is canonicalized, a `proof` included).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 pub fn run(cmd: VectorsCmd) -> u8 {
     match cmd {
+        VectorsCmd::Canonicalize { file } => canonicalize(&file),
         VectorsCmd::Generate { out } => match generate_with_coverage(&out) {
             Ok(m) => {
                 println!("{} vectors written to {}", m.vectors.len(), out.display());
@@ -66,6 +78,31 @@ pub fn run(cmd: VectorsCmd) -> u8 {
             } else {
                 1
             }
+        }
+    }
+}
+
+/// `wellspring vectors canonicalize FILE`.
+fn canonicalize(file: &std::path::Path) -> u8 {
+    let doc: serde_json::Value = match std::fs::read(file)
+        .map_err(|e| e.to_string())
+        .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("not JSON: {e}")))
+    {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("wellspring vectors canonicalize: {}: {e}", file.display());
+            return 2;
+        }
+    };
+    let loader = wellspring_verify::loader::ContextLoader::offline();
+    match wellspring_verify::canon::canonical_nquads_owned(doc, &loader) {
+        Ok(lines) => {
+            print!("{}", lines.concat());
+            0
+        }
+        Err(e) => {
+            eprintln!("wellspring vectors canonicalize: {}: {e}", file.display());
+            1
         }
     }
 }

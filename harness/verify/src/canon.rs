@@ -376,7 +376,7 @@ mod tests {
 
     /// RDFC-1.0 Hash N-Degree Quads step 5.4.4.1: a related blank node that already has a
     /// canonical identifier adds that identifier to the path (it is not hashed again). These
-    /// graphs (from a random differential run against rdf-canonize 4, digitalbazaar's
+    /// graphs (from a random differential run against rdf-canonize 5, digitalbazaar's
     /// implementation) were labelled otherwise before the fix; the expected lines are
     /// rdf-canonize's output.
     #[test]
