@@ -190,15 +190,25 @@ fn canonical_unguarded(
     }
     // An RDF dataset is a set: a statement made twice (`"p": [{"@id": "_:b"}, {"@id": "_:b"}]`)
     // is one quad. JSON-LD to RDF here yields it twice, and RDFC-1.0 would hash it twice into
-    // its blank nodes' first-degree hashes, labelling them otherwise than jsonld.js.
-    let mut seen = std::collections::HashSet::with_capacity(quads.len());
-    let unique: Vec<&rdf_types::LexicalQuad> = quads.iter().filter(|q| seen.insert(*q)).collect();
+    // its blank nodes' first-degree hashes, labelling them otherwise than jsonld.js. Only quads
+    // with a blank node enter those hashes (the output lines are deduplicated at the end).
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<&rdf_types::LexicalQuad> = quads
+        .iter()
+        .filter(|q| !has_blank(q) || seen.insert(*q))
+        .collect();
     ssi_rdf::urdna2015::try_normalize(
         unique.iter().map(|q| q.as_lexical_quad_ref()),
         MAX_CANON_WORK,
     )
     .map(|n| n.into_nquads_lines())
     .map_err(|e| CanonError::Budget(e.to_string()))
+}
+
+fn has_blank(q: &rdf_types::LexicalQuad) -> bool {
+    matches!(q.0, rdf_types::Id::Blank(_))
+        || matches!(q.2, rdf_types::Term::Id(rdf_types::Id::Blank(_)))
+        || matches!(q.3, Some(rdf_types::Id::Blank(_)))
 }
 
 fn classify(e: jld::expansion::Error) -> CanonError {
