@@ -47,6 +47,8 @@
 //! let pct_string = PctString::encode("Hello World!".chars(), CustomEncoder);
 //! assert_eq!(pct_string.as_str(), "%48ello%20%57orld%21")
 //! ```
+// Wellspring: upstream code under a newer rustc lint (style only).
+#![allow(mismatched_lifetime_syntaxes)]
 
 use std::borrow::Borrow;
 use std::hash;
