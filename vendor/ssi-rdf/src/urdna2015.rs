@@ -269,7 +269,7 @@ pub fn hash_first_degree_quads(
                     BlankIdBuf::from_suffix("z").unwrap()
                 };
             }
-            let nquad = NQuadsStatement(&quad).to_string();
+            let nquad = NQuadsStatement(&quad).line();
             nquads.push(nquad);
         }
     }
