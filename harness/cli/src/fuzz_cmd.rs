@@ -354,15 +354,7 @@ fn print_summary(sm: &wellspring_fuzz::Summary) {
         );
     }
     if !sm.kind_time.is_empty() {
-        println!(
-            "  most time: {}",
-            sm.busiest_kinds(
-                std::env::var("WS_K")
-                    .ok()
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(5)
-            )
-        );
+        println!("  most time: {}", sm.busiest_kinds(5));
     }
     if sm.not_run > 0 {
         println!("  {} case(s) could not be run", sm.not_run);
