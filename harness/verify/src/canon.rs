@@ -419,4 +419,16 @@ mod tests {
         ];
         same_as_rdf_canonize(&cases);
     }
+
+    /// A JSON literal (`@type: @json`) is written in the JSON Canonicalization Scheme (JSON-LD
+    /// 1.1 Object to RDF Conversion; RFC 8785): members sorted, numbers shortest. Expected line
+    /// is jsonld.js's; the member order as given was kept before.
+    #[test]
+    fn json_literals_are_jcs_canonical() {
+        same_as_rdf_canonize(&[(
+            r#"{"@context": {"j": {"@id": "https://example.org/v#j", "@type": "@json"}},
+                "@id": "https://example.org/x", "j": {"b": [1, 2.0, 1.10, "x"], "a": null}}"#,
+            "<https://example.org/x> <https://example.org/v#j> \"{\\\"a\\\":null,\\\"b\\\":[1,2,1.1,\\\"x\\\"]}\"^^<http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON> .\n",
+        )]);
+    }
 }

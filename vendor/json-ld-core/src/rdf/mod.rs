@@ -144,6 +144,11 @@ impl<T: Clone> crate::object::Value<T> {
 		match self {
 			Self::Json(json) => {
 				let ty = vocabulary.insert(RDF_JSON);
+				// Wellspring patch: JSON-LD 1.1 Object to RDF Conversion writes a JSON literal in
+				// the JSON Canonicalization Scheme (RFC 8785: members sorted, numbers in their
+				// shortest form), as jsonld.js does; upstream printed it as it came.
+				let mut json = json.clone();
+				json.canonicalize();
 				Some(CompoundLiteral {
 					value: Value::Literal(vocabulary.insert_owned_literal(Literal::new(
 						json.compact_print().to_string(),
