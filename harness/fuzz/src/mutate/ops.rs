@@ -2,15 +2,6 @@
 
 use super::*;
 
-/// Can the ops undo each other (two rotations of a two-element `@context`, two reversals of the
-/// same members)? Then whether the document changed is found by comparing it.
-pub(super) fn may_cancel(ops: &[ValueOp]) -> bool {
-    ops.iter()
-        .filter(|o| matches!(o, ValueOp::ContextReorder | ValueOp::ReorderMembers(_)))
-        .count()
-        >= 2
-}
-
 /// Applies each op's early (`late = false`) or late half, keeping the walk current.
 pub(super) fn apply_pass(
     doc: &mut Value,
