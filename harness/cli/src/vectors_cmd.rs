@@ -84,8 +84,21 @@ pub fn run(cmd: VectorsCmd) -> u8 {
 
 /// `wellspring vectors canonicalize FILE`.
 fn canonicalize(file: &std::path::Path) -> u8 {
-    let doc: serde_json::Value = match std::fs::read(file)
-        .map_err(|e| e.to_string())
+    let max = wellspring_verify::DEFAULT_MAX_BYTES;
+    let read = || -> Result<Vec<u8>, String> {
+        use std::io::Read;
+        let mut b = Vec::new();
+        std::fs::File::open(file)
+            .and_then(|f| f.take(max as u64 + 1).read_to_end(&mut b))
+            .map_err(|e| e.to_string())?;
+        if b.len() > max {
+            return Err(format!(
+                "larger than {max} bytes, the verifier's input limit"
+            ));
+        }
+        Ok(b)
+    };
+    let doc: serde_json::Value = match read()
         .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("not JSON: {e}")))
     {
         Ok(d) => d,
