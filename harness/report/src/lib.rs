@@ -1,5 +1,6 @@
 //! Check results (what a run found) and how they are written out.
 
+pub mod brief;
 mod cert;
 pub mod declare;
 mod html;

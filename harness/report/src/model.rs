@@ -60,7 +60,7 @@ impl CheckResult {
             clause: def.clause,
             title: def.title,
             verdict,
-            message: message.into(),
+            message: crate::brief::cap_message(message.into()),
             evidence: Vec::new(),
         }
     }
@@ -69,7 +69,7 @@ impl CheckResult {
         self.evidence.push(Evidence {
             pointer: None,
             label: label.to_owned(),
-            value: value.into(),
+            value: crate::brief::evidence_value(value.into()),
         });
         self
     }
@@ -78,7 +78,7 @@ impl CheckResult {
         self.evidence.push(Evidence {
             pointer: Some(pointer.to_owned()),
             label: label.to_owned(),
-            value: value.into(),
+            value: crate::brief::evidence_value(value.into()),
         });
         self
     }

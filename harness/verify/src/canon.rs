@@ -18,6 +18,14 @@ pub const MAX_BLANK_NODES: usize = 2_000;
 /// `vendor/ssi-rdf`). Real credentials need a handful of units; a clique of 10
 /// indistinguishable blank nodes needs millions. Exhausting it fails in well under a second.
 pub const MAX_CANON_WORK: u64 = 20_000;
+/// JSON-LD expansion's budget (vendored `json-ld-expansion`, `budget.rs`): it stops as soon as
+/// the document is certain to have more than [`MAX_QUADS`] statements, and after 10 JSON
+/// values per statement we would canonicalize (a credential has one or two), so a 16 MiB array
+/// of nothing costs milliseconds and megabytes, not seconds and gigabytes.
+pub const EXPANSION_BUDGET: jld::expansion::Budget = jld::expansion::Budget {
+    elements: 10 * MAX_QUADS,
+    statements: MAX_QUADS,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CanonError {
@@ -216,6 +224,10 @@ fn classify(e: jld::expansion::Error) -> CanonError {
     match e {
         E::KeyExpansionFailed(t) => CanonError::UndefinedTerm(t),
         E::ContextProcessing(c) => CanonError::Context(c.to_string()),
+        E::Budget(jld::expansion::Exceeded::Statements(n)) => {
+            CanonError::TooLarge(format!("more than {n} quads"))
+        }
+        E::Budget(b) => CanonError::TooLarge(b.to_string()),
         other => CanonError::Expansion(other.to_string()),
     }
 }
@@ -299,8 +311,12 @@ fn expand(
         }
     };
     let json = json_syntax::Value::from_serde_json(body);
-    pollster::block_on(json.expand_full(&mut (), active, None, loader, options, ()))
-        .map_err(classify)
+    // Refused while it is built, not after: a document with more statements than we
+    // canonicalize, or a huge array of nothing, costs no more than the budget.
+    jld::expansion::with_budget(EXPANSION_BUDGET, || {
+        pollster::block_on(json.expand_full(&mut (), active, None, loader, options, ()))
+    })
+    .map_err(classify)
 }
 
 /// JSON numbers as JavaScript sees them: `3.0` is the integer 3 (JSON does not distinguish
@@ -381,6 +397,77 @@ mod tests {
                 "<https://example.org/x> <https://example.org/vocab#a%41> \"one\" .\n",
                 "<https://example.org/x> <https://example.org/vocab#aA> \"two\" .\n",
             ]
+        );
+    }
+
+    /// Expansion's budget refuses a document as soon as it is certain to have more than
+    /// MAX_QUADS statements, by every path that counts one (a literal of a defined term, a
+    /// node reference of an `@id`-typed term, a key under `@vocab`, a list item, a type), with
+    /// the message the quad count gives; one statement fewer is canonicalized. What yields no
+    /// statement counts nothing (nulls, a `@json` value, a blank-node property), and a document
+    /// of more than 10 JSON values per statement allowed is refused as such.
+    #[test]
+    fn expansion_stops_at_the_statement_budget() {
+        let loader = ContextLoader::offline();
+        let ctx = json!({"@vocab": "https://example.org/v#",
+            "name": {"@id": "https://example.org/v#name"},
+            "knows": {"@id": "https://example.org/v#knows", "@type": "@id"},
+            "items": {"@id": "https://example.org/v#items", "@container": "@list"},
+            "j": {"@id": "https://example.org/v#j", "@type": "@json"},
+            "hidden": {"@id": "_:hidden"}});
+        let doc = |key: &str, n: usize, value: &dyn Fn(usize) -> serde_json::Value| {
+            let values: Vec<serde_json::Value> = (0..n).map(value).collect();
+            let mut d = json!({"@context": ctx, "@id": "https://example.org/x"});
+            d[key] = values.into();
+            d
+        };
+        let literal = |i: usize| json!(format!("v{i}"));
+        let iri = |i: usize| json!(format!("https://example.org/n{i}"));
+        let too_large = |d: &serde_json::Value| {
+            matches!(canonical_nquads(d, &loader),
+                Err(CanonError::TooLarge(m)) if m == format!("more than {MAX_QUADS} quads"))
+        };
+        // `items` is a list: each item is two statements (rdf:first, rdf:rest) and a blank node.
+        for (key, value, fits) in [
+            (
+                "name",
+                &literal as &dyn Fn(usize) -> serde_json::Value,
+                MAX_QUADS,
+            ),
+            ("knows", &iri, MAX_QUADS),
+            ("undefinedUnderVocab", &literal, MAX_QUADS),
+            ("@type", &iri, MAX_QUADS),
+            ("items", &literal, MAX_BLANK_NODES),
+        ] {
+            assert!(too_large(&doc(key, MAX_QUADS + 1, value)), "{key}");
+            let fitting = doc(key, fits, value);
+            let got = canonical_nquads(&fitting, &loader);
+            assert!(
+                matches!(&got, Ok(lines) if lines.len() >= fits),
+                "{key}: {got:?}"
+            );
+        }
+        // Refused while expanding, before the expanded document's ids are checked (refused
+        // after expansion, this document would be refused for its id instead).
+        let mut early = doc("name", MAX_QUADS + 1, &literal);
+        early["@id"] = json!("https://example.org/\u{FFFF}");
+        assert!(too_large(&early));
+        early["name"] = json!("one");
+        assert!(matches!(
+            canonical_nquads(&early, &loader),
+            Err(CanonError::InvalidIri(_))
+        ));
+        let nothing = |_| serde_json::Value::Null;
+        assert!(canonical_nquads(&doc("name", 3 * MAX_QUADS, &nothing), &loader).is_ok());
+        assert!(canonical_nquads(&doc("j", 3 * MAX_QUADS, &literal), &loader).is_ok());
+        assert!(canonical_nquads(&doc("hidden", 3 * MAX_QUADS, &literal), &loader).is_ok());
+        let got = canonical_nquads(&doc("name", 10 * MAX_QUADS + 1, &nothing), &loader);
+        assert_eq!(
+            got,
+            Err(CanonError::TooLarge(format!(
+                "more than {} JSON values to expand",
+                10 * MAX_QUADS
+            )))
         );
     }
 

@@ -13,24 +13,27 @@ pub const ALLOWED_ALGS: &[&str] = &["RS256", "ES256", "EdDSA"];
 
 /// Is this text a compact JWS (three base64url parts)?
 pub fn looks_like_jws(text: &str) -> bool {
-    // one pass that stops at the first byte a compact JWS cannot have (a JSON text's `{`)
-    let mut dots = 0;
-    let mut part_len = 0;
-    for b in text.trim().bytes() {
-        if b == b'.' {
-            // the header (first part) must not be empty; the payload may be (detached)
-            if dots == 0 && part_len == 0 || dots == 2 {
-                return false;
-            }
-            dots += 1;
-            part_len = 0;
-        } else if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
-            part_len += 1;
-        } else {
-            return false;
+    // Three parts of base64url characters (a JSON text fails at its first `{`); the header must
+    // not be empty, the payload may be (detached), the signature must not. A table lookup per
+    // byte: a fuzzed JWS can be megabytes.
+    const B64URL: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            t[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+            b += 1;
         }
-    }
-    dots == 2 && part_len > 0
+        t
+    };
+    let mut parts = text.trim().split('.');
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let b64 = |x: &str| x.bytes().all(|b| B64URL[b as usize]);
+    !h.is_empty() && !s.is_empty() && b64(h) && b64(p) && b64(s)
 }
 
 /// Where the credential sits in the payload.
@@ -285,18 +288,22 @@ pub fn numeric_date(t: &str) -> Option<i64> {
 }
 
 /// OB 3.0 `#jwt-verify` step 5: the registered claims must agree with the credential.
-/// Returns the list of disagreements (empty = consistent).
-pub fn claim_mismatches(jwt: &DecodedJwt) -> Vec<String> {
-    let c = &jwt.credential;
+/// Returns the list of disagreements (empty = consistent). `c` is the credential (the
+/// decoded JWT's `credential`, which a caller may have taken out of it).
+pub fn claim_mismatches(jwt: &DecodedJwt, c: &Value) -> Vec<String> {
+    use wellspring_report::brief::brief;
     let p = &jwt.payload;
     let mut bad = Vec::new();
     let mut same = |claim: &str, expected: Option<&Value>, required: bool| {
         match (p.get(claim), expected) {
             (Some(got), Some(want)) if got != want => bad.push(format!(
-                "claim {claim} = {got} but the credential says {want}"
+                "claim {claim} = {} but the credential says {}",
+                brief(got),
+                brief(want)
             )),
             (None, Some(want)) if required => bad.push(format!(
-                "claim {claim} missing (credential has {want}); OB 3.0 #jwt-proof requires it (the spec decides here; some validators do not check it)"
+                "claim {claim} missing (credential has {}); OB 3.0 #jwt-proof requires it (the spec decides here; some validators do not check it)",
+                brief(want)
             )),
             _ => {}
         }
@@ -317,7 +324,8 @@ pub fn claim_mismatches(jwt: &DecodedJwt) -> Vec<String> {
         let want = date.and_then(numeric_date);
         match (p.get(claim), want) {
             (Some(got), Some(want)) if got.as_i64() != Some(want) => bad.push(format!(
-                "claim {claim} = {got} but the credential's date is {} ({want})",
+                "claim {claim} = {} but the credential's date is {} ({want})",
+                brief(got),
                 date.unwrap_or_default()
             )),
             (None, Some(want)) if required => bad.push(format!(

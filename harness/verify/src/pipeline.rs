@@ -266,13 +266,14 @@ fn type_name(v: &Value) -> &'static str {
 fn verify_text(r: &mut DocReport, text: &str, opts: &Options, level: usize, top: bool) {
     if jwt::looks_like_jws(text) {
         match jwt::decode(text) {
-            Ok(j) => {
+            Ok(mut j) => {
                 r.push(res(
                     &checks::PARSE_JSON,
                     Verdict::Pass,
                     "compact JWS with JSON header and payload",
                 ));
-                let cred = j.credential.clone();
+                // Moved out, not copied: the checks below get the credential on its own.
+                let cred = std::mem::take(&mut j.credential);
                 verify_credential(r, &cred, Some(&j), opts, level, top);
             }
             Err(e) => {

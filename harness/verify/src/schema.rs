@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{Draft, ValidationError, Validator};
 use serde_json::Value;
+use wellspring_report::brief::{preview, size_over};
 
 /// Embedded schemas: (purl URL, file text).
 pub static SCHEMAS: &[(&str, &str)] = &[
@@ -220,7 +221,7 @@ pub fn validate(
         return Some(Ok(out));
     }
     for e in v.iter_errors(instance) {
-        root_causes(e, &mut out);
+        root_causes(e, instance, &mut out);
     }
     out.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.message.cmp(&b.message)));
     out.dedup();
@@ -235,21 +236,23 @@ pub fn validate_with(schema: &Value, instance: &Value) -> Result<Vec<SchemaError
         .map_err(|e| format!("schema does not compile: {e}"))?;
     let mut out = Vec::new();
     for e in v.iter_errors(instance) {
-        root_causes(e, &mut out);
+        root_causes(e, instance, &mut out);
     }
     Ok(out)
 }
 
 /// Descends into `oneOf`/`anyOf` failures: the schemas allow "one value or an array of them",
 /// so we follow the branch that fits the value's JSON type, and report what is wrong inside it.
-fn root_causes(mut e: ValidationError<'_>, out: &mut Vec<SchemaError>) {
+/// `root` is the validated document: errors inside a branch carry no copy of their value
+/// (vendored `jsonschema`, `ValidationError::detached`), [`leaf`] finds it there.
+fn root_causes<'r>(mut e: ValidationError<'r>, root: &'r Value, out: &mut Vec<SchemaError>) {
     let (one_of, branches) = match std::mem::replace(&mut e.kind, ValidationErrorKind::FalseSchema)
     {
         ValidationErrorKind::OneOfNotValid { context } => (true, context),
         ValidationErrorKind::AnyOf { context } => (false, context),
         kind => {
             e.kind = kind;
-            return out.push(leaf(e));
+            return out.push(leaf(e, root));
         }
     };
     // A branch whose errors are all below the value (not a type mismatch of the value
@@ -269,7 +272,7 @@ fn root_causes(mut e: ValidationError<'_>, out: &mut Vec<SchemaError>) {
     match pick {
         Some(i) => {
             for x in branches.into_iter().nth(i).unwrap_or_default() {
-                root_causes(x, out);
+                root_causes(x, root, out);
             }
         }
         None => {
@@ -278,7 +281,7 @@ fn root_causes(mut e: ValidationError<'_>, out: &mut Vec<SchemaError>) {
             } else {
                 ValidationErrorKind::AnyOf { context: branches }
             };
-            out.push(leaf(e))
+            out.push(leaf(e, root))
         }
     }
 }
@@ -289,7 +292,18 @@ const MESSAGE_MAX: usize = 400;
 /// One root cause as we report it. jsonschema's message quotes the offending value whole: a
 /// value of a megabyte (a fuzzer's, an attacker's) is shown by a preview of it instead, and the
 /// message is cut at [`MESSAGE_MAX`] bytes.
-fn leaf(mut e: ValidationError<'_>) -> SchemaError {
+fn leaf<'r>(e: ValidationError<'r>, root: &'r Value) -> SchemaError {
+    // The value the error is about, wherever the error came from (a branch's error carries
+    // none of its own).
+    let mut e = ValidationError {
+        instance: match root.pointer(e.instance_path.as_str()) {
+            Some(v) => std::borrow::Cow::Borrowed(v),
+            None => e.instance,
+        },
+        kind: e.kind,
+        instance_path: e.instance_path,
+        schema_path: e.schema_path,
+    };
     let pointer = e.instance_path.as_str().to_owned();
     let message = match &e.kind {
         ValidationErrorKind::Required { property } => {
@@ -308,93 +322,6 @@ fn leaf(mut e: ValidationError<'_>) -> SchemaError {
         }
     };
     SchemaError { pointer, message }
-}
-
-/// Whether `v` as JSON is longer than about `max` bytes (stops counting there).
-fn size_over(v: &Value, max: usize) -> bool {
-    fn walk(v: &Value, left: &mut isize) {
-        if *left < 0 {
-            return;
-        }
-        match v {
-            Value::String(s) => *left -= s.len() as isize + 3,
-            Value::Array(a) => {
-                *left -= 2;
-                for x in a {
-                    walk(x, left);
-                    if *left < 0 {
-                        return;
-                    }
-                }
-            }
-            Value::Object(o) => {
-                *left -= 2;
-                for (k, x) in o {
-                    *left -= k.len() as isize + 4;
-                    walk(x, left);
-                    if *left < 0 {
-                        return;
-                    }
-                }
-            }
-            _ => *left -= 6,
-        }
-    }
-    let mut left = max as isize;
-    walk(v, &mut left);
-    left < 0
-}
-
-/// A shortened copy of `v` if it is large (long strings cut, arrays and objects trimmed to their
-/// first few members with a note of how many more), `None` if it is small enough to show.
-fn preview(v: &Value, depth: usize) -> Option<Value> {
-    const STRING: usize = 80;
-    const MEMBERS: usize = 4;
-    match v {
-        Value::String(s) if s.len() > STRING => {
-            let mut end = STRING;
-            while !s.is_char_boundary(end) {
-                end -= 1;
-            }
-            Some(Value::String(format!("{}… ({} bytes)", &s[..end], s.len())))
-        }
-        Value::Array(a) if depth == 0 && !a.is_empty() => {
-            Some(Value::String(format!("[… {} items]", a.len())))
-        }
-        Value::Object(o) if depth == 0 && !o.is_empty() => {
-            Some(Value::String(format!("{{… {} members}}", o.len())))
-        }
-        Value::Array(a) => {
-            let mut items: Vec<Value> = Vec::new();
-            let mut changed = a.len() > MEMBERS;
-            for x in a.iter().take(MEMBERS) {
-                let p = preview(x, depth - 1);
-                changed |= p.is_some();
-                items.push(p.unwrap_or_else(|| x.clone()));
-            }
-            if a.len() > MEMBERS {
-                items.push(Value::String(format!("… {} more", a.len() - MEMBERS)));
-            }
-            changed.then_some(Value::Array(items))
-        }
-        Value::Object(o) => {
-            let mut members = serde_json::Map::new();
-            let mut changed = o.len() > MEMBERS;
-            for (k, x) in o.iter().take(MEMBERS) {
-                let p = preview(x, depth - 1);
-                changed |= p.is_some();
-                members.insert(k.clone(), p.unwrap_or_else(|| x.clone()));
-            }
-            if o.len() > MEMBERS {
-                members.insert(
-                    "…".into(),
-                    Value::String(format!("{} more", o.len() - MEMBERS)),
-                );
-            }
-            changed.then_some(Value::Object(members))
-        }
-        _ => None,
-    }
 }
 
 /// `e`'s message, at most [`MESSAGE_MAX`] bytes (formatting stops there).

@@ -72,7 +72,7 @@ pub(super) fn proofs(
     }
     if let Some(j) = jwt {
         run.jwt(j);
-        r.push(jwt_claims(j));
+        r.push(jwt_claims(j, cred));
     }
     run.finish(r);
 }
@@ -206,8 +206,8 @@ impl ProofRun<'_> {
 }
 
 /// `ob3.proof.vc-jwt.claims`: the registered JWT claims agree with the credential.
-fn jwt_claims(j: &DecodedJwt) -> CheckResult {
-    let bad = jwt::claim_mismatches(j);
+fn jwt_claims(j: &DecodedJwt, cred: &Value) -> CheckResult {
+    let bad = jwt::claim_mismatches(j, cred);
     let form = match j.form {
         jwt::PayloadForm::Direct => "payload is the credential",
         jwt::PayloadForm::VcClaim => "credential in the vc claim",
