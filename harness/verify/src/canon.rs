@@ -319,17 +319,28 @@ fn expand(
     .map_err(classify)
 }
 
-/// JSON numbers as JavaScript sees them: `3.0` is the integer 3 (JSON does not distinguish
-/// them, and the JSON-LD to RDF algorithm gives integral values the integer lexical form).
+/// JSON numbers as JavaScript sees them, an IEEE double (as jsonld.js, the reference signer,
+/// reads them, and as I-JSON, RFC 7493, expects them to interoperate): `3.0` is the integer 3
+/// (JSON does not distinguish them, and JSON-LD to RDF gives integral values the integer
+/// lexical form), and an integer beyond 2^53 is the double nearest to it
+/// (`9007199254740993` is 9007199254740992). Integral values too large for an `i64` stay
+/// doubles; the vendored json-ld-core still writes them in integer form below 10^21.
 fn js_numbers(v: serde_json::Value) -> serde_json::Value {
     use serde_json::Value;
+    /// 2^53: integers up to it are exact doubles.
+    const EXACT: u64 = 1 << 53;
     match v {
-        Value::Number(n) if n.is_f64() => {
+        Value::Number(n) => {
+            let exact = n.as_u64().is_some_and(|u| u <= EXACT)
+                || n.as_i64().is_some_and(|i| i.unsigned_abs() <= EXACT);
+            if exact {
+                return Value::Number(n);
+            }
             let f = n.as_f64().unwrap_or(f64::NAN);
-            if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 {
+            if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.2e18 {
                 Value::from(f as i64)
             } else {
-                Value::Number(n)
+                serde_json::Number::from_f64(f).map_or(Value::Number(n), Value::Number)
             }
         }
         Value::Array(a) => Value::Array(a.into_iter().map(js_numbers).collect()),
@@ -505,6 +516,36 @@ mod tests {
             (r#"{"@graph": [{"@id": "_:a", "https://example.org/v#p": [{"@id": "_:b"}, {"@id": "_:b"}]}, {"@id": "_:c", "https://example.org/v#p": {"@id": "_:d"}}, {"@id": "_:b", "https://example.org/v#n": "1"}, {"@id": "_:d", "https://example.org/v#n": "1"}]}"#, "_:c14n0 <https://example.org/v#n> \"1\" .\n_:c14n1 <https://example.org/v#p> _:c14n0 .\n_:c14n2 <https://example.org/v#n> \"1\" .\n_:c14n3 <https://example.org/v#p> _:c14n2 .\n"),
         ];
         same_as_rdf_canonize(&cases);
+    }
+
+    /// Numbers become RDF as jsonld.js writes them (these lines are its canonical N-Quads of
+    /// this document): integral values below 10^21 in integer form, whatever their size or
+    /// coercion, read as doubles (beyond 2^53, the nearest double); 10^21 and fractions as
+    /// doubles. Before, integers beyond an i64 were written as doubles.
+    #[test]
+    fn numbers_are_written_as_jsonld_js_writes_them() {
+        let xsd = "http://www.w3.org/2001/XMLSchema#";
+        let doc = r#"{"@context": {"@vocab": "https://example.org/v#",
+            "i": {"@type": "http://www.w3.org/2001/XMLSchema#integer"}},
+            "@id": "https://example.org/x", "a": 12345678901234567890, "b": 9007199254740993,
+            "c": 1e21, "d": 123456789012345678901, "e": 3.0, "f": -0.0, "g": 1.5,
+            "i": 98765432109876543210, "h": 18446744073709551615}"#;
+        let line = |p: &str, v: &str, t: &str| {
+            format!("<https://example.org/x> <https://example.org/v#{p}> \"{v}\"^^<{xsd}{t}> .\n")
+        };
+        let expected = [
+            line("a", "12345678901234567168", "integer"),
+            line("b", "9007199254740992", "integer"),
+            line("c", "1.0E21", "double"),
+            line("d", "123456789012345683968", "integer"),
+            line("e", "3", "integer"),
+            line("f", "0", "integer"),
+            line("g", "1.5E0", "double"),
+            line("h", "18446744073709551616", "integer"),
+            line("i", "98765432109876543488", "integer"),
+        ]
+        .concat();
+        same_as_rdf_canonize(&[(doc, &expected)]);
     }
 
     /// A JSON literal (`@type: @json`) is written in the JSON Canonicalization Scheme (JSON-LD

@@ -249,13 +249,20 @@ impl<T: Clone> crate::object::Value<T> {
 					}
 					value::Literal::Null => ("null".to_string(), None),
 					value::Literal::Number(n) => {
-						if n.is_i64()
-							&& !ty
-								.as_ref()
-								.map(|t| vocabulary.iri(t).unwrap() == XSD_DOUBLE)
-								.unwrap_or(false)
-						{
+						let as_double = ty
+							.as_ref()
+							.map(|t| vocabulary.iri(t).unwrap() == XSD_DOUBLE)
+							.unwrap_or(false);
+						// JSON-LD 1.1 Object to RDF Conversion, steps 10-11: a number with no
+						// fractional part and an absolute value below 10^21 takes the integer
+						// lexical form, however it is written (Wellspring patch: beyond i64
+						// it was written as a double, e.g. "1.2345678901234567E19").
+						let f = n.as_f64_lossy();
+						if n.is_i64() && !as_double {
 							(n.to_string(), Some(vocabulary.insert(XSD_INTEGER)))
+						} else if !as_double && f.is_finite() && f.fract() == 0.0 && f.abs() < 1e21 {
+							// The exact decimal value of the double (`+ 0.0`: no "-0").
+							(format!("{:.0}", f + 0.0), Some(vocabulary.insert(XSD_INTEGER)))
 						} else {
 							(
 								pretty_dtoa::dtoa(n.as_f64_lossy(), XSD_CANONICAL_FLOAT),
