@@ -37,6 +37,9 @@ pub enum CanonError {
     Expansion(String),
     /// The graph is too large to canonicalize safely.
     TooLarge(String),
+    /// The same, found by JSON-LD expansion's budget before it finished: what the rest of the
+    /// document holds (an undefined term, an invalid IRI) was not looked at.
+    TooLargeToExpand(String),
     /// Canonicalization ran out of its work budget (a poison graph).
     Budget(String),
     /// The JSON-LD stack failed internally (a dependency's panic, caught).
@@ -55,7 +58,9 @@ impl std::fmt::Display for CanonError {
             ),
             CanonError::Context(m) => write!(f, "could not load a @context: {m}"),
             CanonError::Expansion(m) => write!(f, "JSON-LD expansion failed: {m}"),
-            CanonError::TooLarge(m) => write!(f, "graph too large to canonicalize: {m}"),
+            CanonError::TooLarge(m) | CanonError::TooLargeToExpand(m) => {
+                write!(f, "graph too large to canonicalize: {m}")
+            }
             CanonError::Budget(m) => write!(
                 f,
                 "canonicalization refused: {m}; the graph's blank nodes cannot be told apart cheaply (a poison graph)"
@@ -225,9 +230,9 @@ fn classify(e: jld::expansion::Error) -> CanonError {
         E::KeyExpansionFailed(t) => CanonError::UndefinedTerm(t),
         E::ContextProcessing(c) => CanonError::Context(c.to_string()),
         E::Budget(jld::expansion::Exceeded::Statements(n)) => {
-            CanonError::TooLarge(format!("more than {n} quads"))
+            CanonError::TooLargeToExpand(format!("more than {n} quads"))
         }
-        E::Budget(b) => CanonError::TooLarge(b.to_string()),
+        E::Budget(b) => CanonError::TooLargeToExpand(b.to_string()),
         other => CanonError::Expansion(other.to_string()),
     }
 }
@@ -436,7 +441,7 @@ mod tests {
         let iri = |i: usize| json!(format!("https://example.org/n{i}"));
         let too_large = |d: &serde_json::Value| {
             matches!(canonical_nquads(d, &loader),
-                Err(CanonError::TooLarge(m)) if m == format!("more than {MAX_QUADS} quads"))
+                Err(CanonError::TooLargeToExpand(m)) if m == format!("more than {MAX_QUADS} quads"))
         };
         // `items` is a list: each item is two statements (rdf:first, rdf:rest) and a blank node.
         for (key, value, fits) in [
@@ -475,7 +480,7 @@ mod tests {
         let got = canonical_nquads(&doc("name", 10 * MAX_QUADS + 1, &nothing), &loader);
         assert_eq!(
             got,
-            Err(CanonError::TooLarge(format!(
+            Err(CanonError::TooLargeToExpand(format!(
                 "more than {} JSON values to expand",
                 10 * MAX_QUADS
             )))

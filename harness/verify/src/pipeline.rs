@@ -596,6 +596,12 @@ fn context_terms(r: &mut DocReport, canon: &Option<Canonical>) {
             Verdict::Pass,
             format!("every term defined (canonicalization refused: {e})"),
         )),
+        // Expansion stopped at its budget: the terms after that point were not looked at.
+        Some(Err(e @ CanonError::TooLargeToExpand(_))) => r.push(res(
+            &checks::CONTEXT_TERMS,
+            Verdict::Skip,
+            format!("not every term checked: JSON-LD expansion stopped at its budget ({e})"),
+        )),
         Some(Err(e)) => r.push(res(&checks::CONTEXT_TERMS, Verdict::Fail, e.to_string())),
     }
 }

@@ -386,6 +386,28 @@ fn contexts_unknown_and_undefined_terms() {
     .is_err());
 }
 
+/// A credential larger than we canonicalize is refused while it is expanded: its terms were
+/// not all looked at, so the terms check does not pass it (skip, saying why), whether or not
+/// it also holds an undefined term; the proof check fails it. Below the limit, the undefined
+/// term is found.
+#[test]
+fn a_credential_refused_during_expansion_is_not_said_to_define_every_term() {
+    let (_, did, _) = issuer_key();
+    let mut c = signed();
+    let names: Vec<String> = (0..25_000).map(|i| format!("name {i}")).collect();
+    c["credentialSubject"]["achievement"]["name"] = names.into();
+    c["credentialSubject"]["sneaky"] = "dropped".into();
+    let r = run(&c, &Options::offline(now()));
+    let t = r.find("ob3.context.terms").unwrap();
+    assert_eq!(t.verdict, Verdict::Skip, "{}", t.message);
+    assert!(t.message.contains("stopped at its budget"), "{}", t.message);
+    assert_eq!(verdict(&r, "ob3.proof.eddsa-rdfc-2022"), Verdict::Fail);
+    let mut c = credential(&did);
+    c["credentialSubject"]["sneaky"] = "dropped".into();
+    let r = run(&c, &Options::offline(now()));
+    assert_eq!(verdict(&r, "ob3.context.terms"), Verdict::Fail);
+}
+
 #[test]
 fn hostile_inputs_fail_cleanly() {
     let o = Options::offline(now());

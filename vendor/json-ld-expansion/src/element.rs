@@ -252,6 +252,12 @@ where
 				let mut sorted_value = Vec::with_capacity(value.len());
 				for term in value {
 					if let Some(s) = term.as_string() {
+						// A node object's type is one `rdf:type` statement (Wellspring's budget;
+						// see `budget.rs`), counted here, before the types are sorted.
+						if preliminary_value_entry.is_none() {
+							crate::budget::spend_element()?;
+							crate::budget::spend_statement()?;
+						}
 						sorted_value.push(s);
 					}
 				}

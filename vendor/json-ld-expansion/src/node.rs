@@ -205,10 +205,6 @@ where
 											}
 										}
 
-										// A node's type is one `rdf:type` statement (Wellspring's
-										// budget; see `budget.rs`).
-										crate::budget::spend_element()?;
-										crate::budget::spend_statement()?;
 										result.types_mut_or_default().push(ty)
 									} else {
 										return Err(Error::InvalidTypeValue);
