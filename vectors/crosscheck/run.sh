@@ -19,6 +19,12 @@
 #                          rdf-canonize's canonical N-Quads of each; OUR
 #                          `wellspring vectors canonicalize` must give the
 #                          same bytes for every one (WELLSPRING as above)
+#   ./run.sh --tordf-random [COUNT [SEED]]
+#                          differential JSON-LD to RDF: tordf.mjs writes COUNT
+#                          (300) random documents (coercions, @json, language
+#                          and index maps, lists, numbers of every size, control
+#                          characters) and jsonld.js's canonical N-Quads of
+#                          each; `wellspring vectors canonicalize` must agree
 # Further arguments are passed on to verify.mjs (e.g. --verbose, --vc-api).
 # Environment: SPEC_DIR (default /work/shared/spec, else ../../../shared/spec),
 #              KEYS (default ../keys/keys.json), CONTEXTS (default
@@ -46,22 +52,28 @@ case "${1:-}" in
     --manifest) mode=manifest; shift ;;
     --dbz-signed) mode=dbz-signed; shift ;;
     --rdfc-random) mode=rdfc-random; shift ;;
+    --tordf-random) mode=tordf-random; shift ;;
 esac
 if [[ -z "$mode" ]]; then
     if [[ -f ../manifest.json ]]; then mode=manifest; else mode=official; fi
 fi
 
-if [[ "$mode" == rdfc-random ]]; then
+if [[ "$mode" == rdfc-random || "$mode" == tordf-random ]]; then
     WELLSPRING="${WELLSPRING:-../../target/debug/wellspring}"
     if [[ ! -x "$WELLSPRING" ]]; then
         echo "run.sh: wellspring binary not found at $WELLSPRING (set WELLSPRING)" >&2
         exit 2
     fi
-    count="${1:-400}"
+    if [[ "$mode" == rdfc-random ]]; then
+        generator=rdfc.mjs; what="RDFC-1.0 against rdf-canonize"; things="graphs"; dflt=400
+    else
+        generator=tordf.mjs; what="JSON-LD to canonical RDF against jsonld.js"; things="documents"; dflt=300
+    fi
+    count="${1:-$dflt}"
     seed="${2:-1}"
-    outdir="$(mktemp -d "${TMPDIR:-/tmp}/wellspring-rdfc.XXXXXX")"
+    outdir="$(mktemp -d "${TMPDIR:-/tmp}/wellspring-$mode.XXXXXX")"
     trap 'rm -rf "$outdir"' EXIT
-    node rdfc.mjs --out "$outdir" --count "$count" --seed "$seed" >/dev/null
+    node "$generator" --out "$outdir" --count "$count" --seed "$seed" >/dev/null
     passed=0
     failed=0
     for doc in "$outdir"/*.json; do
@@ -76,7 +88,7 @@ if [[ "$mode" == rdfc-random ]]; then
             diff "$expected" "$doc.ours" | head -20 || true
         fi
     done
-    echo "RDFC-1.0 against rdf-canonize, $count random graphs (seed $seed): $passed passed, $failed failed"
+    echo "$what, $count random $things (seed $seed): $passed passed, $failed failed"
     [[ $failed -eq 0 ]] && exit 0 || exit 1
 fi
 

@@ -553,6 +553,27 @@ mod tests {
         same_as_rdf_canonize(&[(doc, &expected)]);
     }
 
+    /// Doubles and control characters as jsonld.js / rdf-canonize write them (their lines):
+    /// the mantissa rounded to 15 digits after the point (JSON-LD 1.1 § Data Round Tripping;
+    /// the shortest digits were written before), and a literal's control characters escaped
+    /// (`\t \b \f`, `\uXXXX`; they were written raw before), as canonical N-Quads has them.
+    #[test]
+    fn doubles_and_control_characters_are_canonical() {
+        let doc = r#"{"@context": {"@vocab": "https://example.org/v#"}, "@id": "https://example.org/x",
+            "b": 0.1, "c": -2.5e-3, "d": 1.0e300, "e": 0.12345678901234568,
+            "f": 1234.5678901234567, "n": "\u0000\u007f\u001f", "t": "tab\there\b\f"}"#;
+        let expected = concat!(
+            "<https://example.org/x> <https://example.org/v#b> \"1.0E-1\"^^<http://www.w3.org/2001/XMLSchema#double> .\n",
+            "<https://example.org/x> <https://example.org/v#c> \"-2.5E-3\"^^<http://www.w3.org/2001/XMLSchema#double> .\n",
+            "<https://example.org/x> <https://example.org/v#d> \"1.0E300\"^^<http://www.w3.org/2001/XMLSchema#double> .\n",
+            "<https://example.org/x> <https://example.org/v#e> \"1.234567890123457E-1\"^^<http://www.w3.org/2001/XMLSchema#double> .\n",
+            "<https://example.org/x> <https://example.org/v#f> \"1.234567890123457E3\"^^<http://www.w3.org/2001/XMLSchema#double> .\n",
+            "<https://example.org/x> <https://example.org/v#n> \"\\u0000\\u007F\\u001F\" .\n",
+            "<https://example.org/x> <https://example.org/v#t> \"tab\\there\\b\\f\" .\n",
+        );
+        same_as_rdf_canonize(&[(doc, expected)]);
+    }
+
     /// A JSON literal (`@type: @json`) is written in the JSON Canonicalization Scheme (JSON-LD
     /// 1.1 Object to RDF Conversion; RFC 8785): members sorted, numbers shortest. Expected line
     /// is jsonld.js's; the member order as given was kept before.

@@ -108,10 +108,11 @@ where
 pub struct NQuadsStatement<'a>(pub &'a LexicalQuad);
 
 impl NQuadsStatement<'_> {
-    /// The statement as one line (`… .\n`). Wellspring patch: written run by run into one
-    /// string; upstream went through a formatter call per character of every IRI and literal
-    /// (5 % of canonicalizing). Same bytes as `rdf_types`' display of the quad followed by
-    /// " .\n" (held by `harness/verify/tests/nquads_lines.rs`).
+    /// The statement as one line (`… .\n`), in canonical N-Quads. Wellspring patch: written run
+    /// by run into one string; upstream went through a formatter call per character of every
+    /// IRI and literal (5 % of canonicalizing), and escaped literals otherwise than RDFC-1.0
+    /// (see [`push_escaped_literal`]). `harness/verify/tests/nquads_lines.rs` holds the bytes
+    /// equal to a character-by-character model of the canonical form.
     pub fn line(&self) -> String {
         let rdf_types::Quad(s, p, o, g) = self.0;
         let mut out = String::with_capacity(128);
@@ -163,7 +164,7 @@ fn push_id(out: &mut String, id: &rdf_types::Id) {
 }
 
 /// A predicate or datatype IRI between `<` `>`, the characters N-Triples forbids there written
-/// as `rdf_types` writes them (`\u` and the code point as `{:#04x}`).
+/// as `\u` and four uppercase hex digits (as rdf-canonize writes them; a valid IRI has none).
 fn push_escaped_iri(out: &mut String, iri: &str) {
     out.push('<');
     let mut start = 0;
@@ -171,7 +172,7 @@ fn push_escaped_iri(out: &mut String, iri: &str) {
         if matches!(c, '\x00'..='\x20' | '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`' | '\\') {
             out.push_str(&iri[start..i]);
             use fmt::Write;
-            let _ = write!(out, "\\u{:#04x}", c as u32);
+            let _ = write!(out, "\\u{:04X}", c as u32);
             start = i + c.len_utf8();
         }
     }
@@ -179,7 +180,12 @@ fn push_escaped_iri(out: &mut String, iri: &str) {
     out.push('>');
 }
 
-/// A literal's lexical form: `"`, `\\`, line feed and carriage return escaped.
+/// A literal's lexical form in canonical N-Quads (RDFC-1.0 and RDF 1.2 N-Triples canonical
+/// form): `"` and `\`, and the control characters U+0000–U+001F and U+007F, are escaped:
+/// backspace, tab, line feed, form feed and carriage return as `\b \t \n \f \r`, the others
+/// as `\u` and four uppercase hex digits. Wellspring patch: upstream escaped only `"`, `\`,
+/// line feed and carriage return, so a signed string with a tab (or any other control
+/// character) canonicalized to other bytes than rdf-canonize gives it, and the proof failed.
 fn push_escaped_literal(out: &mut String, value: &str) {
     let mut start = 0;
     for (i, b) in value.bytes().enumerate() {
@@ -188,10 +194,19 @@ fn push_escaped_literal(out: &mut String, value: &str) {
             b'\\' => "\\\\",
             b'\n' => "\\n",
             b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0C => "\\f",
+            0x00..=0x1F | 0x7F => "",
             _ => continue,
         };
         out.push_str(&value[start..i]);
-        out.push_str(esc);
+        if esc.is_empty() {
+            use fmt::Write;
+            let _ = write!(out, "\\u{b:04X}");
+        } else {
+            out.push_str(esc);
+        }
         start = i + 1;
     }
     out.push_str(&value[start..]);

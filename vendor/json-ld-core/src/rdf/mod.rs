@@ -265,7 +265,7 @@ impl<T: Clone> crate::object::Value<T> {
 							(format!("{:.0}", f + 0.0), Some(vocabulary.insert(XSD_INTEGER)))
 						} else {
 							(
-								pretty_dtoa::dtoa(n.as_f64_lossy(), XSD_CANONICAL_FLOAT),
+								canonical_double(n.as_f64_lossy()),
 								Some(vocabulary.insert(XSD_DOUBLE)),
 							)
 						}
@@ -299,10 +299,29 @@ impl<T: Clone> crate::object::Value<T> {
 	}
 }
 
-// <https://www.w3.org/TR/xmlschema11-2/#f-doubleLexmap>
-const XSD_CANONICAL_FLOAT: pretty_dtoa::FmtFloatConfig = pretty_dtoa::FmtFloatConfig::default()
-	.force_e_notation()
-	.capitalize_e(true);
+/// A double in the canonical lexical form JSON-LD 1.1 gives it (§ Data Round Tripping): one
+/// non-zero digit before the point, at least one after it, no trailing zeros, `E` and the
+/// exponent (`0.0E0` for zero), "the mantissa … rounded to 15 digits after the decimal point",
+/// as jsonld.js writes it. Wellspring patch: upstream wrote the shortest round-trip digits
+/// (`1.2345678901234568E20`, where JSON-LD and jsonld.js have `1.234567890123457E20`).
+fn canonical_double(f: f64) -> String {
+	if f.is_nan() {
+		return "NaN".to_owned();
+	}
+	if f.is_infinite() {
+		return if f > 0.0 { "INF" } else { "-INF" }.to_owned();
+	}
+	if f == 0.0 {
+		return "0.0E0".to_owned();
+	}
+	let text = format!("{f:.15E}");
+	let (mantissa, exponent) = text.split_once('E').unwrap_or((&text, "0"));
+	let mut mantissa = mantissa.trim_end_matches('0').to_owned();
+	if mantissa.ends_with('.') {
+		mantissa.push('0');
+	}
+	format!("{mantissa}E{exponent}")
+}
 
 impl<T: Clone, B: Clone> Node<T, B> {
 	fn rdf_value<L>(&self) -> Option<Value<T, B, L>> {
