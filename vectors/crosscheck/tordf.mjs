@@ -16,24 +16,10 @@
 import jsonld from 'jsonld';
 import fs from 'node:fs';
 import path from 'node:path';
+import { options, random } from './generator.mjs';
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
-const out = arg('--out');
-if (!out) {
-  console.error('tordf.mjs: --out DIR is required');
-  process.exit(2);
-}
-const count = Number(arg('--count', '300'));
-let state = BigInt(arg('--seed', '1')) | 1n;
-// xorshift64*: the same seed gives the same documents on every machine.
-const next = () => {
-  state ^= state >> 12n; state ^= (state << 25n) & 0xffffffffffffffffn; state ^= state >> 27n;
-  return Number(((state * 0x2545f4914f6cdd1dn) & 0xffffffffffffffffn) >> 11n) / 2 ** 53;
-};
-const int = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));
+const { out, count, seed } = options('tordf.mjs', 300);
+const { next, int } = random(seed);
 const pick = (xs) => xs[int(0, xs.length - 1)];
 const XSD = 'http://www.w3.org/2001/XMLSchema#';
 
