@@ -17,6 +17,7 @@ pub mod trust;
 
 use std::collections::HashMap;
 
+pub use pipeline::MAX_JSON_VALUES;
 pub use wellspring_report as report;
 pub use wellspring_report::{CheckResult, DocReport, Verdict};
 

@@ -183,9 +183,20 @@ fn baked_names(
     )
 }
 
-/// Nesting depth of JSON text, counted without parsing (strings skipped), stopping early.
-fn json_depth_exceeds(text: &str, max: usize) -> bool {
+/// Most JSON values a document may hold (counted before parsing: separators and containers).
+/// A credential has hundreds; JSON-LD expansion refuses more than 200,000
+/// (`canon::EXPANSION_BUDGET`), so a document beyond this could never verify, and parsing its
+/// millions of values first (then copying them for schema validation and expansion) is what
+/// made one 14 MB array cost gigabytes. At the limit a document costs about 150 MB.
+pub const MAX_JSON_VALUES: usize = 500_000;
+
+/// Why JSON text is refused before parsing, if it is: nesting deeper than `max_depth`, or more
+/// than `max_values` values. One pass over the bytes, strings skipped, stopping early.
+fn json_shape_refused(text: &str, max_depth: usize, max_values: usize) -> Option<String> {
     let (mut depth, mut in_str, mut esc) = (0usize, false, false);
+    // Every value but the first follows a `,` or is the first member of a container: the
+    // values are 1 + separators + containers opened, less the containers that are empty.
+    let (mut values, mut just_opened) = (1usize, false);
     for b in text.bytes() {
         if in_str {
             match (esc, b) {
@@ -196,30 +207,50 @@ fn json_depth_exceeds(text: &str, max: usize) -> bool {
             }
             continue;
         }
+        if b.is_ascii_whitespace() {
+            continue;
+        }
+        let opened = std::mem::replace(&mut just_opened, false);
         match b {
             b'"' => in_str = true,
             b'{' | b'[' => {
                 depth += 1;
-                if depth > max {
-                    return true;
+                values += 1;
+                just_opened = true;
+                if depth > max_depth {
+                    return Some(format!("JSON nests deeper than {max_depth} levels"));
                 }
             }
-            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if opened {
+                    values -= 1;
+                }
+            }
+            b',' => values += 1,
             _ => {}
         }
+        // (Right after an opening the count includes a member that may not come.)
+        if values > max_values && !just_opened {
+            return Some(format!(
+                "JSON holds more than {max_values} values (a credential has hundreds; nothing this large could be canonicalized)"
+            ));
+        }
     }
-    false
+    None
 }
 
 fn parse_json(r: &mut DocReport, text: &str, opts: &Options) -> Option<Value> {
-    if json_depth_exceeds(text, opts.max_depth) {
+    if let Some(why) = json_shape_refused(text, opts.max_depth, MAX_JSON_VALUES) {
+        let hint = if why.contains("nests") {
+            " (--max-depth)"
+        } else {
+            ""
+        };
         r.push(res(
             &checks::PARSE_JSON,
             Verdict::Fail,
-            format!(
-                "JSON nests deeper than {} levels (--max-depth)",
-                opts.max_depth
-            ),
+            format!("{why}{hint}"),
         ));
         return None;
     }
@@ -719,5 +750,30 @@ fn status_not_checked(r: &mut DocReport, msg: String, opts: &Options) {
         ));
     } else {
         r.push(res(&checks::STATUS, Verdict::Warn, msg));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_shape_refused;
+
+    /// The values are counted exactly (empty containers, strings with separators in them,
+    /// whitespace), so a document is refused only when it holds more than the limit.
+    #[test]
+    fn json_is_refused_beyond_its_depth_or_value_count() {
+        for (text, values) in [
+            ("1", 1),
+            ("[]", 1),
+            ("{}", 1),
+            ("[1,2]", 3),
+            (" { \"a\" : [ ] , \"b\":{}, \"c\": \"x,y[z{\\\",\" } ", 4),
+            ("[[],[[]],{}]", 5),
+        ] {
+            assert_eq!(json_shape_refused(text, 10, values), None, "{text}");
+            let why = json_shape_refused(text, 10, values - 1);
+            assert!(why.is_some_and(|w| w.contains("more than")), "{text}");
+        }
+        assert!(json_shape_refused("[[[1]]]", 3, 100).is_none());
+        assert!(json_shape_refused("[[[[1]]]]", 3, 100).is_some_and(|w| w.contains("deeper")));
     }
 }

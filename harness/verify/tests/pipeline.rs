@@ -427,6 +427,19 @@ fn hostile_inputs_fail_cleanly() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let r = verify_bytes("deep", deep.as_bytes(), &o);
     assert_eq!(verdict(&r, "ob3.parse.json"), Verdict::Fail);
+    // Millions of values are refused before they are parsed (one 14 MB array took 3.6 GB).
+    let many = format!(
+        "{{\"a\":[{}0]}}",
+        "0,".repeat(wellspring_verify::MAX_JSON_VALUES)
+    );
+    let r = verify_bytes("many", many.as_bytes(), &o);
+    let p = r.find("ob3.parse.json").unwrap();
+    assert_eq!(p.verdict, Verdict::Fail);
+    assert!(
+        p.message.contains("more than 500000 values"),
+        "{}",
+        p.message
+    );
     let mut small = Options::offline(now());
     small.max_bytes = 10;
     let r = verify_bytes("big", &[b' '; 11], &small);

@@ -165,11 +165,8 @@ fn parse_refreshed(text: &str, opts: &Options) -> Result<(Value, Option<DecodedJ
             jwt::decode(text).map_err(|e| format!("a compact JWS that does not decode: {e}"))?;
         return Ok((j.credential.clone(), Some(j)));
     }
-    if json_depth_exceeds(text, opts.max_depth) {
-        return Err(format!(
-            "JSON nesting deeper than {} levels",
-            opts.max_depth
-        ));
+    if let Some(why) = json_shape_refused(text, opts.max_depth, MAX_JSON_VALUES) {
+        return Err(why);
     }
     match serde_json::from_str::<Value>(text) {
         Ok(v) if v.is_object() && !types(&v).iter().any(|t| t == "VerifiablePresentation") => {
