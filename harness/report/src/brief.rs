@@ -8,8 +8,12 @@ use serde_json::Value;
 /// Longest check message kept (cut on a character boundary, with a note of the full length).
 pub const MESSAGE_MAX: usize = 2_000;
 
-/// Evidence values whose JSON is longer than this are shown by a [`preview`].
+/// Evidence arrays and objects whose JSON is longer than this are shown by a [`preview`].
 pub const EVIDENCE_MAX: usize = 64 * 1024;
+
+/// Evidence strings are kept whole up to this many bytes: a canonical document (N-Quads) is the
+/// evidence a failed signature most needs, and canonicalization bounds it (20,000 statements).
+pub const EVIDENCE_STRING_MAX: usize = 8 * 1024 * 1024;
 
 /// Whether `v` as JSON is longer than about `max` bytes (stops counting there).
 pub fn size_over(v: &Value, max: usize) -> bool {
@@ -120,9 +124,14 @@ pub fn cap_message(mut m: String) -> String {
     m
 }
 
-/// An evidence value as reports keep it: whole unless its JSON exceeds [`EVIDENCE_MAX`].
+/// An evidence value as reports keep it: whole unless its JSON exceeds [`EVIDENCE_MAX`] (a
+/// string: [`EVIDENCE_STRING_MAX`]).
 pub fn evidence_value(v: Value) -> Value {
-    if size_over(&v, EVIDENCE_MAX) {
+    let max = match &v {
+        Value::String(_) => EVIDENCE_STRING_MAX,
+        _ => EVIDENCE_MAX,
+    };
+    if size_over(&v, max) {
         preview(&v, 3).unwrap_or(v)
     } else {
         v
@@ -153,5 +162,7 @@ mod tests {
             json!({"items": ["v0", "v1", "v2", "v3", "… 49996 more"]})
         );
         assert_eq!(evidence_value(json!({"a": 1})), json!({"a": 1}));
+        let nquads = "<https://example.org/x> <https://example.org/v#p> \"v\" .\n".repeat(10_000);
+        assert_eq!(evidence_value(json!(nquads.clone())), json!(nquads));
     }
 }
