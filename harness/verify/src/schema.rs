@@ -365,6 +365,27 @@ mod tests {
 
     /// A schema error names the offending value by a short preview when it is large (a
     /// megabyte in a message made megabyte reports), and in full when it is small.
+    /// An error inside a `oneOf` branch is reported with its value, found at its pointer (the
+    /// vendored jsonschema's branch errors carry no copy): a wrong type, and a language map
+    /// whose key is not a language code (`propertyNames`, whose message quotes the key).
+    #[test]
+    fn branch_errors_quote_their_values() {
+        let text = include_str!("../../../vectors/valid/ob-minimal.eddsa.json");
+        let mut cred: Value = serde_json::from_str(text).unwrap();
+        cred["credentialSubject"]["achievement"]["name"] = serde_json::json!({"EN": "Badge"});
+        cred["credentialSubject"]["achievement"]["description"] = serde_json::json!(7);
+        let errs = validate(OB_ACHIEVEMENT_CREDENTIAL, Form::V2, &cred)
+            .unwrap()
+            .unwrap();
+        let all: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
+        assert!(
+            all.iter().any(|m| m.starts_with("7 is not of type")),
+            "{all:?}"
+        );
+        assert!(all.iter().any(|m| m.contains("\"EN\"")), "{all:?}");
+        assert!(!all.iter().any(|m| m.starts_with("null ")), "{all:?}");
+    }
+
     #[test]
     fn error_messages_preview_large_values() {
         let text = include_str!("../../../vectors/valid/ob-minimal.eddsa.json");

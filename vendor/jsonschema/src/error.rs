@@ -200,7 +200,7 @@ impl<'a> ValidationError<'a> {
         }
     }
     /// The error without its instance (Wellspring patch; see `README.wellspring.md`): what
-    /// `anyOf`, `oneOf` and `propertyNames` errors keep of their branches' errors. The
+    /// `anyOf` and `oneOf` errors keep of their branches' errors. The
     /// instance is where `instance_path` points in the validated document; copying it into
     /// every branch's error made a failed `oneOf` over a 10 MB value cost several copies of it.
     #[must_use]
@@ -677,7 +677,7 @@ impl<'a> ValidationError<'a> {
             instance_path,
             instance: Cow::Borrowed(instance),
             kind: ValidationErrorKind::PropertyNames {
-                error: Box::new(error.detached()),
+                error: Box::new(error.to_owned()),
             },
             schema_path: location,
         }
