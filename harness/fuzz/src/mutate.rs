@@ -319,8 +319,12 @@ struct Effects {
     /// Changed in a way a re-signature does not clear (late textual tricks, nested tamper,
     /// proof/signature tricks, a stranger's key).
     tampered: bool,
-    /// A required property is gone.
+    /// The document breaks the schema in a way no later step can mend (the base context moved).
     schema: bool,
+    /// Required members removed (absolute JSON pointers). Judged against the finished document
+    /// (`heal_missing`): a later step that puts one back, or replaces what held it by a value of
+    /// another kind (an issuer object by an IRI string), ends the fault.
+    missing: std::collections::BTreeSet<String>,
     /// Date properties the schemas type as `date-time` that now hold a malformed date (a
     /// later op that writes a good date there heals the fault).
     bad_dates: std::collections::BTreeSet<String>,

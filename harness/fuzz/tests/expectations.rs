@@ -85,3 +85,52 @@ fn a_presentation_stripped_of_its_proof_has_no_signature_to_break() {
     let m = build(&set, &plan(vec![ValueOp::RemoteContext(first())]));
     assert_eq!(m.expect, Expect::RejectTampered, "{:?}", m.steps);
 }
+
+/// An `Index` for which the one-op plan `op(index)` takes a step starting with `step`.
+fn index_for(set: &wellspring_fuzz::seed::SeedSet, op: fn(Index) -> ValueOp, step: &str) -> Index {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    for _ in 0..10_000 {
+        let i = any::<Index>().new_tree(&mut runner).unwrap().current();
+        if build(set, &plan(vec![op(i)])).steps[0].starts_with(step) {
+            return i;
+        }
+    }
+    panic!("no index gives {step}");
+}
+
+#[test]
+fn a_required_member_dropped_then_its_object_replaced_no_longer_breaks_the_schema() {
+    let set = only("ob-minimal.eddsa.jwt");
+    let drop = index_for(&set, ValueOp::DropRequired, "drop-required /issuer/id");
+    let on_issuer = index_for(&set, |i| ValueOp::HugeString(i, 1), "huge-string /issuer ");
+    let on_name = index_for(
+        &set,
+        |i| ValueOp::HugeString(i, 1),
+        "huge-string /credentialSubject/achievement/name ",
+    );
+    // Re-signed by a stranger's key: the signature holds, the issuer is not authenticated.
+    let forged = |ops| Plan {
+        proof: ProofOp::KeyElsewhere(first()),
+        ..plan(ops)
+    };
+    let m = build(&set, &forged(vec![ValueOp::DropRequired(drop)]));
+    assert_eq!(m.expect, Expect::RejectSchema, "{:?}", m.steps);
+    let m = build(
+        &set,
+        &forged(vec![
+            ValueOp::DropRequired(drop),
+            ValueOp::HugeString(on_name, 1),
+        ]),
+    );
+    assert_eq!(m.expect, Expect::RejectSchema, "{:?}", m.steps);
+    // The issuer object, `id` gone, replaced by a string: an issuer IRI, which the schema allows.
+    let m = build(
+        &set,
+        &forged(vec![
+            ValueOp::DropRequired(drop),
+            ValueOp::HugeString(on_issuer, 1),
+        ]),
+    );
+    assert_eq!(m.steps.len(), 3, "{:?}", m.steps);
+    assert_eq!(m.expect, Expect::Unauthenticated, "{:?}", m.steps);
+}

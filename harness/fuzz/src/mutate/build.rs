@@ -200,7 +200,7 @@ fn expectation(fx: &Effects) -> Expect {
         Expect::RejectHostile
     } else if fx.tampered || fx.changed {
         Expect::RejectTampered
-    } else if fx.schema || !fx.bad_dates.is_empty() {
+    } else if fx.schema || !fx.bad_dates.is_empty() || !fx.missing.is_empty() {
         Expect::RejectSchema
     } else if fx.unbound {
         Expect::Unauthenticated
@@ -229,6 +229,7 @@ pub(super) fn build_json(
     if fx.changed && doc == *v {
         fx.changed = false;
     }
+    heal_missing(&doc, fx);
     check_base_context(&doc, cx, fx);
     let is_di = doc.get("proof").is_some_and(Value::is_object);
     if is_di {
@@ -236,6 +237,16 @@ pub(super) fn build_json(
     }
     di_hostile_proof_op(&mut doc, v, plan, cx, fx, is_di);
     render_json(&doc, &plan.layout)
+}
+
+/// Keeps the removed required members that the finished document still lacks: the member's
+/// object is still there (an object) without it. A member put back, or an object replaced by a
+/// value of another kind (an issuer object by its IRI, which the schema allows), no longer counts.
+fn heal_missing(doc: &Value, fx: &mut Effects) {
+    fx.missing.retain(|p| {
+        let (parent, key) = parent_and_key(p);
+        matches!(doc.pointer(parent), Some(Value::Object(o)) if !o.contains_key(&key))
+    });
 }
 
 /// The VC data model requires its base context first: moved away, the document must be
@@ -513,6 +524,7 @@ pub(super) fn build_jws(
         let mut doc = payload.clone();
         apply_pass(&mut doc, &plan.ops, cx, false, fx, walk);
         apply_pass(&mut doc, &plan.ops, cx, true, fx, walk);
+        heal_missing(&doc, fx);
         doc
     });
     // Bytes are what a JWS signs: an untouched payload is kept byte for byte (and one whose

@@ -194,7 +194,7 @@ fn drop_required(doc: &mut Value, ox: &OpCx, i: &Index, fx: &mut Effects) {
     let p = &present[i.index(present.len())];
     remove_at(doc, p);
     ox.changed_signed(fx);
-    fx.schema = true;
+    fx.missing.insert(p.clone());
     fx.steps.push(format!("drop-required {p}"));
 }
 
