@@ -108,7 +108,7 @@ fn canonicalize(file: &std::path::Path) -> u8 {
         }
     };
     let loader = wellspring_verify::loader::ContextLoader::offline();
-    match wellspring_verify::canon::canonical_nquads_owned(doc, &loader) {
+    match wellspring_verify::canon::canonical_nquads(&doc, &loader) {
         Ok(lines) => {
             print!("{}", lines.concat());
             0

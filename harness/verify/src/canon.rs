@@ -88,16 +88,25 @@ pub fn canonical_nquads(
     doc: &serde_json::Value,
     loader: &ContextLoader,
 ) -> Result<Vec<String>, CanonError> {
-    canonical_nquads_owned(doc.clone(), loader)
+    canonical_without(doc, &[], loader)
 }
 
-/// [`canonical_nquads`] of a document the caller no longer needs (no copy of it is made).
-pub fn canonical_nquads_owned(
-    doc: serde_json::Value,
+/// [`canonical_nquads`] of a secured document without its `proof` (the unsecured document
+/// Data Integrity signs), made without copying the document.
+pub fn canonical_unsecured(
+    doc: &serde_json::Value,
+    loader: &ContextLoader,
+) -> Result<Vec<String>, CanonError> {
+    canonical_without(doc, &["proof"], loader)
+}
+
+fn canonical_without(
+    doc: &serde_json::Value,
+    leave_out: &[&str],
     loader: &ContextLoader,
 ) -> Result<Vec<String>, CanonError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        canonical_unguarded(doc, loader)
+        canonical_unguarded(doc, leave_out, loader)
     }))
     .unwrap_or_else(|p| Err(CanonError::Internal(crate::panic_message(&*p))))
 }
@@ -106,7 +115,7 @@ pub fn canonical_nquads_owned(
 /// documents that are expanded but not signed here (a proof of a suite we do not verify).
 pub fn check_terms(doc: &serde_json::Value, loader: &ContextLoader) -> Result<(), CanonError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        expand(doc.clone(), loader).map(|_| ())
+        expand(doc, &[], loader).map(|_| ())
     }))
     .unwrap_or_else(|p| Err(CanonError::Internal(crate::panic_message(&*p))))
 }
@@ -162,10 +171,11 @@ fn first_invalid_iri(expanded: &jld::ExpandedDocument) -> Option<String> {
 }
 
 fn canonical_unguarded(
-    doc: serde_json::Value,
+    doc: &serde_json::Value,
+    leave_out: &[&str],
     loader: &ContextLoader,
 ) -> Result<Vec<String>, CanonError> {
-    let mut expanded = expand(doc, loader)?;
+    let mut expanded = expand(doc, leave_out, loader)?;
     if let Some(iri) = first_invalid_iri(&expanded) {
         return Err(CanonError::InvalidIri(iri));
     }
@@ -251,10 +261,8 @@ fn process_context(
     ctx: &serde_json::Value,
     loader: &crate::loader::Budgeted<'_>,
 ) -> Result<ActiveContext, CanonError> {
-    let syntax = jld::syntax::context::Context::try_from_json(json_syntax::Value::from_serde_json(
-        ctx.clone(),
-    ))
-    .map_err(|e| CanonError::Context(format!("invalid @context: {e}")))?;
+    let syntax = jld::syntax::context::Context::try_from_json(syntax_of(ctx))
+        .map_err(|e| CanonError::Context(format!("invalid @context: {e}")))?;
     let processed = pollster::block_on(syntax.process_full(
         &mut (),
         &ActiveContext::default(),
@@ -267,11 +275,13 @@ fn process_context(
     Ok(processed.into_processed())
 }
 
-/// JSON-LD expansion (undefined terms rejected). The top-level `@context` is processed once
+/// JSON-LD expansion (undefined terms rejected) of `doc` without its top-level members named
+/// in `leave_out` (a secured document's `proof`). The top-level `@context` is processed once
 /// per distinct pinned list and reused: expanding the rest of the document with that active
 /// context is the same as expanding the document with its `@context` (JSON-LD 1.1 §5.1.2).
 fn expand(
-    doc: serde_json::Value,
+    doc: &serde_json::Value,
+    leave_out: &[&str],
     loader: &ContextLoader,
 ) -> Result<jld::ExpandedDocument, CanonError> {
     let loader = &loader.budgeted();
@@ -283,9 +293,18 @@ fn expand(
         },
         ..Default::default()
     };
-    let mut body = js_numbers(doc);
-    let ctx = body.as_object_mut().and_then(|o| o.remove("@context"));
-    let active = match &ctx {
+    let (ctx, json) = match doc {
+        serde_json::Value::Object(o) => {
+            let mut skip = vec!["@context"];
+            skip.extend(leave_out);
+            (
+                o.get("@context"),
+                json_syntax::Value::Object(members_of(o, &skip)),
+            )
+        }
+        other => (None, syntax_of(other)),
+    };
+    let active = match ctx {
         None => ActiveContext::default(),
         Some(ctx) => {
             let cacheable = crate::pipeline_contexts(ctx)
@@ -315,7 +334,6 @@ fn expand(
             }
         }
     };
-    let json = json_syntax::Value::from_serde_json(body);
     // Refused while it is built, not after: a document with more statements than we
     // canonicalize, or a huge array of nothing, costs no more than the budget.
     jld::expansion::with_budget(EXPANSION_BUDGET, || {
@@ -324,33 +342,50 @@ fn expand(
     .map_err(classify)
 }
 
-/// JSON numbers as JavaScript sees them, an IEEE double (as jsonld.js, the reference signer,
-/// reads them, and as I-JSON, RFC 7493, expects them to interoperate): `3.0` is the integer 3
-/// (JSON does not distinguish them, and JSON-LD to RDF gives integral values the integer
-/// lexical form), and an integer beyond 2^53 is the double nearest to it
-/// (`9007199254740993` is 9007199254740992). Integral values too large for an `i64` stay
-/// doubles; the vendored json-ld-core still writes them in integer form below 10^21.
-fn js_numbers(v: serde_json::Value) -> serde_json::Value {
+/// The JSON-LD parser's value of a JSON document, numbers read as JavaScript reads them, an
+/// IEEE double (as jsonld.js, the reference signer, reads them, and as I-JSON, RFC 7493,
+/// expects them to interoperate): `3.0` is the integer 3 (JSON does not distinguish them, and
+/// JSON-LD to RDF gives integral values the integer lexical form), and an integer beyond 2^53
+/// is the double nearest to it (`9007199254740993` is 9007199254740992). Integral values too
+/// large for an `i64` stay doubles; the vendored json-ld-core still writes them in integer form
+/// below 10^21. Built from the borrowed document: nothing is copied first.
+fn syntax_of(v: &serde_json::Value) -> json_syntax::Value {
     use serde_json::Value;
+    match v {
+        Value::Null => json_syntax::Value::Null,
+        Value::Bool(b) => json_syntax::Value::Boolean(*b),
+        Value::Number(n) => json_syntax::Value::Number(js_number(n).into()),
+        Value::String(s) => json_syntax::Value::String(s.as_str().into()),
+        Value::Array(a) => json_syntax::Value::Array(a.iter().map(syntax_of).collect()),
+        Value::Object(o) => json_syntax::Value::Object(members_of(o, &[])),
+    }
+}
+
+/// An object's members as the JSON-LD parser's, leaving out those named in `leave_out`.
+fn members_of(
+    o: &serde_json::Map<String, serde_json::Value>,
+    leave_out: &[&str],
+) -> json_syntax::Object {
+    o.iter()
+        .filter(|(k, _)| !leave_out.contains(&k.as_str()))
+        .map(|(k, x)| json_syntax::object::Entry::new(k.as_str().into(), syntax_of(x)))
+        .collect()
+}
+
+/// A JSON number as JavaScript reads it (see [`syntax_of`]).
+fn js_number(n: &serde_json::Number) -> serde_json::Number {
     /// 2^53: integers up to it are exact doubles.
     const EXACT: u64 = 1 << 53;
-    match v {
-        Value::Number(n) => {
-            let exact = n.as_u64().is_some_and(|u| u <= EXACT)
-                || n.as_i64().is_some_and(|i| i.unsigned_abs() <= EXACT);
-            if exact {
-                return Value::Number(n);
-            }
-            let f = n.as_f64().unwrap_or(f64::NAN);
-            if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.2e18 {
-                Value::from(f as i64)
-            } else {
-                serde_json::Number::from_f64(f).map_or(Value::Number(n), Value::Number)
-            }
-        }
-        Value::Array(a) => Value::Array(a.into_iter().map(js_numbers).collect()),
-        Value::Object(o) => Value::Object(o.into_iter().map(|(k, x)| (k, js_numbers(x))).collect()),
-        other => other,
+    let exact = n.as_u64().is_some_and(|u| u <= EXACT)
+        || n.as_i64().is_some_and(|i| i.unsigned_abs() <= EXACT);
+    if exact {
+        return n.clone();
+    }
+    let f = n.as_f64().unwrap_or(f64::NAN);
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.2e18 {
+        (f as i64).into()
+    } else {
+        serde_json::Number::from_f64(f).unwrap_or_else(|| n.clone())
     }
 }
 

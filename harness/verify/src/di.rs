@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use ssi_jwk::JWK;
 
-use crate::canon::{canonical_nquads_owned, CanonError, Canonical};
+use crate::canon::{canonical_nquads, canonical_unsecured, CanonError, Canonical};
 use crate::keys::{ed25519_public, ed25519_secret, KeyRing, ResolvedKey};
 use crate::loader::ContextLoader;
 
@@ -90,20 +90,14 @@ fn hash_data(
     let doc = match doc_canon {
         Some(Ok(lines)) => lines.concat(),
         Some(Err(e)) => return Err(ProofError::Canon(e.clone())),
-        None => {
-            let mut unsecured = doc.clone();
-            if let Some(o) = unsecured.as_object_mut() {
-                o.remove("proof");
-            }
-            canonical_nquads_owned(unsecured, loader)
-                .map_err(ProofError::Canon)?
-                .concat()
-        }
+        None => canonical_unsecured(doc, loader)
+            .map_err(ProofError::Canon)?
+            .concat(),
     };
     let doc_hash = Sha256::digest(doc.as_bytes());
     trace.canonical_document = Some(doc);
     trace.document_hash = Some(hex::encode(doc_hash));
-    let cfg_lines = canonical_nquads_owned(proof_config, loader).map_err(ProofError::Canon)?;
+    let cfg_lines = canonical_nquads(&proof_config, loader).map_err(ProofError::Canon)?;
     let cfg = cfg_lines.concat();
     let cfg_hash = Sha256::digest(cfg.as_bytes());
     trace.canonical_proof_config = Some(cfg);

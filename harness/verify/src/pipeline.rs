@@ -5,7 +5,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::baked;
-use crate::canon::{canonical_nquads_owned, CanonError, Canonical};
+use crate::canon::{canonical_unsecured, CanonError, Canonical};
 use crate::checks::{self, CheckDef};
 use crate::di::{self, ProofTrace, Suite};
 use crate::jwt::{self, DecodedJwt};
@@ -560,11 +560,7 @@ fn context_step(
         );
     }
     let canon = if known_contexts(r, &ctx, opts) {
-        let mut unsecured = cred.clone();
-        if let Some(o) = unsecured.as_object_mut() {
-            o.remove("proof");
-        }
-        Some(canonical_nquads_owned(unsecured, &opts.loader))
+        Some(canonical_unsecured(cred, &opts.loader))
     } else {
         None
     };

@@ -123,10 +123,7 @@ pub(super) fn recipient(r: &mut DocReport, cred: &Value, opts: &Options) {
         ));
         return;
     };
-    let subject = cred
-        .get("credentialSubject")
-        .cloned()
-        .unwrap_or(Value::Null);
+    let subject = cred.get("credentialSubject").unwrap_or(&Value::Null);
     if want.identity_type == "id" {
         let got = subject.get("id").and_then(Value::as_str);
         if got == Some(want.value.as_str()) {
@@ -212,16 +209,13 @@ fn identity_hash_matches(stored: &str, salt: &str, value: &str) -> Result<bool, 
 }
 
 pub(super) fn clr(r: &mut DocReport, cred: &Value, opts: &Options, level: usize) {
-    let subject = cred
-        .get("credentialSubject")
-        .cloned()
-        .unwrap_or(Value::Null);
+    let subject = cred.get("credentialSubject").unwrap_or(&Value::Null);
     let mut achievement_ids: std::collections::BTreeSet<String> =
         as_list(subject.get("achievement"))
             .into_iter()
             .filter_map(|a| a.get("id").and_then(Value::as_str).map(str::to_owned))
             .collect();
-    clr_credentials(r, &subject, opts, level, &mut achievement_ids);
+    clr_credentials(r, subject, opts, level, &mut achievement_ids);
     clr_associations(r, &subject, achievement_ids);
 }
 
@@ -259,13 +253,8 @@ fn clr_credentials(
     for (i, c) in nested.iter().enumerate() {
         let pointer = format!("/credentialSubject/verifiableCredential/{i}");
         let mut sub = DocReport::new(format!("{}{pointer}", r.subject));
-        let json = verify_bundled(&mut sub, c, opts, level);
-        if let Some(id) = json
-            .as_ref()
-            .and_then(|j| j.pointer("/credentialSubject/achievement/id"))
-            .and_then(Value::as_str)
-        {
-            achievement_ids.insert(id.to_owned());
+        if let Some(id) = verify_bundled(&mut sub, c, opts, level) {
+            achievement_ids.insert(id);
         }
         if !sub.passed() {
             failed.push(pointer);
@@ -288,16 +277,21 @@ fn clr_credentials(
 }
 
 /// Verifies one bundled credential (a VC-JWT string or an embedded JSON credential) into `sub`;
-/// returns the credential's JSON when it can be read.
-fn verify_bundled(sub: &mut DocReport, c: &Value, opts: &Options, level: usize) -> Option<Value> {
+/// returns the id of the achievement it awards, when it can be read.
+fn verify_bundled(sub: &mut DocReport, c: &Value, opts: &Options, level: usize) -> Option<String> {
+    let awarded = |cred: &Value| {
+        cred.pointer("/credentialSubject/achievement/id")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
     match c {
         Value::String(t) => {
             verify_text(sub, t, opts, level + 1, false);
-            jwt::decode(t).ok().map(|j| j.credential)
+            jwt::decode(t).ok().and_then(|j| awarded(&j.credential))
         }
         v => {
             verify_credential(sub, v, None, opts, level + 1, false);
-            Some(v.clone())
+            awarded(v)
         }
     }
 }
