@@ -197,13 +197,21 @@ fn json_shape_refused(text: &str, max_depth: usize, max_values: usize) -> Option
     // Every value but the first follows a `,` or is the first member of a container: the
     // values are 1 + separators + containers opened, less the containers that are empty.
     let (mut values, mut just_opened) = (1usize, false);
-    for b in text.bytes() {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        at += 1;
         if in_str {
             match (esc, b) {
                 (true, _) => esc = false,
                 (false, b'\\') => esc = true,
                 (false, b'"') => in_str = false,
-                _ => {}
+                // The rest of a string's text, up to its next quote or backslash, at once.
+                _ => match memchr::memchr2(b'"', b'\\', &bytes[at..]) {
+                    Some(k) => at += k,
+                    None => at = bytes.len(),
+                },
             }
             continue;
         }
@@ -764,6 +772,10 @@ mod tests {
             ("[1,2]", 3),
             (" { \"a\" : [ ] , \"b\":{}, \"c\": \"x,y[z{\\\",\" } ", 4),
             ("[[],[[]],{}]", 5),
+            // Strings are skipped to their closing quote: escaped quotes and backslashes,
+            // brackets and commas inside, an escape at a string's very end.
+            (r#"["a\\", "[b,\"{c,", "\\\"],[" , ""]"#, 5),
+            (r#"{"k": "x\\\\"}"#, 2),
         ] {
             assert_eq!(json_shape_refused(text, 10, values), None, "{text}");
             let why = json_shape_refused(text, 10, values - 1);
@@ -771,5 +783,7 @@ mod tests {
         }
         assert!(json_shape_refused("[[[1]]]", 3, 100).is_none());
         assert!(json_shape_refused("[[[[1]]]]", 3, 100).is_some_and(|w| w.contains("deeper")));
+        // Brackets inside a string are not nesting.
+        assert!(json_shape_refused(r#"["[[[[[[", "\\", "]]]]"]"#, 2, 100).is_none());
     }
 }

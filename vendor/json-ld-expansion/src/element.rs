@@ -109,7 +109,10 @@ where
 	match element {
 		Value::Null => unreachable!(),
 		Value::Array(element) => {
-			expand_array(
+			// Boxed, as the map branch and context processing are (Wellspring patch): held
+			// inline, they made this function's future ~4.7 KB, moved into the heap for every
+			// item of an array; 176 bytes now.
+			Box::pin(expand_array(
 				env,
 				active_context,
 				active_property,
@@ -118,349 +121,23 @@ where
 				base_url,
 				options,
 				from_map,
-			)
+			))
 			.await
 		}
 
 		Value::Object(element) => {
-			// let entries: Cow<[Entry<_, C>]> = if options.ordered {
-			// 	Cow::Owned(element.entries().iter().cloned().collect())
-			// } else {
-			// 	Cow::Borrowed(element.entries().as_slice())
-			// };
-
-			// Preliminary key expansions.
-			let mut preliminary_value_entry = None;
-			let mut preliminary_id_entry = None;
-			for Entry { key, value } in element.entries() {
-				match expand_iri(
-					&mut env,
-					active_context,
-					Nullable::Some(key.as_str().into()),
-					false,
-					Some(options.policy.vocab),
-				)? {
-					Some(Term::Keyword(Keyword::Value)) => {
-						preliminary_value_entry = Some(value.clone())
-					}
-					Some(Term::Keyword(Keyword::Id)) => preliminary_id_entry = Some(value.clone()),
-					_ => (),
-				}
-			}
-
-			// Otherwise element is a map.
-			// If `active_context` has a `previous_context`, the active context is not
-			// propagated.
-			let mut active_context = Mown::Borrowed(active_context);
-			if let Some(previous_context) = active_context.previous_context() {
-				// If `from_map` is undefined or false, and `element` does not contain an entry
-				// expanding to `@value`, and `element` does not consist of a single entry
-				// expanding to `@id` (where entries are IRI expanded), set active context to
-				// previous context from active context, as the scope of a term-scoped context
-				// does not apply when processing new Object objects.
-				if !from_map
-					&& preliminary_value_entry.is_none()
-					&& !(element.len() == 1 && preliminary_id_entry.is_some())
-				{
-					active_context = Mown::Owned(previous_context.clone())
-				}
-			}
-
-			// If `property_scoped_context` is defined, set `active_context` to the result of
-			// the Context Processing algorithm, passing `active_context`,
-			// `property_scoped_context` as `local_context`, `base_url` from the term
-			// definition for `active_property`, in `active_context` and `true` for
-			// `override_protected`.
-			if let Some(property_scoped_context) = property_scoped_context {
-				let options: ProcessingOptions = options.into();
-				active_context = Mown::Owned(
-					property_scoped_context
-						.process_with(
-							env.vocabulary,
-							active_context.as_ref(),
-							env.loader,
-							property_scoped_base_url,
-							options.with_override(),
-						)
-						.await?
-						.into_processed(), // .err_at(|| active_property.as_ref().map(Meta::metadata).cloned().unwrap_or_default())?
-					                    // .into_inner(),
-				);
-			}
-
-			// If `element` contains the entry `@context`, set `active_context` to the result
-			// of the Context Processing algorithm, passing `active_context`, the value of the
-			// `@context` entry as `local_context` and `base_url`.
-			if let Some(local_context) = element
-				.get_unique("@context")
-				.map_err(Error::duplicate_key_ref)?
-			{
-				use json_ld_syntax::TryFromJson;
-				let local_context =
-					json_ld_syntax::context::Context::try_from_json(local_context.clone())?;
-
-				active_context = Mown::Owned(
-					local_context
-						.process_with(
-							env.vocabulary,
-							active_context.as_ref(),
-							env.loader,
-							base_url.cloned(),
-							options.into(),
-						)
-						.await?
-						.into_processed(),
-				);
-			}
-
-			let entries: Cow<[Entry]> = if options.ordered {
-				Cow::Owned(element.entries().to_vec())
-			} else {
-				Cow::Borrowed(element.entries())
-			};
-
-			let mut type_entries: Vec<&Entry> = Vec::new();
-			for entry @ Entry { key, .. } in entries.iter() {
-				let expanded_key = expand_iri(
-					&mut env,
-					active_context.as_ref(),
-					Nullable::Some(key.as_str().into()),
-					false,
-					Some(options.policy.vocab),
-				)?;
-
-				if let Some(Term::Keyword(Keyword::Type)) = expanded_key {
-					type_entries.push(entry);
-				}
-			}
-
-			type_entries.sort_unstable_by_key(|entry| &entry.key);
-
-			// Initialize `type_scoped_context` to `active_context`.
-			// This is used for expanding values that may be relevant to any previous
-			// type-scoped context.
-			let type_scoped_context = active_context.as_ref();
-			let mut active_context = Mown::Borrowed(active_context.as_ref());
-
-			// For each `key` and `value` in `element` ordered lexicographically by key where
-			// key IRI expands to @type:
-			for Entry { value, .. } in &type_entries {
-				// Convert `value` into an array, if necessary.
-				let value = Value::force_as_array(value);
-
-				// For each `term` which is a value of `value` ordered lexicographically,
-				let mut sorted_value = Vec::with_capacity(value.len());
-				for term in value {
-					if let Some(s) = term.as_string() {
-						// A node object's type is one `rdf:type` statement (Wellspring's budget;
-						// see `budget.rs`), counted here, before the types are sorted.
-						if preliminary_value_entry.is_none() {
-							crate::budget::spend_element()?;
-							crate::budget::spend_statement()?;
-						}
-						sorted_value.push(s);
-					}
-				}
-
-				sorted_value.sort_unstable();
-
-				// if `term` is a string, and `term`'s term definition in `type_scoped_context`
-				// has a `local_context`,
-				for term in sorted_value {
-					if let Some(term_definition) = type_scoped_context.get(term) {
-						if let Some(local_context) = term_definition.context() {
-							// set `active_context` to the result of
-							// Context Processing algorithm, passing `active_context`, the value of the
-							// `term`'s local context as `local_context`, `base_url` from the term
-							// definition for value in `active_context`, and `false` for `propagate`.
-							let base_url = term_definition.base_url().cloned();
-							let options: ProcessingOptions = options.into();
-							active_context = Mown::Owned(
-								local_context
-									.process_with(
-										env.vocabulary,
-										active_context.as_ref(),
-										env.loader,
-										base_url,
-										options.without_propagation(),
-									)
-									.await?
-									.into_processed(),
-							);
-						}
-					}
-				}
-			}
-
-			// Initialize `input_type` to expansion of the last value of the first entry in
-			// `element` expanding to `@type` (if any), ordering entries lexicographically by
-			// key.
-			// Both the key and value of the matched entry are IRI expanded.
-			let input_type = if let Some(Entry { value, .. }) = type_entries.first() {
-				let value = Value::force_as_array(value);
-				if let Some(input_type) = value.last() {
-					input_type
-						.as_string()
-						.map(|input_type_str| {
-							expand_iri(
-								&mut env,
-								active_context.as_ref(),
-								Nullable::Some(input_type_str.into()),
-								false,
-								Some(options.policy.vocab),
-							)
-						})
-						.transpose()?
-						.flatten()
-				} else {
-					None
-				}
-			} else {
-				None
-			};
-
-			let mut expanded_entries: Vec<ExpandedEntry<N::Iri, N::BlankId>> =
-				Vec::with_capacity(element.len());
-			let mut list_entry = None;
-			let mut set_entry = None;
-			let mut value_entry = None;
-			for Entry { key, value } in entries.iter() {
-				if key.is_empty() {
-					env.warnings.handle(env.vocabulary, Warning::EmptyTerm);
-				}
-
-				let expanded_key = expand_iri(
-					&mut env,
-					active_context.as_ref(),
-					Nullable::Some(key.as_str().into()),
-					false,
-					Some(options.policy.vocab),
-				)?;
-
-				if let Some(expanded_key) = expanded_key {
-					match &expanded_key {
-						Term::Keyword(Keyword::Value) => value_entry = Some(value.clone()),
-						Term::Keyword(Keyword::List) => {
-							if active_property.is_some() && active_property != Keyword::Graph {
-								list_entry = Some(value.clone())
-							}
-						}
-						Term::Keyword(Keyword::Set) => set_entry = Some(value.clone()),
-						Term::Id(Id::Valid(ValidId::Blank(id))) => {
-							env.warnings
-								.handle(env.vocabulary, Warning::BlankNodeIdProperty(id.clone()));
-						}
-						_ => (),
-					}
-
-					expanded_entries.push(ExpandedEntry(key, expanded_key, value))
-				}
-			}
-
-			if let Some(list_entry) = list_entry {
-				// List objects.
-				let mut index = None;
-				for ExpandedEntry(_, expanded_key, value) in expanded_entries {
-					match expanded_key {
-						Term::Keyword(Keyword::Index) => match value.as_string() {
-							Some(value) => index = Some(value.to_string()),
-							None => return Err(Error::InvalidIndexValue),
-						},
-						Term::Keyword(Keyword::List) => (),
-						_ => return Err(Error::InvalidSetOrListObject),
-					}
-				}
-
-				// Initialize expanded value to the result of using this algorithm
-				// recursively passing active context, active property, value for element,
-				// base URL, and the ordered flags, ensuring that the
-				// result is an array..
-				let mut result = Vec::new();
-				let list_entry = Value::force_as_array(&list_entry);
-				for item in list_entry {
-					let e = Box::pin(expand_element(
-						Environment {
-							vocabulary: env.vocabulary,
-							loader: env.loader,
-							warnings: env.warnings,
-						},
-						active_context.as_ref(),
-						active_property,
-						item,
-						base_url,
-						options,
-						false,
-					))
-					.await?;
-					result.extend(e)
-				}
-
-				Ok(Expanded::Object(Indexed::new(
-					Object::List(object::List::new(result)),
-					index,
-				)))
-			} else if let Some(set_entry) = set_entry {
-				// Set objects.
-				for ExpandedEntry(_, expanded_key, _) in expanded_entries {
-					match expanded_key {
-						Term::Keyword(Keyword::Index) => {
-							// having an `@index` here is tolerated,
-							// but is ignored.
-						}
-						Term::Keyword(Keyword::Set) => (),
-						_ => return Err(Error::InvalidSetOrListObject),
-					}
-				}
-
-				// set expanded value to the result of using this algorithm recursively,
-				// passing active context, active property, value for element, base URL,
-				// and ordered flags.
-				Box::pin(expand_element(
-					env,
-					active_context.as_ref(),
-					active_property,
-					&set_entry,
-					base_url,
-					options,
-					false,
-				))
-				.await
-			} else if let Some(value_entry) = value_entry {
-				// Value objects.
-				let expanded_value = expand_value(
-					&mut env,
-					options.policy.vocab,
-					input_type,
-					type_scoped_context,
-					expanded_entries,
-					&value_entry,
-				)?;
-
-				if let Some(value) = expanded_value {
-					Ok(Expanded::Object(value))
-				} else {
-					Ok(Expanded::Null)
-				}
-			} else {
-				// Node objects.
-				let e = expand_node(
-					env,
-					active_context.as_ref(),
-					type_scoped_context,
-					active_property,
-					expanded_entries,
-					base_url,
-					options,
-				)
-				.await?;
-				if let Some(result) = e {
-					Ok(Expanded::Object(
-						result.cast::<Object<N::Iri, N::BlankId>>(),
-					))
-				} else {
-					Ok(Expanded::Null)
-				}
-			}
+			Box::pin(expand_map(
+				env,
+				active_context,
+				active_property,
+				element,
+				base_url,
+				options,
+				from_map,
+				property_scoped_context,
+				property_scoped_base_url,
+			))
+			.await
 		}
 
 		_ => {
@@ -483,16 +160,15 @@ where
 					.get_from(active_context)
 					.and_then(|definition| definition.base_url().cloned());
 
-				let result = property_scoped_context
-					.process_with(
-						env.vocabulary,
-						active_context,
-						env.loader,
-						base_url,
-						options.into(),
-					)
-					.await?
-					.into_processed();
+				let result = Box::pin(property_scoped_context.process_with(
+					env.vocabulary,
+					active_context,
+					env.loader,
+					base_url,
+					options.into(),
+				))
+				.await?
+				.into_processed();
 				Mown::Owned(result)
 			} else {
 				Mown::Borrowed(active_context)
@@ -532,6 +208,368 @@ where
 				active_property,
 				LiteralValue::Given(GivenLiteralValue::new(element)),
 			)?))
+		}
+	}
+}
+
+/// The map branch of [`expand_element`] (Wellspring patch: a function of its own, boxed where
+/// it is called, so that the future of any other element, an array item or a literal, stays
+/// small; inline, every array item's future was ~4.7 KB, moved into the heap one by one).
+#[allow(clippy::too_many_arguments)]
+async fn expand_map<'a, N, L, W>(
+	mut env: Environment<'a, N, L, W>,
+	active_context: &'a Context<N::Iri, N::BlankId>,
+	active_property: ActiveProperty<'a>,
+	element: &'a json_syntax::Object,
+	base_url: Option<&'a N::Iri>,
+	options: Options,
+	from_map: bool,
+	property_scoped_context: Option<&'a json_ld_syntax::context::Context>,
+	property_scoped_base_url: Option<N::Iri>,
+) -> ElementExpansionResult<N::Iri, N::BlankId>
+where
+	N: VocabularyMut,
+	N::Iri: Clone + Eq + Hash,
+	N::BlankId: Clone + Eq + Hash,
+	L: Loader,
+	W: WarningHandler<N>,
+{
+	// let entries: Cow<[Entry<_, C>]> = if options.ordered {
+	// 	Cow::Owned(element.entries().iter().cloned().collect())
+	// } else {
+	// 	Cow::Borrowed(element.entries().as_slice())
+	// };
+
+	// Preliminary key expansions.
+	let mut preliminary_value_entry = None;
+	let mut preliminary_id_entry = None;
+	for Entry { key, value } in element.entries() {
+		match expand_iri(
+			&mut env,
+			active_context,
+			Nullable::Some(key.as_str().into()),
+			false,
+			Some(options.policy.vocab),
+		)? {
+			Some(Term::Keyword(Keyword::Value)) => {
+				preliminary_value_entry = Some(value.clone())
+			}
+			Some(Term::Keyword(Keyword::Id)) => preliminary_id_entry = Some(value.clone()),
+			_ => (),
+		}
+	}
+
+	// Otherwise element is a map.
+	// If `active_context` has a `previous_context`, the active context is not
+	// propagated.
+	let mut active_context = Mown::Borrowed(active_context);
+	if let Some(previous_context) = active_context.previous_context() {
+		// If `from_map` is undefined or false, and `element` does not contain an entry
+		// expanding to `@value`, and `element` does not consist of a single entry
+		// expanding to `@id` (where entries are IRI expanded), set active context to
+		// previous context from active context, as the scope of a term-scoped context
+		// does not apply when processing new Object objects.
+		if !from_map
+			&& preliminary_value_entry.is_none()
+			&& !(element.len() == 1 && preliminary_id_entry.is_some())
+		{
+			active_context = Mown::Owned(previous_context.clone())
+		}
+	}
+
+	// If `property_scoped_context` is defined, set `active_context` to the result of
+	// the Context Processing algorithm, passing `active_context`,
+	// `property_scoped_context` as `local_context`, `base_url` from the term
+	// definition for `active_property`, in `active_context` and `true` for
+	// `override_protected`.
+	if let Some(property_scoped_context) = property_scoped_context {
+		let options: ProcessingOptions = options.into();
+		active_context = Mown::Owned(
+			Box::pin(property_scoped_context
+				.process_with(
+					env.vocabulary,
+					active_context.as_ref(),
+					env.loader,
+					property_scoped_base_url,
+					options.with_override(),
+				))
+				.await?
+				.into_processed(), // .err_at(|| active_property.as_ref().map(Meta::metadata).cloned().unwrap_or_default())?
+			                    // .into_inner(),
+		);
+	}
+
+	// If `element` contains the entry `@context`, set `active_context` to the result
+	// of the Context Processing algorithm, passing `active_context`, the value of the
+	// `@context` entry as `local_context` and `base_url`.
+	if let Some(local_context) = element
+		.get_unique("@context")
+		.map_err(Error::duplicate_key_ref)?
+	{
+		use json_ld_syntax::TryFromJson;
+		let local_context =
+			json_ld_syntax::context::Context::try_from_json(local_context.clone())?;
+
+		active_context = Mown::Owned(
+			Box::pin(local_context
+				.process_with(
+					env.vocabulary,
+					active_context.as_ref(),
+					env.loader,
+					base_url.cloned(),
+					options.into(),
+				))
+				.await?
+				.into_processed(),
+		);
+	}
+
+	let entries: Cow<[Entry]> = if options.ordered {
+		Cow::Owned(element.entries().to_vec())
+	} else {
+		Cow::Borrowed(element.entries())
+	};
+
+	let mut type_entries: Vec<&Entry> = Vec::new();
+	for entry @ Entry { key, .. } in entries.iter() {
+		let expanded_key = expand_iri(
+			&mut env,
+			active_context.as_ref(),
+			Nullable::Some(key.as_str().into()),
+			false,
+			Some(options.policy.vocab),
+		)?;
+
+		if let Some(Term::Keyword(Keyword::Type)) = expanded_key {
+			type_entries.push(entry);
+		}
+	}
+
+	type_entries.sort_unstable_by_key(|entry| &entry.key);
+
+	// Initialize `type_scoped_context` to `active_context`.
+	// This is used for expanding values that may be relevant to any previous
+	// type-scoped context.
+	let type_scoped_context = active_context.as_ref();
+	let mut active_context = Mown::Borrowed(active_context.as_ref());
+
+	// For each `key` and `value` in `element` ordered lexicographically by key where
+	// key IRI expands to @type:
+	for Entry { value, .. } in &type_entries {
+		// Convert `value` into an array, if necessary.
+		let value = Value::force_as_array(value);
+
+		// For each `term` which is a value of `value` ordered lexicographically,
+		let mut sorted_value = Vec::with_capacity(value.len());
+		for term in value {
+			if let Some(s) = term.as_string() {
+				// A node object's type is one `rdf:type` statement (Wellspring's budget;
+				// see `budget.rs`), counted here, before the types are sorted.
+				if preliminary_value_entry.is_none() {
+					crate::budget::spend_element()?;
+					crate::budget::spend_statement()?;
+				}
+				sorted_value.push(s);
+			}
+		}
+
+		sorted_value.sort_unstable();
+
+		// if `term` is a string, and `term`'s term definition in `type_scoped_context`
+		// has a `local_context`,
+		for term in sorted_value {
+			if let Some(term_definition) = type_scoped_context.get(term) {
+				if let Some(local_context) = term_definition.context() {
+					// set `active_context` to the result of
+					// Context Processing algorithm, passing `active_context`, the value of the
+					// `term`'s local context as `local_context`, `base_url` from the term
+					// definition for value in `active_context`, and `false` for `propagate`.
+					let base_url = term_definition.base_url().cloned();
+					let options: ProcessingOptions = options.into();
+					active_context = Mown::Owned(
+						Box::pin(local_context
+							.process_with(
+								env.vocabulary,
+								active_context.as_ref(),
+								env.loader,
+								base_url,
+								options.without_propagation(),
+							))
+							.await?
+							.into_processed(),
+					);
+				}
+			}
+		}
+	}
+
+	// Initialize `input_type` to expansion of the last value of the first entry in
+	// `element` expanding to `@type` (if any), ordering entries lexicographically by
+	// key.
+	// Both the key and value of the matched entry are IRI expanded.
+	let input_type = if let Some(Entry { value, .. }) = type_entries.first() {
+		let value = Value::force_as_array(value);
+		if let Some(input_type) = value.last() {
+			input_type
+				.as_string()
+				.map(|input_type_str| {
+					expand_iri(
+						&mut env,
+						active_context.as_ref(),
+						Nullable::Some(input_type_str.into()),
+						false,
+						Some(options.policy.vocab),
+					)
+				})
+				.transpose()?
+				.flatten()
+		} else {
+			None
+		}
+	} else {
+		None
+	};
+
+	let mut expanded_entries: Vec<ExpandedEntry<N::Iri, N::BlankId>> =
+		Vec::with_capacity(element.len());
+	let mut list_entry = None;
+	let mut set_entry = None;
+	let mut value_entry = None;
+	for Entry { key, value } in entries.iter() {
+		if key.is_empty() {
+			env.warnings.handle(env.vocabulary, Warning::EmptyTerm);
+		}
+
+		let expanded_key = expand_iri(
+			&mut env,
+			active_context.as_ref(),
+			Nullable::Some(key.as_str().into()),
+			false,
+			Some(options.policy.vocab),
+		)?;
+
+		if let Some(expanded_key) = expanded_key {
+			match &expanded_key {
+				Term::Keyword(Keyword::Value) => value_entry = Some(value.clone()),
+				Term::Keyword(Keyword::List) => {
+					if active_property.is_some() && active_property != Keyword::Graph {
+						list_entry = Some(value.clone())
+					}
+				}
+				Term::Keyword(Keyword::Set) => set_entry = Some(value.clone()),
+				Term::Id(Id::Valid(ValidId::Blank(id))) => {
+					env.warnings
+						.handle(env.vocabulary, Warning::BlankNodeIdProperty(id.clone()));
+				}
+				_ => (),
+			}
+
+			expanded_entries.push(ExpandedEntry(key, expanded_key, value))
+		}
+	}
+
+	if let Some(list_entry) = list_entry {
+		// List objects.
+		let mut index = None;
+		for ExpandedEntry(_, expanded_key, value) in expanded_entries {
+			match expanded_key {
+				Term::Keyword(Keyword::Index) => match value.as_string() {
+					Some(value) => index = Some(value.to_string()),
+					None => return Err(Error::InvalidIndexValue),
+				},
+				Term::Keyword(Keyword::List) => (),
+				_ => return Err(Error::InvalidSetOrListObject),
+			}
+		}
+
+		// Initialize expanded value to the result of using this algorithm
+		// recursively passing active context, active property, value for element,
+		// base URL, and the ordered flags, ensuring that the
+		// result is an array..
+		let mut result = Vec::new();
+		let list_entry = Value::force_as_array(&list_entry);
+		for item in list_entry {
+			let e = Box::pin(expand_element(
+				Environment {
+					vocabulary: env.vocabulary,
+					loader: env.loader,
+					warnings: env.warnings,
+				},
+				active_context.as_ref(),
+				active_property,
+				item,
+				base_url,
+				options,
+				false,
+			))
+			.await?;
+			result.extend(e)
+		}
+
+		Ok(Expanded::Object(Indexed::new(
+			Object::List(object::List::new(result)),
+			index,
+		)))
+	} else if let Some(set_entry) = set_entry {
+		// Set objects.
+		for ExpandedEntry(_, expanded_key, _) in expanded_entries {
+			match expanded_key {
+				Term::Keyword(Keyword::Index) => {
+					// having an `@index` here is tolerated,
+					// but is ignored.
+				}
+				Term::Keyword(Keyword::Set) => (),
+				_ => return Err(Error::InvalidSetOrListObject),
+			}
+		}
+
+		// set expanded value to the result of using this algorithm recursively,
+		// passing active context, active property, value for element, base URL,
+		// and ordered flags.
+		Box::pin(expand_element(
+			env,
+			active_context.as_ref(),
+			active_property,
+			&set_entry,
+			base_url,
+			options,
+			false,
+		))
+		.await
+	} else if let Some(value_entry) = value_entry {
+		// Value objects.
+		let expanded_value = expand_value(
+			&mut env,
+			options.policy.vocab,
+			input_type,
+			type_scoped_context,
+			expanded_entries,
+			&value_entry,
+		)?;
+
+		if let Some(value) = expanded_value {
+			Ok(Expanded::Object(value))
+		} else {
+			Ok(Expanded::Null)
+		}
+	} else {
+		// Node objects.
+		let e = Box::pin(expand_node(
+			env,
+			active_context.as_ref(),
+			type_scoped_context,
+			active_property,
+			expanded_entries,
+			base_url,
+			options,
+		))
+		.await?;
+		if let Some(result) = e {
+			Ok(Expanded::Object(
+				result.cast::<Object<N::Iri, N::BlankId>>(),
+			))
+		} else {
+			Ok(Expanded::Null)
 		}
 	}
 }
