@@ -11,8 +11,8 @@ pub struct MissingChosenIssuer;
 /// implementations to bound this work).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WorkBudgetExceeded {
-    /// The budget that was exhausted, in work units (one unit per Hash N-Degree Quads call and
-    /// per permutation of related blank nodes considered).
+    /// The budget that was exhausted, in work units (one unit per Hash N-Degree Quads call, per
+    /// related blank node it hashes, and per permutation of related blank nodes considered).
     pub budget: u64,
 }
 
@@ -20,7 +20,7 @@ impl fmt::Display for WorkBudgetExceeded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "RDF canonicalization needs more than {} units of work (hash N-degree quads calls and blank-node permutations)",
+            "RDF canonicalization needs more than {} units of work (Hash N-Degree Quads calls, related blank nodes hashed, blank-node permutations)",
             self.budget
         )
     }
@@ -538,7 +538,9 @@ fn hash_n_degree_quads_in<'a>(
             for (component, position) in quad.blank_node_components_with_position() {
                 // Not checking for predicate since that cannot be a blank node identifier anyway
                 if component != identifier {
-                    // 3.1.1
+                    // 3.1.1 (one unit of the budget: a Hash N-Degree Quads call costs what it
+                    // hashes, and a node related to many look-alikes hashes each of them)
+                    budget.spend(1).map_err(NDegreeError::Budget)?;
                     let hash = hash_related_blank_node(
                         normalization_state,
                         component,
