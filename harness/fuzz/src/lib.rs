@@ -364,16 +364,6 @@ impl Campaign {
             .target
             .run(&m.bytes, m.format, self.options_for(&m), slot);
         let took = start.elapsed();
-        if std::env::var_os("WS_TRACE").is_some()
-            && m.steps.iter().any(|s| s.contains("huge-array"))
-        {
-            eprintln!(
-                "TRACE {} {:?} {}",
-                took.as_micros(),
-                m.format,
-                m.steps.join(" | ")
-            );
-        }
         let a = match a {
             Answer::Accepted | Answer::Authenticated | Answer::Rejected
                 if self.config.slow.is_some_and(|s| took > s) =>
