@@ -325,6 +325,11 @@ struct Effects {
     /// (`heal_missing`): a later step that puts one back, or replaces what held it by a value of
     /// another kind (an issuer object by an IRI string), ends the fault.
     missing: std::collections::BTreeSet<String>,
+    /// Poison cliques added to Data Integrity signed credentials: the pointer of the clique's
+    /// array and its size. Judged against the finished document (`judge_cliques`): one still
+    /// whole must be refused (hostile); one a later step changed (a node renamed, and the
+    /// clique is no longer one) may canonicalize within the budget, so what it does is open.
+    cliques: std::collections::BTreeMap<String, usize>,
     /// Date properties the schemas type as `date-time` that now hold a malformed date (a
     /// later op that writes a good date there heals the fault).
     bad_dates: std::collections::BTreeSet<String>,

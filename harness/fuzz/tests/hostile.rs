@@ -432,3 +432,44 @@ fn an_achievement_whose_id_is_not_an_iri_is_not_signed_so_must_be_refused() {
     let c = r.find("ob3.context.terms").unwrap();
     assert!(c.message.contains("not a well-formed IRI"), "{}", c.message);
 }
+
+/// A clique a later step changed (a node or a link renamed) is no longer one: the rest may be small
+/// enough to canonicalize, so the mutant is judged on its other effects (here a change under
+/// the issuer's signature), not as a poison graph every verifier must refuse.
+#[test]
+fn a_clique_broken_by_a_later_step_is_no_longer_hostile() {
+    let seed = "ob-minimal.eddsa.json";
+    let clique = ValueOp::BlankClique(pick(0, 1), 6);
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let renamed = (0..20_000)
+        .map(|_| {
+            let a = any::<Index>().new_tree(&mut runner).unwrap().current();
+            let b = any::<Index>().new_tree(&mut runner).unwrap().current();
+            ValueOp::Unicode(a, b)
+        })
+        .map(|u| {
+            build(
+                set(),
+                &plan(
+                    seed,
+                    vec![clique.clone(), u],
+                    ProofOp::None,
+                    Layout::Compact,
+                ),
+            )
+        })
+        .find(|m| m.steps.iter().any(|s| s.contains("knows/0/id +=")))
+        .expect("a unicode step on a clique node's id");
+    assert_eq!(
+        renamed.expect,
+        Expect::RejectTampered,
+        "{:?}",
+        renamed.steps
+    );
+    assert_eq!(answer(&renamed), Answer::Rejected);
+    let whole = build(
+        set(),
+        &plan(seed, vec![clique], ProofOp::None, Layout::Compact),
+    );
+    assert_eq!(whole.expect, Expect::RejectHostile, "{:?}", whole.steps);
+}

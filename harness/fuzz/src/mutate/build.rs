@@ -230,6 +230,7 @@ pub(super) fn build_json(
         fx.changed = false;
     }
     heal_missing(&doc, fx);
+    judge_cliques(&doc, fx);
     check_base_context(&doc, cx, fx);
     let is_di = doc.get("proof").is_some_and(Value::is_object);
     if is_di {
@@ -247,6 +248,19 @@ fn heal_missing(doc: &Value, fx: &mut Effects) {
         let (parent, key) = parent_and_key(p);
         matches!(doc.pointer(parent), Some(Value::Object(o)) if !o.contains_key(&key))
     });
+}
+
+/// A poison clique still whole in the finished document must be refused; one a later step
+/// changed is no longer certain to exceed the canonicalization budget (a renamed node breaks
+/// its symmetry: the rest may be a clique small enough to canonicalize).
+fn judge_cliques(doc: &Value, fx: &mut Effects) {
+    for (p, k) in std::mem::take(&mut fx.cliques) {
+        if doc.pointer(&p) == Some(&hostile::clique(k)) {
+            fx.hostile = true;
+        } else {
+            fx.unknown = true;
+        }
+    }
 }
 
 /// The VC data model requires its base context first: moved away, the document must be

@@ -152,6 +152,12 @@ pub(super) fn blank_clique(
     };
     o.insert(KNOWS.into(), clique(k));
     fx.steps.push(format!("blank-clique {p} ({k} blank nodes)"));
+    if signed {
+        fx.cliques.insert(
+            format!("{p}/{}", KNOWS.replace('~', "~0").replace('/', "~1")),
+            k,
+        );
+    }
     Some(signed)
 }
 

@@ -160,11 +160,11 @@ pub(super) fn apply_value_op(
             }
         }
         ValueOp::BlankClique(i, k) => {
-            if let Some(di_signed) = hostile::blank_clique(doc, all, i, *k, fx) {
+            // Verifying its proof canonicalizes the poisoned graph: it must be refused (a JWS
+            // signs bytes, and only its broken signature decides); `judge_cliques` decides once
+            // every step is done.
+            if hostile::blank_clique(doc, all, i, *k, fx).is_some() {
                 ox.changed_signed(fx);
-                // Verifying its proof canonicalizes the poisoned graph: it must be refused
-                // (a JWS signs bytes, and only its broken signature decides).
-                fx.hostile |= di_signed;
             }
         }
     }
