@@ -16,7 +16,7 @@ pub const MAX_QUADS: usize = 20_000;
 pub const MAX_BLANK_NODES: usize = 2_000;
 /// RDFC-1.0 work budget (Hash N-Degree Quads calls, related blank nodes hashed, blank-node
 /// permutations; see `vendor/ssi-rdf`). Real credentials need a handful of units; a clique of
-/// 10 indistinguishable blank nodes needs millions. Exhausting it takes about a millisecond.
+/// 10 indistinguishable blank nodes needs millions. Exhausting it takes a few milliseconds.
 pub const MAX_CANON_WORK: u64 = 20_000;
 /// JSON-LD expansion's budget (vendored `json-ld-expansion`, `budget.rs`): it stops as soon as
 /// the document is certain to have more than [`MAX_QUADS`] statements, and after 10 JSON
